@@ -1,0 +1,81 @@
+# Shared by scripts/setup, scripts/demo and scripts/test. Sourced, not run.
+# Everything here works from a fresh clone on a fresh Debian machine.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages the build, the simulator and the tests need.
+AIDESK_PACKAGES="gcc make autoconf automake pkg-config libcurl4-openssl-dev libjson-c-dev
+libncurses-dev libreadline-dev libcmocka-dev python3 tmux curl locales"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'aidesk setup: %s\n' "$*" >&2; exit 1; }
+
+missing_packages() {
+    local p missing=""
+    for p in $AIDESK_PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            missing="$missing $p"
+        fi
+    done
+    printf '%s' "${missing# }"
+}
+
+install_packages() {
+    command -v dpkg-query >/dev/null 2>&1 || {
+        say "aidesk setup: not a Debian-like system; install the equivalents of: $AIDESK_PACKAGES" >&2
+        return 0
+    }
+    local missing
+    missing=$(missing_packages)
+    [ -z "$missing" ] && return 0
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            sudo="sudo"
+        else
+            die "missing packages: $missing
+Run this, then try again:
+    sudo apt-get install -y $missing"
+        fi
+    fi
+    say "aidesk setup: installing $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    if ! $sudo apt-get install -y --no-install-recommends $missing; then
+        $sudo apt-get update || die "apt-get update failed"
+        # shellcheck disable=SC2086
+        $sudo apt-get install -y --no-install-recommends $missing || die "apt-get install failed"
+    fi
+}
+
+bootstrap() {
+    cd "$top" || die "cannot enter $top"
+    if [ ! -x configure ] || [ configure.ac -nt configure ] || [ ! -f Makefile.in ] \
+        || [ -n "$(find . -name '*.mk' -newer Makefile.in -not -path './build/*' | head -1)" ] \
+        || [ Makefile.am -nt Makefile.in ]; then
+        say "aidesk setup: generating the build system (autoreconf)"
+        mkdir -p m4 build-aux
+        autoreconf -fi || die "autoreconf failed"
+    fi
+    # automake does not copy the TAP driver by itself.
+    if [ ! -f build-aux/tap-driver.sh ]; then
+        cp "$(automake --print-libdir)/tap-driver.sh" build-aux/ || die "no tap-driver.sh"
+    fi
+}
+
+# configure_in DIR [configure options...]: an out-of-tree build in DIR.
+configure_in() {
+    local dir=$1
+    shift
+    mkdir -p "$top/$dir"
+    cd "$top/$dir" || die "cannot enter $dir"
+    local want="$*"
+    if [ ! -f Makefile ] || [ "$(cat .aidesk-configured 2>/dev/null)" != "$want" ] \
+        || [ "$top/configure" -nt Makefile ]; then
+        "$top/configure" "$@" >configure.out 2>&1 || { cat configure.out; die "configure failed in $dir"; }
+        printf '%s' "$want" > .aidesk-configured
+        sed -n '/aidesk .* configured/,$p' configure.out
+    fi
+}
+
+jobs() { nproc 2>/dev/null || echo 2; }

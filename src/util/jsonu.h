@@ -1,0 +1,56 @@
+/* jsonu.h: strict JSON parsing and typed field access on top of json-c.
+ *
+ * json-c alone is too lenient for input from the network (see the project's
+ * docs/architecture.md): even in strict mode it takes NaN, single-quoted
+ * strings and raw control bytes, accepts invalid UTF-8 forms and clamps huge
+ * integers. jsonu_parse closes those holes: it checks UTF-8 and the lexical
+ * form itself, limits nesting depth, and requires the whole input to be one
+ * value. The getters check type and range, and copy strings so that a NUL
+ * inside one (from \u0000) cannot cut it short. */
+#ifndef AIDESK_UTIL_JSONU_H
+#define AIDESK_UTIL_JSONU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#define JSONU_MAX_DEPTH 32
+
+/* Parses s[0..len). Returns a new object the caller releases with
+ * json_object_put(), or NULL with *err set to a new one-line description
+ * (caller frees). The JSON value null parses to NULL with *err NULL. */
+json_object *jsonu_parse(const char *s, size_t len, char **err);
+
+/* Decoding context: the first problem found is kept in error (owned). */
+typedef struct jsonu_dec {
+    char *error;
+    const char *what; /* what is being decoded, for messages ("workspace") */
+} jsonu_dec;
+
+void jsonu_dec_init(jsonu_dec *d, const char *what);
+void jsonu_dec_free(jsonu_dec *d);
+/* Records a problem (only the first one is kept). Always returns false. */
+bool jsonu_fail(jsonu_dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Field getters. A missing field or JSON null is an error only when
+ * required; then *out is left unchanged and the getter returns false. A
+ * present field of the wrong type or out of range is always an error.
+ * Returned strings are new copies (NUL bytes replaced by U+FFFD). */
+bool jsonu_str(jsonu_dec *d, json_object *o, const char *key, bool required, char **out);
+bool jsonu_int(jsonu_dec *d, json_object *o, const char *key, bool required, int64_t min,
+               int64_t max, int64_t *out);
+bool jsonu_num(jsonu_dec *d, json_object *o, const char *key, bool required, double min,
+               double max, double *out);
+bool jsonu_bool(jsonu_dec *d, json_object *o, const char *key, bool required, bool *out);
+/* Borrowed object / array fields (NULL when absent or null). */
+json_object *jsonu_obj(jsonu_dec *d, json_object *o, const char *key, bool required);
+json_object *jsonu_arr(jsonu_dec *d, json_object *o, const char *key, bool required);
+
+/* A copy of a string value (NUL bytes replaced by U+FFFD). */
+char *jsonu_strdup(json_object *str);
+/* Serialises o compactly (no slash escaping); caller frees. */
+char *jsonu_to_string(json_object *o);
+
+#endif

@@ -1,0 +1,13 @@
+# src/util: buffers, strings, UTF-8, sanitising, JSON access, time, logging.
+libaidesk_a_SOURCES += \
+	src/util/buf.c src/util/buf.h \
+	src/util/clock.c src/util/clock.h \
+	src/util/jsonu.c src/util/jsonu.h \
+	src/util/log.c src/util/log.h \
+	src/util/mem.c src/util/mem.h \
+	src/util/sanitize.c src/util/sanitize.h \
+	src/util/utf8.c src/util/utf8.h
+
+UNIT_TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/test.h
+tests_unit_test_util_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -1,0 +1,26 @@
+/* mem.h: allocation that never returns NULL.
+ *
+ * aidesk treats running out of memory as fatal: every allocator here checks
+ * its result and, on failure, prints one line to stderr and aborts. Callers
+ * therefore never test for NULL from these functions. Byte caps on anything
+ * that comes from the network are enforced where the bytes arrive, so a
+ * hostile server cannot drive us into this path. */
+#ifndef AIDESK_UTIL_MEM_H
+#define AIDESK_UTIL_MEM_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array: returns p resized to hold at least need items of size sz,
+ * updating *cap (doubling). */
+void *xgrow(void *p, size_t *cap, size_t need, size_t sz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* A copy of [s, s+n) with a terminating NUL; NUL bytes inside are kept. */
+char *xmemdup0(const void *s, size_t n);
+/* printf into a new string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

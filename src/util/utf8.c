@@ -1,0 +1,124 @@
+#include "config.h"
+#include "util/utf8.h"
+
+size_t utf8_decode(const char *str, size_t len, uint32_t *cp, bool *valid)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char c = s[0];
+    *valid = false;
+    *cp = UTF8_REPLACEMENT;
+    if (c < 0x80) {
+        *cp = c;
+        *valid = true;
+        return 1;
+    }
+    size_t need;
+    uint32_t v;
+    unsigned char lo = 0x80, hi = 0xBF; /* bounds for the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+        v = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        v = c & 0x0F;
+        if (c == 0xE0)
+            lo = 0xA0; /* no overlongs */
+        else if (c == 0xED)
+            hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        v = c & 0x07;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+        return 1;
+    }
+    size_t i = 1;
+    for (; i <= need; i++) {
+        if (i >= len)
+            return i;
+        unsigned char b = s[i];
+        unsigned char l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xBF;
+        if (b < l || b > h)
+            return i;
+        v = (v << 6) | (b & 0x3F);
+    }
+    *cp = v;
+    *valid = true;
+    return need + 1;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        /* ASCII fast path, eight bytes at a time would be nicer but this
+         * loop is already far from the hot spots that matter. */
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        bool ok;
+        i += utf8_decode(s + i, len - i, &cp, &ok);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t utf8_prefix_len(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (len == 0)
+        return 0;
+    /* Walk back over at most three continuation bytes to the lead byte. */
+    size_t i = len;
+    size_t back = 0;
+    while (i > 0 && back < 4 && (s[i - 1] & 0xC0) == 0x80) {
+        i--;
+        back++;
+    }
+    if (i == 0)
+        return len;
+    unsigned char lead = s[i - 1];
+    size_t want;
+    if (lead < 0x80)
+        return len;
+    else if ((lead & 0xE0) == 0xC0)
+        want = 1;
+    else if ((lead & 0xF0) == 0xE0)
+        want = 2;
+    else if ((lead & 0xF8) == 0xF0)
+        want = 3;
+    else
+        return len;
+    return back < want ? i - 1 : len;
+}

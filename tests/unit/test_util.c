@@ -1,0 +1,253 @@
+/* Unit tests for src/util: buffers, UTF-8, sanitising, strict JSON, redaction. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "util/buf.h"
+#include "util/jsonu.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/sanitize.h"
+#include "util/utf8.h"
+
+static void buf__appends_printf_and_consumes(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    assert_string_equal(buf_cstr(&b), "");
+    buf_append_str(&b, "hello");
+    buf_printf(&b, " %d %s", 42, "world");
+    assert_string_equal(b.data, "hello 42 world");
+    buf_consume(&b, 6);
+    assert_string_equal(b.data, "42 world");
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%04d", i);
+    assert_int_equal(b.len, 8 + 4000);
+    assert_memory_equal(b.data + b.len - 4, "0999", 4);
+    char *s = buf_steal(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    free(s);
+}
+
+static void utf8__decodes_valid_characters(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    bool ok;
+    assert_int_equal(utf8_decode("A", 1, &cp, &ok), 1);
+    assert_true(ok);
+    assert_int_equal(cp, 'A');
+    assert_int_equal(utf8_decode("\xC3\xA9", 2, &cp, &ok), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(utf8_decode("\xE4\xB8\xAD", 3, &cp, &ok), 3);
+    assert_int_equal(cp, 0x4E2D);
+    assert_int_equal(utf8_decode("\xF0\x9F\x98\x80", 4, &cp, &ok), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_true(ok);
+}
+
+static void utf8__rejects_overlong_surrogate_and_out_of_range(void **state)
+{
+    (void)state;
+    assert_false(utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    assert_false(utf8_valid("\xE0\x80\xAF", 3));     /* overlong */
+    assert_false(utf8_valid("\xED\xA0\x80", 3));     /* U+D800 */
+    assert_false(utf8_valid("\xF4\x90\x80\x80", 4)); /* U+110000 */
+    assert_false(utf8_valid("\xF5\x80\x80\x80", 4));
+    assert_false(utf8_valid("\xE4\xB8", 2)); /* truncated */
+    assert_false(utf8_valid("\x80", 1));
+    assert_true(utf8_valid("plain \xE4\xB8\xAD\xF0\x9F\x98\x80", 13));
+    uint32_t cp;
+    bool ok;
+    /* Maximal subpart: a truncated 3-byte sequence followed by ASCII. */
+    assert_int_equal(utf8_decode("\xE4\xB8X", 3, &cp, &ok), 2);
+    assert_false(ok);
+    assert_int_equal(cp, UTF8_REPLACEMENT);
+}
+
+static void utf8__prefix_len_never_splits_a_character(void **state)
+{
+    (void)state;
+    const char *s = "ab\xE4\xB8\xAD"; /* 5 bytes */
+    assert_int_equal(utf8_prefix_len(s, 5), 5);
+    assert_int_equal(utf8_prefix_len(s, 4), 2);
+    assert_int_equal(utf8_prefix_len(s, 3), 2);
+    assert_int_equal(utf8_prefix_len(s, 2), 2);
+}
+
+static void sanitize_check(const char *in, size_t len, unsigned flags, const char *want)
+{
+    char *out = sanitize_dup(in, len, flags);
+    assert_string_equal(out, want);
+    assert_true(utf8_valid(out, strlen(out)));
+    assert_true(sanitize_is_clean(out, strlen(out), flags));
+    free(out);
+}
+
+static void sanitize__shows_escape_sequences_as_pictures(void **state)
+{
+    (void)state;
+    sanitize_check("\x1b[2Jhi", 6, 0, "\xE2\x90\x9B[2Jhi");
+    /* OSC 52 clipboard write terminated by BEL */
+    sanitize_check("\x1b]52;c;aGk=\x07", 12, 0, "\xE2\x90\x9B]52;c;aGk=\xE2\x90\x87");
+    sanitize_check("a\rb\bc\x7f", 6, 0, "a\xE2\x90\x8D" "b\xE2\x90\x88" "c\xE2\x90\xA1");
+    assert_false(sanitize_is_clean("\x1b[31m", 5, 0));
+    assert_true(sanitize_is_clean("plain text", 10, 0));
+}
+
+static void sanitize__keeps_newlines_only_when_asked(void **state)
+{
+    (void)state;
+    sanitize_check("a\nb\r\nc\td", 8, SAN_KEEP_NEWLINE | SAN_KEEP_TAB, "a\nb\nc\td");
+    sanitize_check("a\nb", 3, 0, "a\xE2\x90\x8A" "b");
+    sanitize_check("a\rb", 3, SAN_KEEP_NEWLINE, "a\xE2\x90\x8D" "b");
+}
+
+static void sanitize__makes_c1_bidi_and_invisible_characters_visible(void **state)
+{
+    (void)state;
+    sanitize_check("\xC2\x9B" "31m", 5, 0, "<U+009B>31m");   /* C1 CSI */
+    sanitize_check("x\xE2\x80\xAEy", 5, 0, "x<U+202E>y");   /* RLO */
+    sanitize_check("x\xE2\x81\xA6y", 5, 0, "x<U+2066>y");   /* LRI */
+    sanitize_check("x\xE2\x80\x8By", 5, 0, "x<U+200B>y");   /* ZWSP */
+    sanitize_check("\xF3\xA0\x80\x81", 4, 0, "<U+E0001>");  /* tag */
+    /* ZWJ inside an emoji sequence is kept */
+    sanitize_check("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB", 11, 0,
+                   "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB");
+}
+
+static void sanitize__replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    sanitize_check("a\xFF" "b\xC0\xAF", 5, 0, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+static void jsonu_parse_ok(const char *s)
+{
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, strlen(s), &err);
+    assert_null(err);
+    assert_non_null(o);
+    json_object_put(o);
+}
+
+static void jsonu_parse_bad(const char *s, size_t len)
+{
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, len, &err);
+    assert_null(o);
+    assert_non_null(err);
+    assert_true(strstr(err, "malformed JSON") != NULL);
+    free(err);
+}
+
+static void jsonu__accepts_strict_json(void **state)
+{
+    (void)state;
+    jsonu_parse_ok("{\"a\":[1,2.5,-3e2,true,false,null,\"x\\u00e9\"]}");
+    jsonu_parse_ok("  [ ]\n");
+    jsonu_parse_ok("123");
+    jsonu_parse_ok("\"\xE4\xB8\xAD\"");
+}
+
+static void jsonu__rejects_what_json_c_lets_through(void **state)
+{
+    (void)state;
+    jsonu_parse_bad("{\"a\":NaN}", 9);
+    jsonu_parse_bad("{\"a\":Infinity}", 14);
+    jsonu_parse_bad("{'a':1}", 7);
+    jsonu_parse_bad("{\"a\":\"x\x01y\"}", 11);     /* raw control byte */
+    jsonu_parse_bad("{\"a\":\"\xED\xA0\x80\"}", 10); /* surrogate */
+    jsonu_parse_bad("{\"a\":1} {\"b\":2}", 15);      /* two values */
+    jsonu_parse_bad("{\"a\":1", 6);                  /* truncated */
+    jsonu_parse_bad("{\"a\":1,}", 8);                /* trailing comma */
+    jsonu_parse_bad("", 0);
+    /* nesting deeper than the limit */
+    char deep[200];
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 100);
+    jsonu_parse_bad(deep, 200);
+}
+
+static void jsonu__getters_check_types_and_ranges(void **state)
+{
+    (void)state;
+    const char *s = "{\"s\":\"a\\u0000b\",\"n\":5,\"big\":99999999999999999999999,"
+                    "\"f\":1.5,\"b\":true,\"o\":{},\"l\":[],\"z\":null}";
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, strlen(s), &err);
+    assert_non_null(o);
+    jsonu_dec d;
+    jsonu_dec_init(&d, "thing");
+    char *str = NULL;
+    assert_true(jsonu_str(&d, o, "s", true, &str));
+    assert_string_equal(str, "a\xEF\xBF\xBD" "b"); /* NUL cannot cut it short */
+    free(str);
+    int64_t n = 0;
+    assert_true(jsonu_int(&d, o, "n", true, 0, 10, &n));
+    assert_int_equal(n, 5);
+    double f = 0;
+    assert_true(jsonu_num(&d, o, "f", true, 0, 2, &f));
+    bool b = false;
+    assert_true(jsonu_bool(&d, o, "b", true, &b));
+    assert_true(b);
+    assert_non_null(jsonu_obj(&d, o, "o", true));
+    assert_non_null(jsonu_arr(&d, o, "l", true));
+    /* absent and null optional fields are fine */
+    assert_false(jsonu_str(&d, o, "z", false, &str));
+    assert_false(jsonu_str(&d, o, "nope", false, &str));
+    assert_null(d.error);
+    /* clamped huge integer is out of range */
+    assert_false(jsonu_int(&d, o, "big", true, 0, INT64_MAX - 1, &n));
+    assert_non_null(d.error);
+    assert_string_equal(d.error, "thing: field 'big' is out of range");
+    jsonu_dec_free(&d);
+
+    jsonu_dec_init(&d, NULL);
+    assert_false(jsonu_int(&d, o, "s", true, 0, 10, &n));
+    assert_string_equal(d.error, "field 's' should be a number");
+    jsonu_dec_free(&d);
+    jsonu_dec_init(&d, NULL);
+    assert_false(jsonu_str(&d, o, "missing", true, &str));
+    assert_string_equal(d.error, "missing field 'missing'");
+    jsonu_dec_free(&d);
+    json_object_put(o);
+}
+
+static void log__redacts_keys_headers_and_registered_secrets(void **state)
+{
+    (void)state;
+    log_add_secret("proj_s3cret_id");
+    char *r = log_redact("GET /turn-credentials?identifier=proj_s3cret_id X-API-Key: aai_abc123\n"
+                         "Authorization: Bearer aai_abc123\n"
+                         "key aai_zzz9 and {\"client_secret\":{\"value\":\"eph_xyz\"},"
+                         "\"credential\":\"turnpass\",\"model\":\"gpt-4o\"}");
+    assert_null(strstr(r, "proj_s3cret_id"));
+    assert_null(strstr(r, "aai_abc123"));
+    assert_null(strstr(r, "aai_zzz9"));
+    assert_null(strstr(r, "eph_xyz"));
+    assert_null(strstr(r, "turnpass"));
+    assert_non_null(strstr(r, "\"model\":\"gpt-4o\""));
+    assert_non_null(strstr(r, "X-API-Key: " REDACTED));
+    free(r);
+    log_clear_secrets();
+    r = log_redact("nothing secret here: aai_ alone");
+    assert_string_equal(r, "nothing secret here: aai_ alone");
+    free(r);
+}
+
+TEST_MAIN(cmocka_unit_test(buf__appends_printf_and_consumes),
+          cmocka_unit_test(utf8__decodes_valid_characters),
+          cmocka_unit_test(utf8__rejects_overlong_surrogate_and_out_of_range),
+          cmocka_unit_test(utf8__prefix_len_never_splits_a_character),
+          cmocka_unit_test(sanitize__shows_escape_sequences_as_pictures),
+          cmocka_unit_test(sanitize__keeps_newlines_only_when_asked),
+          cmocka_unit_test(sanitize__makes_c1_bidi_and_invisible_characters_visible),
+          cmocka_unit_test(sanitize__replaces_invalid_utf8),
+          cmocka_unit_test(jsonu__accepts_strict_json),
+          cmocka_unit_test(jsonu__rejects_what_json_c_lets_through),
+          cmocka_unit_test(jsonu__getters_check_types_and_ranges),
+          cmocka_unit_test(log__redacts_keys_headers_and_registered_secrets))
