@@ -1,0 +1,505 @@
+/* net.c: the network thread, its queues and the transfer life cycle. */
+#include "config.h"
+#include "net/net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "net/retry.h"
+#include "net/sse.h"
+#include "net/transfer.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+typedef struct net_cmd {
+    enum { CMD_SUBMIT, CMD_CANCEL } kind;
+    uint64_t id;
+    net_request *req;
+    struct net_cmd *next;
+} net_cmd;
+
+struct net {
+    pthread_t thread;
+    bool started;
+    CURLM *multi;
+    net_config cfg;
+    char *user_agent;
+    char *noproxy;
+
+    pthread_mutex_t lock; /* guards everything down to 'quit' */
+    pthread_cond_t cond;  /* signalled when an event is queued */
+    net_cmd *cmd_head, *cmd_tail;
+    net_event *ev_head, *ev_tail;
+    size_t queued_bytes;
+    bool paused_any;   /* some transfer waits for the queue to drain */
+    bool wake_pending; /* a byte sits in the wake pipe */
+    uint64_t next_id;
+    size_t pending;
+    bool quit;
+
+    int wake_rd, wake_wr;
+    transfer *transfers; /* network thread only */
+    unsigned rng;        /* network thread only: retry jitter */
+};
+
+/* ------------------------------------------------------------ event queue */
+
+static size_t event_bytes(const net_event *ev)
+{
+    return sizeof *ev + ev->body_len + ev->sse_data_len + 64;
+}
+
+void net_push_event(net_t *n, net_event *ev)
+{
+    ev->bytes_ = event_bytes(ev);
+    ev->next_ = NULL;
+    pthread_mutex_lock(&n->lock);
+    if (n->ev_tail)
+        n->ev_tail->next_ = ev;
+    else
+        n->ev_head = ev;
+    n->ev_tail = ev;
+    n->queued_bytes += ev->bytes_;
+    if (ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED || ev->kind == NET_EV_CANCELLED)
+        n->pending--;
+    if (!n->wake_pending) {
+        n->wake_pending = true;
+        ssize_t w;
+        do
+            w = write(n->wake_wr, "x", 1);
+        while (w < 0 && errno == EINTR);
+    }
+    pthread_cond_signal(&n->cond);
+    pthread_mutex_unlock(&n->lock);
+}
+
+bool net_queue_full(net_t *n)
+{
+    pthread_mutex_lock(&n->lock);
+    bool full = n->queued_bytes > n->cfg.max_queued_bytes;
+    if (full)
+        n->paused_any = true;
+    pthread_mutex_unlock(&n->lock);
+    return full;
+}
+
+static net_event *pop_locked(net_t *n)
+{
+    net_event *ev = n->ev_head;
+    if (ev) {
+        n->ev_head = ev->next_;
+        if (!n->ev_head)
+            n->ev_tail = NULL;
+        n->queued_bytes -= ev->bytes_;
+        ev->next_ = NULL;
+        if (n->paused_any && n->queued_bytes < n->cfg.max_queued_bytes / 2) {
+            n->paused_any = false;
+            curl_multi_wakeup(n->multi);
+        }
+    }
+    if (!n->ev_head && n->wake_pending) {
+        char tmp[64];
+        while (read(n->wake_rd, tmp, sizeof tmp) > 0)
+            ;
+        n->wake_pending = false;
+    }
+    return ev;
+}
+
+net_event *net_next_event(net_t *n)
+{
+    pthread_mutex_lock(&n->lock);
+    net_event *ev = pop_locked(n);
+    pthread_mutex_unlock(&n->lock);
+    return ev;
+}
+
+net_event *net_wait_event(net_t *n, long timeout_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (timeout_ms >= 0) {
+        until.tv_sec += timeout_ms / 1000;
+        until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&n->lock);
+    while (!n->ev_head) {
+        int rc = timeout_ms < 0 ? pthread_cond_wait(&n->cond, &n->lock)
+                                : pthread_cond_timedwait(&n->cond, &n->lock, &until);
+        if (rc == ETIMEDOUT)
+            break;
+    }
+    net_event *ev = pop_locked(n);
+    pthread_mutex_unlock(&n->lock);
+    return ev;
+}
+
+int net_wake_fd(const net_t *n)
+{
+    return n->wake_rd;
+}
+
+size_t net_pending(net_t *n)
+{
+    pthread_mutex_lock(&n->lock);
+    size_t p = n->pending;
+    pthread_mutex_unlock(&n->lock);
+    return p;
+}
+
+/* --------------------------------------------------------------- commands */
+
+static void push_cmd(net_t *n, net_cmd *c)
+{
+    pthread_mutex_lock(&n->lock);
+    if (n->cmd_tail)
+        n->cmd_tail->next = c;
+    else
+        n->cmd_head = c;
+    n->cmd_tail = c;
+    pthread_mutex_unlock(&n->lock);
+    curl_multi_wakeup(n->multi);
+}
+
+uint64_t net_submit(net_t *n, net_request *req)
+{
+    net_cmd *c = xcalloc(1, sizeof *c);
+    c->kind = CMD_SUBMIT;
+    c->req = req;
+    pthread_mutex_lock(&n->lock);
+    c->id = ++n->next_id;
+    n->pending++;
+    pthread_mutex_unlock(&n->lock);
+    push_cmd(n, c);
+    return c->id;
+}
+
+void net_cancel(net_t *n, uint64_t id)
+{
+    net_cmd *c = xcalloc(1, sizeof *c);
+    c->kind = CMD_CANCEL;
+    c->id = id;
+    push_cmd(n, c);
+}
+
+/* ------------------------------------------------------ the thread's loop */
+
+static transfer *find_transfer(net_t *n, uint64_t id)
+{
+    for (transfer *t = n->transfers; t; t = t->next)
+        if (t->id == id)
+            return t;
+    return NULL;
+}
+
+static void unlink_transfer(net_t *n, transfer *t)
+{
+    for (transfer **pp = &n->transfers; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            return;
+        }
+    }
+}
+
+/* Ends a transfer: removes it from the multi handle and frees it. */
+static void drop_transfer(net_t *n, transfer *t)
+{
+    if (t->easy && t->active)
+        curl_multi_remove_handle(n->multi, t->easy);
+    unlink_transfer(n, t);
+    transfer_free(t);
+}
+
+static void emit_simple(net_t *n, transfer *t, net_event_kind kind)
+{
+    net_event *ev = xcalloc(1, sizeof *ev);
+    ev->kind = kind;
+    ev->id = t->id;
+    ev->tag = t->req->tag;
+    net_push_event(n, ev);
+}
+
+static void start_transfer(net_t *n, transfer *t)
+{
+    net_fail fail = NET_FAIL_NONE;
+    char *why = NULL;
+    if (transfer_prepare(t, &fail, &why) != 0 ||
+        curl_multi_add_handle(n->multi, t->easy) != CURLM_OK) {
+        net_event *ev = xcalloc(1, sizeof *ev);
+        ev->kind = NET_EV_FAILED;
+        ev->id = t->id;
+        ev->tag = t->req->tag;
+        ev->fail = fail ? fail : NET_FAIL_INTERNAL;
+        ev->message = why ? why : xstrdup("the transfer could not be set up");
+        net_push_event(n, ev);
+        drop_transfer(n, t);
+        return;
+    }
+    t->active = true;
+    t->retry_due_us = 0;
+    log_msg("net #%llu: %s %s%s", (unsigned long long)t->id,
+            t->req->method == NET_POST ? "POST" : t->req->method == NET_DELETE ? "DELETE" : "GET",
+            t->req->url, t->attempt ? " (retry)" : "");
+}
+
+static void process_commands(net_t *n)
+{
+    pthread_mutex_lock(&n->lock);
+    net_cmd *c = n->cmd_head;
+    n->cmd_head = n->cmd_tail = NULL;
+    pthread_mutex_unlock(&n->lock);
+    while (c) {
+        net_cmd *next = c->next;
+        if (c->kind == CMD_SUBMIT) {
+            transfer *t = transfer_new(n, c->id, c->req, &n->cfg, n->user_agent, n->noproxy);
+            t->next = n->transfers;
+            n->transfers = t;
+            start_transfer(n, t);
+        } else {
+            transfer *t = find_transfer(n, c->id);
+            if (t) {
+                log_msg("net #%llu: cancelled", (unsigned long long)t->id);
+                emit_simple(n, t, NET_EV_CANCELLED);
+                drop_transfer(n, t);
+            }
+        }
+        free(c);
+        c = next;
+    }
+}
+
+static double jitter(net_t *n)
+{
+    return (double)(rand_r(&n->rng) % 1000) / 1000.0;
+}
+
+/* A finished attempt: retry, or deliver the terminal event. */
+static void finish_attempt(net_t *n, transfer *t, CURLcode code)
+{
+    curl_multi_remove_handle(n->multi, t->easy);
+    t->active = false;
+    net_event *ev = transfer_outcome(t, code);
+    if (ev->kind == NET_EV_DONE) {
+        log_msg("net #%llu: done, HTTP %ld", (unsigned long long)t->id, ev->status);
+        net_push_event(n, ev);
+        drop_transfer(n, t);
+        return;
+    }
+    retry_attempt a;
+    transfer_retry_input(t, ev, &a);
+    retry_policy pol = {t->req->max_retries, n->cfg.retry_base_ms, n->cfg.retry_cap_ms,
+                        n->cfg.retry_after_cap_ms};
+    long delay = retry_decide(&pol, &a, jitter(n), time(NULL));
+    if (delay < 0) {
+        log_msg("net #%llu: failed: %s", (unsigned long long)t->id, ev->message);
+        net_push_event(n, ev);
+        drop_transfer(n, t);
+        return;
+    }
+    t->attempt++;
+    t->consecutive++;
+    ev->kind = NET_EV_RETRY;
+    ev->attempt = t->attempt;
+    ev->delay_ms = delay;
+    log_msg("net #%llu: %s; retry %d in %ld ms", (unsigned long long)t->id, ev->message,
+            t->attempt, delay);
+    net_push_event(n, ev);
+    transfer_reset_attempt(t);
+    t->retry_due_us = clock_mono_us() + (int64_t)delay * 1000;
+}
+
+static void check_timers(net_t *n, int64_t now)
+{
+    transfer *t = n->transfers;
+    while (t) {
+        transfer *next = t->next;
+        if (!t->active && t->retry_due_us && t->retry_due_us <= now) {
+            start_transfer(n, t);
+        } else if (t->active && transfer_stalled(t, now)) {
+            t->stalled = true;
+            finish_attempt(n, t, CURLE_OPERATION_TIMEDOUT);
+        }
+        t = next;
+    }
+}
+
+/* Milliseconds until the next retry or stall deadline (or max_ms). */
+static long next_deadline_ms(net_t *n, int64_t now, long max_ms)
+{
+    int64_t best = (int64_t)max_ms * 1000;
+    for (transfer *t = n->transfers; t; t = t->next) {
+        int64_t due = t->active ? transfer_stall_deadline(t) : t->retry_due_us;
+        if (due && due - now < best)
+            best = due - now;
+    }
+    if (best < 0)
+        best = 0;
+    return (long)((best + 999) / 1000);
+}
+
+static void resume_paused(net_t *n)
+{
+    pthread_mutex_lock(&n->lock);
+    bool room = n->queued_bytes < n->cfg.max_queued_bytes / 2;
+    pthread_mutex_unlock(&n->lock);
+    if (!room)
+        return;
+    for (transfer *t = n->transfers; t; t = t->next)
+        if (t->active && t->paused)
+            transfer_resume(t);
+}
+
+static void *net_main(void *arg)
+{
+    net_t *n = arg;
+    for (;;) {
+        pthread_mutex_lock(&n->lock);
+        bool quit = n->quit;
+        pthread_mutex_unlock(&n->lock);
+        if (quit)
+            break;
+        process_commands(n);
+        resume_paused(n);
+        int running = 0;
+        curl_multi_perform(n->multi, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(n->multi, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            transfer *t = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+            if (t)
+                finish_attempt(n, t, msg->data.result);
+        }
+        int64_t now = clock_mono_us();
+        check_timers(n, now);
+        long curl_ms = -1;
+        curl_multi_timeout(n->multi, &curl_ms);
+        long wait = next_deadline_ms(n, clock_mono_us(), 3600 * 1000);
+        if (curl_ms >= 0 && curl_ms < wait)
+            wait = curl_ms;
+        curl_multi_poll(n->multi, NULL, 0, (int)wait, NULL);
+    }
+    while (n->transfers)
+        drop_transfer(n, n->transfers);
+    return NULL;
+}
+
+/* ------------------------------------------------------------- life cycle */
+
+static char *make_noproxy(void)
+{
+    /* Loopback never goes through a proxy (tests, the simulator); the
+     * user's own no_proxy list is kept. */
+    const char *env = getenv("no_proxy");
+    if (!env || !*env)
+        env = getenv("NO_PROXY");
+    if (env && *env)
+        return xasprintf("%s,localhost,127.0.0.1,::1", env);
+    return xstrdup("localhost,127.0.0.1,::1");
+}
+
+net_t *net_new(const net_config *cfg)
+{
+    net_t *n = xcalloc(1, sizeof *n);
+    if (cfg)
+        n->cfg = *cfg;
+    if (!n->cfg.connect_timeout_ms)
+        n->cfg.connect_timeout_ms = 10000;
+    if (!n->cfg.max_queued_bytes)
+        n->cfg.max_queued_bytes = 8u * 1024 * 1024;
+    if (!n->cfg.retry_base_ms)
+        n->cfg.retry_base_ms = 500;
+    if (!n->cfg.retry_cap_ms)
+        n->cfg.retry_cap_ms = 8000;
+    if (!n->cfg.retry_after_cap_ms)
+        n->cfg.retry_after_cap_ms = 60000;
+    n->user_agent = xstrdup(n->cfg.user_agent ? n->cfg.user_agent : PACKAGE_NAME "/" PACKAGE_VERSION);
+    n->cfg.user_agent = n->user_agent;
+    n->noproxy = make_noproxy();
+    n->rng = (unsigned)clock_mono_us() ^ (unsigned)getpid();
+    n->wake_rd = n->wake_wr = -1;
+    pthread_mutex_init(&n->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_cond_init(&n->cond, &ca);
+    pthread_condattr_destroy(&ca);
+
+    int fds[2];
+    if (pipe(fds) != 0)
+        goto fail;
+    n->wake_rd = fds[0];
+    n->wake_wr = fds[1];
+    for (int i = 0; i < 2; i++) {
+        if (fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK) != 0 ||
+            fcntl(fds[i], F_SETFD, FD_CLOEXEC) != 0)
+            goto fail;
+    }
+    n->multi = curl_multi_init();
+    if (!n->multi)
+        goto fail;
+
+    /* The thread takes no signals: they belong to the main thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&n->thread, NULL, net_main, n);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        goto fail;
+    n->started = true;
+    return n;
+fail:
+    net_free(n);
+    return NULL;
+}
+
+void net_free(net_t *n)
+{
+    if (!n)
+        return;
+    if (n->started) {
+        pthread_mutex_lock(&n->lock);
+        n->quit = true;
+        pthread_mutex_unlock(&n->lock);
+        curl_multi_wakeup(n->multi);
+        pthread_join(n->thread, NULL);
+    }
+    while (n->cmd_head) {
+        net_cmd *c = n->cmd_head;
+        n->cmd_head = c->next;
+        net_request_free(c->req);
+        free(c);
+    }
+    while (n->ev_head) {
+        net_event *ev = n->ev_head;
+        n->ev_head = ev->next_;
+        net_event_free(ev);
+    }
+    if (n->multi)
+        curl_multi_cleanup(n->multi);
+    if (n->wake_rd >= 0)
+        close(n->wake_rd);
+    if (n->wake_wr >= 0)
+        close(n->wake_wr);
+    pthread_mutex_destroy(&n->lock);
+    pthread_cond_destroy(&n->cond);
+    free(n->user_agent);
+    free(n->noproxy);
+    free(n);
+}

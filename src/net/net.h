@@ -1,0 +1,163 @@
+/* net.h: the network thread.
+ *
+ * One background thread owns one libcurl multi handle and runs every
+ * transfer. The caller's thread (the UI thread, or the CLI's main thread)
+ * submits requests and cancels through a queue, and receives typed events
+ * through another queue, signalled by a file descriptor it can poll().
+ * Nothing else is shared: only the network thread touches libcurl handles.
+ *
+ * Every submitted request gets an id and ends in exactly one terminal event:
+ * NET_EV_DONE, NET_EV_FAILED or NET_EV_CANCELLED. Before that it may produce
+ * NET_EV_RETRY (a retry is scheduled), NET_EV_OPEN (a stream's 2xx answer
+ * began) and NET_EV_SSE (one server-sent event).
+ *
+ * Safety, as docs/architecture.md explains: redirects are never followed (a
+ * 3xx fails, so credentials cannot travel to another host); the protocol is
+ * restricted to https (http only when the request allows it); TLS is
+ * verified; answers are capped in bytes in the write callback; connections
+ * have a connect timeout, plain requests a total timeout and streams a stall
+ * timeout. Retries follow one policy (retry.h). Streams feed the SSE parser
+ * on the network thread; the caller gets whole events.
+ *
+ * Back-pressure: while more than max_queued_bytes of events wait in the
+ * queue, transfers are paused, so a fast server cannot make memory grow. */
+#ifndef AIDESK_NET_NET_H
+#define AIDESK_NET_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum net_method {
+    NET_GET,
+    NET_POST,
+    NET_DELETE,
+} net_method;
+
+typedef struct net_request {
+    net_method method;
+    char *url;          /* owned */
+    char **headers;     /* owned, NULL-terminated list of "Name: value" */
+    size_t nheaders;
+    char *body;         /* owned request body, or NULL */
+    size_t body_len;
+    bool stream;        /* the answer is text/event-stream */
+    bool reconnect;     /* stream only: an EventSource. Reconnects after any
+                         * drop or retryable error, for ever, sending
+                         * Last-Event-ID; ends only when cancelled or on a
+                         * non-retryable HTTP error */
+    bool retry_safe;    /* repeating it cannot duplicate an effect */
+    bool allow_http;    /* http:// is allowed (loopback or explicit opt-in) */
+    int max_retries;    /* default 3 */
+    long timeout_ms;    /* plain: whole transfer. stream: the longest silence
+                         * allowed. Default 30000 */
+    size_t max_body;    /* cap for a plain answer or an error body; 16 MiB */
+    size_t max_event;   /* stream: cap for one SSE line or event; 1 MiB */
+    char *last_event_id; /* stream: initial Last-Event-ID (owned) or NULL */
+    uint64_t tag;       /* the caller's; copied into every event */
+} net_request;
+
+/* A request with the defaults above. */
+net_request *net_request_new(net_method method, const char *url);
+/* Adds a header line "name: value" (both copied). */
+void net_request_add_header(net_request *r, const char *name, const char *value);
+/* Sets the body; takes ownership of body (allocated with malloc). */
+void net_request_set_body(net_request *r, char *body, size_t len);
+void net_request_free(net_request *r);
+
+typedef enum net_event_kind {
+    NET_EV_RETRY,     /* a failed attempt will be retried after delay_ms */
+    NET_EV_OPEN,      /* stream: a 2xx answer started (status, headers) */
+    NET_EV_SSE,       /* stream: one event (sse_type, sse_data, sse_id) */
+    NET_EV_DONE,      /* terminal: success. plain: status, headers, body */
+    NET_EV_FAILED,    /* terminal: fail, message; HTTP errors: status,
+                       * headers and the error body */
+    NET_EV_CANCELLED, /* terminal: cancelled by the caller */
+} net_event_kind;
+
+typedef enum net_fail {
+    NET_FAIL_NONE = 0,
+    NET_FAIL_HTTP,      /* the server answered with a status >= 300 */
+    NET_FAIL_CONNECT,   /* could not resolve or connect: nothing was sent */
+    NET_FAIL_TIMEOUT,   /* no complete answer in time */
+    NET_FAIL_STALL,     /* a stream went silent for longer than allowed */
+    NET_FAIL_DROPPED,   /* the connection closed before the answer ended */
+    NET_FAIL_TOO_LARGE, /* an answer or event went over its byte cap */
+    NET_FAIL_TLS,       /* TLS handshake or certificate failure */
+    NET_FAIL_REFUSED,   /* not attempted: URL or protocol not allowed */
+    NET_FAIL_INTERNAL,  /* libcurl could not be set up */
+} net_fail;
+
+typedef struct net_header {
+    char *name;  /* lower case */
+    char *value; /* trimmed */
+} net_header;
+
+typedef struct net_event {
+    net_event_kind kind;
+    uint64_t id;       /* the request's id */
+    uint64_t tag;      /* the request's tag */
+    long status;       /* HTTP status of the answer, 0 if none */
+    net_header *headers;
+    size_t nheaders;
+    char *body;        /* DONE (plain) and FAILED/HTTP: the body, NUL-terminated */
+    size_t body_len;
+    char *sse_type;    /* SSE */
+    char *sse_data;
+    size_t sse_data_len;
+    char *sse_id;
+    net_fail fail;     /* FAILED, RETRY: what went wrong */
+    char *message;     /* FAILED, RETRY: a one-line description (no secrets) */
+    bool delivered;    /* FAILED on a stream: events had been delivered */
+    int attempt;       /* RETRY: the number of the retry to come (1..) */
+    long delay_ms;     /* RETRY: when it will start */
+    /* Private to the queue. */
+    struct net_event *next_;
+    size_t bytes_;
+} net_event;
+
+void net_event_free(net_event *ev);
+/* The value of a response header (name case-insensitive), or NULL. */
+const char *net_event_header(const net_event *ev, const char *name);
+const char *net_fail_name(net_fail f);
+
+typedef struct net_config {
+    const char *user_agent;   /* default "aidesk/<version>" */
+    long connect_timeout_ms;  /* default 10000 */
+    size_t max_queued_bytes;  /* default 8 MiB */
+    bool insecure_tls;        /* skip certificate checks (loud opt-out) */
+    long retry_base_ms;       /* first backoff, default 500 */
+    long retry_cap_ms;        /* longest backoff, default 8000 */
+    long retry_after_cap_ms;  /* longest Retry-After honoured, default 60000 */
+} net_config;
+
+typedef struct net net_t;
+
+/* Starts the network thread. curl_global_init() must have run (in main,
+ * before any thread). cfg may be NULL for defaults. Returns NULL on failure. */
+net_t *net_new(const net_config *cfg);
+/* Cancels everything, stops the thread and frees all. Events still queued
+ * are dropped. */
+void net_free(net_t *n);
+
+/* Readable when events are waiting. Poll it, then call net_next_event until
+ * it returns NULL. */
+int net_wake_fd(const net_t *n);
+
+/* Queues a request; takes ownership of req. Returns its id (never 0). */
+uint64_t net_submit(net_t *n, net_request *req);
+/* Cancels a request. Its terminal event is NET_EV_CANCELLED unless it had
+ * already ended. Unknown ids are ignored. */
+void net_cancel(net_t *n, uint64_t id);
+
+/* The next event, or NULL when none is waiting. The caller owns it and
+ * frees it with net_event_free. Never blocks. */
+net_event *net_next_event(net_t *n);
+/* Waits up to timeout_ms (-1: for ever) for an event; for callers without a
+ * poll loop of their own (the CLI, tests). */
+net_event *net_wait_event(net_t *n, long timeout_ms);
+
+/* Number of requests that have not ended yet. */
+size_t net_pending(net_t *n);
+
+#endif

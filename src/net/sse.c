@@ -1,0 +1,225 @@
+#include "config.h"
+#include "net/sse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/mem.h"
+
+static const char bom[3] = {'\xEF', '\xBB', '\xBF'};
+
+struct sse_parser {
+    size_t max_line;
+    buf_t line;     /* a line split across slices */
+    buf_t data;     /* the data buffer of the event being built */
+    buf_t type;     /* its event type */
+    buf_t last_id;  /* persists across events and connections */
+    long retry_ms;
+    size_t bom_seen;  /* bytes of a leading BOM matched so far */
+    bool bom_done;    /* past the point where a BOM may appear */
+    bool pending_cr;  /* the previous slice ended in CR: skip one LF */
+    bool broken;      /* a cap was exceeded */
+};
+
+sse_parser *sse_parser_new(size_t max_line)
+{
+    sse_parser *p = xcalloc(1, sizeof *p);
+    p->max_line = max_line ? max_line : 1024 * 1024;
+    p->retry_ms = -1;
+    buf_append(&p->last_id, "", 0);
+    return p;
+}
+
+void sse_parser_free(sse_parser *p)
+{
+    if (!p)
+        return;
+    buf_free(&p->line);
+    buf_free(&p->data);
+    buf_free(&p->type);
+    buf_free(&p->last_id);
+    free(p);
+}
+
+void sse_parser_reset(sse_parser *p)
+{
+    buf_clear(&p->line);
+    buf_clear(&p->data);
+    buf_clear(&p->type);
+    p->bom_seen = 0;
+    p->bom_done = false;
+    p->pending_cr = false;
+    p->broken = false;
+}
+
+const char *sse_parser_last_id(const sse_parser *p)
+{
+    return buf_cstr(&p->last_id);
+}
+
+void sse_parser_set_last_id(sse_parser *p, const char *id)
+{
+    buf_clear(&p->last_id);
+    buf_append_str(&p->last_id, id ? id : "");
+}
+
+long sse_parser_retry_ms(const sse_parser *p)
+{
+    return p->retry_ms;
+}
+
+static int dispatch(sse_parser *p, sse_event_cb cb, void *ud)
+{
+    if (p->data.len == 0) {
+        buf_clear(&p->type);
+        return 0;
+    }
+    buf_truncate(&p->data, p->data.len - 1); /* the last data line's '\n' */
+    sse_event ev;
+    if (p->type.len) {
+        ev.type = p->type.data;
+        ev.type_len = p->type.len;
+    } else {
+        ev.type = "message";
+        ev.type_len = 7;
+    }
+    ev.data = buf_cstr(&p->data);
+    ev.data_len = p->data.len;
+    ev.id = buf_cstr(&p->last_id);
+    ev.id_len = p->last_id.len;
+    int rc = cb(ud, &ev);
+    buf_clear(&p->data);
+    buf_clear(&p->type);
+    return rc;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    if (n == 0 || n > 9)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* Interprets one complete line (without its terminator). Returns the
+ * callback's verdict, or SSE_TOO_LONG. */
+static int process_line(sse_parser *p, const char *s, size_t n, sse_event_cb cb, void *ud)
+{
+    if (n == 0)
+        return dispatch(p, cb, ud);
+    if (s[0] == ':')
+        return 0;
+    const char *colon = memchr(s, ':', n);
+    size_t flen = colon ? (size_t)(colon - s) : n;
+    const char *v = colon ? colon + 1 : s + n;
+    size_t vlen = colon ? n - flen - 1 : 0;
+    if (vlen && *v == ' ') {
+        v++;
+        vlen--;
+    }
+    if (flen == 4 && !memcmp(s, "data", 4)) {
+        if (p->data.len + vlen + 1 > p->max_line)
+            return SSE_TOO_LONG;
+        buf_append(&p->data, v, vlen);
+        buf_append_char(&p->data, '\n');
+    } else if (flen == 5 && !memcmp(s, "event", 5)) {
+        buf_clear(&p->type);
+        buf_append(&p->type, v, vlen);
+    } else if (flen == 2 && !memcmp(s, "id", 2)) {
+        if (!memchr(v, '\0', vlen)) {
+            buf_clear(&p->last_id);
+            buf_append(&p->last_id, v, vlen);
+        }
+    } else if (flen == 5 && !memcmp(s, "retry", 5)) {
+        if (all_digits(v, vlen))
+            p->retry_ms = strtol(v, NULL, 10);
+    }
+    return 0;
+}
+
+/* The offset of the first CR or LF in s[0..n), or n. */
+static size_t find_eol(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' || s[i] == '\r')
+            return i;
+    return n;
+}
+
+static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)
+{
+    size_t i = 0;
+    if (p->pending_cr && len > 0) {
+        p->pending_cr = false;
+        if (buf[0] == '\n')
+            i = 1;
+    }
+    while (i < len) {
+        size_t j = i + find_eol(buf + i, len - i);
+        if (j == len) {
+            if (p->line.len + (len - i) > p->max_line)
+                return SSE_TOO_LONG;
+            buf_append(&p->line, buf + i, len - i);
+            break;
+        }
+        int rc;
+        if (p->line.len) {
+            if (p->line.len + (j - i) > p->max_line)
+                return SSE_TOO_LONG;
+            buf_append(&p->line, buf + i, j - i);
+            rc = process_line(p, p->line.data, p->line.len, cb, ud);
+            buf_clear(&p->line);
+        } else {
+            if (j - i > p->max_line)
+                return SSE_TOO_LONG;
+            rc = process_line(p, buf + i, j - i, cb, ud);
+        }
+        if (buf[j] == '\r') {
+            if (j + 1 < len) {
+                if (buf[j + 1] == '\n')
+                    j++;
+            } else {
+                p->pending_cr = true;
+            }
+        }
+        i = j + 1;
+        if (rc == SSE_TOO_LONG)
+            return rc;
+        if (rc)
+            return SSE_STOPPED;
+    }
+    return SSE_OK;
+}
+
+int sse_parser_feed(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)
+{
+    if (p->broken)
+        return SSE_TOO_LONG;
+    /* A BOM may be split across slices: hold its first bytes until we know. */
+    while (!p->bom_done && len > 0) {
+        if (buf[0] == bom[p->bom_seen]) {
+            p->bom_seen++;
+            buf++;
+            len--;
+            if (p->bom_seen == sizeof bom)
+                p->bom_done = true;
+            continue;
+        }
+        p->bom_done = true;
+        if (p->bom_seen) {
+            /* Not a BOM after all: those bytes were content. */
+            int rc = feed_body(p, bom, p->bom_seen, cb, ud);
+            if (rc) {
+                p->broken = rc == SSE_TOO_LONG;
+                return rc;
+            }
+        }
+    }
+    int rc = feed_body(p, buf, len, cb, ud);
+    if (rc == SSE_TOO_LONG)
+        p->broken = true;
+    return rc;
+}

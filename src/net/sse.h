@@ -1,0 +1,60 @@
+/* sse.h: an incremental parser for server-sent events (text/event-stream),
+ * following the WHATWG EventSource rules.
+ *
+ * Feed it the body in slices of any size, split anywhere (inside a line,
+ * inside a UTF-8 character, between the CR and LF of a CRLF); it calls back
+ * once per dispatched event. Lines end in CRLF, LF or CR. One leading BOM is
+ * dropped. Lines starting with ':' are comments. A field without a colon has
+ * an empty value; one space after the colon is removed. Several data lines
+ * join with '\n'. An id containing NUL is ignored; retry counts only when
+ * all digits. A blank line dispatches; an empty data buffer dispatches
+ * nothing; an event not followed by a blank line is never dispatched.
+ * Unknown fields are ignored.
+ *
+ * The parser bounds memory: a line or an event's data longer than max_line
+ * bytes makes sse_parser_feed return SSE_TOO_LONG and the parser unusable
+ * until sse_parser_reset. */
+#ifndef AIDESK_NET_SSE_H
+#define AIDESK_NET_SSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct sse_event {
+    const char *type; /* "message" unless an event field said otherwise */
+    size_t type_len;
+    const char *data; /* the data lines joined by '\n'; NUL-terminated */
+    size_t data_len;
+    const char *id;   /* the last event id so far ("" if none); NUL-terminated */
+    size_t id_len;
+} sse_event;
+
+/* Called for each event; the pointers live until the callback returns.
+ * Return 0 to go on, non-zero to stop feeding (feed returns SSE_STOPPED). */
+typedef int (*sse_event_cb)(void *ud, const sse_event *ev);
+
+enum {
+    SSE_OK = 0,
+    SSE_STOPPED = 1,
+    SSE_TOO_LONG = -1,
+};
+
+typedef struct sse_parser sse_parser;
+
+sse_parser *sse_parser_new(size_t max_line);
+void sse_parser_free(sse_parser *p);
+/* Forgets any partial line and event, as at the start of a new connection.
+ * The last event id and retry time are kept (they outlive connections). */
+void sse_parser_reset(sse_parser *p);
+
+/* Parses len more bytes. Returns SSE_OK, SSE_STOPPED (the callback asked to
+ * stop; the rest of this slice was not parsed) or SSE_TOO_LONG. */
+int sse_parser_feed(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud);
+
+/* The last event id seen ("" if none), to send as Last-Event-ID. */
+const char *sse_parser_last_id(const sse_parser *p);
+void sse_parser_set_last_id(sse_parser *p, const char *id);
+/* The reconnection time the server asked for with "retry:", or -1. */
+long sse_parser_retry_ms(const sse_parser *p);
+
+#endif

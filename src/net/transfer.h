@@ -1,0 +1,72 @@
+/* transfer.h: one request's libcurl easy handle and the state of its
+ * current attempt. Private to src/net; used by the network thread only. */
+#ifndef AIDESK_NET_TRANSFER_H
+#define AIDESK_NET_TRANSFER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "net/net.h"
+#include "net/retry.h"
+#include "net/sse.h"
+#include "util/buf.h"
+
+typedef struct transfer {
+    uint64_t id;
+    net_t *net;
+    net_request *req;        /* owned */
+    const net_config *cfg;
+    const char *noproxy;
+    CURL *easy;
+    struct curl_slist *hdrs;
+    char errbuf[CURL_ERROR_SIZE];
+    bool active;             /* in the multi handle */
+    bool paused;             /* waiting for the event queue to drain */
+    bool stalled;            /* ended by our stall check */
+    bool too_large;          /* ended by a byte cap */
+    bool request_sent;       /* the request may have reached the server */
+    int attempt;             /* retries made so far */
+    int consecutive;         /* EventSource: failures since the last open */
+    int64_t retry_due_us;    /* waiting for a retry: when (monotonic) */
+    int64_t last_byte_us;    /* last sign of life (monotonic) */
+    long status;             /* status of the current response */
+    net_header *headers;     /* headers of the current response */
+    size_t nheaders;
+    size_t header_bytes;
+    buf_t body;              /* plain answer or error body */
+    sse_parser *sse;         /* streams */
+    bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
+    bool delivered;          /* events were delivered (any attempt) */
+    struct transfer *next;
+} transfer;
+
+/* Takes ownership of req. */
+transfer *transfer_new(net_t *n, uint64_t id, net_request *req, const net_config *cfg,
+                       const char *user_agent, const char *noproxy);
+void transfer_free(transfer *t);
+/* Sets up a fresh easy handle for the next attempt. On failure returns -1
+ * with *fail and *why (new string) set. */
+int transfer_prepare(transfer *t, net_fail *fail, char **why);
+/* The terminal event for an attempt that ended with code: DONE, or FAILED
+ * (which the caller may turn into RETRY). Moves the body and headers. */
+net_event *transfer_outcome(transfer *t, CURLcode code);
+/* Facts about the failed attempt ev for the retry policy. */
+void transfer_retry_input(const transfer *t, const net_event *ev, retry_attempt *a);
+/* Forgets the attempt's easy handle and response, keeping the request. */
+void transfer_reset_attempt(transfer *t);
+/* Stall detection for streams: the deadline (monotonic us; 0 if none) and
+ * whether it has passed. */
+int64_t transfer_stall_deadline(const transfer *t);
+bool transfer_stalled(const transfer *t, int64_t now);
+/* Un-pauses a transfer paused by back-pressure. */
+void transfer_resume(transfer *t);
+
+/* Provided by net.c. */
+void net_push_event(net_t *n, net_event *ev);
+/* Whether undelivered events exceed the cap (and remembers that a transfer
+ * will pause because of it). */
+bool net_queue_full(net_t *n);
+
+#endif

@@ -1,0 +1,194 @@
+/* Unit tests for the retry policy. */
+#include "config.h"
+
+#include <string.h>
+
+#include "net/retry.h"
+#include "test.h"
+
+static const retry_policy pol = {3, 500, 8000, 60000};
+static const time_t now = 1700000000; /* 2023-11-14T22:13:20Z */
+
+static retry_attempt http(long status)
+{
+    retry_attempt a;
+    memset(&a, 0, sizeof a);
+    a.fail = NET_FAIL_HTTP;
+    a.status = status;
+    a.retry_safe = true;
+    a.reached_server = true;
+    a.sse_retry_ms = -1;
+    return a;
+}
+
+static retry_attempt transport(net_fail f, bool reached)
+{
+    retry_attempt a = http(0);
+    a.fail = f;
+    a.reached_server = reached;
+    return a;
+}
+
+static void retry__retries_transient_statuses_and_not_others(void **state)
+{
+    (void)state;
+    long retryable[] = {408, 429, 500, 502, 503, 504};
+    for (size_t i = 0; i < sizeof retryable / sizeof *retryable; i++) {
+        retry_attempt a = http(retryable[i]);
+        assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    }
+    long final[] = {400, 401, 403, 404, 409, 422, 501};
+    for (size_t i = 0; i < sizeof final / sizeof *final; i++) {
+        retry_attempt a = http(final[i]);
+        assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    }
+}
+
+static void retry__backs_off_exponentially_with_jitter_and_a_cap(void **state)
+{
+    (void)state;
+    retry_attempt a = transport(NET_FAIL_CONNECT, false);
+    long want[] = {500, 1000, 2000};
+    for (int i = 0; i < 3; i++) {
+        a.attempt = i;
+        assert_int_equal(retry_decide(&pol, &a, 0, now), want[i]);
+    }
+    a.attempt = 1;
+    long d = retry_decide(&pol, &a, 0.999, now);
+    assert_true(d > 750 && d <= 1000); /* at most 25 % less */
+    retry_policy many = {20, 500, 8000, 60000};
+    a.attempt = 10;
+    assert_int_equal(retry_decide(&many, &a, 0, now), 8000);
+}
+
+static void retry__stops_after_max_retries(void **state)
+{
+    (void)state;
+    retry_attempt a = http(503);
+    a.attempt = 3;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    retry_policy none = {0, 500, 8000, 60000};
+    a.attempt = 0;
+    assert_int_equal(retry_decide(&none, &a, 0, now), -1);
+}
+
+static void retry__honours_retry_after_seconds_date_and_ms(void **state)
+{
+    (void)state;
+    retry_attempt a = http(429);
+    a.retry_after = "4";
+    assert_int_equal(retry_decide(&pol, &a, 0.5, now), 4000);
+    a.retry_after = "Tue, 14 Nov 2023 22:13:27 GMT"; /* now + 7 s */
+    assert_int_equal(retry_decide(&pol, &a, 0.5, now), 7000);
+    a.retry_after_ms = "250";
+    assert_int_equal(retry_decide(&pol, &a, 0.5, now), 250);
+    /* Beyond the cap: do not retry now, let the caller say when. */
+    a.retry_after_ms = NULL;
+    a.retry_after = "3600";
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    /* Garbage falls back to backoff. */
+    a.retry_after = "soon";
+    assert_int_equal(retry_decide(&pol, &a, 0, now), 500);
+}
+
+static void retry__parses_retry_after_forms(void **state)
+{
+    (void)state;
+    assert_int_equal(retry_after_parse_ms("0", now), 0);
+    assert_int_equal(retry_after_parse_ms(" 12 ", now), 12000);
+    assert_int_equal(retry_after_parse_ms("Tue, 14 Nov 2023 22:13:00 GMT", now), 0); /* past */
+    assert_int_equal(retry_after_parse_ms("-1", now), -1);
+    assert_int_equal(retry_after_parse_ms("1.5", now), -1);
+    assert_int_equal(retry_after_parse_ms("Tue, 14 Nov 2023 22:13:27 PST", now), -1);
+    assert_int_equal(retry_after_parse_ms(NULL, now), -1);
+}
+
+static void retry__never_repeats_an_unsafe_post_that_may_have_arrived(void **state)
+{
+    (void)state;
+    retry_attempt a = transport(NET_FAIL_DROPPED, true);
+    a.retry_safe = false;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    a = transport(NET_FAIL_TIMEOUT, true);
+    a.retry_safe = false;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    a = http(500);
+    a.retry_safe = false;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    a = http(502);
+    a.retry_safe = false;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    /* ...but it is retried when the server cannot have acted on it. */
+    a = transport(NET_FAIL_CONNECT, false);
+    a.retry_safe = false;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    a = http(429);
+    a.retry_safe = false;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    a = http(503);
+    a.retry_safe = false;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+}
+
+static void retry__follows_x_should_retry(void **state)
+{
+    (void)state;
+    retry_attempt a = http(400);
+    a.should_retry = "true";
+    a.retry_safe = false;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    a = http(503);
+    a.should_retry = "false";
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+}
+
+static void retry__never_retries_a_stream_that_delivered(void **state)
+{
+    (void)state;
+    retry_attempt a = transport(NET_FAIL_DROPPED, true);
+    a.delivered = true;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    a.delivered = false;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+}
+
+static void retry__reconnects_an_event_source_for_ever(void **state)
+{
+    (void)state;
+    retry_attempt a = transport(NET_FAIL_DROPPED, true);
+    a.reconnect = true;
+    a.delivered = true;
+    a.attempt = 50;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), 8000);
+    a.attempt = 0;
+    a.sse_retry_ms = 2000;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), 2000);
+    /* ...but not past an answer that will not change. */
+    a = http(404);
+    a.reconnect = true;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    a = http(401);
+    a.reconnect = true;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+}
+
+static void retry__never_retries_tls_refusals_or_oversize(void **state)
+{
+    (void)state;
+    net_fail fails[] = {NET_FAIL_TLS, NET_FAIL_REFUSED, NET_FAIL_TOO_LARGE, NET_FAIL_INTERNAL};
+    for (size_t i = 0; i < 4; i++) {
+        retry_attempt a = transport(fails[i], false);
+        assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    }
+}
+
+TEST_MAIN(cmocka_unit_test(retry__retries_transient_statuses_and_not_others),
+          cmocka_unit_test(retry__backs_off_exponentially_with_jitter_and_a_cap),
+          cmocka_unit_test(retry__stops_after_max_retries),
+          cmocka_unit_test(retry__honours_retry_after_seconds_date_and_ms),
+          cmocka_unit_test(retry__parses_retry_after_forms),
+          cmocka_unit_test(retry__never_repeats_an_unsafe_post_that_may_have_arrived),
+          cmocka_unit_test(retry__follows_x_should_retry),
+          cmocka_unit_test(retry__never_retries_a_stream_that_delivered),
+          cmocka_unit_test(retry__reconnects_an_event_source_for_ever),
+          cmocka_unit_test(retry__never_retries_tls_refusals_or_oversize))
