@@ -1,1 +1,1 @@
-# docs
+dist_doc_DATA = docs/protocol.md

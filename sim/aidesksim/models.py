@@ -9,7 +9,7 @@ DEFAULT_MODEL = "gpt-4o"
 # (model id, provider, ttft seconds, tokens per second, created)
 _TABLE = [
     ("gpt-4o", "openai", 0.40, 90, 1715367049),
-    ("gpt-4o-mini", "openai", 0.30, 140, 1721172741),
+    ("gpt-4o-mini", "openai", 0.30, 130, 1721172741),
     ("claude-3-5-sonnet-20241022", "anthropic", 0.70, 70, 1729555200),
     ("claude-3-haiku-20240307", "anthropic", 0.35, 150, 1709769600),
     ("llama-3.3-70b-versatile", "groq", 0.12, 300, 1733443200),
@@ -17,10 +17,10 @@ _TABLE = [
     ("llama-3.1-8b-instant", "groq", 0.06, 800, 1721692800),
     ("gemini-1.5-pro", "gemini", 0.60, 80, 1715731200),
     ("gemini-1.5-flash", "gemini", 0.25, 200, 1715731200),
-    ("mistral-large-latest", "mistral", 0.50, 75, 1721779200),
-    ("grok-2", "xai", 0.55, 65, 1723593600),
-    ("meta-llama/Llama-3.3-70B-Instruct-Turbo", "together", 0.30, 120, 1733443200),
-    ("openrouter/auto", "openrouter", 0.80, 55, 1699401600),
+    ("mistral-large-latest", "mistral", 0.50, 85, 1721779200),
+    ("grok-2", "xai", 0.60, 60, 1723593600),
+    ("meta-llama/Llama-3.3-70B-Instruct-Turbo", "together", 0.30, 110, 1733443200),
+    ("openrouter/auto", "openrouter", 0.80, 50, 1699401600),
     ("deepseek-chat", "deepseek", 1.00, 40, 1735084800),
     ("accounts/fireworks/models/llama-v3p3-70b-instruct", "fireworks", 0.20, 250, 1733443200),
     ("llama-3.1-sonar-large-128k-online", "perplexity", 1.20, 60, 1722470400),

@@ -98,6 +98,9 @@ SENTENCES = {
         "Hi there! 👋 How can I help you today?",
         "I can answer questions, explain things, or help you write code.",
         "Ask away — *no question is too small*.",
+        "I can also summarise long texts or draft a reply for you.",
+        "If you paste an error message, I will explain what it means and how to fix it.",
+        "For account or order questions, tell me your **order number** and I will look it up.",
     ],
     "markdown": [
         "This reply exercises **every** element a renderer should handle.",

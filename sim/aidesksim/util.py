@@ -2,6 +2,7 @@
 
 import json
 import math
+import os
 import random
 import re
 import threading
@@ -67,12 +68,14 @@ def ceil_int(x):
 
 
 class IdMaker:
-    """Seeded, collision-checked ids like ws_3f9a0c2b7e1d."""
+    """Collision-checked ids like ws_3f9a0c2b7e1d.  Unlike replies, ids are
+    not reproducible: they mix in fresh entropy so that a new run never
+    reuses the id of an earlier run (clients may key local data by id)."""
 
     ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
     def __init__(self, seed):
-        self._rng = random.Random("ids:%s" % seed)
+        self._rng = random.Random("ids:%s:%s" % (seed, os.urandom(16).hex()))
         self._lock = threading.Lock()
         self._used = set()
 

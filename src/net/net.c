@@ -180,11 +180,11 @@ uint64_t net_submit(net_t *n, net_request *req)
     c->kind = CMD_SUBMIT;
     c->req = req;
     pthread_mutex_lock(&n->lock);
-    c->id = ++n->next_id;
+    uint64_t id = c->id = ++n->next_id;
     n->pending++;
     pthread_mutex_unlock(&n->lock);
-    push_cmd(n, c);
-    return c->id;
+    push_cmd(n, c); /* c belongs to the network thread from here on */
+    return id;
 }
 
 void net_cancel(net_t *n, uint64_t id)

@@ -1,1 +1,13 @@
-# src/store
+# src/store: what aidesk keeps on disk: transcripts, unsent messages, the
+# input history's path, atomic small-file writes.
+libaidesk_a_SOURCES += \
+	src/store/file.c src/store/file.h \
+	src/store/paths.c src/store/paths.h \
+	src/store/store_priv.h \
+	src/store/transcript.c src/store/transcript.h \
+	src/store/transcript_list.c src/store/transcript_read.c \
+	src/store/unsent.c src/store/unsent.h
+
+UNIT_TESTS += tests/unit/test_store
+tests_unit_test_store_SOURCES = tests/unit/test_store.c tests/unit/test.h
+tests_unit_test_store_CPPFLAGS = $(TEST_CPPFLAGS)

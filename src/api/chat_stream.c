@@ -1,0 +1,226 @@
+#include "config.h"
+#include "api/chat_stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/aiassist_json.h"
+#include "api/error_body.h"
+#include "util/jsonu.h"
+#include "util/mem.h"
+
+ai_stream *ai_stream_new(const char *base_url)
+{
+    ai_stream *s = xcalloc(1, sizeof *s);
+    s->base_url = base_url ? xstrdup(base_url) : NULL;
+    return s;
+}
+
+void ai_stream_free(ai_stream *s)
+{
+    if (!s)
+        return;
+    free(s->id);
+    free(s->model);
+    free(s->role);
+    buf_free(&s->content);
+    free(s->finish_reason);
+    free(s->skip_reason);
+    api_error_free(s->error);
+    free(s->base_url);
+    free(s);
+}
+
+api_error *ai_stream_take_error(ai_stream *s)
+{
+    api_error *e = s->error;
+    s->error = NULL;
+    return e;
+}
+
+/* What one chunk says, read completely before any of it is applied so a
+ * malformed chunk changes nothing. */
+typedef struct chunk {
+    char *id, *model, *role, *content, *finish_reason;
+    int64_t created;
+    ai_usage usage;
+} chunk;
+
+static void chunk_clear(chunk *c)
+{
+    free(c->id);
+    free(c->model);
+    free(c->role);
+    free(c->content);
+    free(c->finish_reason);
+}
+
+/* Reads choice 0 (the only one aidesk asks for; others are ignored). */
+static void read_choices(jsonu_dec *d, json_object *o, chunk *c)
+{
+    json_object *arr = jsonu_arr(d, o, "choices", false);
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    for (size_t i = 0; i < n && !d->error; i++) {
+        api_dec_scope sc;
+        api_dec_enter(d, &sc, "choices", (long)i);
+        json_object *ch = json_object_array_get_idx(arr, i);
+        int64_t index = (int64_t)i;
+        if (api_dec_is_object(d, ch))
+            jsonu_int(d, ch, "index", false, 0, API_INT_MAX, &index);
+        if (!d->error && index == 0) {
+            jsonu_str(d, ch, "finish_reason", false, &c->finish_reason);
+            json_object *delta = jsonu_obj(d, ch, "delta", false);
+            if (delta) {
+                api_dec_scope sd;
+                api_dec_enter(d, &sd, "delta", -1);
+                jsonu_str(d, delta, "role", false, &c->role);
+                jsonu_str(d, delta, "content", false, &c->content);
+                api_dec_leave(d, &sd);
+            }
+        }
+        api_dec_leave(d, &sc);
+    }
+}
+
+static ai_stream_status fail(ai_stream *s, api_error *e)
+{
+    e->service = API_AIASSIST;
+    e->has_service = true;
+    if (s->base_url && !e->origin)
+        api_error_set_origin(e, s->base_url);
+    api_error_free(s->error);
+    s->error = e;
+    s->done = true;
+    return AI_STREAM_FAILED;
+}
+
+static void skip(ai_stream *s, char *why)
+{
+    s->skipped++;
+    if (!s->skip_reason)
+        s->skip_reason = why;
+    else
+        free(why);
+}
+
+static void set_once(char **slot, char **value)
+{
+    if (!*slot && *value) {
+        *slot = *value;
+        *value = NULL;
+    }
+}
+
+static ai_stream_status apply(ai_stream *s, chunk *c, ai_stream_update *u)
+{
+    set_once(&s->id, &c->id);
+    set_once(&s->model, &c->model);
+    if (!s->created)
+        s->created = c->created;
+    if (c->role) {
+        free(s->role);
+        s->role = c->role;
+        c->role = NULL;
+        u->role = s->role;
+    }
+    if (c->content && *c->content) {
+        size_t old = s->content.len, n = strlen(c->content);
+        buf_append(&s->content, c->content, n);
+        u->delta = s->content.data + old;
+        u->delta_len = n;
+    }
+    if (c->finish_reason) {
+        free(s->finish_reason);
+        s->finish_reason = c->finish_reason;
+        c->finish_reason = NULL;
+        u->finish_reason = s->finish_reason;
+    }
+    if (c->usage.present) {
+        s->usage = c->usage;
+        u->usage = true;
+    }
+    s->chunks++;
+    return AI_STREAM_MORE;
+}
+
+static bool is_done_marker(const char *data, size_t len)
+{
+    while (len > 0 && (*data == ' ' || *data == '\t' || *data == '\r' || *data == '\n')) {
+        data++;
+        len--;
+    }
+    while (len > 0 && (data[len - 1] == ' ' || data[len - 1] == '\t' || data[len - 1] == '\r' ||
+                       data[len - 1] == '\n'))
+        len--;
+    return len == 6 && !memcmp(data, "[DONE]", 6);
+}
+
+static ai_stream_status on_sse(ai_stream *s, const net_event *ev, ai_stream_update *u)
+{
+    const char *data = ev->sse_data ? ev->sse_data : "";
+    size_t len = ev->sse_data ? ev->sse_data_len : 0;
+    if (ev->sse_type && !strcmp(ev->sse_type, "error"))
+        return fail(s, api_error_from_stream(API_AIASSIST, data, len));
+    if (is_done_marker(data, len)) {
+        s->done = true;
+        return AI_STREAM_FINISHED;
+    }
+    char *perr = NULL;
+    json_object *o = len ? jsonu_parse(data, len, &perr) : NULL;
+    if (!o) {
+        skip(s, perr ? perr : xstrdup("an empty or null chunk"));
+        return AI_STREAM_MORE;
+    }
+    json_object *err = NULL;
+    if (json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "error", &err) &&
+        err) {
+        json_object_put(o);
+        return fail(s, api_error_from_stream(API_AIASSIST, data, len));
+    }
+    jsonu_dec d;
+    jsonu_dec_init(&d, "stream chunk");
+    chunk c = {0};
+    if (api_dec_is_object(&d, o)) {
+        jsonu_str(&d, o, "id", false, &c.id);
+        jsonu_str(&d, o, "model", false, &c.model);
+        jsonu_int(&d, o, "created", false, 0, API_INT_MAX, &c.created);
+        read_choices(&d, o, &c);
+        ai_usage_field(&d, o, &c.usage);
+    }
+    json_object_put(o);
+    ai_stream_status st = AI_STREAM_MORE;
+    if (d.error) {
+        skip(s, d.error);
+        d.error = NULL;
+    } else {
+        st = apply(s, &c, u);
+    }
+    chunk_clear(&c);
+    return st;
+}
+
+ai_stream_status ai_stream_feed(ai_stream *s, const net_event *ev, ai_stream_update *u)
+{
+    ai_stream_update scratch;
+    if (!u)
+        u = &scratch;
+    memset(u, 0, sizeof *u);
+    if (s->done)
+        return AI_STREAM_IGNORED;
+    switch (ev->kind) {
+    case NET_EV_RETRY:
+        return AI_STREAM_MORE;
+    case NET_EV_OPEN:
+        s->open = true;
+        return AI_STREAM_MORE;
+    case NET_EV_SSE:
+        return on_sse(s, ev, u);
+    case NET_EV_DONE:
+        return fail(s, api_error_new(API_ERR_PROTOCOL,
+                                     "the stream from AiAssist was cut off (no [DONE])"));
+    case NET_EV_FAILED:
+    case NET_EV_CANCELLED:
+        return fail(s, api_error_from_event(API_AIASSIST, ev));
+    }
+    return AI_STREAM_MORE;
+}

@@ -1,0 +1,156 @@
+/* values.c: checking single configuration values, the same way whichever
+ * layer they come from. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/ini.h"
+#include "config/settings_priv.h"
+#include "config/xdg.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/sanitize.h"
+
+/* Longest model, theme or secret accepted; far beyond any real one. */
+#define VALUE_MAX 4096
+
+static char *quoted(const char *s)
+{
+    return sanitize_dup(s, strlen(s), 0);
+}
+
+static char *bad_value(const char *what, const char *s)
+{
+    char *q = quoted(s);
+    char *msg = xasprintf(what, q);
+    free(q);
+    return msg;
+}
+
+/* Seconds with an optional fraction ("30", "2.5", ".5"), parsed by hand:
+ * strtod would follow LC_NUMERIC and read "2,5" in some locales. */
+char *config_parse_timeout(const char *s, int *ms)
+{
+    long whole = 0;
+    int frac = 0, digits = 0, frac_digits = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        if (whole <= CONFIG_TIMEOUT_MAX_MS / 1000)
+            whole = whole * 10 + (*p - '0'); /* stops growing once too big */
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, frac_digits++) {
+            if (frac_digits < 3)
+                frac = frac * 10 + (*p - '0');
+            else if (frac_digits == 3 && *p >= '5')
+                frac++; /* round to the millisecond */
+        }
+    }
+    if (*p || digits + frac_digits == 0)
+        return bad_value("timeout must be a number of seconds (such as 30 or 2.5), found '%s'", s);
+    for (int i = frac_digits; i < 3; i++)
+        frac *= 10;
+    long total = whole * 1000 + frac;
+    if (total < CONFIG_TIMEOUT_MIN_MS || total > CONFIG_TIMEOUT_MAX_MS)
+        return bad_value("timeout must be between 0.1 and 3600 seconds, found '%s'", s);
+    *ms = (int)total;
+    return NULL;
+}
+
+char *config_parse_retries(const char *s, int *n)
+{
+    int v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (v <= CONFIG_MAX_RETRIES_MAX)
+            v = v * 10 + (*p - '0');
+    if (*p || p == s)
+        return bad_value("max_retries must be a whole number, found '%s'", s);
+    if (v > CONFIG_MAX_RETRIES_MAX)
+        return bad_value("max_retries must be between 0 and 10, found '%s'", s);
+    *n = v;
+    return NULL;
+}
+
+char *config_parse_flag(const char *s, bool *b)
+{
+    if (ini_parse_bool(s, b) == 0)
+        return NULL;
+    return bad_value("expected true or false (or yes/no, on/off, 1/0), found '%s'", s);
+}
+
+/* Printable ASCII without blanks: what a model or theme name is made of. */
+static bool is_token(const char *s)
+{
+    if (!*s || strlen(s) > VALUE_MAX)
+        return false;
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~')
+            return false;
+    return true;
+}
+
+char *config_check_model(const char *s)
+{
+    if (!*s)
+        return xstrdup("model must not be empty");
+    if (!is_token(s))
+        return bad_value("model must be printable ASCII without spaces, found '%s'", s);
+    return NULL;
+}
+
+char *config_check_theme(const char *s)
+{
+    if (!*s)
+        return xstrdup("theme must not be empty");
+    if (!is_token(s))
+        return bad_value("theme must be printable ASCII without spaces, found '%s'", s);
+    return NULL;
+}
+
+char *config_check_secret(const char *s, const char *what)
+{
+    /* A secret goes into an HTTP header: a newline or control byte in it
+     * would let it write other headers. */
+    if (!*s)
+        return xasprintf("the %s is empty", what);
+    if (!is_token(s))
+        return xasprintf("the %s contains spaces, control characters or non-ASCII bytes "
+                         "(it is not shown)",
+                         what);
+    return NULL;
+}
+
+char *config_expand_path(const char *s, char **out)
+{
+    if (!*s)
+        return xstrdup("the debug log path is empty");
+    if (strncmp(s, "~/", 2) != 0) {
+        *out = xstrdup(s);
+        return NULL;
+    }
+    char *home = config_home_dir();
+    if (!home)
+        return xstrdup("cannot expand ~/ in the debug log path: no home directory (set HOME)");
+    *out = xasprintf("%s/%s", home, s + 2);
+    free(home);
+    return NULL;
+}
+
+char *config_shell_quote(const char *s)
+{
+    if (*s &&
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@%,=") ==
+            strlen(s))
+        return xstrdup(s);
+    buf_t b = BUF_INIT;
+    buf_append_char(&b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_append_str(&b, "'\\''");
+        else
+            buf_append_char(&b, *s);
+    }
+    buf_append_char(&b, '\'');
+    return buf_steal(&b);
+}

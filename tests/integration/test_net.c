@@ -1,0 +1,506 @@
+/* Integration tests: the network thread against the simulator, with every
+ * fault the simulator can inject. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "nettest.h"
+#include "simproc.h"
+#include "test.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define KEY "aai_demo_user"
+
+static simproc sim;
+static net_t *net;
+static int fault_seq;
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *dbg = getenv("AIDESK_TEST_LOG");
+    if (dbg && *dbg)
+        log_open(dbg);
+    const char *args[] = {"--speed", "20", NULL};
+    if (simproc_start(&sim, args) != 0)
+        return -1;
+    net_config cfg = {0};
+    cfg.retry_base_ms = 50;
+    cfg.retry_cap_ms = 400;
+    net = net_new(&cfg);
+    return net ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    net_free(net);
+    simproc_stop(&sim);
+    return 0;
+}
+
+/* A fault spec that fires `times` times, with a key of its own. */
+static char *fault(const char *spec, int times)
+{
+    return xasprintf("%s;times=%d;key=nt%d-%lld", spec, times, ++fault_seq,
+                     (long long)clock_mono_us());
+}
+
+/* A chat request for a reply of exactly `tokens` tokens (the simulator's
+ * X-Sim-Tokens), cut at max_tokens. */
+static net_request *chat_request_n(bool stream, int max_tokens, int tokens, const char *model)
+{
+    net_request *r = nt_request(NET_POST, simproc_url(&sim, "/v1/chat/completions"), KEY);
+    if (tokens) {
+        char n[32];
+        snprintf(n, sizeof n, "%d", tokens);
+        net_request_add_header(r, "X-Sim-Tokens", n);
+    }
+    r->stream = stream;
+    r->retry_safe = true;
+    char *body = xasprintf("{\"model\":\"%s\",\"max_tokens\":%d,\"stream\":%s,"
+                           "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about lists\"}]}",
+                           model, max_tokens, stream ? "true" : "false");
+    net_request_set_body(r, body, strlen(body));
+    return r;
+}
+
+static net_request *chat_request(bool stream, int max_tokens)
+{
+    return chat_request_n(stream, max_tokens, 0, "llama-3.1-8b-instant");
+}
+
+static void net__gets_a_plain_answer_with_headers(void **state)
+{
+    (void)state;
+    uint64_t id = net_submit(net, nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY));
+    assert_true(id > 0);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.last->status, 200);
+    assert_non_null(strstr(r.last->body, "\"gpt-4o\""));
+    assert_non_null(net_event_header(r.last, "Content-Type"));
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+}
+
+static void net__reports_http_errors_without_retrying_them(void **state)
+{
+    (void)state;
+    uint64_t id =
+        net_submit(net, nt_request(NET_GET, simproc_url(&sim, "/v1/models"), "aai_wrong_key"));
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_HTTP);
+    assert_int_equal(r.last->status, 401);
+    assert_non_null(strstr(r.last->body, "invalid_api_key"));
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+}
+
+static void net__streams_events_then_done(void **state)
+{
+    (void)state;
+    uint64_t id = net_submit(net, chat_request(true, 40));
+    nt_result r;
+    nt_collect(net, id, 15000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.opens, 1);
+    assert_int_equal(r.events[0]->kind, NET_EV_OPEN);
+    assert_non_null(strstr(net_event_header(r.events[0], "content-type"), "text/event-stream"));
+    /* role chunk + 40 tokens + finish chunk (+ usage chunk) + [DONE] */
+    assert_true(r.sse >= 43);
+    net_event *last_sse = r.events[r.n - 2];
+    assert_int_equal(last_sse->kind, NET_EV_SSE);
+    assert_string_equal(last_sse->sse_data, "[DONE]");
+    assert_string_equal(last_sse->sse_type, "message");
+    nt_result_free(&r);
+}
+
+static void net__runs_sixteen_streams_at_once(void **state)
+{
+    (void)state;
+    uint64_t ids[16];
+    size_t sse[16] = {0};
+    int done = 0;
+    for (int i = 0; i < 16; i++)
+        ids[i] = net_submit(net, chat_request(true, 30));
+    int64_t until = clock_mono_ms() + 30000;
+    while (done < 16 && clock_mono_ms() < until) {
+        net_event *ev = net_wait_event(net, 1000);
+        if (!ev)
+            continue;
+        for (int i = 0; i < 16; i++) {
+            if (ev->id != ids[i])
+                continue;
+            if (ev->kind == NET_EV_SSE)
+                sse[i]++;
+            if (ev->kind == NET_EV_DONE)
+                done++;
+            assert_true(ev->kind == NET_EV_SSE || ev->kind == NET_EV_OPEN ||
+                        ev->kind == NET_EV_DONE);
+        }
+        net_event_free(ev);
+    }
+    assert_int_equal(done, 16);
+    for (int i = 0; i < 16; i++)
+        assert_true(sse[i] >= 33);
+    assert_int_equal(net_pending(net), 0);
+}
+
+static void net__cancel_stops_a_stream_at_once(void **state)
+{
+    (void)state;
+    uint64_t id = net_submit(net, chat_request_n(true, 2000, 2000, "pin:operator-alias/llama3"));
+    int64_t until = clock_mono_ms() + 10000;
+    net_event *ev = NULL;
+    while (clock_mono_ms() < until) {
+        ev = net_wait_event(net, 1000);
+        if (ev && ev->id == id && ev->kind == NET_EV_SSE)
+            break;
+        net_event_free(ev);
+        ev = NULL;
+    }
+    assert_non_null(ev);
+    net_event_free(ev);
+    int64_t t0 = clock_mono_ms();
+    net_cancel(net, id);
+    nt_result r;
+    nt_collect(net, id, 5000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_CANCELLED);
+    assert_true(clock_mono_ms() - t0 < 1000);
+    nt_result_free(&r);
+    /* Nothing more arrives for it. */
+    ev = net_wait_event(net, 300);
+    if (ev)
+        assert_int_not_equal(ev->id, id);
+    net_event_free(ev);
+}
+
+static void net__retries_a_503_then_succeeds(void **state)
+{
+    (void)state;
+    net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
+    char *f = fault("status=503", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.retries, 1);
+    assert_int_equal(r.events[0]->kind, NET_EV_RETRY);
+    assert_int_equal(r.events[0]->status, 503);
+    assert_int_equal(r.events[0]->attempt, 1);
+    nt_result_free(&r);
+}
+
+static void net__honours_retry_after_on_429(void **state)
+{
+    (void)state;
+    net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
+    char *f = fault("status=429;retry_after=1", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    int64_t t0 = clock_mono_ms();
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.retries, 1);
+    assert_int_equal(r.events[0]->delay_ms, 1000);
+    assert_true(clock_mono_ms() - t0 >= 950);
+    nt_result_free(&r);
+}
+
+static void net__gives_up_after_max_retries(void **state)
+{
+    (void)state;
+    net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
+    req->max_retries = 2;
+    char *f = fault("status=502", 10);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->status, 502);
+    assert_int_equal(r.retries, 2);
+    nt_result_free(&r);
+}
+
+static void net__does_not_retry_a_stream_dropped_after_delivery(void **state)
+{
+    (void)state;
+    net_request *req = chat_request(true, 200);
+    char *f = fault("drop_after=5", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_DROPPED);
+    assert_true(r.last->delivered);
+    assert_int_equal(r.sse, 5);
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+}
+
+static void net__never_repeats_a_post_that_reached_the_server(void **state)
+{
+    (void)state;
+    /* Create a workspace, then send a message whose answer is cut off. */
+    net_request *req = nt_request(NET_POST, simproc_url(&sim, "/api/workspaces"), KEY);
+    char *body = xstrdup("{\"client_id\":\"nt-once\"}");
+    net_request_set_body(req, body, strlen(body));
+    req->retry_safe = false;
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    char wsid[64] = "";
+    const char *p = strstr(r.last->body, "\"id\": \"ws_");
+    if (!p)
+        p = strstr(r.last->body, "\"id\":\"ws_");
+    assert_non_null(p);
+    p = strstr(p, "ws_");
+    size_t k = 0;
+    while (p[k] && p[k] != '"' && k < sizeof wsid - 1) {
+        wsid[k] = p[k];
+        k++;
+    }
+    wsid[k] = '\0';
+    nt_result_free(&r);
+
+    char path[128];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", wsid);
+    req = nt_request(NET_POST, simproc_url(&sim, path), KEY);
+    char *f = fault("drop_after=0", 5);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    body = xstrdup("{\"content\":\"only once please\"}");
+    net_request_set_body(req, body, strlen(body));
+    req->retry_safe = false;
+    id = net_submit(net, req);
+    nt_collect(net, id, 15000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+
+    id = net_submit(net, nt_request(NET_GET, simproc_url(&sim, path), KEY));
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    const char *first = strstr(r.last->body, "only once please");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "only once please"));
+    nt_result_free(&r);
+}
+
+static void net__fails_a_stalled_stream(void **state)
+{
+    (void)state;
+    net_request *req = chat_request(true, 100);
+    req->timeout_ms = 800;
+    char *f = fault("stall_after=3;stall=5000", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    int64_t t0 = clock_mono_ms();
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_STALL);
+    assert_true(r.last->delivered);
+    assert_true(clock_mono_ms() - t0 < 4000);
+    nt_result_free(&r);
+}
+
+static void net__refuses_an_event_over_the_cap(void **state)
+{
+    (void)state;
+    net_request *req = chat_request(true, 50);
+    req->max_event = 64 * 1024;
+    char *f = fault("huge_line", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 15000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_TOO_LARGE);
+    assert_non_null(strstr(r.last->message, "larger than"));
+    nt_result_free(&r);
+}
+
+static void net__delivers_a_malformed_chunk_as_data(void **state)
+{
+    (void)state;
+    net_request *req = chat_request(true, 20);
+    char *f = fault("malformed=3", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 15000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    int broken = 0;
+    for (size_t i = 0; i < r.n; i++)
+        if (r.events[i]->kind == NET_EV_SSE && r.events[i]->sse_data[0] == '{' &&
+            r.events[i]->sse_data[r.events[i]->sse_data_len - 1] != '}')
+            broken++;
+    assert_int_equal(broken, 1);
+    nt_result_free(&r);
+}
+
+static void net__survives_a_one_byte_drip(void **state)
+{
+    (void)state;
+    net_request *req = chat_request(true, 8);
+    char *f = fault("drip", 1);
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 30000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_true(r.sse >= 11);
+    assert_string_equal(r.events[r.n - 2]->sse_data, "[DONE]");
+    nt_result_free(&r);
+}
+
+static void net__retries_connection_refused_then_fails(void **state)
+{
+    (void)state;
+    net_request *req = nt_request(NET_GET, "http://127.0.0.1:1/v1/models", KEY);
+    req->max_retries = 2;
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_CONNECT);
+    assert_int_equal(r.retries, 2);
+    assert_int_equal(r.events[0]->fail, NET_FAIL_CONNECT);
+    nt_result_free(&r);
+}
+
+static void net__refuses_plain_http_unless_allowed(void **state)
+{
+    (void)state;
+    net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
+    req->allow_http = false;
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 5000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_REFUSED);
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+}
+
+static void net__back_pressure_loses_nothing(void **state)
+{
+    (void)state;
+    /* A tiny queue forces the transfer to pause again and again. */
+    net_config cfg = {0};
+    cfg.max_queued_bytes = 4096;
+    net_t *small = net_new(&cfg);
+    assert_non_null(small);
+    net_request *req = chat_request_n(true, 3000, 3000, "llama-3.1-8b-instant");
+    req->tag = 7;
+    uint64_t id = net_submit(small, req);
+    size_t sse = 0;
+    bool done = false;
+    int64_t until = clock_mono_ms() + 30000;
+    while (!done && clock_mono_ms() < until) {
+        net_event *ev = net_wait_event(small, 1000);
+        if (!ev)
+            continue;
+        assert_int_equal(ev->id, id);
+        assert_int_equal(ev->tag, 7);
+        if (ev->kind == NET_EV_SSE)
+            sse++;
+        done = ev->kind == NET_EV_DONE;
+        assert_true(ev->kind != NET_EV_FAILED);
+        net_event_free(ev);
+    }
+    assert_true(done);
+    assert_true(sse >= 3003);
+    net_free(small);
+}
+
+static void net__wakes_the_poll_fd_only_when_events_wait(void **state)
+{
+    (void)state;
+    struct pollfd_like {
+        int fd;
+    } p = {net_wake_fd(net)};
+    assert_true(p.fd >= 0);
+    while (net_next_event(net))
+        ;
+    uint64_t id = net_submit(net, nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY));
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    nt_result_free(&r);
+    /* Drained: the pipe holds nothing. */
+    char c;
+    assert_int_equal(read(p.fd, &c, 1), -1);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(net__gets_a_plain_answer_with_headers),
+        cmocka_unit_test(net__reports_http_errors_without_retrying_them),
+        cmocka_unit_test(net__streams_events_then_done),
+        cmocka_unit_test(net__runs_sixteen_streams_at_once),
+        cmocka_unit_test(net__cancel_stops_a_stream_at_once),
+        cmocka_unit_test(net__retries_a_503_then_succeeds),
+        cmocka_unit_test(net__honours_retry_after_on_429),
+        cmocka_unit_test(net__gives_up_after_max_retries),
+        cmocka_unit_test(net__does_not_retry_a_stream_dropped_after_delivery),
+        cmocka_unit_test(net__never_repeats_a_post_that_reached_the_server),
+        cmocka_unit_test(net__fails_a_stalled_stream),
+        cmocka_unit_test(net__refuses_an_event_over_the_cap),
+        cmocka_unit_test(net__delivers_a_malformed_chunk_as_data),
+        cmocka_unit_test(net__survives_a_one_byte_drip),
+        cmocka_unit_test(net__retries_connection_refused_then_fails),
+        cmocka_unit_test(net__refuses_plain_http_unless_allowed),
+        cmocka_unit_test(net__back_pressure_loses_nothing),
+        cmocka_unit_test(net__wakes_the_poll_fd_only_when_events_wait),
+    };
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    int rc = cmocka_run_group_tests(tests, setup, teardown);
+    curl_global_cleanup();
+    return rc ? 1 : 0;
+}

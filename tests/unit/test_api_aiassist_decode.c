@@ -1,0 +1,379 @@
+/* Unit tests for the AiAssist decoders: valid answers, the SDK's
+ * tolerances, missing fields, wrong types and hostile input. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/aiassist_types.h"
+#include "test.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+#define D(fn, json) fn(json, strlen(json), &err)
+
+/* Asserts that the decoder failed with a message containing want. */
+#define ASSERT_FAILS(fn, json, want)                                          \
+    do {                                                                      \
+        char *err_ = NULL;                                                    \
+        void *r_ = fn(json, strlen(json), &err_);                             \
+        assert_null(r_);                                                      \
+        assert_non_null(err_);                                                \
+        if (!strstr(err_, want))                                              \
+            fail_msg("error '%s' does not contain '%s'", err_, want);         \
+        free(err_);                                                           \
+    } while (0)
+
+static const char *CHAT =
+    "{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1795274460,"
+    "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+    "\"content\":\"Hello! How can I help?\"},\"finish_reason\":\"stop\"}],"
+    "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":15,\"total_tokens\":25}}";
+
+static void chat__decodes_a_full_completion(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_chat_result *r = D(ai_decode_chat, CHAT);
+    assert_non_null(r);
+    assert_string_equal(r->id, "chatcmpl-abc");
+    assert_string_equal(r->object, "chat.completion");
+    assert_int_equal(r->created, 1795274460);
+    assert_string_equal(r->model, "gpt-4o");
+    assert_int_equal(r->nchoices, 1);
+    assert_int_equal(r->choices[0].role, AI_ROLE_AI);
+    assert_string_equal(r->choices[0].content, "Hello! How can I help?");
+    assert_string_equal(r->choices[0].finish_reason, "stop");
+    assert_true(r->usage.present);
+    assert_int_equal(r->usage.prompt_tokens, 10);
+    assert_int_equal(r->usage.completion_tokens, 15);
+    assert_int_equal(r->usage.total_tokens, 25);
+    ai_chat_result_free(r);
+}
+
+static void chat__accepts_missing_usage_and_null_content(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_chat_result *r = D(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":null},"
+                                          "\"finish_reason\":\"length\"}]}");
+    assert_non_null(r);
+    assert_false(r->usage.present);
+    assert_string_equal(r->choices[0].content, "");
+    assert_string_equal(r->choices[0].finish_reason, "length");
+    assert_null(r->id);
+    ai_chat_result_free(r);
+}
+
+static void chat__names_the_field__when_missing_or_of_the_wrong_type(void **state)
+{
+    (void)state;
+    ASSERT_FAILS(ai_decode_chat, "{\"id\":\"x\"}", "chat completion: missing field 'choices'");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":{}}", "field 'choices' should be a list");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[]}", "field 'choices' is empty");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"index\":0}]}",
+                 "chat completion: choices[0]: missing field 'message'");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":42}}]}",
+                 "chat completion: choices[0].message: field 'content' should be a string");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[7]}", "choices[0]: should be an object");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":\"x\"}}],\"usage\":"
+                                 "{\"total_tokens\":-1}}", "usage: field 'total_tokens' is out of range");
+    ASSERT_FAILS(ai_decode_chat, "[]", "should be a JSON object");
+    ASSERT_FAILS(ai_decode_chat, "", "the answer is empty");
+    ASSERT_FAILS(ai_decode_chat, "null", "the answer is null");
+}
+
+static void chat__rejects_hostile_json__with_a_clear_message(void **state)
+{
+    (void)state;
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":\"\xC0\xAF\"}}]}",
+                 "invalid UTF-8");
+    ASSERT_FAILS(ai_decode_chat, "{\"created\":NaN,\"choices\":[]}", "malformed JSON");
+    ASSERT_FAILS(ai_decode_chat, "{\"created\":99999999999999999999999,\"choices\":"
+                                 "[{\"message\":{\"content\":\"x\"}}]}", "field 'created' is out of range");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":\"x\"}}]} trailing",
+                 "malformed JSON");
+    buf_t deep = BUF_INIT;
+    for (int i = 0; i < 100; i++)
+        buf_append_str(&deep, "[");
+    for (int i = 0; i < 100; i++)
+        buf_append_str(&deep, "]");
+    ASSERT_FAILS(ai_decode_chat, deep.data, "malformed JSON");
+    buf_free(&deep);
+}
+
+static void chat__keeps_escape_sequences_verbatim__as_data(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_chat_result *r = D(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":"
+                                          "\"\\u001b]52;c;cGF3bmVk\\u0007red\\u001b[31m\\r\"}}]}");
+    assert_non_null(r);
+    assert_string_equal(r->choices[0].content, "\x1b]52;c;cGF3bmVk\x07red\x1b[31m\r");
+    ai_chat_result_free(r);
+}
+
+static void models__lists_ids_and_owners(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_model_list *l = D(ai_decode_models, "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o\","
+                                           "\"owned_by\":\"openai\"},{\"id\":\"pin:op/llama3\"}]}");
+    assert_non_null(l);
+    assert_int_equal(l->n, 2);
+    assert_string_equal(l->items[0].id, "gpt-4o");
+    assert_string_equal(l->items[0].owned_by, "openai");
+    assert_string_equal(l->items[1].id, "pin:op/llama3");
+    assert_null(l->items[1].owned_by);
+    ai_model_list_free(l);
+    ASSERT_FAILS(ai_decode_models, "{\"models\":[]}", "model list: missing field 'data'");
+    ASSERT_FAILS(ai_decode_models, "{\"data\":[{\"owned_by\":\"x\"}]}", "data[0]: missing field 'id'");
+}
+
+static void ws_create__reads_the_wrapped_form_with_messages(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_create_result *r = D(ai_decode_ws_create,
+        "{\"workspace\":{\"id\":\"ws_1\",\"mode\":\"shadow\",\"status\":\"active\",\"metadata\":"
+        "{\"mode\": \"shadow\", \"n\": [1, 2]},\"client_id\":\"c1\"},\"messages\":[{\"id\":\"msg_1\","
+        "\"role\":\"user\",\"content\":\"hi\",\"created_at\":\"2026-11-21T15:21:00.123Z\"},"
+        "{\"id\":\"msg_2\",\"role\":\"assistant\",\"content\":\"hello\"}]}");
+    assert_non_null(r);
+    assert_string_equal(r->workspace.id, "ws_1");
+    assert_int_equal(r->workspace.mode, AI_MODE_SHADOW);
+    assert_string_equal(r->workspace.mode_raw, "shadow");
+    assert_string_equal(r->workspace.status, "active");
+    assert_string_equal(r->workspace.metadata_json, "{\"mode\":\"shadow\",\"n\":[1,2]}");
+    assert_string_equal(r->workspace.client_id, "c1");
+    assert_int_equal(r->messages.n, 2);
+    assert_int_equal(r->messages.items[0].role, AI_ROLE_USER);
+    assert_int_equal(r->messages.items[0].created_ms, INT64_C(1795274460123));
+    assert_int_equal(r->messages.items[1].role, AI_ROLE_AI);
+    assert_int_equal(r->messages.items[1].created_ms, 0);
+    ai_create_result_free(r);
+}
+
+static void ws_create__accepts_workspace_fields_at_the_top_level(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_create_result *r = D(ai_decode_ws_create, "{\"id\":\"ws_2\",\"mode\":\"future-mode\"}");
+    assert_non_null(r);
+    assert_string_equal(r->workspace.id, "ws_2");
+    assert_int_equal(r->workspace.mode, AI_MODE_UNKNOWN);
+    assert_string_equal(r->workspace.mode_raw, "future-mode");
+    assert_int_equal(r->messages.n, 0);
+    ai_create_result_free(r);
+    ASSERT_FAILS(ai_decode_ws_create, "{\"mode\":\"ai\"}", "new workspace: missing field 'id'");
+    ASSERT_FAILS(ai_decode_ws_create, "{\"workspace\":{\"id\":\"w\",\"metadata\":[]}}",
+                 "new workspace: workspace: field 'metadata' should be an object");
+    ASSERT_FAILS(ai_decode_ws_create, "{\"workspace\":\"ws_1\"}", "field 'workspace' should be an object");
+    ASSERT_FAILS(ai_decode_ws_create, "{\"id\":\"w\",\"messages\":{}}", "field 'messages' should be a list");
+}
+
+static void ws_get__reads_wrapped_or_bare_workspaces(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_workspace *w = D(ai_decode_ws_get, "{\"workspace\":{\"id\":\"ws_1\",\"mode\":\"takeover\","
+                                          "\"system_prompt\":\"Be kind\",\"context\":{\"a\":1}}}");
+    assert_non_null(w);
+    assert_int_equal(w->mode, AI_MODE_TAKEOVER);
+    assert_string_equal(w->system_prompt, "Be kind");
+    assert_string_equal(w->context_json, "{\"a\":1}");
+    assert_int_equal(w->message_count, -1);
+    ai_workspace_free(w);
+    w = D(ai_decode_ws_get, "{\"id\":\"ws_1\",\"mode\":\"ai\"}");
+    assert_non_null(w);
+    assert_int_equal(w->mode, AI_MODE_AI);
+    ai_workspace_free(w);
+    ASSERT_FAILS(ai_decode_ws_get, "{\"id\":5}", "workspace: field 'id' should be a string");
+}
+
+static void ws_by_client__reads_exists_and_workspace(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_by_client_result *r = D(ai_decode_ws_by_client,
+        "{\"workspace\":{\"id\":\"ws_1\"},\"messages\":[{\"id\":\"m\",\"content\":\"x\"}],\"exists\":true}");
+    assert_non_null(r);
+    assert_true(r->exists);
+    assert_string_equal(r->workspace->id, "ws_1");
+    assert_int_equal(r->messages.n, 1);
+    ai_by_client_result_free(r);
+    r = D(ai_decode_ws_by_client, "{\"workspace\":null,\"messages\":[],\"exists\":false}");
+    assert_non_null(r);
+    assert_false(r->exists);
+    assert_null(r->workspace);
+    ai_by_client_result_free(r);
+    r = D(ai_decode_ws_by_client, "{\"workspace\":{\"id\":\"ws_1\"}}");
+    assert_true(r->exists);
+    ai_by_client_result_free(r);
+    ASSERT_FAILS(ai_decode_ws_by_client, "{\"workspace\":null,\"exists\":true}", "'exists' is true");
+    ASSERT_FAILS(ai_decode_ws_by_client, "{\"exists\":\"yes\"}", "field 'exists' should be true or false");
+}
+
+static void ws_send__reads_all_three_modes(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_send_result *r = D(ai_decode_ws_send,
+        "{\"user_message\":{\"id\":\"msg_1\",\"content\":\"I want a refund\",\"created_at\":"
+        "\"2026-11-21T15:21:00Z\"},\"responses\":[{\"id\":\"drf_1\",\"role\":\"ai\",\"content\":"
+        "\"Sure\"}],\"mode\":\"shadow\",\"pending_approval\":true}");
+    assert_non_null(r);
+    assert_string_equal(r->user_message.id, "msg_1");
+    assert_int_equal(r->user_message.role, AI_ROLE_USER);
+    assert_int_equal(r->responses.n, 1);
+    assert_int_equal(r->mode, AI_MODE_SHADOW);
+    assert_true(r->pending_approval);
+    ai_send_result_free(r);
+    r = D(ai_decode_ws_send, "{\"user_message\":{\"id\":\"m\",\"content\":\"x\"},\"responses\":[],"
+                             "\"mode\":\"takeover\",\"pending_approval\":false}");
+    assert_non_null(r);
+    assert_int_equal(r->responses.n, 0);
+    assert_int_equal(r->mode, AI_MODE_TAKEOVER);
+    ai_send_result_free(r);
+    ASSERT_FAILS(ai_decode_ws_send, "{\"responses\":[]}", "send result: missing field 'user_message'");
+    ASSERT_FAILS(ai_decode_ws_send, "{\"user_message\":{\"id\":\"m\",\"content\":\"x\"},\"responses\":"
+                                    "[{\"id\":\"a\",\"content\":\"x\"},{\"id\":\"b\"}]}",
+                 "send result: responses[1]: missing field 'content'");
+    ASSERT_FAILS(ai_decode_ws_send, "{\"user_message\":{\"id\":\"m\",\"content\":\"x\"},"
+                                    "\"pending_approval\":1}", "field 'pending_approval' should be true or false");
+}
+
+static void ws_history__reads_a_wrapped_or_bare_list_and_maps_roles(void **state)
+{
+    (void)state;
+    const char *list =
+        "[{\"id\":\"1\",\"role\":\"user\",\"content\":\"a\"},{\"id\":\"2\",\"role\":\"assistant\","
+        "\"content\":\"b\"},{\"id\":\"3\",\"role\":\"human\",\"content\":\"c\"},{\"id\":\"4\","
+        "\"role\":\"system\",\"content\":\"d\"},{\"id\":\"5\",\"role\":\"robot\",\"content\":\"e\"},"
+        "{\"id\":\"6\",\"role\":\"ai\",\"content\":\"f\",\"approval\":\"edited\",\"draft_id\":\"drf_9\"}]";
+    char *err = NULL;
+    ai_message_list *l = D(ai_decode_ws_history, list);
+    assert_non_null(l);
+    assert_int_equal(l->n, 6);
+    ai_role want[] = {AI_ROLE_USER, AI_ROLE_AI, AI_ROLE_HUMAN, AI_ROLE_SYSTEM, AI_ROLE_USER, AI_ROLE_AI};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(l->items[i].role, want[i]);
+    assert_string_equal(l->items[5].approval, "edited");
+    assert_string_equal(l->items[5].draft_id, "drf_9");
+    ai_message_list_free(l);
+    char *wrapped = xasprintf("{\"messages\":%s}", list);
+    l = D(ai_decode_ws_history, wrapped);
+    assert_non_null(l);
+    assert_int_equal(l->n, 6);
+    ai_message_list_free(l);
+    free(wrapped);
+    ASSERT_FAILS(ai_decode_ws_history, "{\"msgs\":[]}", "history: missing field 'messages'");
+    ASSERT_FAILS(ai_decode_ws_history, "[{\"id\":\"1\",\"content\":\"a\",\"role\":3}]",
+                 "history: messages[0]: field 'role' should be a string");
+    assert_string_equal(ai_role_name(ai_role_from_string("assistant")), "ai");
+    assert_string_equal(ai_mode_name(ai_mode_from_string("shadow")), "shadow");
+}
+
+static void ws_history__keeps_nul_and_controls_as_data(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_message_list *l = D(ai_decode_ws_history, "[{\"id\":\"1\",\"content\":\"a\\u0000b\\u009b2J\"}]");
+    assert_non_null(l);
+    assert_string_equal(l->items[0].content, "a\xEF\xBF\xBD" "b\xC2\x9B" "2J");
+    ai_message_list_free(l);
+}
+
+static void mgr_list__reads_the_list_extras(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_workspace_list *l = D(ai_decode_mgr_list,
+        "{\"workspaces\":[{\"id\":\"ws_1\",\"mode\":\"shadow\",\"status\":\"active\","
+        "\"last_activity_at\":\"2026-11-21T15:21:00.123Z\",\"message_count\":4,\"pending_drafts\":1,"
+        "\"last_message\":{\"id\":\"m4\",\"role\":\"user\",\"content\":\"hello?\"}},"
+        "{\"id\":\"ws_2\",\"message_count\":0,\"pending_drafts\":0,\"last_message\":null}]}");
+    assert_non_null(l);
+    assert_int_equal(l->n, 2);
+    assert_int_equal(l->items[0].message_count, 4);
+    assert_int_equal(l->items[0].pending_drafts, 1);
+    assert_int_equal(l->items[0].last_activity_ms, INT64_C(1795274460123));
+    assert_string_equal(l->items[0].last_message->content, "hello?");
+    assert_null(l->items[1].last_message);
+    ai_workspace_list_free(l);
+    ASSERT_FAILS(ai_decode_mgr_list, "{\"workspaces\":[{\"id\":\"w\",\"message_count\":-1}]}",
+                 "workspaces[0]: field 'message_count' is out of range");
+    ASSERT_FAILS(ai_decode_mgr_list, "{\"workspaces\":[{\"id\":\"w\",\"pending_drafts\":\"1\"}]}",
+                 "field 'pending_drafts' should be a number");
+    ASSERT_FAILS(ai_decode_mgr_list, "{\"workspaces\":[{\"id\":\"w\",\"last_message\":{\"id\":\"m\"}}]}",
+                 "workspace list: workspaces[0].last_message: missing field 'content'");
+}
+
+static void mgr_drafts__reads_drafts_with_their_source_message(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_draft_list *l = D(ai_decode_mgr_drafts,
+        "{\"drafts\":[{\"id\":\"drf_1\",\"workspace_id\":\"ws_1\",\"content\":\"Sure, refunded.\","
+        "\"created_at\":\"2026-11-21T15:21:00Z\",\"in_reply_to\":\"msg_1\",\"in_reply_to_message\":"
+        "{\"id\":\"msg_1\",\"role\":\"user\",\"content\":\"refund?\"},\"status\":\"pending\"}]}");
+    assert_non_null(l);
+    assert_int_equal(l->n, 1);
+    assert_string_equal(l->items[0].workspace_id, "ws_1");
+    assert_string_equal(l->items[0].in_reply_to_message->content, "refund?");
+    assert_string_equal(l->items[0].status, "pending");
+    assert_int_equal(l->items[0].created_ms, INT64_C(1795274460000));
+    ai_draft_list_free(l);
+    ASSERT_FAILS(ai_decode_mgr_drafts, "{\"drafts\":[{\"id\":\"d\",\"content\":\"x\"}]}",
+                 "draft list: drafts[0]: missing field 'workspace_id'");
+}
+
+static void mgr_answers__decode_approve_reject_reply_and_typing(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    ai_approve_result *a = D(ai_decode_mgr_approve,
+        "{\"draft\":{\"id\":\"drf_1\",\"workspace_id\":\"ws_1\",\"content\":\"Edited\",\"status\":"
+        "\"approved\"},\"message\":{\"id\":\"msg_5\",\"role\":\"ai\",\"content\":\"Edited\","
+        "\"approval\":\"edited\",\"draft_id\":\"drf_1\"}}");
+    assert_non_null(a);
+    assert_string_equal(a->draft.status, "approved");
+    assert_string_equal(a->message.approval, "edited");
+    ai_approve_result_free(a);
+    ASSERT_FAILS(ai_decode_mgr_approve, "{\"draft\":{\"id\":\"d\",\"workspace_id\":\"w\",\"content\":\"x\"}}",
+                 "approval: missing field 'message'");
+    ai_draft *d = D(ai_decode_mgr_reject, "{\"draft\":{\"id\":\"drf_1\",\"workspace_id\":\"ws_1\","
+                                          "\"content\":\"x\",\"status\":\"rejected\",\"reason\":\"rude\"}}");
+    assert_non_null(d);
+    assert_string_equal(d->reason, "rude");
+    ai_draft_free(d);
+    ASSERT_FAILS(ai_decode_mgr_reject, "{}", "rejection: missing field 'draft'");
+    ai_message *m = D(ai_decode_mgr_reply, "{\"message\":{\"id\":\"msg_6\",\"role\":\"human\",\"content\":\"Hi\"}}");
+    assert_non_null(m);
+    assert_int_equal(m->role, AI_ROLE_HUMAN);
+    ai_message_free(m);
+    assert_true(ai_decode_mgr_typing("{\"ok\":true}", 11, &err));
+    assert_true(ai_decode_mgr_typing("", 0, &err));
+    assert_false(ai_decode_mgr_typing("{\"ok\":false}", 12, &err));
+    assert_non_null(strstr(err, "'ok' is false"));
+    free(err);
+    assert_false(ai_decode_mgr_typing("{\"ok\":\"yes\"}", 12, &err));
+    free(err);
+}
+
+TEST_MAIN(cmocka_unit_test(chat__decodes_a_full_completion),
+          cmocka_unit_test(chat__accepts_missing_usage_and_null_content),
+          cmocka_unit_test(chat__names_the_field__when_missing_or_of_the_wrong_type),
+          cmocka_unit_test(chat__rejects_hostile_json__with_a_clear_message),
+          cmocka_unit_test(chat__keeps_escape_sequences_verbatim__as_data),
+          cmocka_unit_test(models__lists_ids_and_owners),
+          cmocka_unit_test(ws_create__reads_the_wrapped_form_with_messages),
+          cmocka_unit_test(ws_create__accepts_workspace_fields_at_the_top_level),
+          cmocka_unit_test(ws_get__reads_wrapped_or_bare_workspaces),
+          cmocka_unit_test(ws_by_client__reads_exists_and_workspace),
+          cmocka_unit_test(ws_send__reads_all_three_modes),
+          cmocka_unit_test(ws_history__reads_a_wrapped_or_bare_list_and_maps_roles),
+          cmocka_unit_test(ws_history__keeps_nul_and_controls_as_data),
+          cmocka_unit_test(mgr_list__reads_the_list_extras),
+          cmocka_unit_test(mgr_drafts__reads_drafts_with_their_source_message),
+          cmocka_unit_test(mgr_answers__decode_approve_reject_reply_and_typing))

@@ -1,0 +1,377 @@
+/* Unit tests for the AiAssist request builders: method, URL, headers and
+ * JSON body of every call, public and manager. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/aiassist.h"
+#include "test.h"
+#include "util/jsonu.h"
+#include "util/log.h"
+
+#define KEY "aai_unit_test_key_42"
+#define BASE "https://api.aiassist.net/"
+
+static const char *header(const net_request *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (!strncasecmp(r->headers[i], name, n) && r->headers[i][n] == ':')
+            return r->headers[i] + n + 2;
+    return NULL;
+}
+
+/* Exactly the SDK's headers, plus Accept for streams. */
+static void assert_headers(const net_request *r, bool stream)
+{
+    assert_int_equal(r->nheaders, stream ? 4 : 3);
+    assert_null(r->headers[r->nheaders]);
+    assert_string_equal(header(r, "Content-Type"), "application/json");
+    assert_string_equal(header(r, "X-API-Key"), KEY);
+    assert_string_equal(header(r, "Authorization"), "Bearer " KEY);
+    if (stream)
+        assert_string_equal(header(r, "Accept"), "text/event-stream");
+}
+
+static void assert_body(const net_request *r, const char *json)
+{
+    if (!json) {
+        assert_null(r->body);
+        return;
+    }
+    assert_non_null(r->body);
+    assert_int_equal(r->body_len, strlen(json));
+    assert_string_equal(r->body, json);
+}
+
+static json_object *parse(const char *s)
+{
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, strlen(s), &err);
+    assert_null(err);
+    assert_non_null(o);
+    return o;
+}
+
+static void check(net_request *r, net_method m, const char *url, const char *body, bool retry_safe)
+{
+    assert_non_null(r);
+    assert_int_equal(r->method, m);
+    assert_string_equal(r->url, url);
+    assert_headers(r, r->stream);
+    assert_body(r, body);
+    assert_int_equal(r->retry_safe, retry_safe);
+    net_request_free(r);
+}
+
+static void client__has_sdk_defaults__and_registers_the_key_as_a_secret(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(NULL, "zz-plain-key-material");
+    assert_string_equal(c->base_url, "https://api.aiassist.net");
+    assert_int_equal(c->timeout_ms, 30000);
+    assert_int_equal(c->max_retries, 3);
+    assert_false(c->allow_http);
+    char *red = log_redact("key=zz-plain-key-material end");
+    assert_null(strstr(red, "zz-plain-key-material"));
+    free(red);
+    ai_client_free(c);
+    c = ai_client_new("http://127.0.0.1:8080", KEY);
+    assert_true(c->allow_http);
+    ai_client_free(c);
+}
+
+static void client__refuses_keys_that_could_inject_headers_and_bad_urls(void **state)
+{
+    (void)state;
+    char *err;
+    assert_true(ai_key_check(KEY, &err));
+    assert_false(ai_key_check("aai_x\r\nX-Evil: 1", &err));
+    assert_null(strstr(err, "aai_x"));
+    free(err);
+    assert_false(ai_key_check("", &err));
+    free(err);
+    assert_null(ai_client_new(NULL, "aai_key\n"));
+    assert_null(ai_client_new(NULL, "aai key"));
+    assert_null(ai_client_new(NULL, NULL));
+    assert_null(ai_client_new("ftp://api.aiassist.net", KEY));
+    assert_null(ai_client_new("https://user:pw@api.aiassist.net", KEY));
+}
+
+static void chat__sends_defaults_and_the_sdk_headers__when_not_streamed(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    c->timeout_ms = 1234;
+    c->max_retries = 1;
+    ai_chat_message msgs[] = {{"system", "Be brief."}, {"user", "Hello"}};
+    ai_chat_params p;
+    ai_chat_params_init(&p);
+    p.messages = msgs;
+    p.nmessages = 2;
+    net_request *r = ai_req_chat(c, &p);
+    assert_false(r->stream);
+    assert_int_equal(r->timeout_ms, 1234);
+    assert_int_equal(r->max_retries, 1);
+    assert_false(r->allow_http);
+    check(r, NET_POST, "https://api.aiassist.net/v1/chat/completions",
+          "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\","
+          "\"content\":\"Hello\"}],\"temperature\":0.7,\"max_tokens\":1024,\"top_p\":1.0,"
+          "\"stream\":false}",
+          true);
+    ai_client_free(c);
+}
+
+static void chat__asks_for_usage_and_event_stream__when_streamed(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    ai_chat_message msg = {"user", "Write a poem"};
+    ai_chat_params p;
+    ai_chat_params_init(&p);
+    p.messages = &msg;
+    p.nmessages = 1;
+    p.model = "claude-3-5-sonnet-20241022";
+    p.temperature = 0.25;
+    p.max_tokens = 50;
+    p.top_p = 0.9;
+    p.stream = true;
+    net_request *r = ai_req_chat(c, &p);
+    assert_true(r->stream);
+    assert_false(r->reconnect);
+    check(r, NET_POST, "https://api.aiassist.net/v1/chat/completions",
+          "{\"messages\":[{\"role\":\"user\",\"content\":\"Write a poem\"}],"
+          "\"model\":\"claude-3-5-sonnet-20241022\",\"temperature\":0.25,\"max_tokens\":50,"
+          "\"top_p\":0.9,\"stream\":true,\"stream_options\":{\"include_usage\":true}}",
+          true);
+    ai_client_free(c);
+}
+
+static void chat__passes_extra_fields_through__but_explicit_ones_win(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    ai_chat_message msg = {"user", "quote \" newline \n escape \x1b[2J"};
+    ai_chat_params p;
+    ai_chat_params_init(&p);
+    p.messages = &msg;
+    p.nmessages = 1;
+    char *perr;
+    p.extra = parse("{\"user\":\"u1\",\"seed\":5,\"temperature\":0.1,\"model\":\"gpt-4o\","
+                    "\"stream\":true,\"messages\":[]}");
+    net_request *r = ai_req_chat(c, &p);
+    json_object *b = jsonu_parse(r->body, r->body_len, &perr);
+    assert_non_null(b);
+    json_object *v;
+    assert_true(json_object_object_get_ex(b, "user", &v));
+    assert_string_equal(json_object_get_string(v), "u1");
+    assert_true(json_object_object_get_ex(b, "seed", &v));
+    assert_int_equal(json_object_get_int(v), 5);
+    assert_true(json_object_object_get_ex(b, "model", &v)); /* no explicit model: extra's */
+    assert_string_equal(json_object_get_string(v), "gpt-4o");
+    assert_true(json_object_object_get_ex(b, "temperature", &v));
+    assert_true(fabs(json_object_get_double(v) - 0.7) < 1e-9);
+    assert_true(json_object_object_get_ex(b, "stream", &v));
+    assert_false(json_object_get_boolean(v));
+    assert_false(json_object_object_get_ex(b, "stream_options", &v));
+    assert_true(json_object_object_get_ex(b, "messages", &v));
+    json_object *m0 = json_object_array_get_idx(v, 0), *content;
+    assert_true(json_object_object_get_ex(m0, "content", &content));
+    assert_string_equal(json_object_get_string(content), msg.content);
+    json_object_put(b);
+    net_request_free(r);
+    /* extra is borrowed: still ours, still intact. */
+    assert_int_equal(json_object_object_length(p.extra), 6);
+    json_object_put(p.extra);
+    ai_client_free(c);
+}
+
+static void chat_params__validation_names_the_problem(void **state)
+{
+    (void)state;
+    ai_chat_message ok = {"user", "hi"}, bad_utf8 = {"user", "\xC3("}, no_role = {NULL, "x"};
+    ai_chat_params p;
+    char *err;
+    ai_chat_params_init(&p);
+    assert_false(ai_chat_params_validate(&p, &err));
+    assert_string_equal(err, "a chat needs at least one message");
+    free(err);
+    p.messages = &ok;
+    p.nmessages = 1;
+    assert_true(ai_chat_params_validate(&p, &err));
+    assert_null(err);
+    p.temperature = NAN;
+    assert_false(ai_chat_params_validate(&p, &err));
+    assert_non_null(strstr(err, "temperature"));
+    free(err);
+    p.temperature = 2.5;
+    assert_false(ai_chat_params_validate(&p, &err));
+    free(err);
+    p.temperature = 1;
+    p.top_p = -0.1;
+    assert_false(ai_chat_params_validate(&p, &err));
+    assert_non_null(strstr(err, "top_p"));
+    free(err);
+    p.top_p = 1;
+    p.max_tokens = 0;
+    assert_false(ai_chat_params_validate(&p, &err));
+    free(err);
+    p.max_tokens = 10;
+    p.messages = &bad_utf8;
+    assert_false(ai_chat_params_validate(&p, &err));
+    assert_string_equal(err, "message 1 is not valid UTF-8");
+    free(err);
+    p.messages = &no_role;
+    assert_false(ai_chat_params_validate(&p, &err));
+    free(err);
+    /* A NaN that slips through still gives valid JSON (the default). */
+    ai_client *c = ai_client_new(BASE, KEY);
+    p.messages = &ok;
+    p.temperature = INFINITY;
+    net_request *r = ai_req_chat(c, &p);
+    json_object *b = jsonu_parse(r->body, r->body_len, &err);
+    assert_non_null(b);
+    json_object_put(b);
+    net_request_free(r);
+    ai_client_free(c);
+}
+
+static void models__is_a_plain_get(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    check(ai_req_models(c), NET_GET, "https://api.aiassist.net/v1/models", NULL, true);
+    ai_client_free(c);
+}
+
+static void ws_create__leaves_absent_fields_out(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    check(ai_req_ws_create(c, NULL), NET_POST, "https://api.aiassist.net/api/workspaces", "{}", false);
+    ai_ws_create_params p = {0};
+    p.client_id = "customer_12345";
+    check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces",
+          "{\"client_id\":\"customer_12345\"}", false);
+    p.initial_message = "I need help";
+    p.system_prompt = "You are support.";
+    p.context = parse("{\"tier\":\"premium\",\"orders\":[\"ORD-1\"]}");
+    p.metadata = parse("{\"mode\":\"shadow\"}");
+    check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces",
+          "{\"initial_message\":\"I need help\",\"client_id\":\"customer_12345\","
+          "\"system_prompt\":\"You are support.\",\"context\":{\"tier\":\"premium\",\"orders\":"
+          "[\"ORD-1\"]},\"metadata\":{\"mode\":\"shadow\"}}",
+          false);
+    json_object_put(p.context);
+    json_object_put(p.metadata);
+    ai_client_free(c);
+}
+
+static void ws_calls__use_the_sdk_paths_with_ids_percent_encoded(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    check(ai_req_ws_get(c, "ws_abc"), NET_GET, "https://api.aiassist.net/api/workspaces/ws_abc", NULL, true);
+    check(ai_req_ws_get(c, "../../v1/models?x#y"), NET_GET,
+          "https://api.aiassist.net/api/workspaces/..%2F..%2Fv1%2Fmodels%3Fx%23y", NULL, true);
+    check(ai_req_ws_get(c, ".."), NET_GET, "https://api.aiassist.net/api/workspaces/%2E%2E", NULL, true);
+    check(ai_req_ws_by_client(c, "customer 1/2"), NET_GET,
+          "https://api.aiassist.net/api/workspaces/by-client/customer%201%2F2", NULL, true);
+    check(ai_req_ws_send(c, "ws_1", "What's \"up\"?"), NET_POST,
+          "https://api.aiassist.net/api/workspaces/ws_1/messages",
+          "{\"content\":\"What's \\\"up\\\"?\"}", false);
+    check(ai_req_ws_history(c, "ws_1"), NET_GET, "https://api.aiassist.net/api/workspaces/ws_1/messages", NULL, true);
+    check(ai_req_ws_typing(c, "ws_1", "I need help with"), NET_POST,
+          "https://api.aiassist.net/api/workspaces/ws_1/typing", "{\"text\":\"I need help with\"}", true);
+    check(ai_req_ws_end(c, "ws_1"), NET_POST, "https://api.aiassist.net/api/workspaces/ws_1/end", "{}", true);
+    ai_client_free(c);
+}
+
+static void ws_calls__refuse_empty_ids__that_would_address_another_resource(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    assert_null(ai_req_ws_get(c, ""));
+    assert_null(ai_req_ws_get(c, NULL));
+    assert_null(ai_req_ws_by_client(c, ""));
+    assert_null(ai_req_ws_send(c, "", "x"));
+    assert_null(ai_req_ws_history(c, NULL));
+    assert_null(ai_req_ws_typing(c, "", "x"));
+    assert_null(ai_req_ws_end(c, ""));
+    assert_null(ai_req_mgr_set_mode(c, "", "ai"));
+    assert_null(ai_req_mgr_approve(c, "", NULL));
+    assert_null(ai_req_mgr_reject(c, NULL, NULL));
+    assert_null(ai_req_mgr_reply(c, "", "x"));
+    assert_null(ai_req_mgr_typing(c, "", "x"));
+    ai_client_free(c);
+}
+
+static void mgr_list_and_drafts__add_only_the_filters_given(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    check(ai_req_mgr_list(c, NULL, NULL), NET_GET, "https://api.aiassist.net/api/manager/workspaces", NULL, true);
+    check(ai_req_mgr_list(c, "shadow", NULL), NET_GET,
+          "https://api.aiassist.net/api/manager/workspaces?mode=shadow", NULL, true);
+    check(ai_req_mgr_list(c, NULL, "active"), NET_GET,
+          "https://api.aiassist.net/api/manager/workspaces?status=active", NULL, true);
+    check(ai_req_mgr_list(c, "a&b", "x y"), NET_GET,
+          "https://api.aiassist.net/api/manager/workspaces?mode=a%26b&status=x%20y", NULL, true);
+    check(ai_req_mgr_drafts(c, NULL), NET_GET, "https://api.aiassist.net/api/manager/drafts", NULL, true);
+    check(ai_req_mgr_drafts(c, "ws_9"), NET_GET,
+          "https://api.aiassist.net/api/manager/drafts?workspace_id=ws_9", NULL, true);
+    ai_client_free(c);
+}
+
+static void mgr_events__is_a_resumable_event_source(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    net_request *r = ai_req_mgr_events(c, NULL, NULL);
+    assert_true(r->stream);
+    assert_true(r->reconnect);
+    assert_int_equal(r->timeout_ms, 45000);
+    assert_null(r->last_event_id);
+    check(r, NET_GET, "https://api.aiassist.net/api/manager/events", NULL, true);
+    r = ai_req_mgr_events(c, "1234", "ws_1");
+    assert_string_equal(r->last_event_id, "1234");
+    check(r, NET_GET, "https://api.aiassist.net/api/manager/events?workspace_id=ws_1", NULL, true);
+    ai_client_free(c);
+}
+
+static void mgr_actions__post_their_bodies_with_the_right_retry_safety(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    check(ai_req_mgr_set_mode(c, "ws_1", "takeover"), NET_POST,
+          "https://api.aiassist.net/api/manager/workspaces/ws_1/mode", "{\"mode\":\"takeover\"}", true);
+    check(ai_req_mgr_approve(c, "drf_1", NULL), NET_POST,
+          "https://api.aiassist.net/api/manager/drafts/drf_1/approve", "{}", false);
+    check(ai_req_mgr_approve(c, "drf_1", "Edited answer"), NET_POST,
+          "https://api.aiassist.net/api/manager/drafts/drf_1/approve", "{\"content\":\"Edited answer\"}", false);
+    check(ai_req_mgr_reject(c, "drf_1", NULL), NET_POST,
+          "https://api.aiassist.net/api/manager/drafts/drf_1/reject", "{}", false);
+    check(ai_req_mgr_reject(c, "drf_1", "off topic"), NET_POST,
+          "https://api.aiassist.net/api/manager/drafts/drf_1/reject", "{\"reason\":\"off topic\"}", false);
+    check(ai_req_mgr_reply(c, "ws_1", "Hello, I am Ann."), NET_POST,
+          "https://api.aiassist.net/api/manager/workspaces/ws_1/reply", "{\"content\":\"Hello, I am Ann.\"}", false);
+    check(ai_req_mgr_typing(c, "ws_1", "Hel"), NET_POST,
+          "https://api.aiassist.net/api/manager/workspaces/ws_1/typing", "{\"text\":\"Hel\"}", true);
+    ai_client_free(c);
+}
+
+TEST_MAIN(cmocka_unit_test(client__has_sdk_defaults__and_registers_the_key_as_a_secret),
+          cmocka_unit_test(client__refuses_keys_that_could_inject_headers_and_bad_urls),
+          cmocka_unit_test(chat__sends_defaults_and_the_sdk_headers__when_not_streamed),
+          cmocka_unit_test(chat__asks_for_usage_and_event_stream__when_streamed),
+          cmocka_unit_test(chat__passes_extra_fields_through__but_explicit_ones_win),
+          cmocka_unit_test(chat_params__validation_names_the_problem),
+          cmocka_unit_test(models__is_a_plain_get),
+          cmocka_unit_test(ws_create__leaves_absent_fields_out),
+          cmocka_unit_test(ws_calls__use_the_sdk_paths_with_ids_percent_encoded),
+          cmocka_unit_test(ws_calls__refuse_empty_ids__that_would_address_another_resource),
+          cmocka_unit_test(mgr_list_and_drafts__add_only_the_filters_given),
+          cmocka_unit_test(mgr_events__is_a_resumable_event_source),
+          cmocka_unit_test(mgr_actions__post_their_bodies_with_the_right_retry_safety))
