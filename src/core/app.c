@@ -1,0 +1,450 @@
+/* app.c: the controller's life cycle, request book-keeping, status and
+ * timers, and the simple calls (lists, drafts, models, history). */
+#include "config.h"
+#include "core/app_priv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+app_t *app_new(const config_t *cfg, net_t *net, char **err)
+{
+    *err = NULL;
+    if (!cfg->api_key) {
+        *err = xstrdup("no AiAssist API key: set AIASSIST_API_KEY, or api_key / api_key_cmd "
+                       "in the [aiassist] section of the config file");
+        return NULL;
+    }
+    ai_client *ai = ai_client_new(cfg->base_url, cfg->api_key);
+    if (!ai) {
+        *err = xstrdup("the AiAssist base URL or API key is not usable");
+        return NULL;
+    }
+    ai->timeout_ms = cfg->timeout_ms;
+    ai->max_retries = cfg->max_retries;
+    if (cfg->allow_http)
+        ai->allow_http = true;
+    app_t *a = xcalloc(1, sizeof *a);
+    a->cfg = cfg;
+    a->net = net;
+    a->ai = ai;
+    a->m = model_new();
+    return a;
+}
+
+void app_op_free(op *o)
+{
+    if (!o)
+        return;
+    free(o->conv_id);
+    free(o->msg_id);
+    free(o->draft_id);
+    free(o->text);
+    ai_stream_free(o->stream);
+    free(o);
+}
+
+void app_free(app_t *a)
+{
+    if (!a)
+        return;
+    app_chat_flush_logs(a);
+    app_chat_free_logs(a);
+    while (a->ops) {
+        op *o = a->ops;
+        a->ops = o->next;
+        net_cancel(a->net, o->id);
+        app_op_free(o);
+    }
+    for (size_t i = 0; i < a->nmodels; i++)
+        free(a->models[i]);
+    free(a->models);
+    free(a->st.aiassist_note);
+    free(a->st.flash);
+    free(a->focus);
+    free(a->typing_conv);
+    free(a->typing_text);
+    model_free(a->m);
+    ai_client_free(a->ai);
+    free(a);
+}
+
+model *app_model(app_t *a)
+{
+    return a->m;
+}
+
+const app_status *app_get_status(const app_t *a)
+{
+    return &a->st;
+}
+
+const ai_client *app_ai_client(const app_t *a)
+{
+    return a->ai;
+}
+
+const char *const *app_models(const app_t *a, size_t *n)
+{
+    *n = a->nmodels;
+    return (const char *const *)a->models;
+}
+
+conv *app_take_focus(app_t *a)
+{
+    if (!a->focus)
+        return NULL;
+    conv *c = model_find(a->m, a->focus);
+    free(a->focus);
+    a->focus = NULL;
+    return c;
+}
+
+op *app_op_new(app_t *a, op_kind kind, net_request *req, const char *conv_id)
+{
+    if (!req)
+        return NULL;
+    op *o = xcalloc(1, sizeof *o);
+    o->kind = kind;
+    o->conv_id = conv_id ? xstrdup(conv_id) : NULL;
+    o->id = net_submit(a->net, req);
+    o->next = a->ops;
+    a->ops = o;
+    return o;
+}
+
+static op *take_op(app_t *a, uint64_t id, bool terminal)
+{
+    for (op **pp = &a->ops; *pp; pp = &(*pp)->next) {
+        if ((*pp)->id != id)
+            continue;
+        op *o = *pp;
+        if (terminal)
+            *pp = o->next;
+        return o;
+    }
+    return NULL;
+}
+
+void app_flash(app_t *a, bool is_error, const char *fmt, ...)
+{
+    buf_t b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(a->st.flash);
+    a->st.flash = buf_steal(&b);
+    a->st.flash_is_error = is_error;
+    a->st.flash_until = clock_mono_ms() + APP_FLASH_MS;
+    a->st.rev++;
+    log_msg("console: %s", a->st.flash);
+}
+
+void app_note_rate(app_t *a, const net_event *ev, bool gate)
+{
+    gate_ratelimit rl = gate_ratelimit_from_event(ev);
+    if (!rl.present)
+        return;
+    app_rate *r = gate ? &a->st.gate_rate : &a->st.aiassist_rate;
+    r->present = true;
+    r->limit = rl.limit;
+    r->remaining = rl.remaining;
+    r->reset = rl.reset;
+    a->st.rev++;
+}
+
+/* Keeps the AiAssist connection state from what any request saw. */
+void app_set_conn(app_t *a, const net_event *ev)
+{
+    app_status *st = &a->st;
+    app_conn before = st->aiassist;
+    if (ev->kind == NET_EV_RETRY) {
+        st->aiassist = APP_CONN_RETRYING;
+        st->aiassist_retry_at = clock_mono_ms() + ev->delay_ms;
+        free(st->aiassist_note);
+        st->aiassist_note = ev->message ? xstrdup(ev->message) : NULL;
+    } else if (ev->kind == NET_EV_FAILED && ev->fail != NET_FAIL_HTTP) {
+        st->aiassist = APP_CONN_OFFLINE;
+        free(st->aiassist_note);
+        st->aiassist_note = ev->message ? xstrdup(ev->message) : NULL;
+    } else if (ev->kind == NET_EV_DONE || ev->kind == NET_EV_OPEN ||
+               (ev->kind == NET_EV_FAILED && ev->status >= 400 && ev->status < 500)) {
+        st->aiassist = APP_CONN_OK;
+        free(st->aiassist_note);
+        st->aiassist_note = NULL;
+    } else {
+        return;
+    }
+    st->rev++;
+    if (st->aiassist == APP_CONN_OK && before != APP_CONN_OK)
+        app_unsent_resend(a); /* the server is back */
+}
+
+api_error *app_event_error(app_t *a, const net_event *ev, const char *doing)
+{
+    api_error *e = ai_error_from_event(a->ai, ev);
+    char *why = api_error_message(e);
+    app_flash(a, true, "%s: %s", doing, why);
+    free(why);
+    return e;
+}
+
+/* ------------------------------------------------------ simple answers */
+
+static void list_done(app_t *a, net_event *ev)
+{
+    if (ev->kind != NET_EV_DONE) {
+        /* A user key may not list: the live view explains that itself. */
+        if (ev->status != 403 && ev->status != 404)
+            api_error_free(app_event_error(a, ev, "listing workspaces"));
+        return;
+    }
+    char *err = NULL;
+    ai_workspace_list *l = ai_decode_mgr_list(ev->body, ev->body_len, &err);
+    if (!l) {
+        app_flash(a, true, "listing workspaces: %s", err);
+        free(err);
+        return;
+    }
+    int64_t now = clock_wall_ms();
+    for (size_t i = 0; i < l->n; i++)
+        model_upsert_workspace(a->m, &l->items[i], now);
+    ai_workspace_list_free(l);
+}
+
+static void drafts_done(app_t *a, net_event *ev)
+{
+    if (ev->kind != NET_EV_DONE)
+        return; /* 403/404: no manager access; others show in the status */
+    char *err = NULL;
+    ai_draft_list *l = ai_decode_mgr_drafts(ev->body, ev->body_len, &err);
+    if (!l) {
+        app_flash(a, true, "loading drafts: %s", err);
+        free(err);
+        return;
+    }
+    model_set_drafts(a->m, l);
+    ai_draft_list_free(l);
+}
+
+static void models_done(app_t *a, net_event *ev)
+{
+    if (ev->kind != NET_EV_DONE)
+        return;
+    char *err = NULL;
+    ai_model_list *l = ai_decode_models(ev->body, ev->body_len, &err);
+    if (!l) {
+        free(err);
+        return;
+    }
+    for (size_t i = 0; i < a->nmodels; i++)
+        free(a->models[i]);
+    free(a->models);
+    a->models = xcalloc(l->n + 1, sizeof *a->models);
+    for (size_t i = 0; i < l->n; i++)
+        a->models[i] = xstrdup(l->items[i].id);
+    a->nmodels = l->n;
+    ai_model_list_free(l);
+}
+
+static void history_done(app_t *a, op *o, net_event *ev)
+{
+    conv *c = model_find(a->m, o->conv_id);
+    if (!c)
+        return;
+    if (ev->kind != NET_EV_DONE) {
+        if (!o->polling)
+            api_error_free(app_event_error(a, ev, "loading the history"));
+        return;
+    }
+    char *err = NULL;
+    ai_message_list *l = ai_decode_ws_history(ev->body, ev->body_len, &err);
+    if (!l) {
+        app_flash(a, true, "loading the history: %s", err);
+        free(err);
+        return;
+    }
+    conv_merge_history(a->m, c, l, clock_wall_ms());
+    ai_message_list_free(l);
+}
+
+void app_reload(app_t *a)
+{
+    app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, NULL), NULL);
+    app_op_new(a, OP_DRAFTS, ai_req_mgr_drafts(a->ai, NULL), NULL);
+    /* Histories of what is on screen may have missed events too. */
+    for (size_t i = 0; i < a->m->nconvs; i++) {
+        conv *c = a->m->convs[i];
+        if (c->kind == CONV_WORKSPACE && c->history_loaded)
+            app_op_new(a, OP_HISTORY, ai_req_ws_history(a->ai, c->id), c->id);
+    }
+}
+
+void app_start(app_t *a)
+{
+    app_op_new(a, OP_MODELS, ai_req_models(a->ai), NULL);
+    app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, NULL), NULL);
+    app_op_new(a, OP_DRAFTS, ai_req_mgr_drafts(a->ai, NULL), NULL);
+    app_live_start(a);
+    app_unsent_restore(a);
+}
+
+void app_open(app_t *a, conv *c)
+{
+    model_view(a->m, c);
+    if (!c || c->kind != CONV_WORKSPACE || c->history_loaded)
+        return;
+    for (op *o = a->ops; o; o = o->next)
+        if (o->kind == OP_HISTORY && o->conv_id && !strcmp(o->conv_id, c->id))
+            return; /* already on its way */
+    app_op_new(a, OP_HISTORY, ai_req_ws_history(a->ai, c->id), c->id);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+bool app_handle_event(app_t *a, net_event *ev)
+{
+    bool terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
+                    ev->kind == NET_EV_CANCELLED;
+    op *o = take_op(a, ev->id, terminal);
+    if (!o) {
+        net_event_free(ev);
+        return false;
+    }
+    if (o->kind != OP_EVENTS && o->kind != OP_PROBE)
+        app_set_conn(a, ev);
+    app_note_rate(a, ev, false);
+    switch (o->kind) {
+    case OP_EVENTS:
+        app_live_event(a, o, ev);
+        break;
+    case OP_CHAT:
+        app_chat_event(a, o, ev);
+        break;
+    default:
+        if (!terminal)
+            break;
+        switch (o->kind) {
+        case OP_LIST: list_done(a, ev); break;
+        case OP_DRAFTS: drafts_done(a, ev); break;
+        case OP_MODELS: models_done(a, ev); break;
+        case OP_HISTORY: history_done(a, o, ev); break;
+        case OP_PROBE: app_set_conn(a, ev); break;
+        default: app_ws_done(a, o, ev); break;
+        }
+        break;
+    }
+    net_event_free(ev);
+    if (terminal)
+        app_op_free(o);
+    return true;
+}
+
+void app_drain(app_t *a)
+{
+    net_event *ev;
+    while ((ev = net_next_event(a->net)))
+        app_handle_event(a, ev);
+    app_chat_flush_logs(a);
+    if (a->m->needs_reload) {
+        a->m->needs_reload = false;
+        app_reload(a);
+    }
+}
+
+/* -------------------------------------------------------------- timers */
+
+static void consider(long *best, int64_t due, int64_t now)
+{
+    if (!due)
+        return;
+    long d = due <= now ? 0 : (long)(due - now);
+    if (*best < 0 || d < *best)
+        *best = d;
+}
+
+long app_next_timer_ms(const app_t *a, int64_t now)
+{
+    long best = -1;
+    if (a->typing_dirty)
+        consider(&best, a->typing_sent_at + APP_TYPING_DEBOUNCE_MS, now);
+    consider(&best, a->next_poll, now);
+    consider(&best, a->next_probe, now);
+    if (a->st.flash)
+        consider(&best, a->st.flash_until, now);
+    /* Typing previews fade: the oldest one due. */
+    for (size_t i = 0; i < a->m->nconvs; i++) {
+        const conv *c = a->m->convs[i];
+        if (c->typing || c->agent_typing)
+            consider(&best, c->typing_ms + APP_TYPING_EXPIRY_MS + 1, now);
+    }
+    /* Countdowns shown in the status bar tick once a second. */
+    if (a->st.aiassist == APP_CONN_RETRYING || a->st.live == APP_LIVE_RETRYING)
+        consider(&best, now + 1000 - now % 1000, now);
+    return best;
+}
+
+static void typing_flush(app_t *a, int64_t now)
+{
+    if (!a->typing_dirty || now < a->typing_sent_at + APP_TYPING_DEBOUNCE_MS)
+        return;
+    conv *c = model_find(a->m, a->typing_conv);
+    a->typing_dirty = false;
+    a->typing_sent_at = now;
+    if (!c || c->kind != CONV_WORKSPACE || c->ended)
+        return;
+    net_request *r = a->typing_agent ? ai_req_mgr_typing(a->ai, c->id, a->typing_text)
+                                     : ai_req_ws_typing(a->ai, c->id, a->typing_text);
+    if (r) {
+        r->max_retries = 0; /* a preview is stale by the time a retry would land */
+        app_op_new(a, OP_TYPING, r, c->id);
+    }
+}
+
+void app_typing(app_t *a, conv *c, const char *text, bool as_agent)
+{
+    if (!c || c->kind != CONV_WORKSPACE || c->ended)
+        return;
+    bool same_conv = a->typing_conv && !strcmp(a->typing_conv, c->id);
+    if (same_conv && a->typing_text && !strcmp(a->typing_text, text) && a->typing_agent == as_agent)
+        return;
+    if (!same_conv) {
+        free(a->typing_conv);
+        a->typing_conv = xstrdup(c->id);
+    }
+    free(a->typing_text);
+    a->typing_text = xstrdup(text);
+    a->typing_agent = as_agent;
+    a->typing_dirty = true;
+    typing_flush(a, clock_mono_ms());
+}
+
+void app_tick(app_t *a, int64_t now)
+{
+    typing_flush(a, now);
+    if (a->next_poll && now >= a->next_poll)
+        app_poll_tick(a, now);
+    if (a->next_probe && now >= a->next_probe) {
+        a->next_probe = 0;
+        if (app_has_waiting_unsent(a)) {
+            net_request *r = ai_req_models(a->ai);
+            r->max_retries = 0;
+            app_op_new(a, OP_PROBE, r, NULL);
+            a->next_probe = now + APP_PROBE_MS;
+        }
+    }
+    if (a->st.flash && now >= a->st.flash_until) {
+        free(a->st.flash);
+        a->st.flash = NULL;
+        a->st.rev++;
+    }
+    model_expire_typing(a->m, now, APP_TYPING_EXPIRY_MS);
+    if (a->st.aiassist == APP_CONN_RETRYING || a->st.live == APP_LIVE_RETRYING)
+        a->st.rev++; /* the countdown moved */
+}

@@ -1,0 +1,144 @@
+/* app.h: the console's controller, without curses.
+ *
+ * The app turns what the user asks for into requests on the network
+ * thread, and what comes back into model changes. Every action returns at
+ * once; results arrive as network events, which the UI loop hands to
+ * app_handle_event (or drains with app_drain). Timers (typing debounce,
+ * history polling, resending what waited for the server, expiring typing
+ * previews) are due at app_next_timer_ms and run in app_tick.
+ *
+ * Live updates come from the manager event stream (an EventSource that
+ * resumes with Last-Event-ID); when the server has none, the app polls the
+ * history of the workspaces it knows and says so in its status.
+ *
+ * Sending is never repeated by accident: a message the server certainly
+ * did not receive (connection refused, 429, 503) stays UNSENT, is kept in
+ * the local store, and is sent again once the server answers again; a
+ * message that may have arrived (dropped connection, time-out) is marked
+ * UNCERTAIN and only the user can send it again (app_retry).
+ *
+ * UI thread only. */
+#ifndef AIDESK_CORE_APP_H
+#define AIDESK_CORE_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/aiassist.h"
+#include "api/error.h"
+#include "api/gate.h"
+#include "config/settings.h"
+#include "core/model.h"
+#include "net/net.h"
+
+typedef enum app_conn {
+    APP_CONN_UNKNOWN,   /* nothing tried yet */
+    APP_CONN_OK,
+    APP_CONN_RETRYING,  /* retry_at says when */
+    APP_CONN_OFFLINE,   /* the last attempt failed; note says why */
+} app_conn;
+
+typedef enum app_live {
+    APP_LIVE_OFF,        /* not started */
+    APP_LIVE_CONNECTING,
+    APP_LIVE_STREAMING,  /* the event stream is open */
+    APP_LIVE_RETRYING,   /* reconnecting; retry_at says when */
+    APP_LIVE_POLLING,    /* the server has no event stream: polling history */
+    APP_LIVE_NO_ACCESS,  /* the key is not an agent key: no live view */
+} app_live;
+
+typedef struct app_rate {
+    bool present;
+    int64_t limit, remaining, reset; /* reset: unix s, 0 if unknown */
+} app_rate;
+
+typedef struct app_status {
+    app_conn aiassist;
+    int64_t aiassist_retry_at;  /* monotonic ms */
+    char *aiassist_note;
+    app_live live;
+    int64_t live_retry_at;      /* monotonic ms */
+    app_rate aiassist_rate;
+    app_rate gate_rate;
+    char *flash;                /* a one-line message for the user, or NULL */
+    bool flash_is_error;
+    int64_t flash_until;        /* monotonic ms */
+    unsigned rev;               /* bumped on every change */
+} app_status;
+
+typedef struct app app_t;
+
+/* cfg and net are borrowed and must outlive the app; the app owns the
+ * model it creates (app_model). Fails (NULL, *err set) when the config has
+ * no usable key or URL. */
+app_t *app_new(const config_t *cfg, net_t *net, char **err);
+void app_free(app_t *a);
+model *app_model(app_t *a);
+const app_status *app_get_status(const app_t *a);
+const ai_client *app_ai_client(const app_t *a);
+/* The models the server offers (after app_start), for completion. */
+const char *const *app_models(const app_t *a, size_t *n);
+
+/* Lists workspaces and drafts, opens the event stream, loads the model
+ * list and messages left unsent by an earlier session. */
+void app_start(app_t *a);
+
+/* Takes ownership of ev. Returns true if the app knew the request. */
+bool app_handle_event(app_t *a, net_event *ev);
+/* Handles every event waiting on the network thread. */
+void app_drain(app_t *a);
+
+/* Milliseconds from now_mono until the next timer, or -1 when none. */
+long app_next_timer_ms(const app_t *a, int64_t now_mono);
+void app_tick(app_t *a, int64_t now_mono);
+
+/* Shows a message in the status line for a few seconds. */
+void app_flash(app_t *a, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- actions: each returns at once */
+
+/* Puts c on screen: marks it read and loads its history when needed. */
+void app_open(app_t *a, conv *c);
+
+typedef struct app_ws_params {
+    const char *client_id;       /* NULL: the server picks none */
+    const char *initial_message; /* NULL: none */
+    const char *system_prompt;   /* NULL: none */
+    const char *context_kv;      /* "key=value key2=value2" or NULL */
+    const char *mode;            /* "ai", "shadow", "takeover" or NULL */
+} app_ws_params;
+/* Creates a workspace; it appears (and is opened) when the server answers.
+ * Returns false with *err (caller frees) when the parameters are wrong. */
+bool app_create_workspace(app_t *a, const app_ws_params *p, char **err);
+/* Resumes the workspace of a client id (opens it when found). */
+void app_find_workspace(app_t *a, const char *client_id);
+void app_end_workspace(app_t *a, conv *c);
+
+/* Sends text in c: in a chat, to its model (streamed); in a workspace, as
+ * the customer (the public send) or, with as_agent, as a human agent. */
+void app_send(app_t *a, conv *c, const char *text, bool as_agent);
+/* Sends an UNSENT or UNCERTAIN message again (the user's explicit wish). */
+bool app_retry(app_t *a, conv *c, msg *m);
+/* Typing preview for c (debounced: at most one request per 300 ms, the
+ * last text always goes out). */
+void app_typing(app_t *a, conv *c, const char *text, bool as_agent);
+void app_set_mode(app_t *a, conv *c, ai_mode mode);
+void app_approve(app_t *a, const draft *d, const char *edited);
+void app_reject(app_t *a, const draft *d, const char *reason);
+/* Stops the reply streaming in c; the partial text is kept. Returns false
+ * when nothing was streaming. */
+bool app_cancel_stream(app_t *a, conv *c);
+bool app_is_streaming(const app_t *a, const conv *c);
+
+/* A new local chat with a model (NULL: the configured one). */
+conv *app_new_chat(app_t *a, const char *model_name);
+void app_set_chat_model(app_t *a, conv *c, const char *model_name);
+
+/* A conversation the app wants on screen (a workspace just created or
+ * found), once; NULL when none. */
+conv *app_take_focus(app_t *a);
+
+/* Reloads the workspace list and drafts (after a reset, or on demand). */
+void app_reload(app_t *a);
+
+#endif

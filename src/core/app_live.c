@@ -1,0 +1,122 @@
+/* app_live.c: live updates: the manager event stream, or polling the
+ * history when the server has none. */
+#include "config.h"
+#include "core/app_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/aiassist_events.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+void app_live_start(app_t *a)
+{
+    op *o = app_op_new(a, OP_EVENTS, ai_req_mgr_events(a->ai, NULL, NULL), NULL);
+    if (o) {
+        a->events_req = o->id;
+        a->st.live = APP_LIVE_CONNECTING;
+        a->st.rev++;
+    }
+}
+
+static void start_polling(app_t *a)
+{
+    a->events_unsupported = true;
+    a->st.live = APP_LIVE_POLLING;
+    a->st.rev++;
+    a->next_poll = clock_mono_ms() + APP_POLL_MS;
+    app_flash(a, false, "this server has no live event stream: polling conversations every %d s",
+              APP_POLL_MS / 1000);
+}
+
+void app_live_event(app_t *a, op *o, net_event *ev)
+{
+    app_status *st = &a->st;
+    switch (ev->kind) {
+    case NET_EV_OPEN: {
+        bool was_down = st->live == APP_LIVE_RETRYING;
+        st->live = APP_LIVE_STREAMING;
+        st->rev++;
+        app_set_conn(a, ev);
+        if (was_down)
+            app_reload(a); /* resume covers events; lists catch anything else */
+        break;
+    }
+    case NET_EV_SSE: {
+        char *err = NULL;
+        ai_event *e = ai_event_decode(ev->sse_type, ev->sse_data, ev->sse_data_len, ev->sse_id,
+                                      &err);
+        if (!e) {
+            log_msg("console: skipped a malformed %s event: %s", ev->sse_type, err);
+            free(err);
+            break;
+        }
+        model_apply_event(a->m, e, clock_wall_ms(), clock_mono_ms());
+        ai_event_free(e);
+        break;
+    }
+    case NET_EV_RETRY:
+        st->live = APP_LIVE_RETRYING;
+        st->live_retry_at = clock_mono_ms() + ev->delay_ms;
+        st->rev++;
+        app_set_conn(a, ev);
+        break;
+    case NET_EV_FAILED:
+        a->events_req = 0;
+        if (ev->status == 404 || ev->status == 405) {
+            start_polling(a);
+        } else if (ev->status == 401 || ev->status == 403) {
+            st->live = APP_LIVE_NO_ACCESS;
+            st->rev++;
+        } else {
+            /* The EventSource gave up (an answer that will not change);
+             * say why and fall back to polling what we know. */
+            api_error_free(app_event_error(a, ev, "live events"));
+            start_polling(a);
+        }
+        break;
+    case NET_EV_DONE:
+    case NET_EV_CANCELLED:
+        a->events_req = 0;
+        st->live = APP_LIVE_OFF;
+        st->rev++;
+        break;
+    }
+    (void)o;
+}
+
+/* Polling mode: refresh one known, active workspace per tick, round robin,
+ * the one on screen every time. */
+void app_poll_tick(app_t *a, int64_t now)
+{
+    a->next_poll = now + APP_POLL_MS;
+    const conv *viewed = a->m->viewed;
+    size_t n = a->m->nconvs;
+    conv *pick = NULL;
+    for (size_t k = 0; k < n && !pick; k++) {
+        conv *c = a->m->convs[(a->poll_cursor + k) % n];
+        if (c->kind == CONV_WORKSPACE && !c->ended && c != viewed) {
+            pick = c;
+            a->poll_cursor = (a->poll_cursor + k + 1) % n;
+        }
+    }
+    conv *both[2] = {(conv *)viewed, pick};
+    for (int i = 0; i < 2; i++) {
+        conv *c = both[i];
+        if (!c || c->kind != CONV_WORKSPACE || c->ended)
+            continue;
+        bool busy = false;
+        for (op *o = a->ops; o && !busy; o = o->next)
+            busy = o->kind == OP_HISTORY && o->conv_id && !strcmp(o->conv_id, c->id);
+        if (busy)
+            continue;
+        net_request *r = ai_req_ws_history(a->ai, c->id);
+        if (r)
+            r->max_retries = 0; /* the next poll is the retry */
+        op *o = app_op_new(a, OP_HISTORY, r, c->id);
+        if (o)
+            o->polling = true;
+    }
+}

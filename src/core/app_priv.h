@@ -1,0 +1,107 @@
+/* app_priv.h: the app's internals, shared by its source files only. */
+#ifndef AIDESK_CORE_APP_PRIV_H
+#define AIDESK_CORE_APP_PRIV_H
+
+#include "api/chat_stream.h"
+#include "core/app.h"
+#include "store/transcript.h"
+
+#define APP_TYPING_DEBOUNCE_MS 300
+#define APP_TYPING_EXPIRY_MS 15000
+#define APP_POLL_MS 3000
+#define APP_PROBE_MS 5000
+#define APP_FLASH_MS 6000
+
+typedef enum op_kind {
+    OP_LIST,
+    OP_DRAFTS,
+    OP_EVENTS,
+    OP_MODELS,
+    OP_HISTORY,
+    OP_CREATE,
+    OP_FIND,
+    OP_SEND,    /* workspace message as the customer */
+    OP_REPLY,   /* workspace message as a human agent */
+    OP_END,
+    OP_TYPING,
+    OP_MODE,
+    OP_APPROVE,
+    OP_REJECT,
+    OP_CHAT,
+    OP_PROBE,   /* is the server back? */
+} op_kind;
+
+/* A request in flight and what to do with its answer. */
+typedef struct op {
+    uint64_t id;
+    op_kind kind;
+    char *conv_id;
+    char *msg_id;    /* our message (send, reply) or the reply being streamed (chat) */
+    char *draft_id;
+    char *text;      /* what we sent */
+    bool polling;    /* OP_HISTORY made by the poller */
+    ai_stream *stream;
+    struct op *next;
+} op;
+
+typedef struct chat_log {
+    char *conv_id;
+    store_transcript *t;
+    buf_t pending;   /* deltas not yet written */
+    struct chat_log *next;
+} chat_log;
+
+struct app {
+    const config_t *cfg;
+    net_t *net;
+    model *m;
+    ai_client *ai;
+    app_status st;
+    op *ops;
+    char **models;
+    size_t nmodels;
+    uint64_t events_req;
+    bool events_unsupported; /* 404: the server has no event stream */
+    char *focus;             /* conv id to put on screen */
+
+    /* Typing debounce: one preview at a time, for the conversation typed in. */
+    char *typing_conv;
+    char *typing_text;
+    bool typing_agent;
+    bool typing_dirty;
+    int64_t typing_sent_at;
+
+    int64_t next_poll;       /* polling mode: monotonic ms, 0 if off */
+    size_t poll_cursor;
+    int64_t next_probe;      /* unsent messages wait: monotonic ms, 0 if off */
+    chat_log *logs;
+};
+
+/* app.c */
+op *app_op_new(app_t *a, op_kind kind, net_request *req, const char *conv_id);
+void app_op_free(op *o);
+void app_set_conn(app_t *a, const net_event *ev);
+void app_note_rate(app_t *a, const net_event *ev, bool gate);
+/* Flashes the error of a failed event; returns it (caller frees). */
+api_error *app_event_error(app_t *a, const net_event *ev, const char *doing);
+
+/* app_ws.c */
+void app_ws_done(app_t *a, op *o, net_event *ev);
+/* Sends one of our messages (m is in c, SENDING). */
+void app_ws_submit(app_t *a, conv *c, msg *m);
+void app_unsent_restore(app_t *a);
+void app_unsent_resend(app_t *a);
+bool app_has_waiting_unsent(const app_t *a);
+
+/* app_live.c */
+void app_live_start(app_t *a);
+void app_live_event(app_t *a, op *o, net_event *ev);
+void app_poll_tick(app_t *a, int64_t now_mono);
+
+/* app_chat.c */
+void app_chat_event(app_t *a, op *o, net_event *ev);
+void app_chat_send(app_t *a, conv *c, const char *text);
+void app_chat_flush_logs(app_t *a);
+void app_chat_free_logs(app_t *a);
+
+#endif

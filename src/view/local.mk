@@ -1,0 +1,10 @@
+# src/view: the console's view logic without curses: layout, scrolling,
+# the command table.
+libaidesk_a_SOURCES += \
+	src/view/commands.c src/view/commands.h \
+	src/view/layout.c src/view/layout.h \
+	src/view/scroll.c src/view/scroll.h
+
+UNIT_TESTS += tests/unit/test_view
+tests_unit_test_view_SOURCES = tests/unit/test_view.c tests/unit/test.h
+tests_unit_test_view_CPPFLAGS = $(TEST_CPPFLAGS)
