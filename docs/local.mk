@@ -1,1 +1,2 @@
 dist_doc_DATA = docs/protocol.md
+dist_man_MANS = docs/aidesk.1

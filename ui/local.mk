@@ -1,3 +1,9 @@
 # ui: the curses console (program only, never in libaidesk.a).
 aidesk_SOURCES += \
-	ui/console.c ui/console.h
+	ui/console.c ui/console.h \
+	ui/convpane.c \
+	ui/input.c \
+	ui/panes.c \
+	ui/style.c \
+	ui/term.c ui/term.h \
+	ui/ui.c ui/ui.h

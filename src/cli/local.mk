@@ -1,1 +1,20 @@
-# src/cli
+# src/cli: the non-interactive subcommands (aidesk chat, ws ..., gate ...):
+# option parsing, the request runner, output (sanitised text or JSON).
+libaidesk_a_SOURCES += \
+	src/cli/agent.c \
+	src/cli/args.c src/cli/args.h \
+	src/cli/chat.c \
+	src/cli/chat_save.c src/cli/chat_save.h \
+	src/cli/cli.c src/cli/cli.h src/cli/cli_priv.h \
+	src/cli/cmdtab.c \
+	src/cli/config_cmd.c \
+	src/cli/ctx.c \
+	src/cli/gate.c \
+	src/cli/json_out.c \
+	src/cli/out.c \
+	src/cli/run.c \
+	src/cli/sanstream.c src/cli/sanstream.h \
+	src/cli/watch.c src/cli/watch.h \
+	src/cli/watch_poll.c \
+	src/cli/ws.c \
+	src/cli/ws_send.c

@@ -14,3 +14,10 @@ UNIT_TESTS += tests/unit/test_config
 tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/test.h
 tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
 EXTRA_DIST += tests/files/config/full.conf
+
+# Colour themes: the style table, theme files and the built-ins.
+libaidesk_a_SOURCES += src/config/theme.c src/config/theme.h src/config/theme_builtin.c
+UNIT_TESTS += tests/unit/test_theme
+tests_unit_test_theme_SOURCES = tests/unit/test_theme.c tests/unit/test.h
+tests_unit_test_theme_CPPFLAGS = $(TEST_CPPFLAGS)
+CLEANFILES += template.theme.new

@@ -55,6 +55,7 @@ void app_free(app_t *a)
         return;
     app_chat_flush_logs(a);
     app_chat_free_logs(a);
+    app_unsent_free(a);
     while (a->ops) {
         op *o = a->ops;
         a->ops = o->next;
@@ -335,7 +336,13 @@ bool app_handle_event(app_t *a, net_event *ev)
         case OP_DRAFTS: drafts_done(a, ev); break;
         case OP_MODELS: models_done(a, ev); break;
         case OP_HISTORY: history_done(a, o, ev); break;
-        case OP_PROBE: app_set_conn(a, ev); break;
+        case OP_PROBE:
+            app_set_conn(a, ev);
+            /* The connection may never have looked down (a 503 or 429 on
+             * the send itself): an answer is what the messages wait for. */
+            if (ev->kind == NET_EV_DONE)
+                app_unsent_resend(a);
+            break;
         default: app_ws_done(a, o, ev); break;
         }
         break;
@@ -352,6 +359,7 @@ void app_drain(app_t *a)
     while ((ev = net_next_event(a->net)))
         app_handle_event(a, ev);
     app_chat_flush_logs(a);
+    app_unsent_sweep(a);
     if (a->m->needs_reload) {
         a->m->needs_reload = false;
         app_reload(a);

@@ -75,6 +75,11 @@ struct app {
     size_t poll_cursor;
     int64_t next_probe;      /* unsent messages wait: monotonic ms, 0 if off */
     chat_log *logs;
+    /* Our messages kept in the unsent store this session, as "conv#msg"
+     * keys, so that one confirmed by the server some other way (an event,
+     * a history) is forgotten there too. */
+    char **stored;
+    size_t nstored, capstored;
 };
 
 /* app.c */
@@ -92,6 +97,9 @@ void app_ws_submit(app_t *a, conv *c, msg *m);
 void app_unsent_restore(app_t *a);
 void app_unsent_resend(app_t *a);
 bool app_has_waiting_unsent(const app_t *a);
+/* Forgets stored messages the server has since confirmed. */
+void app_unsent_sweep(app_t *a);
+void app_unsent_free(app_t *a);
 
 /* app_live.c */
 void app_live_start(app_t *a);

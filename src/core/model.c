@@ -121,8 +121,8 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
         size_t known = 0;
         for (size_t i = 0; i < m->ndrafts; i++)
             known += !strcmp(m->drafts[i]->ws_id, c->id);
-        if (known == 0)
-            c->drafts = (size_t)w->pending_drafts;
+        /* Drafts loaded before their workspace was listed count too. */
+        c->drafts = known ? known : (size_t)w->pending_drafts;
     }
     m->rev++;
     return c;
@@ -171,29 +171,30 @@ static ai_mode effective_mode(const conv *c)
     return c->kind == CONV_CHAT ? AI_MODE_UNKNOWN : c->mode;
 }
 
+static bool sorts_before(const conv *x, const conv *y)
+{
+    /* Newest activity first; ended workspaces after live ones. */
+    return (x->ended != y->ended) ? !x->ended : x->activity_ms > y->activity_ms;
+}
+
 size_t model_sorted(const model *m, ai_mode filter, conv **out, size_t max)
 {
+    /* Insertion into the bounded output: lists are short and mostly sorted
+     * already, and with more conversations than max the most recent ones
+     * are kept (not the first created). */
     size_t n = 0;
-    for (size_t i = 0; i < m->nconvs && n < max; i++) {
-        conv *c = m->convs[i];
-        if (filter != AI_MODE_UNKNOWN && effective_mode(c) != filter)
+    for (size_t i = 0; i < m->nconvs && max > 0; i++) {
+        conv *x = m->convs[i];
+        if (filter != AI_MODE_UNKNOWN && effective_mode(x) != filter)
             continue;
-        out[n++] = c;
-    }
-    /* Insertion sort: lists are short and mostly sorted already. Newest
-     * activity first; ended workspaces after live ones. */
-    for (size_t i = 1; i < n; i++) {
-        conv *x = out[i];
-        size_t j = i;
-        while (j > 0) {
-            conv *y = out[j - 1];
-            bool before = (x->ended != y->ended) ? !x->ended : x->activity_ms > y->activity_ms;
-            if (!before)
-                break;
-            out[j] = y;
+        size_t j = n < max ? n++ : max;
+        while (j > 0 && sorts_before(x, out[j - 1])) {
+            if (j < max)
+                out[j] = out[j - 1];
             j--;
         }
-        out[j] = x;
+        if (j < max)
+            out[j] = x;
     }
     return n;
 }
@@ -232,8 +233,16 @@ draft *model_add_draft(model *m, const ai_draft *ad)
     d->id = xstrdup(ad->id);
     d->ws_id = xstrdup(ad->workspace_id);
     d->content = xstrdup(ad->content ? ad->content : "");
-    if (ad->in_reply_to_message && ad->in_reply_to_message->content)
+    if (ad->in_reply_to_message && ad->in_reply_to_message->content) {
         d->reply_to = xstrdup(ad->in_reply_to_message->content);
+    } else if (ad->in_reply_to) {
+        /* A live draft.pending names the message only by id: it is
+         * usually here already (its message.created came first). */
+        conv *c = model_find(m, ad->workspace_id);
+        const msg *q = c ? conv_find_msg(c, ad->in_reply_to) : NULL;
+        if (q)
+            d->reply_to = xstrdup(buf_cstr(&q->text));
+    }
     d->created_ms = ad->created_ms;
     /* Oldest first: insert by creation time (usually at the end). */
     m->drafts = xgrow(m->drafts, &m->capdrafts, m->ndrafts + 1, sizeof *m->drafts);

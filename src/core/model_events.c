@@ -70,8 +70,15 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
         c = conv_for(m, ev, now_ms);
         if (c && ev->message_id && ev->delta) {
             msg *mm = conv_find_msg(c, ev->message_id);
-            if (!mm)
+            if (!mm) {
                 mm = conv_append(c, ev->message_id, AI_ROLE_AI, "", 0, MSG_STREAMING, now_ms);
+                /* A reply arriving: news unless on screen (message.created
+                 * will find it, and not count it again). */
+                if (c != m->viewed) {
+                    c->unread++;
+                    m->rev++;
+                }
+            }
             if (mm->state == MSG_STREAMING)
                 msg_append_text(mm, ev->delta, strlen(ev->delta));
             c->activity_ms = now_ms;

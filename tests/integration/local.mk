@@ -6,3 +6,18 @@ INTEGRATION_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests/unit -I$(top_srcdi
 INTEGRATION_TESTS += tests/integration/test_net
 tests_integration_test_net_SOURCES = tests/integration/test_net.c $(INTEGRATION_SUPPORT)
 tests_integration_test_net_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The command line (src/cli): its parser and streaming sanitiser, then the
+# real aidesk binary ($AIDESK_BIN) against the simulator.
+CLI_TEST_SUPPORT = tests/integration/test_cli_lib.c tests/integration/test_cli_lib.h \
+	$(INTEGRATION_SUPPORT)
+INTEGRATION_TESTS += tests/integration/test_cli_unit tests/integration/test_cli_chat \
+	tests/integration/test_cli_ws tests/integration/test_cli_gate
+tests_integration_test_cli_unit_SOURCES = tests/integration/test_cli_unit.c tests/unit/test.h
+tests_integration_test_cli_unit_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_cli_chat_SOURCES = tests/integration/test_cli_chat.c $(CLI_TEST_SUPPORT)
+tests_integration_test_cli_chat_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_cli_ws_SOURCES = tests/integration/test_cli_ws.c $(CLI_TEST_SUPPORT)
+tests_integration_test_cli_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_cli_gate_SOURCES = tests/integration/test_cli_gate.c $(CLI_TEST_SUPPORT)
+tests_integration_test_cli_gate_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

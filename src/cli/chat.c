@@ -1,0 +1,288 @@
+/* chat.c: "aidesk chat" (a streamed completion printed as it arrives) and
+ * "aidesk models". */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/chat_stream.h"
+#include "cli/chat_save.h"
+#include "cli/cli_priv.h"
+#include "cli/sanstream.h"
+#include "util/buf.h"
+#include "util/jsonu.h"
+#include "util/mem.h"
+#include "util/sanitize.h"
+
+typedef struct chat_run {
+    cli_ctx *c;
+    ai_stream *s;
+    cli_sanstream san;
+    char last;        /* the last byte written, to end the output on a newline */
+    bool wrote;       /* some reply text went out */
+    bool out_broken;  /* stdout failed: stop the request */
+} chat_run;
+
+static void emit(chat_run *r, const char *p, size_t n)
+{
+    if (r->c->json || r->out_broken || n == 0)
+        return;
+    buf_t b = BUF_INIT;
+    if (r->c->sanitize)
+        cli_sanstream_feed(&r->san, p, n, &b);
+    else
+        buf_append(&b, p, n);
+    if (b.len) {
+        r->wrote = true;
+        r->last = b.data[b.len - 1];
+        if (!cli_out(b.data, b.len))
+            r->out_broken = true;
+    }
+    buf_free(&b);
+}
+
+static void finish_output(chat_run *r)
+{
+    if (r->c->json || r->out_broken)
+        return;
+    buf_t b = BUF_INIT;
+    cli_sanstream_finish(&r->san, &b);
+    if (b.len) {
+        r->wrote = true;
+        r->last = b.data[b.len - 1];
+    }
+    /* A reply ends its line, so a shell prompt or an error does not start
+     * in the middle of it; --raw keeps the bytes exactly as sent. */
+    if (r->wrote && r->last != '\n' && r->c->sanitize)
+        buf_append_char(&b, '\n');
+    if (!cli_out(b.data ? b.data : "", b.len))
+        r->out_broken = true;
+    buf_free(&b);
+}
+
+static bool on_event(void *ud, const net_event *ev)
+{
+    chat_run *r = ud;
+    ai_stream_update u;
+    ai_stream_status st = ai_stream_feed(r->s, ev, &u);
+    if (u.delta)
+        emit(r, u.delta, u.delta_len);
+    /* An error inside the stream leaves the request open: cancel it. */
+    return st != AI_STREAM_FAILED && !r->out_broken;
+}
+
+static json_object *usage_json(const ai_usage *u)
+{
+    if (!u->present)
+        return NULL;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "prompt_tokens", json_object_new_int64(u->prompt_tokens));
+    json_object_object_add(o, "completion_tokens", json_object_new_int64(u->completion_tokens));
+    json_object_object_add(o, "total_tokens", json_object_new_int64(u->total_tokens));
+    return o;
+}
+
+static void print_json(cli_ctx *c, const char *id, const char *model, const char *content,
+                       const char *finish, const ai_usage *u, size_t skipped, const api_error *e)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", cli_jstr(id));
+    json_object_object_add(o, "model", cli_jstr(model));
+    json_object_object_add(o, "content", cli_jstr(content ? content : ""));
+    json_object_object_add(o, "finish_reason", cli_jstr(finish));
+    json_object_object_add(o, "usage", usage_json(u));
+    json_object_object_add(o, "skipped_chunks", json_object_new_int64((int64_t)skipped));
+    json_object_object_add(o, "error", cli_jerror(e));
+    cli_json_print(c, o);
+}
+
+static void notes(cli_ctx *c, const char *finish, int max_tokens, size_t skipped)
+{
+    if (finish && !strcmp(finish, "length"))
+        cli_note(c, "note: the reply was cut at max_tokens (%d); raise it with --max-tokens",
+                 max_tokens);
+    if (skipped)
+        cli_note(c, "note: %zu malformed chunk%s skipped; the reply may miss some text", skipped,
+                 skipped == 1 ? " was" : "s were");
+}
+
+static int run_stream(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
+{
+    chat_run r;
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    r.s = ai_stream_new(c->cfg->base_url);
+    cli_sanstream_init(&r.san, SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
+    net_event *ev = cli_request(c, API_AIASSIST, ai_req_chat(c->ai, p), on_event, &r);
+    ai_stream_feed(r.s, ev, NULL);
+    net_event_free(ev);
+    finish_output(&r);
+    api_error *e = ai_stream_take_error(r.s);
+    const ai_stream *s = r.s;
+    cli_chat_save_reply(save, s->id, s->model, buf_cstr(&s->content), s->finish_reason, e);
+    if (c->json)
+        print_json(c, s->id, s->model, buf_cstr(&s->content), s->finish_reason, &s->usage,
+                   s->skipped, e);
+    notes(c, s->finish_reason, p->max_tokens, s->skipped);
+    int rc = CLI_OK;
+    if (e)
+        rc = cli_fail(c, e);
+    else if (r.out_broken)
+        rc = CLI_ERR;
+    cli_sanstream_free(&r.san);
+    ai_stream_free(r.s);
+    return rc;
+}
+
+static int run_plain(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
+{
+    net_event *ev = cli_request(c, API_AIASSIST, ai_req_chat(c->ai, p), NULL, NULL);
+    char *err = NULL;
+    api_error *e = NULL;
+    ai_chat_result *res = NULL;
+    if (ev->kind != NET_EV_DONE)
+        e = cli_event_error(c, API_AIASSIST, ev);
+    else if (!(res = ai_decode_chat(ev->body, ev->body_len, &err)))
+        e = ai_decode_error(err);
+    else if (res->nchoices == 0)
+        e = ai_decode_error(xstrdup("chat completion: the answer has no choices"));
+    net_event_free(ev);
+    if (e) {
+        cli_chat_save_reply(save, NULL, NULL, "", NULL, e);
+        if (c->json)
+            print_json(c, NULL, p->model, "", NULL, &(ai_usage){0}, 0, e);
+        ai_chat_result_free(res);
+        return cli_fail(c, e);
+    }
+    const ai_chat_choice *ch = &res->choices[0];
+    int rc = CLI_OK;
+    cli_chat_save_reply(save, res->id, res->model, ch->content, ch->finish_reason, NULL);
+    if (c->json) {
+        print_json(c, res->id, res->model, ch->content, ch->finish_reason, &res->usage, 0, NULL);
+    } else {
+        chat_run r;
+        memset(&r, 0, sizeof r);
+        r.c = c;
+        cli_sanstream_init(&r.san, SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
+        emit(&r, ch->content, strlen(ch->content));
+        finish_output(&r);
+        cli_sanstream_free(&r.san);
+        rc = r.out_broken ? CLI_ERR : CLI_OK;
+    }
+    notes(c, ch->finish_reason, p->max_tokens, 0);
+    ai_chat_result_free(res);
+    return rc;
+}
+
+/* Reads the numeric options into p. */
+static bool chat_numbers(cli_ctx *c, const cli_args *a, ai_chat_params *p)
+{
+    const char *v;
+    long n;
+    if ((v = cli_opt(a, "temperature")) && !cli_parse_double(c, "--temperature", v, &p->temperature))
+        return false;
+    if ((v = cli_opt(a, "top-p")) && !cli_parse_double(c, "--top-p", v, &p->top_p))
+        return false;
+    if ((v = cli_opt(a, "max-tokens"))) {
+        if (!cli_parse_int(c, "--max-tokens", v, 1, 10000000, &n))
+            return false;
+        p->max_tokens = (int)n;
+    }
+    return true;
+}
+
+int cli_cmd_chat(cli_ctx *c, const cli_args *a)
+{
+    int rc = CLI_OK;
+    ai_chat_params p;
+    ai_chat_params_init(&p);
+    p.model = c->cfg->model;
+    p.stream = !cli_flag(a, "no-stream");
+    if (!chat_numbers(c, a, &p))
+        return CLI_USAGE;
+    json_object *extra = NULL;
+    const char *v = cli_opt(a, "extra");
+    if (v) {
+        char *err = NULL;
+        extra = jsonu_parse(v, strlen(v), &err);
+        if (!extra || !json_object_is_type(extra, json_type_object)) {
+            rc = cli_usage(c, "--extra: not a JSON object%s%s", err ? ": " : "", err ? err : "");
+            free(err);
+            json_object_put(extra);
+            return rc;
+        }
+        p.extra = extra;
+    }
+    char *prompt = cli_read_text(c, 0, true, &rc);
+    if (prompt && !*prompt) {
+        free(prompt);
+        prompt = NULL;
+        rc = cli_usage(c, "the prompt is empty");
+    }
+    if (!prompt) {
+        json_object_put(extra);
+        return rc;
+    }
+    const char *system = cli_opt(a, "system");
+    ai_chat_message msgs[2];
+    size_t n = 0;
+    if (system)
+        msgs[n++] = (ai_chat_message){"system", system};
+    msgs[n++] = (ai_chat_message){"user", prompt};
+    p.messages = msgs;
+    p.nmessages = n;
+    char *err = NULL;
+    cli_chat_save *save = NULL;
+    if (!ai_chat_params_validate(&p, &err)) {
+        rc = cli_usage(c, "%s", err);
+        free(err);
+    } else if (!cli_ai(c)) {
+        rc = CLI_USAGE;
+    } else if (cli_flag(a, "save") && !(save = cli_chat_save_new(c, p.model, system, prompt))) {
+        rc = CLI_ERR;
+    } else {
+        rc = p.stream ? run_stream(c, &p, save) : run_plain(c, &p, save);
+    }
+    cli_chat_save_free(c, save);
+    json_object_put(extra);
+    free(prompt);
+    return rc;
+}
+
+int cli_cmd_models(cli_ctx *c, const cli_args *a)
+{
+    (void)a;
+    int rc;
+    if (!cli_ai(c))
+        return CLI_USAGE;
+    net_event *ev = cli_call(c, API_AIASSIST, ai_req_models(c->ai), &rc);
+    if (!ev)
+        return rc;
+    char *err = NULL;
+    ai_model_list *l = ai_decode_models(ev->body, ev->body_len, &err);
+    net_event_free(ev);
+    if (!l)
+        return cli_fail(c, ai_decode_error(err));
+    if (c->json) {
+        json_object *arr = json_object_new_array();
+        for (size_t i = 0; i < l->n; i++) {
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "id", cli_jstr(l->items[i].id));
+            json_object_object_add(o, "provider", cli_jstr(l->items[i].owned_by));
+            json_object_array_add(arr, o);
+        }
+        cli_json_print(c, arr);
+    } else {
+        int width = 0;
+        for (size_t i = 0; i < l->n; i++) {
+            int w = (int)strlen(cli_s1(c, l->items[i].id));
+            width = w > width && w < 60 ? w : width;
+        }
+        for (size_t i = 0; i < l->n; i++)
+            printf("%-*s  %s\n", width, cli_s1(c, l->items[i].id),
+                   l->items[i].owned_by ? cli_s1(c, l->items[i].owned_by) : "-");
+    }
+    ai_model_list_free(l);
+    return CLI_OK;
+}

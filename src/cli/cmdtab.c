@@ -1,0 +1,158 @@
+/* cmdtab.c: every subcommand with its options and help, in one table, so
+ * that parsing, dispatch and --help cannot disagree. */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "cli/cli_priv.h"
+
+#define END {NULL, 0, false, false}
+
+static const cli_optspec chat_opts[] = {
+    {"system", 's', true, false},     {"no-stream", 0, false, false},
+    {"temperature", 0, true, false},  {"max-tokens", 0, true, false},
+    {"top-p", 0, true, false},        {"extra", 0, true, false},
+    {"save", 0, false, false},        END,
+};
+static const cli_optspec config_opts[] = {{"run-key-commands", 0, false, false}, END};
+static const cli_optspec create_opts[] = {
+    {"client-id", 0, true, false}, {"system", 's', true, false}, {"context", 0, true, true},
+    {"metadata", 0, true, true},   {"mode", 0, true, false},     {"model", 'm', true, false},
+    END,
+};
+static const cli_optspec send_opts[] = {{"unsent", 0, false, false}, END};
+static const cli_optspec list_opts[] = {{"mode", 0, true, false}, {"status", 0, true, false}, END};
+static const cli_optspec watch_opts[] = {
+    {"workspace", 0, true, false}, {"since", 0, true, false}, {"deltas", 0, false, false}, END,
+};
+static const cli_optspec drafts_opts[] = {{"workspace", 0, true, false}, END};
+static const cli_optspec approve_opts[] = {{"edit", 0, true, false}, END};
+static const cli_optspec reject_opts[] = {{"reason", 0, true, false}, END};
+static const cli_optspec session_opts[] = {
+    {"voice", 0, true, false},        {"model", 0, true, false},
+    {"temperature", 0, true, false},  {"instructions", 0, true, false},
+    {"show-secrets", 0, false, false}, END,
+};
+static const cli_optspec turn_opts[] = {{"show-secrets", 0, false, false}, END};
+
+const cli_cmd cli_commands[] = {
+    {"chat", NULL, chat_opts, 0, -1, cli_cmd_chat, "chat [OPTION]... [PROMPT... | -]",
+     "ask a model; the reply streams to stdout",
+     "The prompt is the arguments joined by spaces, or standard input with '-' (or\n"
+     "with no argument when standard input is not a terminal).\n"
+     "\n"
+     "  -m, --model MODEL      the model (default: the configured one)\n"
+     "  -s, --system TEXT      a system prompt\n"
+     "      --no-stream        wait for the whole reply\n"
+     "      --temperature T    0 to 2 (default 0.7)\n"
+     "      --max-tokens N     longest reply in tokens (default 1024)\n"
+     "      --top-p P          0 to 1 (default 1.0)\n"
+     "      --extra JSON       more OpenAI fields, as a JSON object\n"
+     "      --save             keep the exchange in a local transcript\n"
+     "      --json             one object at the end: {id, model, content,\n"
+     "                         finish_reason, usage, skipped_chunks, error}\n"
+     "\n"
+     "Example: aidesk chat -m claude-3-haiku-20240307 'Write a haiku about tea'\n"},
+    {"models", NULL, NULL, 0, 0, cli_cmd_models, "models", "list the models AiAssist routes to",
+     "One model per line with its provider; --json prints [{id, provider}].\n"
+     "\n"
+     "Example: aidesk models | grep groq\n"},
+    {"config", NULL, config_opts, 0, 0, cli_cmd_config, "config [--run-key-commands]",
+     "show the effective configuration and where each value comes from",
+     "Secrets are never shown, only whether they are set and from where. Key\n"
+     "commands (api_key_cmd, project_id_cmd) are not run unless asked:\n"
+     "\n"
+     "      --run-key-commands  run them, to check that they work\n"
+     "\n"
+     "Example: aidesk config --run-key-commands\n"},
+    {"ws", "create", create_opts, 0, -1, cli_cmd_ws_create, "ws create [OPTION]... [MESSAGE... | -]",
+     "open a workspace (a customer conversation)",
+     "      --client-id ID      your id for the customer\n"
+     "  -s, --system TEXT       a system prompt\n"
+     "      --context KEY=VALUE context for the AI (repeatable)\n"
+     "      --metadata KEY=VALUE metadata (repeatable)\n"
+     "      --mode MODE         ai, shadow or takeover (metadata.mode)\n"
+     "  -m, --model MODEL       the model answering in it (metadata.model)\n"
+     "\n"
+     "Example: aidesk ws create --client-id cust_42 --context name=Ada 'Where is my order?'\n"},
+    {"ws", "get", NULL, 1, 1, cli_cmd_ws_get, "ws get ID", "show a workspace",
+     "Example: aidesk ws get ws_8f2c\n"},
+    {"ws", "find", NULL, 1, 1, cli_cmd_ws_find, "ws find CLIENT_ID",
+     "find the active workspace of a client",
+     "Not found: a message and exit status 1; with --json, {\"exists\":false} and 0.\n"
+     "\n"
+     "Example: aidesk ws find cust_42\n"},
+    {"ws", "send", send_opts, 1, -1, cli_cmd_ws_send, "ws send ID (MESSAGE... | - | --unsent)",
+     "send a customer message and show the answer",
+     "A message that could not be sent is kept; send it again with:\n"
+     "\n"
+     "      --unsent   send the kept message (forgotten only once it is sent)\n"
+     "\n"
+     "Example: aidesk ws send ws_8f2c 'It has not arrived yet'\n"},
+    {"ws", "history", NULL, 1, 1, cli_cmd_ws_history, "ws history ID",
+     "show a workspace's messages", "Example: aidesk ws history ws_8f2c\n"},
+    {"ws", "typing", NULL, 2, -1, cli_cmd_ws_typing, "ws typing ID TEXT...",
+     "send a typing preview (what the customer is typing)",
+     "Example: aidesk ws typing ws_8f2c 'It has not arr'\n"},
+    {"ws", "end", NULL, 1, 1, cli_cmd_ws_end, "ws end ID", "end a workspace",
+     "Example: aidesk ws end ws_8f2c\n"},
+    {"ws", "list", list_opts, 0, 0, cli_cmd_ws_list, "ws list [--mode MODE] [--status STATUS]",
+     "list workspaces, most recent activity first (agent key)",
+     "      --mode MODE       ai, shadow or takeover\n"
+     "      --status STATUS   active or ended\n"
+     "\n"
+     "Example: aidesk ws list --mode shadow --status active\n"},
+    {"ws", "watch", watch_opts, 0, 0, cli_cmd_ws_watch,
+     "ws watch [--workspace ID] [--since EVENT_ID] [--deltas]",
+     "print live events, one line each, until interrupted (agent key)",
+     "Reconnects after a drop and resumes where it stopped; without the manager\n"
+     "API it polls the history of --workspace every 2 s.\n"
+     "\n"
+     "      --workspace ID    only this workspace's events\n"
+     "      --since EVENT_ID  replay the events after this one first\n"
+     "      --deltas          also print message.delta (replies being written)\n"
+     "      --json            one JSON object a line: {id, type, workspace_id,\n"
+     "                        t, data}\n"
+     "\n"
+     "Example: aidesk ws watch --json | jq -c 'select(.type == \"draft.pending\")'\n"},
+    {"ws", "mode", NULL, 2, 2, cli_cmd_ws_mode, "ws mode ID MODE",
+     "switch a workspace to ai, shadow or takeover (agent key)",
+     "Example: aidesk ws mode ws_8f2c takeover\n"},
+    {"ws", "drafts", drafts_opts, 0, 0, cli_cmd_ws_drafts, "ws drafts [--workspace ID]",
+     "list drafts waiting for approval, oldest first (agent key)",
+     "Each draft comes with the customer message it answers.\n"
+     "\n"
+     "Example: aidesk ws drafts --workspace ws_8f2c\n"},
+    {"ws", "approve", approve_opts, 1, 1, cli_cmd_ws_approve, "ws approve DRAFT_ID [--edit TEXT]",
+     "send a draft to the customer (agent key)",
+     "      --edit TEXT   send this text instead of the draft's\n"
+     "\n"
+     "Example: aidesk ws approve drf_19a0 --edit 'It ships today.'\n"},
+    {"ws", "reject", reject_opts, 1, 1, cli_cmd_ws_reject, "ws reject DRAFT_ID [--reason TEXT]",
+     "throw a draft away (agent key)",
+     "      --reason TEXT   why, for the record\n"
+     "\n"
+     "Example: aidesk ws reject drf_19a0 --reason 'wrong order'\n"},
+    {"ws", "reply", NULL, 2, -1, cli_cmd_ws_reply, "ws reply ID (MESSAGE... | -)",
+     "answer a customer as a human agent (agent key)",
+     "Example: aidesk ws reply ws_8f2c 'I have refunded the order.'\n"},
+    {"gate", "session", session_opts, 0, 0, cli_cmd_gate_session,
+     "gate session [OPTION]...", "create an AI Gate realtime session",
+     "      --voice VOICE         alloy, echo, fable, onyx, nova or shimmer (echo)\n"
+     "      --model MODEL         the realtime model\n"
+     "                            (gpt-4o-realtime-preview-2024-10-01)\n"
+     "      --temperature T       0 to 1 (0.7)\n"
+     "      --instructions TEXT   the session's instructions\n"
+     "      --show-secrets        show the client secret and TURN credentials\n"
+     "      --json                the whole answer, secrets included, and the rate limit\n"
+     "\n"
+     "Example: aidesk gate session --voice nova --show-secrets\n"},
+    {"gate", "turn", turn_opts, 0, 0, cli_cmd_gate_turn, "gate turn [--show-secrets]",
+     "get TURN/STUN servers for WebRTC",
+     "      --show-secrets   show the TURN credentials\n"
+     "\n"
+     "Example: aidesk gate turn --json\n"},
+    {"gate", "health", NULL, 0, 0, cli_cmd_gate_health, "gate health",
+     "show AI Gate's health and public metrics", "Example: aidesk gate health\n"},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,1136 @@
+/* Integration tests: the console's controller (src/core/app.h) against the
+ * simulator. Each test runs its own app (its own network thread) with its
+ * own XDG directories; a "customer" talks to the simulator directly with a
+ * user key through a second network thread. */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#include "api/aiassist.h"
+#include "api/aiassist_types.h"
+#include "config/settings.h"
+#include "core/app.h"
+#include "nettest.h"
+#include "simproc.h"
+#include "store/transcript.h"
+#include "store/unsent.h"
+#include "test.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#define AGENT_KEY "aai_demo_agent"
+#define USER_KEY "aai_demo_user"
+
+static simproc sim;       /* shared by the tests that need nothing special */
+static net_t *dnet;       /* the customer's network thread */
+static char xdg[256];     /* this test's XDG base */
+
+/* ------------------------------------------------------------ harness */
+
+typedef struct harness {
+    config_t *cfg;
+    net_t *net;
+    app_t *app;
+} harness;
+
+static void h_init_retries(harness *h, const char *base_url, const char *key, int max_retries)
+{
+    memset(h, 0, sizeof *h);
+    h->cfg = config_new_defaults();
+    free(h->cfg->base_url);
+    h->cfg->base_url = xstrdup(base_url);
+    free(h->cfg->api_key);
+    h->cfg->api_key = xstrdup(key);
+    h->cfg->allow_http = true;
+    h->cfg->timeout_ms = 10000;
+    h->cfg->max_retries = max_retries;
+    net_config nc = {0};
+    nc.retry_base_ms = 50;
+    nc.retry_cap_ms = 300;
+    nc.connect_timeout_ms = 2000;
+    h->net = net_new(&nc);
+    assert_non_null(h->net);
+    char *err = NULL;
+    h->app = app_new(h->cfg, h->net, &err);
+    if (!h->app)
+        fail_msg("app_new: %s", err);
+}
+
+static void h_init(harness *h, const char *base_url, const char *key)
+{
+    h_init_retries(h, base_url, key, 2);
+}
+
+static void h_free(harness *h)
+{
+    app_free(h->app);
+    net_free(h->net);
+    config_free(h->cfg);
+    memset(h, 0, sizeof *h);
+}
+
+/* One turn of a UI loop: wait for the network or the next timer (at most
+ * max_ms), handle what came, run the timers. */
+static void pump(harness *h, long max_ms)
+{
+    long t = app_next_timer_ms(h->app, clock_mono_ms());
+    if (t < 0 || t > max_ms)
+        t = max_ms;
+    struct pollfd p = {net_wake_fd(h->net), POLLIN, 0};
+    poll(&p, 1, (int)t);
+    app_drain(h->app);
+    app_tick(h->app, clock_mono_ms());
+}
+
+static void pump_for(harness *h, long ms)
+{
+    int64_t until = clock_mono_ms() + ms;
+    while (clock_mono_ms() < until)
+        pump(h, (long)(until - clock_mono_ms()));
+}
+
+#define WAIT_FOR(h, ms, cond)                                                                  \
+    do {                                                                                       \
+        int64_t until_ = clock_mono_ms() + (ms);                                               \
+        while (!(cond)) {                                                                      \
+            if (clock_mono_ms() >= until_)                                                     \
+                fail_msg("%s:%d: timed out waiting for %s (flash: %s)", __FILE__, __LINE__,   \
+                         #cond, app_get_status((h)->app)->flash                                \
+                                    ? app_get_status((h)->app)->flash                          \
+                                    : "none");                                                 \
+            pump((h), 50);                                                                     \
+        }                                                                                      \
+    } while (0)
+
+/* Starts the app and waits for the live stream (or whatever the server
+ * allows) and the first lists. */
+static void h_start(harness *h)
+{
+    app_start(h->app);
+    WAIT_FOR(h, 10000, app_get_status(h->app)->live != APP_LIVE_CONNECTING);
+}
+
+/* Creates a workspace through the app and returns it once it has focus. */
+static conv *h_create(harness *h, const char *mode, const char *initial)
+{
+    app_ws_params p = {0};
+    p.mode = mode;
+    p.initial_message = initial;
+    char *err = NULL;
+    assert_true(app_create_workspace(h->app, &p, &err));
+    conv *c = NULL;
+    WAIT_FOR(h, 10000, (c = app_take_focus(h->app)) != NULL);
+    app_open(h->app, c);
+    return c;
+}
+
+/* ----------------------------------------------------- conversations */
+
+static size_t count_msgs(const conv *c, ai_role role, const char *text)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nmsgs; i++)
+        n += c->msgs[i]->role == role && (!text || !strcmp(buf_cstr(&c->msgs[i]->text), text));
+    return n;
+}
+
+static msg *find_msg(const conv *c, ai_role role, const char *text)
+{
+    for (size_t i = 0; i < c->nmsgs; i++)
+        if (c->msgs[i]->role == role && !strcmp(buf_cstr(&c->msgs[i]->text), text))
+            return c->msgs[i];
+    return NULL;
+}
+
+static bool is_server_id(const msg *m)
+{
+    return m && !strncmp(m->id, "msg_", 4);
+}
+
+static const draft *draft_for(const model *m, const char *ws_id)
+{
+    for (size_t i = 0; i < m->ndrafts; i++)
+        if (!strcmp(m->drafts[i]->ws_id, ws_id))
+            return m->drafts[i];
+    return NULL;
+}
+
+/* The draft for ws_id, failing the test when there is none. */
+static const draft *draft_of(const model *m, const char *ws_id)
+{
+    const draft *d = draft_for(m, ws_id);
+    if (!d) {
+        print_error("no pending draft for %s\n", ws_id);
+        fail();
+        abort(); /* not reached: tells the compiler d is set below */
+    }
+    return d;
+}
+
+/* ------------------------------------------------- the customer side */
+
+static ai_client *client_for(const simproc *s, const char *key)
+{
+    ai_client *c = ai_client_new(s->base_url, key);
+    assert_non_null(c);
+    c->allow_http = true;
+    return c;
+}
+
+/* Runs one request on the customer's thread; returns the terminal event. */
+static net_event *direct(net_request *r)
+{
+    assert_non_null(r);
+    uint64_t id = net_submit(dnet, r);
+    nt_result res;
+    nt_collect(dnet, id, 20000, &res);
+    assert_non_null(res.last);
+    net_event *last = res.last;
+    res.events[res.n - 1] = NULL;
+    res.n--;
+    nt_result_free(&res);
+    return last;
+}
+
+static void direct_ok(net_request *r)
+{
+    net_event *ev = direct(r);
+    if (ev->kind != NET_EV_DONE)
+        fail_msg("customer call failed: %ld %s %s", ev->status, ev->message ? ev->message : "",
+                 ev->body ? ev->body : "");
+    net_event_free(ev);
+}
+
+/* A workspace created by a customer (user key); returns its id. */
+static char *cust_create(const simproc *s, const char *mode, const char *initial)
+{
+    ai_client *cl = client_for(s, USER_KEY);
+    json_object *meta = json_object_new_object();
+    json_object_object_add(meta, "mode", json_object_new_string(mode));
+    ai_ws_create_params p = {initial, NULL, NULL, NULL, meta};
+    net_event *ev = direct(ai_req_ws_create(cl, &p));
+    json_object_put(meta);
+    assert_int_equal(ev->kind, NET_EV_DONE);
+    char *err = NULL;
+    ai_create_result *r = ai_decode_ws_create(ev->body, ev->body_len, &err);
+    assert_non_null(r);
+    char *id = xstrdup(r->workspace.id);
+    ai_create_result_free(r);
+    net_event_free(ev);
+    ai_client_free(cl);
+    return id;
+}
+
+static void cust_send(const simproc *s, const char *ws, const char *text)
+{
+    ai_client *cl = client_for(s, USER_KEY);
+    direct_ok(ai_req_ws_send(cl, ws, text));
+    ai_client_free(cl);
+}
+
+static void cust_typing(const simproc *s, const char *ws, const char *text)
+{
+    ai_client *cl = client_for(s, USER_KEY);
+    direct_ok(ai_req_ws_typing(cl, ws, text));
+    ai_client_free(cl);
+}
+
+/* The server's history of ws. */
+static ai_message_list *history(const simproc *s, const char *ws)
+{
+    ai_client *cl = client_for(s, USER_KEY);
+    net_event *ev = direct(ai_req_ws_history(cl, ws));
+    assert_int_equal(ev->kind, NET_EV_DONE);
+    char *err = NULL;
+    ai_message_list *l = ai_decode_ws_history(ev->body, ev->body_len, &err);
+    assert_non_null(l);
+    net_event_free(ev);
+    ai_client_free(cl);
+    return l;
+}
+
+static size_t history_count(const simproc *s, const char *ws, const char *text)
+{
+    ai_message_list *l = history(s, ws);
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += !text || !strcmp(l->items[i].content, text);
+    ai_message_list_free(l);
+    return n;
+}
+
+/* Requests the simulator counted for path (GET /_sim/stats). */
+static long stat_count(const simproc *s, const char *path)
+{
+    char *body = xcalloc(1, 65536);
+    assert_int_equal(simproc_admin(s, "GET", "/_sim/stats", NULL, body, 65536), 200);
+    json_object *o = json_tokener_parse(body);
+    free(body);
+    assert_non_null(o);
+    json_object *reqs = NULL, *n = NULL;
+    long count = 0;
+    if (json_object_object_get_ex(o, "requests", &reqs) &&
+        json_object_object_get_ex(reqs, path, &n))
+        count = (long)json_object_get_int64(n);
+    json_object_put(o);
+    return count;
+}
+
+static void add_fault(const simproc *s, const char *spec)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"spec\":\"%s\"}", spec);
+    assert_int_equal(simproc_admin(s, "POST", "/_sim/faults", body, NULL, 0), 200);
+}
+
+static void clear_faults(const simproc *s)
+{
+    assert_int_equal(simproc_admin(s, "DELETE", "/_sim/faults", NULL, NULL, 0), 200);
+}
+
+static size_t unsent_count(void)
+{
+    char **keys = NULL;
+    size_t n = 0;
+    assert_int_equal(store_unsent_keys(&keys, &n, NULL), 0);
+    store_unsent_keys_free(keys);
+    return n;
+}
+
+/* A loopback port nobody listens on. */
+static int dead_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+/* ------------------------------------------------ set-up and tear-down */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *dbg = getenv("AIDESK_TEST_LOG");
+    if (dbg && *dbg)
+        log_open(dbg);
+    const char *args[] = {"--speed", "10", NULL};
+    if (simproc_start(&sim, args) != 0)
+        return -1;
+    dnet = net_new(NULL);
+    return dnet ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    net_free(dnet);
+    simproc_stop(&sim);
+    return 0;
+}
+
+static int test_setup(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(xdg, sizeof xdg, "%s/aidesk-app-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(xdg))
+        return -1;
+    char p[300];
+    snprintf(p, sizeof p, "%s/data", xdg);
+    setenv("XDG_DATA_HOME", p, 1);
+    snprintf(p, sizeof p, "%s/state", xdg);
+    setenv("XDG_STATE_HOME", p, 1);
+    snprintf(p, sizeof p, "%s/config", xdg);
+    setenv("XDG_CONFIG_HOME", p, 1);
+    return 0;
+}
+
+static int test_teardown(void **state)
+{
+    (void)state;
+    clear_faults(&sim);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", xdg);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* --------------------------------------------------------------- tests */
+
+static void app__start_loads_models_workspaces_drafts_and_opens_the_live_stream(void **state)
+{
+    (void)state;
+    char *ws = cust_create(&sim, "shadow", NULL);
+    cust_send(&sim, ws, "Can I get a refund for order 12?");
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    app_start(h.app);
+    model *m = app_model(h.app);
+    size_t nmodels = 0;
+    WAIT_FOR(&h, 10000,
+             app_get_status(h.app)->live == APP_LIVE_STREAMING &&
+                 (app_models(h.app, &nmodels), nmodels > 0) && model_find(m, ws) &&
+                 draft_for(m, ws));
+    assert_int_equal(nmodels, 17);
+    const char *const *models = app_models(h.app, &nmodels);
+    bool has_gpt4o = false;
+    for (size_t i = 0; i < nmodels; i++)
+        has_gpt4o |= !strcmp(models[i], "gpt-4o");
+    assert_true(has_gpt4o);
+    conv *c = model_find(m, ws);
+    assert_int_equal(c->kind, CONV_WORKSPACE);
+    assert_int_equal(c->mode, AI_MODE_SHADOW);
+    assert_false(c->mine);
+    assert_int_equal(c->drafts, 1);
+    assert_non_null(draft_of(m, ws)->reply_to);
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    /* A fresh load rings no bell. */
+    assert_int_equal(m->new_drafts, 0);
+    /* Opening it loads the history: the customer's message, not yet the
+     * AI's (it waits for approval). */
+    app_open(h.app, c);
+    WAIT_FOR(&h, 10000, c->history_loaded);
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Can I get a refund for order 12?"), 1);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
+    assert_int_equal(c->unread, 0);
+    h_free(&h);
+    free(ws);
+}
+
+static void app__creates_a_workspace_that_gets_focus_and_the_ai_reply(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "ai", "Hello, where is my order?");
+    assert_true(c->mine);
+    assert_int_equal(c->mode, AI_MODE_AI);
+    assert_null(app_take_focus(h.app)); /* once */
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Hello, where is my order?"), 1);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 1);
+
+    app_send(h.app, c, "And can I get a refund?", false);
+    msg *mine = find_msg(c, AI_ROLE_USER, "And can I get a refund?");
+    assert_non_null(mine);
+    assert_int_equal(mine->state, MSG_SENDING);
+    WAIT_FOR(&h, 15000, count_msgs(c, AI_ROLE_AI, NULL) == 2 && c->msgs[c->nmsgs - 1]->state == MSG_FINAL &&
+                            !app_is_streaming(h.app, c) && mine->state == MSG_FINAL);
+    pump_for(&h, 300); /* late events change nothing */
+    assert_true(is_server_id(mine));
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "And can I get a refund?"), 1);
+    msg *reply = c->msgs[c->nmsgs - 1];
+    assert_int_equal(reply->role, AI_ROLE_AI);
+    assert_int_equal(reply->state, MSG_FINAL);
+    assert_string_equal(reply->approval, "direct");
+    assert_true(reply->text.len > 0);
+    assert_int_equal(c->nmsgs, 4);
+    assert_int_equal(history_count(&sim, c->id, NULL), 4);
+    assert_int_equal(c->unread, 0); /* on screen */
+    assert_int_equal(unsent_count(), 0);
+    h_free(&h);
+}
+
+static void app__a_shadow_draft_appears_live_and_approving_with_an_edit_shows_edited(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "shadow", NULL);
+    model *m = app_model(h.app);
+    assert_int_equal(c->mode, AI_MODE_SHADOW);
+    cust_send(&sim, c->id, "My parcel never came");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) != NULL);
+    assert_int_equal(c->drafts, 1);
+    assert_true(m->new_drafts >= 1);
+    WAIT_FOR(&h, 10000, find_msg(c, AI_ROLE_USER, "My parcel never came") != NULL);
+    const draft *d = draft_of(m, c->id);
+    assert_non_null(d->reply_to);
+    assert_string_equal(d->reply_to, "My parcel never came");
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
+
+    app_approve(h.app, d, "Sorry! A new parcel is on its way.");
+    WAIT_FOR(&h, 10000, find_msg(c, AI_ROLE_AI, "Sorry! A new parcel is on its way.") != NULL &&
+                            draft_for(m, c->id) == NULL);
+    pump_for(&h, 300);
+    msg *ai = find_msg(c, AI_ROLE_AI, "Sorry! A new parcel is on its way.");
+    assert_string_equal(ai->approval, "edited");
+    assert_int_equal(ai->state, MSG_FINAL);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 1);
+    assert_int_equal(c->drafts, 0);
+    assert_null(draft_for(m, c->id));
+    assert_false(app_get_status(h.app)->flash_is_error);
+    h_free(&h);
+}
+
+static void app__rejecting_a_draft_removes_it_and_adds_no_message(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "shadow", NULL);
+    model *m = app_model(h.app);
+    cust_send(&sim, c->id, "Cancel my subscription");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) != NULL);
+    draft stale = {0};
+    stale.id = xstrdup(draft_of(m, c->id)->id);
+    stale.ws_id = xstrdup(c->id);
+    app_reject(h.app, draft_for(m, c->id), "too vague");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) == NULL);
+    pump_for(&h, 300);
+    assert_int_equal(c->drafts, 0);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
+    /* Approving it afterwards (decided elsewhere) says so. */
+    app_approve(h.app, &stale, NULL);
+    WAIT_FOR(&h, 10000, app_get_status(h.app)->flash_is_error);
+    assert_non_null(strstr(app_get_status(h.app)->flash, "approving the draft"));
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
+    free(stale.id);
+    free(stale.ws_id);
+    h_free(&h);
+}
+
+static void app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "ai", NULL);
+    app_set_mode(h.app, c, AI_MODE_TAKEOVER);
+    WAIT_FOR(&h, 10000, c->mode == AI_MODE_TAKEOVER);
+
+    cust_send(&sim, c->id, "I want to talk to a person");
+    WAIT_FOR(&h, 10000, find_msg(c, AI_ROLE_USER, "I want to talk to a person") != NULL);
+    pump_for(&h, 800);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
+
+    app_send(h.app, c, "Hi, I'm Sam from support.", true);
+    msg *human = find_msg(c, AI_ROLE_HUMAN, "Hi, I'm Sam from support.");
+    assert_non_null(human);
+    assert_true(human->as_agent);
+    WAIT_FOR(&h, 10000, human->state == MSG_FINAL);
+    pump_for(&h, 300);
+    assert_true(is_server_id(human));
+    assert_int_equal(count_msgs(c, AI_ROLE_HUMAN, NULL), 1);
+    assert_int_equal(c->nmsgs, 2);
+    ai_message_list *l = history(&sim, c->id);
+    assert_int_equal(l->n, 2);
+    assert_int_equal(l->items[1].role, AI_ROLE_HUMAN);
+    assert_string_equal(l->items[1].id, human->id);
+    ai_message_list_free(l);
+
+    /* As the customer, in takeover: no AI answer, a note instead. */
+    app_send(h.app, c, "Thanks Sam", false);
+    msg *mine = find_msg(c, AI_ROLE_USER, "Thanks Sam");
+    WAIT_FOR(&h, 10000, mine->state == MSG_FINAL);
+    assert_non_null(mine->note);
+    pump_for(&h, 300);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
+    assert_int_equal(c->nmsgs, 3);
+
+    /* Ending it; a send afterwards goes nowhere. */
+    app_end_workspace(h.app, c);
+    WAIT_FOR(&h, 10000, c->ended);
+    app_send(h.app, c, "hello?", false);
+    assert_null(find_msg(c, AI_ROLE_USER, "hello?"));
+    assert_true(app_get_status(h.app)->flash_is_error);
+    h_free(&h);
+}
+
+/* Transcript records, gathered. */
+typedef struct tx_seen {
+    size_t meta, user, delta, reply_end;
+    buf_t deltas;
+    char state[32];
+} tx_seen;
+
+static bool tx_record(void *ud, json_object *rec)
+{
+    tx_seen *s = ud;
+    json_object *t = NULL, *v = NULL;
+    if (!json_object_object_get_ex(rec, "type", &t))
+        return true;
+    const char *type = json_object_get_string(t);
+    if (!strcmp(type, "meta")) {
+        s->meta++;
+    } else if (!strcmp(type, "user")) {
+        s->user++;
+    } else if (!strcmp(type, "delta")) {
+        s->delta++;
+        if (json_object_object_get_ex(rec, "text", &v))
+            buf_append_str(&s->deltas, json_object_get_string(v));
+    } else if (!strcmp(type, "reply_end")) {
+        s->reply_end++;
+        if (json_object_object_get_ex(rec, "state", &v))
+            snprintf(s->state, sizeof s->state, "%s", json_object_get_string(v));
+    }
+    return true;
+}
+
+/* The one chat transcript of this test, read back. */
+static void read_transcript(tx_seen *s)
+{
+    memset(s, 0, sizeof *s);
+    store_transcript_info *v = NULL;
+    size_t n = 0;
+    assert_int_equal(store_transcript_list("chat", &v, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(v[0].path, xdg)); /* under XDG_DATA_HOME */
+    assert_int_equal(store_transcript_load(v[0].path, tx_record, s, NULL, NULL), 0);
+    store_transcript_list_free(v, n);
+}
+
+static void app__a_chat_streams_its_reply_into_a_transcript(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = app_new_chat(h.app, "gpt-4o-mini");
+    assert_string_equal(c->chat_model, "gpt-4o-mini");
+    app_send(h.app, c, "Give me a list of shipping options", false);
+    assert_true(app_is_streaming(h.app, c));
+    assert_int_equal(c->nmsgs, 2);
+    msg *reply = c->msgs[1];
+    assert_int_equal(reply->state, MSG_STREAMING);
+    /* It grows while it streams. */
+    size_t sizes_seen = 0, last_len = 0;
+    int64_t until = clock_mono_ms() + 15000;
+    while (app_is_streaming(h.app, c) && clock_mono_ms() < until) {
+        pump(&h, 50);
+        if (app_is_streaming(h.app, c) && reply->text.len > last_len) {
+            last_len = reply->text.len;
+            sizes_seen++;
+        }
+    }
+    assert_false(app_is_streaming(h.app, c));
+    assert_true(sizes_seen >= 2);
+    assert_int_equal(reply->state, MSG_FINAL);
+    assert_true(reply->text.len >= last_len);
+    assert_int_equal(c->msgs[0]->state, MSG_FINAL);
+    /* A second turn sends the whole conversation. */
+    app_send(h.app, c, "Thanks!", false);
+    WAIT_FOR(&h, 15000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->nmsgs, 4);
+    assert_int_equal(c->msgs[3]->state, MSG_FINAL);
+
+    tx_seen s;
+    read_transcript(&s);
+    assert_int_equal(s.meta, 1);
+    assert_int_equal(s.user, 2);
+    assert_true(s.delta >= 2);
+    assert_int_equal(s.reply_end, 2);
+    assert_string_equal(s.state, "done");
+    buf_t both = BUF_INIT;
+    buf_append_str(&both, buf_cstr(&reply->text));
+    buf_append_str(&both, buf_cstr(&c->msgs[3]->text));
+    assert_string_equal(buf_cstr(&s.deltas), buf_cstr(&both));
+    buf_free(&both);
+    buf_free(&s.deltas);
+    h_free(&h);
+}
+
+static void app__cancelling_a_chat_keeps_the_partial_reply(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = app_new_chat(h.app, "pin:operator-alias/llama3");
+    assert_false(app_cancel_stream(h.app, c));
+    app_send(h.app, c, "Write me a long poem about parcels", false);
+    msg *reply = c->msgs[1];
+    WAIT_FOR(&h, 10000, reply->text.len > 0);
+    assert_true(app_cancel_stream(h.app, c));
+    WAIT_FOR(&h, 5000, !app_is_streaming(h.app, c));
+    assert_int_equal(reply->state, MSG_CANCELLED);
+    assert_true(reply->text.len > 0);
+    size_t kept = reply->text.len;
+    pump_for(&h, 300);
+    assert_int_equal(reply->text.len, kept);
+    tx_seen s;
+    read_transcript(&s);
+    assert_string_equal(s.state, "cancelled");
+    assert_string_equal(buf_cstr(&s.deltas), buf_cstr(&reply->text));
+    buf_free(&s.deltas);
+    h_free(&h);
+}
+
+static void app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    add_fault(&sim, "drop_after=5;path=/v1/chat/completions;times=1");
+    conv *c = app_new_chat(h.app, "gpt-4o-mini");
+    app_send(h.app, c, "Tell me about refunds", false);
+    msg *reply = c->msgs[1];
+    WAIT_FOR(&h, 10000, !app_is_streaming(h.app, c));
+    assert_int_equal(reply->state, MSG_FAILED);
+    assert_true(reply->text.len > 0);
+    assert_non_null(reply->note);
+    assert_true(app_get_status(h.app)->flash_is_error);
+    tx_seen s;
+    read_transcript(&s);
+    assert_string_equal(s.state, "failed");
+    buf_free(&s.deltas);
+    /* The next turn works (the fault fired once) and carries the cut reply. */
+    app_send(h.app, c, "Go on", false);
+    WAIT_FOR(&h, 10000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[3]->state, MSG_FINAL);
+    h_free(&h);
+}
+
+static void app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back(void **state)
+{
+    (void)state;
+    char statefile[300], port[16];
+    snprintf(statefile, sizeof statefile, "%s/sim-state.json", xdg);
+    simproc own;
+    const char *args[] = {"--speed", "10", "--state", statefile, NULL};
+    assert_int_equal(simproc_start(&own, args), 0);
+    snprintf(port, sizeof port, "%d", own.port);
+
+    harness h;
+    h_init(&h, own.base_url, AGENT_KEY);
+    h_start(&h);
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_STREAMING);
+    conv *c = h_create(&h, "takeover", NULL);
+    pump_for(&h, 700); /* the state file is saved at most every 0.5 s */
+    simproc_stop(&own);
+
+    app_send(h.app, c, "Are you there?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Are you there?");
+    WAIT_FOR(&h, 15000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNSENT);
+    assert_true(m->resend);
+    assert_non_null(m->note);
+    assert_int_equal(unsent_count(), 1);
+    assert_int_not_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    pump_for(&h, 500);
+    assert_int_equal(m->state, MSG_UNSENT); /* nothing answers yet */
+
+    /* The server comes back on the same port with the same state. */
+    const char *args2[] = {"--speed", "10", "--state", statefile, "--port", port, NULL};
+    assert_int_equal(simproc_start(&own, args2), 0);
+    assert_int_equal(own.port, atoi(port));
+    WAIT_FOR(&h, 20000, m->state == MSG_FINAL);
+    pump_for(&h, 1500);
+    assert_true(is_server_id(m));
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Are you there?"), 1);
+    assert_int_equal(history_count(&own, c->id, "Are you there?"), 1);
+    assert_int_equal(unsent_count(), 0);
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_STREAMING);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
+static void app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe(void **state)
+{
+    (void)state;
+    harness h;
+    h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 503 reaches the app at once */
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    char spec[300], path[200];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", c->id);
+    snprintf(spec, sizeof spec, "status=503;path=%s;times=1", path);
+    add_fault(&sim, spec);
+    app_send(h.app, c, "Busy?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Busy?");
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNSENT);
+    assert_true(m->resend);
+    assert_int_equal(unsent_count(), 1);
+    /* The connection itself never looked down; the probe's answer is what
+     * sends it (its timer, run early). */
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    assert_true(app_next_timer_ms(h.app, clock_mono_ms()) >= 0);
+    app_tick(h.app, clock_mono_ms() + 6000);
+    WAIT_FOR(&h, 10000, m->state == MSG_FINAL);
+    pump_for(&h, 300);
+    assert_true(is_server_id(m));
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Busy?"), 1);
+    assert_int_equal(stat_count(&sim, path), 2); /* the 503 and the resend */
+    assert_int_equal(history_count(&sim, c->id, "Busy?"), 1);
+    assert_int_equal(unsent_count(), 0);
+    h_free(&h);
+}
+
+static void app__finds_a_customers_workspace_by_client_id(void **state)
+{
+    (void)state;
+    ai_client *cl = client_for(&sim, USER_KEY);
+    char client[64];
+    snprintf(client, sizeof client, "cust_find_%lld", (long long)clock_mono_us());
+    ai_ws_create_params p = {"I am back about my order", client, NULL, NULL, NULL};
+    direct_ok(ai_req_ws_create(cl, &p));
+    ai_client_free(cl);
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    app_find_workspace(h.app, client);
+    conv *c = NULL;
+    WAIT_FOR(&h, 10000, (c = app_take_focus(h.app)) != NULL);
+    assert_string_equal(c->title, client);
+    assert_false(c->mine);
+    assert_true(c->history_loaded);
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "I am back about my order"), 1);
+    app_find_workspace(h.app, "nobody_by_that_name");
+    WAIT_FOR(&h, 10000, app_get_status(h.app)->flash &&
+                            strstr(app_get_status(h.app)->flash, "nobody_by_that_name"));
+    assert_true(app_get_status(h.app)->flash_is_error);
+    assert_null(app_take_focus(h.app));
+    h_free(&h);
+}
+
+static void app__a_send_that_may_have_arrived_is_uncertain_and_never_resent(void **state)
+{
+    (void)state;
+    /* A user key: no live stream, so nothing tells the app the message
+     * arrived but the answer it never got. */
+    harness h;
+    h_init(&h, sim.base_url, USER_KEY);
+    h_start(&h);
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_NO_ACCESS);
+    conv *c = h_create(&h, "takeover", NULL);
+    char spec[300], path[200];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", c->id);
+    snprintf(spec, sizeof spec, "drop_after=0;path=%s;times=1", path);
+    add_fault(&sim, spec);
+    app_send(h.app, c, "Did this arrive?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Did this arrive?");
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_false(m->resend);
+    assert_int_equal(unsent_count(), 1);
+    /* Time passes, the server answers other calls: never sent again. */
+    app_open(h.app, c);
+    pump_for(&h, 1500);
+    app_tick(h.app, clock_mono_ms() + 60000);
+    pump_for(&h, 300);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_int_equal(stat_count(&sim, path), 1); /* the send, once */
+    assert_int_equal(history_count(&sim, c->id, "Did this arrive?"), 1);
+    char *ws = xstrdup(c->id);
+    h_free(&h);
+
+    /* A restart offers it again, as unsent, saying it may have arrived. */
+    h_init(&h, sim.base_url, USER_KEY);
+    h_start(&h);
+    c = model_find(app_model(h.app), ws);
+    assert_non_null(c);
+    m = find_msg(c, AI_ROLE_USER, "Did this arrive?");
+    assert_non_null(m);
+    assert_int_equal(m->state, MSG_UNSENT);
+    assert_false(m->resend);
+    assert_non_null(strstr(m->note, "may have arrived"));
+    pump_for(&h, 500);
+    assert_int_equal(history_count(&sim, ws, "Did this arrive?"), 1);
+    assert_int_equal(unsent_count(), 1);
+    /* Its history shows the server's copy beside ours, which stays. */
+    app_open(h.app, c);
+    WAIT_FOR(&h, 10000, c->history_loaded);
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Did this arrive?"), 2);
+    assert_int_equal(m->state, MSG_UNSENT);
+
+    /* Another uncertain send that a later history shows arrived: it is the
+     * server's, and nothing is kept to send again. */
+    add_fault(&sim, spec);
+    app_send(h.app, c, "And this one?", false);
+    m = find_msg(c, AI_ROLE_USER, "And this one?");
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_int_equal(unsent_count(), 2);
+    app_reload(h.app);
+    WAIT_FOR(&h, 10000, m->state == MSG_FINAL);
+    pump(&h, 10);
+    assert_true(is_server_id(m));
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "And this one?"), 1);
+    assert_int_equal(unsent_count(), 1); /* the restored one only */
+    free(ws);
+    h_free(&h);
+}
+
+static void app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    char spec[200];
+    snprintf(spec, sizeof spec, "drop_after=0;path=/api/workspaces/%s/messages;times=1", c->id);
+    add_fault(&sim, spec);
+    app_send(h.app, c, "Seen live", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Seen live");
+    /* Whichever comes first, the failed answer or the event, the message
+     * ends as the server's, once, and nothing is kept to send again. */
+    WAIT_FOR(&h, 10000, m->state == MSG_FINAL && is_server_id(m));
+    pump_for(&h, 500);
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Seen live"), 1);
+    assert_int_equal(history_count(&sim, c->id, "Seen live"), 1);
+    assert_int_equal(unsent_count(), 0);
+    h_free(&h);
+}
+
+static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
+{
+    (void)state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
+    harness h;
+    h_init(&h, url, AGENT_KEY);
+    app_start(h.app);
+    model *m = app_model(h.app);
+    ai_workspace w;
+    memset(&w, 0, sizeof w);
+    w.id = (char *)"ws_far";
+    w.pending_drafts = -1;
+    conv *c = model_upsert_workspace(m, &w, 1);
+    app_send(h.app, c, "first, as the customer", false);
+    app_send(h.app, c, "second, as an agent", true);
+    WAIT_FOR(&h, 15000, c->msgs[0]->state == MSG_UNSENT && c->msgs[1]->state == MSG_UNSENT);
+    assert_true(c->msgs[0]->resend);
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OFFLINE);
+    assert_int_equal(unsent_count(), 2);
+    h_free(&h);
+
+    h_init(&h, url, AGENT_KEY);
+    app_start(h.app);
+    c = model_find(app_model(h.app), "ws_far");
+    assert_non_null(c);
+    assert_int_equal(c->nmsgs, 2);
+    msg *a = find_msg(c, AI_ROLE_USER, "first, as the customer");
+    msg *b = find_msg(c, AI_ROLE_HUMAN, "second, as an agent");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(a->state, MSG_UNSENT);
+    assert_int_equal(b->state, MSG_UNSENT);
+    assert_false(a->as_agent);
+    assert_true(b->as_agent);
+    assert_false(a->resend); /* only the user sends them again */
+    assert_int_equal(unsent_count(), 2); /* re-keyed, not doubled */
+    /* The user's retry: still no server, so it waits again. */
+    assert_true(app_retry(h.app, c, a));
+    assert_int_equal(a->state, MSG_SENDING);
+    WAIT_FOR(&h, 15000, a->state == MSG_UNSENT);
+    assert_true(a->resend);
+    assert_int_equal(unsent_count(), 2);
+    h_free(&h);
+}
+
+static void app__a_restart_restores_many_unsent_messages_in_order_and_loses_none(void **state)
+{
+    (void)state;
+    /* Twelve left by an earlier session: "local-10" sorts before
+     * "local-2", and re-keying must not overwrite a key not yet read. */
+    char key[64], text[64];
+    for (int i = 1; i <= 12; i++) {
+        snprintf(key, sizeof key, "ws_many#local-%d", i);
+        snprintf(text, sizeof text, "Cmessage %d", i);
+        assert_int_equal(store_unsent_save(key, text, NULL), 0);
+    }
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
+    for (int round = 0; round < 2; round++) {
+        harness h;
+        h_init(&h, url, AGENT_KEY);
+        app_start(h.app);
+        conv *c = model_find(app_model(h.app), "ws_many");
+        assert_non_null(c);
+        assert_int_equal(c->nmsgs, 12);
+        for (int i = 1; i <= 12; i++) {
+            snprintf(text, sizeof text, "message %d", i);
+            assert_string_equal(buf_cstr(&c->msgs[i - 1]->text), text);
+            assert_int_equal(c->msgs[i - 1]->state, MSG_UNSENT);
+        }
+        assert_int_equal(unsent_count(), 12);
+        h_free(&h);
+    }
+}
+
+static void app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating(void **state)
+{
+    (void)state;
+    char *ws = cust_create(&sim, "takeover", NULL);
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    add_fault(&sim, "drop_after=3;path=/api/manager/events;times=1");
+    h_start(&h);
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_STREAMING);
+    bool saw_retry = false;
+    char text[64];
+    for (int i = 1; i <= 8; i++) {
+        snprintf(text, sizeof text, "message %d", i);
+        cust_send(&sim, ws, text);
+        for (int k = 0; k < 3; k++) {
+            pump(&h, 20);
+            saw_retry |= app_get_status(h.app)->live == APP_LIVE_RETRYING;
+        }
+    }
+    model *m = app_model(h.app);
+    WAIT_FOR(&h, 10000, model_find(m, ws) && model_find(m, ws)->nmsgs >= 8);
+    pump_for(&h, 800);
+    conv *c = model_find(m, ws);
+    assert_int_equal(c->nmsgs, 8);
+    for (int i = 1; i <= 8; i++) {
+        snprintf(text, sizeof text, "message %d", i);
+        assert_int_equal(count_msgs(c, AI_ROLE_USER, text), 1);
+        assert_string_equal(buf_cstr(&c->msgs[i - 1]->text), text);
+    }
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_STREAMING);
+    /* The drop happened (the fault fired) and the stream came back. */
+    char body[4096];
+    assert_int_equal(simproc_admin(&sim, "GET", "/_sim/faults", NULL, body, sizeof body), 200);
+    assert_non_null(strstr(body, "\"fired\": 1") ? body : strstr(body, "\"fired\":1"));
+    assert_true(stat_count(&sim, "/api/manager/events") >= 2);
+    assert_true(saw_retry);
+    h_free(&h);
+    free(ws);
+}
+
+static void app__without_the_manager_api_it_polls_the_workspace_on_screen(void **state)
+{
+    (void)state;
+    simproc own;
+    const char *args[] = {"--speed", "10", "--no-manager", NULL};
+    assert_int_equal(simproc_start(&own, args), 0);
+    harness h;
+    h_init(&h, own.base_url, AGENT_KEY);
+    h_start(&h);
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_POLLING);
+    conv *c = h_create(&h, "takeover", "Hi there");
+    WAIT_FOR(&h, 5000, c->history_loaded);
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    cust_send(&own, c->id, "Anyone?");
+    WAIT_FOR(&h, 10000, find_msg(c, AI_ROLE_USER, "Anyone?") != NULL);
+    assert_int_equal(c->nmsgs, 2);
+    assert_int_equal(c->unread, 0);
+    /* Polling again finds nothing new and adds nothing. */
+    pump_for(&h, 3500);
+    assert_int_equal(c->nmsgs, 2);
+    assert_int_equal(app_get_status(h.app)->live, APP_LIVE_POLLING);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
+static void app__typing_previews_are_debounced_and_the_last_one_goes_out(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200];
+    snprintf(path, sizeof path, "/api/workspaces/%s/typing", c->id);
+    long before = stat_count(&sim, path);
+    const char *full = "Where is my parcel, please";
+    char text[64];
+    int64_t t0 = clock_mono_ms();
+    size_t n = 0;
+    while (clock_mono_ms() - t0 < 100) {
+        n = n < strlen(full) ? n + 1 : n;
+        snprintf(text, sizeof text, "%.*s", (int)n, full);
+        app_typing(h.app, c, text, false);
+        pump(&h, 4);
+    }
+    app_typing(h.app, c, full, false);
+    pump_for(&h, 700);
+    long sent = stat_count(&sim, path) - before;
+    assert_true(sent >= 1);
+    assert_true(sent <= 2);
+    /* The last text is what the preview shows (echoed by the live stream). */
+    WAIT_FOR(&h, 5000, c->typing && !strcmp(c->typing, full));
+    h_free(&h);
+}
+
+static void app__a_customers_typing_shows_in_the_conversation(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    char *ws = cust_create(&sim, "ai", NULL);
+    cust_typing(&sim, ws, "I ordered a lamp and");
+    model *m = app_model(h.app);
+    WAIT_FOR(&h, 5000, model_find(m, ws) && model_find(m, ws)->typing);
+    conv *c = model_find(m, ws);
+    assert_string_equal(c->typing, "I ordered a lamp and");
+    /* Sending it ends the preview. */
+    cust_send(&sim, ws, "I ordered a lamp and it broke");
+    WAIT_FOR(&h, 10000, find_msg(c, AI_ROLE_USER, "I ordered a lamp and it broke") != NULL);
+    assert_null(c->typing);
+    assert_true(c->unread >= 1);
+    free(ws);
+    h_free(&h);
+}
+
+static void app__a_server_reset_makes_it_list_everything_again(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    WAIT_FOR(&h, 5000, app_model(h.app)->nconvs > 0);
+    assert_int_equal(simproc_admin(&sim, "POST", "/_sim/reset", "{}", NULL, 0), 200);
+    /* Stats restart at the reset: a list request now is the reload. */
+    WAIT_FOR(&h, 5000, stat_count(&sim, "/api/manager/workspaces") >= 1 &&
+                           stat_count(&sim, "/api/manager/drafts") >= 1);
+    assert_false(app_model(h.app)->needs_reload);
+    h_free(&h);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+#define T(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
+    const struct CMUnitTest tests[] = {
+        T(app__start_loads_models_workspaces_drafts_and_opens_the_live_stream),
+        T(app__finds_a_customers_workspace_by_client_id),
+        T(app__creates_a_workspace_that_gets_focus_and_the_ai_reply),
+        T(app__a_shadow_draft_appears_live_and_approving_with_an_edit_shows_edited),
+        T(app__rejecting_a_draft_removes_it_and_adds_no_message),
+        T(app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers),
+        T(app__a_chat_streams_its_reply_into_a_transcript),
+        T(app__cancelling_a_chat_keeps_the_partial_reply),
+        T(app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text),
+        T(app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back),
+        T(app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe),
+        T(app__a_send_that_may_have_arrived_is_uncertain_and_never_resent),
+        T(app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived),
+        T(app__a_restart_restores_unsent_messages_as_unsent),
+        T(app__a_restart_restores_many_unsent_messages_in_order_and_loses_none),
+        T(app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating),
+        T(app__without_the_manager_api_it_polls_the_workspace_on_screen),
+        T(app__typing_previews_are_debounced_and_the_last_one_goes_out),
+        T(app__a_customers_typing_shows_in_the_conversation),
+        T(app__a_server_reset_makes_it_list_everything_again),
+    };
+#undef T
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+    curl_global_cleanup();
+    return rc ? 1 : 0;
+}

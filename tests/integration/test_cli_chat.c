@@ -1,0 +1,376 @@
+/* End-to-end tests of "aidesk chat" and "aidesk models" against the
+ * simulator: output, --json, every error class and its exit status, the
+ * faults a stream can suffer, sanitising, and interrupts. */
+#include "config.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "test_cli_lib.h"
+#include "util/clock.h"
+#include "util/mem.h"
+#include "util/utf8.h"
+
+static simproc sim;
+
+#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define FAST "-m", "llama-3.1-8b-instant"
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *args[] = {"--speed", "50", NULL};
+    if (simproc_start(&sim, args) != 0)
+        return -1;
+    clit_init(&sim);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    clit_done();
+    simproc_stop(&sim);
+    return 0;
+}
+
+/* Each test starts without faults left over. */
+static int fresh(void **state)
+{
+    (void)state;
+    clit_clear_faults(&sim);
+    return 0;
+}
+
+static void chat__streams_the_reply_and_notes_a_cut(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "20", "hello", "there"));
+    CLIT_EXPECT(r, 0, NULL, "cut at max_tokens (20)");
+    assert_true(r.out_len > 10);
+    assert_int_equal(r.out[r.out_len - 1], '\n');
+    clit_res_free(&r);
+}
+
+static void chat__prints_one_json_object(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--json", "chat", FAST, "--max-tokens", "8", "hi"));
+    CLIT_EXPECT(r, 0, "\"finish_reason\":\"length\"", NULL);
+    char *v = clit_json_str(r.out, "id");
+    assert_non_null(v);
+    assert_non_null(strstr(v, "chatcmpl-"));
+    free(v);
+    v = clit_json_str(r.out, "model");
+    assert_string_equal(v, "llama-3.1-8b-instant");
+    free(v);
+    v = clit_json_str(r.out, "usage.completion_tokens");
+    assert_string_equal(v, "8");
+    free(v);
+    v = clit_json_str(r.out, "skipped_chunks");
+    assert_string_equal(v, "0");
+    free(v);
+    v = clit_json_str(r.out, "error");
+    assert_null(v);
+    free(v);
+    assert_int_equal(clit_count(r.out, "\n"), 1);
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL, W("chat", "--json", "--no-stream", FAST, "--max-tokens", "5", "hi"));
+    CLIT_EXPECT(r, 0, "\"total_tokens\"", NULL);
+    clit_res_free(&r);
+}
+
+static void chat__reads_the_prompt_from_stdin_and_saves_it(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, "give me a list\n",
+             W("chat", FAST, "-s", "be brief", "--save", "--max-tokens", "30", "-"));
+    CLIT_EXPECT(r, 0, NULL, "saved to ");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/d/aidesk/transcripts", clit_home());
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    char path[800] = "";
+    while ((e = readdir(d)) != NULL)
+        if (strstr(e->d_name, "-chat-"))
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    closedir(d);
+    assert_true(path[0]);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "\"type\":\"meta\""));
+    assert_non_null(strstr(buf, "\"type\":\"system\""));
+    assert_non_null(strstr(buf, "give me a list"));
+    assert_non_null(strstr(buf, "\"type\":\"assistant\""));
+    clit_res_free(&r);
+}
+
+static void models__lists_ids_with_providers(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("models"));
+    CLIT_EXPECT(r, 0, "claude-3-haiku-20240307", NULL);
+    assert_non_null(strstr(r.out, "anthropic"));
+    assert_int_equal(clit_count(r.out, "\n"), 17);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("models", "--json"));
+    CLIT_EXPECT(r, 0, "{\"id\":\"gpt-4o\",\"provider\":\"openai\"}", NULL);
+    assert_int_equal(r.out[0], '[');
+    clit_res_free(&r);
+}
+
+static void errors__map_to_exit_statuses(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, W("AIASSIST_API_KEY=aai_wrong"), NULL, W("models"));
+    CLIT_EXPECT(r, 3, NULL, "rejected the API key");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("chat", "-m", "no-such-model", "hi"));
+    CLIT_EXPECT(r, 1, NULL, "not found");
+    clit_res_free(&r);
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("models"));
+    CLIT_EXPECT(r, 2, NULL, "no AiAssist API key: set AIASSIST_API_KEY or api_key / api_key_cmd in ");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("chat", "--frob"));
+    CLIT_EXPECT(r, 2, NULL, "unknown option '--frob'");
+    assert_non_null(strstr(r.err, "Try 'aidesk chat --help'."));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("chat", "--temperature", "9", "hi"));
+    CLIT_EXPECT(r, 2, NULL, "temperature");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--timeout", "nonsense", "models"));
+    CLIT_EXPECT(r, 2, NULL, "--timeout");
+    clit_res_free(&r);
+}
+
+static void errors__retry_a_429_then_succeed(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/models;times=1;status=429;retry_after=1");
+    clit_res r;
+    int64_t t0 = clock_mono_ms();
+    clit_run(&r, NULL, NULL, W("models"));
+    CLIT_EXPECT(r, 0, "gpt-4o", "retrying in 1.0 s: rate limited by AiAssist");
+    assert_non_null(strstr(r.err, "(attempt 1 of 3)"));
+    assert_true(clock_mono_ms() - t0 >= 950);
+    clit_res_free(&r);
+}
+
+static void errors__give_up_on_many_429s_with_status_4(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/models;times=5;status=429;retry_after=1");
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--max-retries", "1", "models"));
+    CLIT_EXPECT(r, 4, NULL, "rate limited by AiAssist");
+    clit_res_free(&r);
+}
+
+static void errors__retry_a_503_once_and_quietly(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/models;times=1;status=503");
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("-q", "models"));
+    CLIT_EXPECT(r, 0, "gpt-4o", NULL);
+    assert_int_equal(r.err_len, 0);
+    clit_res_free(&r);
+    clit_fault(&sim, "path=/v1/models;times=9;status=502");
+    clit_run(&r, NULL, NULL, W("--max-retries", "0", "models"));
+    CLIT_EXPECT(r, 6, NULL, "server error (HTTP 502)");
+    clit_res_free(&r);
+}
+
+static void errors__report_a_dead_server_with_status_5(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--base-url", "http://127.0.0.1:1", "--max-retries", "1", "models"));
+    CLIT_EXPECT(r, 5, NULL, "cannot reach http://127.0.0.1:1");
+    assert_non_null(strstr(r.err, "retrying in"));
+    clit_res_free(&r);
+}
+
+static void stream__skips_a_malformed_chunk_with_a_note(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;malformed=3");
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "15", "hi"));
+    CLIT_EXPECT(r, 0, NULL, "1 malformed chunk was skipped");
+    clit_res_free(&r);
+}
+
+static void stream__keeps_partial_text_when_cut(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;drop_after=6");
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "200", "hi"));
+    CLIT_EXPECT(r, 5, NULL, "was cut");
+    assert_true(r.out_len > 3);
+    assert_int_equal(r.out[r.out_len - 1], '\n');
+    clit_res_free(&r);
+}
+
+static void stream__fails_a_stall_after_the_timeout(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;stall_after=4;stall=5000");
+    clit_res r;
+    int64_t t0 = clock_mono_ms();
+    clit_run(&r, NULL, NULL, W("--timeout", "1", "chat", FAST, "--max-tokens", "100", "hi"));
+    CLIT_EXPECT(r, 5, NULL, "went silent");
+    assert_true(r.out_len > 0);
+    assert_true(clock_mono_ms() - t0 < 4500);
+    clit_res_free(&r);
+}
+
+static void stream__is_cancelled_by_sigint_with_status_130(void **state)
+{
+    (void)state;
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;stall_after=5;stall=8000");
+    clit_proc p;
+    assert_int_equal(clit_spawn(&p, NULL, W("chat", FAST, "--max-tokens", "100", "hi")), 0);
+    assert_true(clit_wait_out(&p, NULL, 10000));
+    int64_t t0 = clock_mono_ms();
+    clit_res r;
+    clit_stop(&p, SIGINT, 5000, &r);
+    CLIT_EXPECT(r, 130, NULL, "cancelled");
+    assert_true(clock_mono_ms() - t0 < 3000);
+    assert_true(r.out_len > 0);
+    clit_res_free(&r);
+}
+
+/* ESC (0x1b) or a C1 CSI (C2 9B) would reach the terminal. */
+static bool has_controls(const clit_res *r)
+{
+    return memchr(r->out, 0x1b, r->out_len) || strstr(r->out, "\xc2\x9b") ||
+           strstr(r->out, "\xe2\x80\xae");
+}
+
+static void output__is_sanitised_unless_raw_to_a_pipe(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;escapes");
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, "\xe2\x90\x9b[2J", NULL); /* ESC shown as U+241B */
+    assert_false(has_controls(&r));
+    assert_non_null(strstr(r.out, "<U+202E>"));
+    clit_res_free(&r);
+
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;escapes");
+    clit_run(&r, NULL, NULL, W("--raw", "chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, "\x1b[2J", NULL);
+    clit_res_free(&r);
+
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;escapes");
+    clit_run(&r, NULL, NULL, W("--json", "chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, "\\u001b[2J", NULL);
+    assert_false(has_controls(&r));
+    assert_non_null(strstr(r.out, "\\u202e"));
+    clit_res_free(&r);
+
+    /* Invalid UTF-8 inside a chunk's JSON: the chunk is skipped, with a note. */
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;invalid_utf8");
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, NULL, "malformed chunk was skipped");
+    assert_true(utf8_valid(r.out, r.out_len));
+    clit_res_free(&r);
+
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;escapes");
+    clit_run_pty(&r, NULL, W("--raw", "chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, "\xe2\x90\x9b[2J", "--raw ignored");
+    assert_false(has_controls(&r));
+    clit_res_free(&r);
+}
+
+static void output__never_shows_the_key(void **state)
+{
+    (void)state;
+    char log[600];
+    snprintf(log, sizeof log, "%s/debug.log", clit_home());
+    clit_res r;
+    clit_run(&r, W("AIASSIST_API_KEY=aai_secret_test_key_123"), NULL,
+             W("--debug", log, "chat", FAST, "--max-tokens", "5", "hi"));
+    CLIT_EXPECT(r, 3, NULL, NULL);
+    assert_null(strstr(r.err, "aai_secret_test_key_123"));
+    assert_null(strstr(r.out, "aai_secret_test_key_123"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--debug", log, "chat", FAST, "--max-tokens", "5", "hi"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    clit_res_free(&r);
+    FILE *f = fopen(log, "r");
+    assert_non_null(f);
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_true(n > 0);
+    assert_null(strstr(buf, "aai_secret_test_key_123"));
+    assert_null(strstr(buf, "aai_demo_agent"));
+}
+
+static void help__shows_syntax_and_exit_codes(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--help"));
+    CLIT_EXPECT(r, 0, "Exit status:", NULL);
+    assert_non_null(strstr(r.out, "ws watch"));
+    assert_non_null(strstr(r.out, "AIASSIST_API_KEY"));
+    assert_non_null(strstr(r.out, "130 interrupted"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("chat", "--help"));
+    CLIT_EXPECT(r, 0, "Usage: aidesk chat", NULL);
+    assert_non_null(strstr(r.out, "Example: aidesk chat"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "--help"));
+    CLIT_EXPECT(r, 0, "aidesk ws approve", NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("-V"));
+    CLIT_EXPECT(r, 0, "aidesk " PACKAGE_VERSION, NULL);
+    clit_res_free(&r);
+}
+
+#define T(f) cmocka_unit_test_setup(f, fresh)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(chat__streams_the_reply_and_notes_a_cut),
+        T(chat__prints_one_json_object),
+        T(chat__reads_the_prompt_from_stdin_and_saves_it),
+        T(models__lists_ids_with_providers),
+        T(errors__map_to_exit_statuses),
+        T(errors__retry_a_429_then_succeed),
+        T(errors__give_up_on_many_429s_with_status_4),
+        T(errors__retry_a_503_once_and_quietly),
+        T(errors__report_a_dead_server_with_status_5),
+        T(stream__skips_a_malformed_chunk_with_a_note),
+        T(stream__keeps_partial_text_when_cut),
+        T(stream__fails_a_stall_after_the_timeout),
+        T(stream__is_cancelled_by_sigint_with_status_130),
+        T(output__is_sanitised_unless_raw_to_a_pipe),
+        T(output__never_shows_the_key),
+        T(help__shows_syntax_and_exit_codes),
+    };
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
+}

@@ -1,0 +1,240 @@
+/* End-to-end tests of "aidesk gate ...", "aidesk config" and --demo: what
+ * is shown, what stays hidden, and the AI Gate limits. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "test_cli_lib.h"
+#include "util/mem.h"
+
+static simproc sim;
+
+#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *args[] = {"--speed", "50", NULL};
+    if (simproc_start(&sim, args) != 0)
+        return -1;
+    clit_init(&sim);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    clit_done();
+    simproc_stop(&sim);
+    return 0;
+}
+
+/* Each test starts from an empty simulator: no sessions, no faults. */
+static int fresh(void **state)
+{
+    (void)state;
+    clit_clear_faults(&sim);
+    simproc_admin(&sim, "POST", "/_sim/reset", "{}", NULL, 0);
+    return 0;
+}
+
+static void gate__creates_a_session_hiding_its_secrets(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("gate", "session", "--voice", "nova", "--temperature", "0.5"));
+    CLIT_EXPECT(r, 0, "session        sess_", NULL);
+    assert_non_null(strstr(r.out, "voice          nova"));
+    assert_non_null(strstr(r.out, "(in "));
+    assert_non_null(strstr(r.out, "client secret  [hidden"));
+    assert_non_null(strstr(r.out, "credential [hidden]"));
+    assert_non_null(strstr(r.out, "rate limit     99 of 100 requests left"));
+    assert_null(strstr(r.out, "eph_"));
+    assert_null(strstr(r.out, "proj_demo"));
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL, W("gate", "session", "--show-secrets"));
+    CLIT_EXPECT(r, 0, "client secret  eph_", NULL);
+    assert_null(strstr(r.out, "credential [hidden]"));
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL, W("--json", "gate", "session"));
+    CLIT_EXPECT(r, 0, "\"rate_limit\":{\"limit\":100,", NULL);
+    char *secret = clit_json_str(r.out, "session.client_secret.value");
+    assert_non_null(secret);
+    assert_true(!strncmp(secret, "eph_", 4));
+    free(secret);
+    char *ice = clit_json_str(r.out, "session.turn_credentials.iceServers.2.credential");
+    assert_non_null(ice);
+    free(ice);
+    clit_res_free(&r);
+}
+
+static void gate__checks_parameters_before_sending(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("gate", "session", "--voice", "robot"));
+    CLIT_EXPECT(r, 2, NULL, "alloy, echo, fable, onyx, nova, shimmer");
+    assert_non_null(strstr(r.err, "Try 'aidesk gate session --help'."));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("gate", "session", "--temperature", "1.5"));
+    CLIT_EXPECT(r, 2, NULL, "temperature");
+    clit_res_free(&r);
+    clit_run(&r, W("AI_GATE_PROJECT_ID"), NULL, W("gate", "turn"));
+    CLIT_EXPECT(r, 2, NULL, "no AI Gate project id: set AI_GATE_PROJECT_ID or project_id");
+    clit_res_free(&r);
+    clit_run(&r, W("AI_GATE_PROJECT_ID=proj_unknown"), NULL, W("gate", "session"));
+    CLIT_EXPECT(r, 3, NULL, "project id");
+    clit_res_free(&r);
+}
+
+static void gate__explains_an_exhausted_quota(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, W("AI_GATE_PROJECT_ID=proj_exhausted"), NULL, W("gate", "session"));
+    CLIT_EXPECT(r, 4, NULL, "quota exceeded: 100 of 100 sessions used on the free plan (100%)");
+    assert_non_null(strstr(r.err, "upgrade at https://"));
+    assert_null(strstr(r.err, "proj_exhausted"));
+    clit_res_free(&r);
+}
+
+static void gate__refuses_a_sixth_concurrent_session(void **state)
+{
+    (void)state;
+    clit_res r;
+    for (int i = 0; i < 5; i++) {
+        clit_run(&r, NULL, NULL, W("-q", "gate", "session"));
+        CLIT_EXPECT(r, 0, NULL, NULL);
+        clit_res_free(&r);
+    }
+    clit_run(&r, NULL, NULL, W("--max-retries", "0", "gate", "session"));
+    CLIT_EXPECT(r, 4, NULL, "too many concurrent AI Gate sessions (5 of 5)");
+    clit_res_free(&r);
+}
+
+static void gate__shows_turn_servers_and_health(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("gate", "turn"));
+    CLIT_EXPECT(r, 0, "stun:", NULL);
+    assert_non_null(strstr(r.out, "credential [hidden]"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("gate", "turn", "--json"));
+    CLIT_EXPECT(r, 0, "{\"iceServers\":[{\"urls\":[\"stun:", NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("gate", "health"));
+    CLIT_EXPECT(r, 0, "health:\n  status                   ok", NULL);
+    assert_non_null(strstr(r.out, "metrics:"));
+    assert_non_null(strstr(r.out, "sessions_created"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("gate", "health", "--json"));
+    CLIT_EXPECT(r, 0, "{\"health\":{\"status\":\"ok\"", NULL);
+    assert_non_null(strstr(r.out, "\"metrics\":{"));
+    clit_res_free(&r);
+}
+
+static void gate__keeps_secrets_out_of_the_debug_log(void **state)
+{
+    (void)state;
+    char log[600];
+    snprintf(log, sizeof log, "%s/gate-debug.log", clit_home());
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--debug", log, "--json", "gate", "session"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    char *secret = clit_json_str(r.out, "session.client_secret.value");
+    char *cred = clit_json_str(r.out, "session.turn_credentials.iceServers.2.credential");
+    assert_non_null(secret);
+    assert_non_null(cred);
+    assert_null(strstr(r.err, secret));
+    clit_res_free(&r);
+    FILE *f = fopen(log, "r");
+    assert_non_null(f);
+    char buf[131072];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_true(n > 0);
+    assert_null(strstr(buf, secret));
+    assert_null(strstr(buf, cred));
+    assert_null(strstr(buf, "proj_demo"));
+    assert_null(strstr(buf, "aai_demo_agent"));
+    free(secret);
+    free(cred);
+}
+
+static void config__shows_sources_without_secrets(void **state)
+{
+    (void)state;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/c/aidesk", clit_home());
+    snprintf(path, sizeof path, "%s/config", dir);
+    char mk[800];
+    snprintf(mk, sizeof mk, "mkdir -p '%s'", dir);
+    assert_int_equal(system(mk), 0);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    const char *text = "[aiassist]\nmodel = gpt-4o-mini\napi_key_cmd = echo aai_from_command\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+
+    clit_res r;
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config"));
+    CLIT_EXPECT(r, 0, "from command (not run): echo ...", NULL);
+    assert_non_null(strstr(r.out, "gpt-4o-mini"));
+    assert_non_null(strstr(r.out, "set (from environment: AI_GATE_PROJECT_ID)"));
+    assert_null(strstr(r.out, "proj_demo"));
+    clit_res_free(&r);
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config", "--run-key-commands"));
+    CLIT_EXPECT(r, 0, "set (from command: echo ...", NULL);
+    assert_null(strstr(r.out, "aai_from_command"));
+    clit_res_free(&r);
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config", "--json"));
+    CLIT_EXPECT(r, 0, "\"model\":{\"value\":\"gpt-4o-mini\",\"source\":\"file\"", NULL);
+    assert_null(strstr(r.out, "aai_from_command"));
+    clit_res_free(&r);
+    /* The command does give the key to a call. */
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("models"));
+    CLIT_EXPECT(r, 3, NULL, "rejected the API key");
+    clit_res_free(&r);
+    unlink(path);
+}
+
+static void demo__runs_one_command_against_a_fresh_simulator(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, W("AIASSIST_API_KEY", "AIASSIST_BASE_URL", "AI_GATE_PROJECT_ID", "AI_GATE_BASE_URL"),
+             NULL, W("--demo", "ws", "list", "--json"));
+    CLIT_EXPECT(r, 0, "[]\n", "demo: the simulator runs at http://127.0.0.1:");
+    clit_res_free(&r);
+    clit_run(&r, W("AIDESK_SIM=/nonexistent/aidesk-sim"), NULL, W("--demo", "-q", "models"));
+    CLIT_EXPECT(r, 1, NULL, "--demo: the simulator exited during start-up");
+    clit_res_free(&r);
+}
+
+#define T(f) cmocka_unit_test_setup(f, fresh)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(gate__creates_a_session_hiding_its_secrets),
+        T(gate__checks_parameters_before_sending),
+        T(gate__explains_an_exhausted_quota),
+        T(gate__refuses_a_sixth_concurrent_session),
+        T(gate__shows_turn_servers_and_health),
+        T(gate__keeps_secrets_out_of_the_debug_log),
+        T(config__shows_sources_without_secrets),
+        T(demo__runs_one_command_against_a_fresh_simulator),
+    };
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
+}

@@ -1,0 +1,660 @@
+/* Unit tests for the console model (src/core/model.h): conversations,
+ * messages, drafts and the live events applied to them. Pure: no network. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/aiassist_events.h"
+#include "core/model.h"
+#include "test.h"
+
+/* ------------------------------------------------------------- helpers */
+
+/* Decodes and applies one manager event; returns the conversation. */
+static conv *apply_at(model *m, const char *type, const char *data, int64_t now, int64_t mono)
+{
+    char *err = NULL;
+    ai_event *ev = ai_event_decode(type, data, strlen(data), "1", &err);
+    if (!ev)
+        fail_msg("%s: %s", type, err);
+    conv *c = model_apply_event(m, ev, now, mono);
+    ai_event_free(ev);
+    return c;
+}
+
+static conv *apply(model *m, const char *type, const char *data)
+{
+    return apply_at(m, type, data, 1000, 1000);
+}
+
+static conv *created(model *m, const char *ws, const char *id, const char *role, const char *text)
+{
+    char data[1024];
+    snprintf(data, sizeof data,
+             "{\"workspace_id\":\"%s\",\"message\":{\"id\":\"%s\",\"role\":\"%s\","
+             "\"content\":\"%s\"}}",
+             ws, id, role, text);
+    return apply(m, "message.created", data);
+}
+
+static conv *delta(model *m, const char *ws, const char *id, const char *text)
+{
+    char data[512];
+    snprintf(data, sizeof data, "{\"workspace_id\":\"%s\",\"message_id\":\"%s\",\"delta\":\"%s\"}",
+             ws, id, text);
+    return apply(m, "message.delta", data);
+}
+
+static void draft_event(model *m, const char *type, const char *id, const char *ws,
+                        const char *created_at, const char *status)
+{
+    char data[512];
+    snprintf(data, sizeof data,
+             "{\"draft\":{\"id\":\"%s\",\"workspace_id\":\"%s\",\"content\":\"Draft %s\","
+             "\"created_at\":\"%s\",\"status\":\"%s\"}}",
+             id, ws, id, created_at, status);
+    apply(m, type, data);
+}
+
+static conv *workspace(model *m, const char *id, ai_mode mode, const char *status,
+                       int64_t activity_ms, int64_t pending)
+{
+    ai_workspace w;
+    memset(&w, 0, sizeof w);
+    w.id = (char *)id;
+    w.mode = mode;
+    w.status = (char *)status;
+    w.client_id = NULL;
+    w.last_activity_ms = activity_ms;
+    w.pending_drafts = pending;
+    w.message_count = -1;
+    return model_upsert_workspace(m, &w, 1);
+}
+
+static ai_message message(const char *id, ai_role role, const char *text)
+{
+    ai_message am;
+    memset(&am, 0, sizeof am);
+    am.id = (char *)id;
+    am.role = role;
+    am.content = (char *)text;
+    return am;
+}
+
+static ai_draft_list *drafts_json(const char *json)
+{
+    char *err = NULL;
+    ai_draft_list *l = ai_decode_mgr_drafts(json, strlen(json), &err);
+    if (!l)
+        fail_msg("drafts: %s", err);
+    return l;
+}
+
+/* The draft count of every conversation matches the drafts listed for it. */
+static void assert_draft_counts_exact(const model *m)
+{
+    for (size_t i = 0; i < m->nconvs; i++) {
+        size_t n = 0;
+        for (size_t k = 0; k < m->ndrafts; k++)
+            n += !strcmp(m->drafts[k]->ws_id, m->convs[i]->id);
+        if (n != m->convs[i]->drafts)
+            fail_msg("%s: %zu drafts counted, %zu listed", m->convs[i]->id, m->convs[i]->drafts, n);
+    }
+}
+
+static const char *text_of(const msg *mm)
+{
+    return buf_cstr(&mm->text);
+}
+
+/* ---------------------------------------------------------- messages */
+
+static void model__merges_a_message_by_id_instead_of_adding_it_twice(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    ai_message am = message("msg_1", AI_ROLE_AI, "Hello");
+    msg *first = conv_upsert(m, c, &am, 10);
+    unsigned rev = first->rev;
+    am.content = (char *)"Hello again";
+    am.approval = (char *)"direct";
+    msg *second = conv_upsert(m, c, &am, 20);
+    assert_ptr_equal(first, second);
+    assert_int_equal(c->nmsgs, 1);
+    assert_string_equal(text_of(second), "Hello again");
+    assert_string_equal(second->approval, "direct");
+    assert_int_equal(second->state, MSG_FINAL);
+    assert_true(second->rev != rev);
+    /* The same event again changes nothing visible. */
+    created(m, "ws_1", "msg_1", "ai", "Hello again");
+    assert_int_equal(c->nmsgs, 1);
+    model_free(m);
+}
+
+static void model__merges_our_sent_message_with_the_servers_copy_when_the_event_comes_first(
+    void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    msg *mine = conv_append_local(c, AI_ROLE_USER, "Where is my order?", 5);
+    assert_int_equal(mine->state, MSG_SENDING);
+    assert_string_equal(mine->id, "local-1");
+    /* The live event names it before the send answers. */
+    created(m, "ws_1", "msg_42", "user", "Where is my order?");
+    assert_int_equal(c->nmsgs, 1);
+    assert_string_equal(mine->id, "msg_42");
+    assert_int_equal(mine->state, MSG_FINAL);
+    assert_null(conv_find_msg(c, "local-1"));
+    /* Then the send answer: found by the server id, still one copy. */
+    ai_message am = message("msg_42", AI_ROLE_USER, "Where is my order?");
+    assert_ptr_equal(conv_upsert(m, c, &am, 6), mine);
+    assert_int_equal(c->nmsgs, 1);
+    assert_int_equal(c->unread, 0);
+    model_free(m);
+}
+
+static void model__merges_our_sent_message_with_the_servers_copy_when_the_answer_comes_first(
+    void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    msg *mine = conv_append_local(c, AI_ROLE_USER, "Hi", 5);
+    msg_set_id(c, mine, "msg_7");
+    ai_message am = message("msg_7", AI_ROLE_USER, "Hi");
+    conv_upsert(m, c, &am, 6);
+    assert_int_equal(mine->state, MSG_FINAL);
+    created(m, "ws_1", "msg_7", "user", "Hi");
+    assert_int_equal(c->nmsgs, 1);
+    assert_string_equal(c->msgs[0]->id, "msg_7");
+    model_free(m);
+}
+
+static void model__recognises_an_uncertain_message_but_not_an_unsent_one(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    msg *maybe = conv_append_local(c, AI_ROLE_USER, "one", 5);
+    msg_set_state(maybe, MSG_UNCERTAIN, "dropped");
+    msg *never = conv_append_local(c, AI_ROLE_USER, "two", 5);
+    msg_set_state(never, MSG_UNSENT, "refused");
+    created(m, "ws_1", "msg_1", "user", "one");
+    assert_string_equal(maybe->id, "msg_1");
+    assert_int_equal(maybe->state, MSG_FINAL);
+    assert_null(maybe->note);
+    /* An unsent message certainly did not arrive: a copy is someone else's. */
+    created(m, "ws_1", "msg_2", "user", "two");
+    assert_int_equal(c->nmsgs, 3);
+    assert_string_equal(never->id, "local-2");
+    assert_int_equal(never->state, MSG_UNSENT);
+    model_free(m);
+}
+
+static void model__matches_our_messages_by_role_and_in_order(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_TAKEOVER, "active", 0, -1);
+    msg *agent = conv_append_local(c, AI_ROLE_HUMAN, "ok", 5);
+    msg *a = conv_append_local(c, AI_ROLE_USER, "ok", 6);
+    msg *b = conv_append_local(c, AI_ROLE_USER, "ok", 7);
+    created(m, "ws_1", "msg_1", "user", "ok");
+    assert_string_equal(a->id, "msg_1");
+    assert_string_equal(b->id, "local-3");
+    assert_string_equal(agent->id, "local-1");
+    created(m, "ws_1", "msg_2", "human", "ok");
+    assert_string_equal(agent->id, "msg_2");
+    created(m, "ws_1", "msg_3", "user", "ok");
+    assert_string_equal(b->id, "msg_3");
+    assert_int_equal(c->nmsgs, 3);
+    /* An AI message is never taken for ours. */
+    msg *c4 = conv_append_local(c, AI_ROLE_USER, "same", 8);
+    created(m, "ws_1", "msg_4", "ai", "same");
+    assert_int_equal(c->nmsgs, 5);
+    assert_int_equal(c4->state, MSG_SENDING);
+    model_free(m);
+}
+
+static void model__delta_creates_a_streaming_message_that_created_finalises(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    delta(m, "ws_1", "msg_5", "Hel");
+    assert_int_equal(c->nmsgs, 1);
+    msg *mm = c->msgs[0];
+    assert_int_equal(mm->state, MSG_STREAMING);
+    assert_int_equal(mm->role, AI_ROLE_AI);
+    unsigned rev = mm->rev;
+    delta(m, "ws_1", "msg_5", "lo");
+    assert_string_equal(text_of(mm), "Hello");
+    assert_true(mm->rev != rev);
+    created(m, "ws_1", "msg_5", "ai", "Hello, how can I help?");
+    assert_int_equal(c->nmsgs, 1);
+    assert_int_equal(mm->state, MSG_FINAL);
+    assert_string_equal(text_of(mm), "Hello, how can I help?");
+    /* A late delta does not grow a final message. */
+    delta(m, "ws_1", "msg_5", " more");
+    assert_string_equal(text_of(mm), "Hello, how can I help?");
+    /* A reply that arrives whole (a missed delta) is just added. */
+    created(m, "ws_1", "msg_6", "ai", "Whole");
+    assert_int_equal(c->nmsgs, 2);
+    model_free(m);
+}
+
+static void model__history_merge_keeps_order_and_adds_only_what_is_new(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    ai_message items[3] = {message("msg_1", AI_ROLE_USER, "a"), message("msg_2", AI_ROLE_AI, "b"),
+                           message("msg_3", AI_ROLE_USER, "c")};
+    ai_message_list l = {items, 2};
+    conv_merge_history(m, c, &l, 1);
+    assert_true(c->history_loaded);
+    assert_int_equal(c->nmsgs, 2);
+    l.n = 3;
+    conv_merge_history(m, c, &l, 2);
+    assert_int_equal(c->nmsgs, 3);
+    assert_string_equal(c->msgs[0]->id, "msg_1");
+    assert_string_equal(c->msgs[2]->id, "msg_3");
+    model_free(m);
+}
+
+/* ------------------------------------------------------------ unread */
+
+static void model__counts_unread_only_outside_the_viewed_conversation(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *seen = workspace(m, "ws_seen", AI_MODE_AI, "active", 0, -1);
+    conv *other = workspace(m, "ws_other", AI_MODE_AI, "active", 0, -1);
+    model_view(m, seen);
+    created(m, "ws_seen", "msg_1", "user", "hi");
+    created(m, "ws_other", "msg_2", "user", "hi");
+    created(m, "ws_other", "msg_3", "user", "again");
+    created(m, "ws_other", "msg_3", "user", "again"); /* a repeat is not news */
+    assert_int_equal(seen->unread, 0);
+    assert_int_equal(other->unread, 2);
+    unsigned rev = m->rev;
+    model_view(m, other);
+    assert_int_equal(other->unread, 0);
+    assert_true(m->rev != rev);
+    model_free(m);
+}
+
+static void model__does_not_count_a_first_history_load_as_unread(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    created(m, "ws_1", "msg_0", "user", "live before the load");
+    assert_int_equal(c->unread, 1);
+    ai_message items[3] = {message("msg_1", AI_ROLE_USER, "a"), message("msg_2", AI_ROLE_AI, "b"),
+                           message("msg_3", AI_ROLE_USER, "c")};
+    ai_message_list l = {items, 2};
+    conv_merge_history(m, c, &l, 1);
+    assert_int_equal(c->unread, 1); /* only what arrived live before */
+    l.n = 3;
+    conv_merge_history(m, c, &l, 2);
+    assert_int_equal(c->unread, 2); /* a later poll finding a new one is news */
+    model_free(m);
+}
+
+static void model__counts_a_streamed_reply_as_unread_once(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    conv *v = workspace(m, "ws_2", AI_MODE_AI, "active", 0, -1);
+    model_view(m, v);
+    delta(m, "ws_1", "msg_9", "Hel");
+    delta(m, "ws_1", "msg_9", "lo");
+    created(m, "ws_1", "msg_9", "ai", "Hello");
+    assert_int_equal(c->unread, 1);
+    delta(m, "ws_2", "msg_10", "Hi");
+    created(m, "ws_2", "msg_10", "ai", "Hi");
+    assert_int_equal(v->unread, 0);
+    model_free(m);
+}
+
+/* ------------------------------------------------------------ drafts */
+
+static void model__keeps_drafts_oldest_first(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    workspace(m, "ws_1", AI_MODE_SHADOW, "active", 0, -1);
+    draft_event(m, "draft.pending", "drf_b", "ws_1", "2026-01-01T00:00:02.000Z", "pending");
+    draft_event(m, "draft.pending", "drf_c", "ws_1", "2026-01-01T00:00:03.000Z", "pending");
+    draft_event(m, "draft.pending", "drf_a", "ws_1", "2026-01-01T00:00:01.000Z", "pending");
+    draft_event(m, "draft.pending", "drf_b", "ws_1", "2026-01-01T00:00:02.000Z", "pending");
+    assert_int_equal(m->ndrafts, 3);
+    assert_string_equal(m->drafts[0]->id, "drf_a");
+    assert_string_equal(m->drafts[1]->id, "drf_b");
+    assert_string_equal(m->drafts[2]->id, "drf_c");
+    assert_string_equal(m->drafts[0]->content, "Draft drf_a");
+    assert_int_equal(m->new_drafts, 3);
+    /* A draft already decided is not pending. */
+    draft_event(m, "draft.pending", "drf_x", "ws_1", "2026-01-01T00:00:04.000Z", "approved");
+    assert_int_equal(m->ndrafts, 3);
+    assert_null(model_find_draft(m, "drf_x"));
+    /* A fresh listing replaces them and does not ring the bell. */
+    m->new_drafts = 0;
+    ai_draft_list *l = drafts_json(
+        "{\"drafts\":[{\"id\":\"drf_2\",\"workspace_id\":\"ws_1\",\"content\":\"two\","
+        "\"created_at\":\"2026-01-01T00:01:00Z\",\"in_reply_to_message\":{\"id\":\"msg_1\","
+        "\"role\":\"user\",\"content\":\"question\"}},{\"id\":\"drf_1\",\"workspace_id\":\"ws_1\","
+        "\"content\":\"one\",\"created_at\":\"2026-01-01T00:00:30Z\"}]}");
+    model_set_drafts(m, l);
+    ai_draft_list_free(l);
+    assert_int_equal(m->ndrafts, 2);
+    assert_string_equal(m->drafts[0]->id, "drf_1");
+    assert_string_equal(m->drafts[1]->id, "drf_2");
+    assert_string_equal(m->drafts[1]->reply_to, "question");
+    assert_null(m->drafts[0]->reply_to);
+    assert_int_equal(m->new_drafts, 0);
+    model_free(m);
+}
+
+static void model__a_live_draft_names_the_message_it_answers(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    created(m, "ws_1", "msg_1", "user", "Where is my parcel?");
+    apply(m, "draft.pending",
+          "{\"draft\":{\"id\":\"drf_1\",\"workspace_id\":\"ws_1\",\"content\":\"On its way\","
+          "\"in_reply_to\":\"msg_1\",\"status\":\"pending\"}}");
+    apply(m, "draft.pending",
+          "{\"draft\":{\"id\":\"drf_2\",\"workspace_id\":\"ws_1\",\"content\":\"?\","
+          "\"in_reply_to\":\"msg_unknown\",\"status\":\"pending\"}}");
+    assert_string_equal(model_find_draft(m, "drf_1")->reply_to, "Where is my parcel?");
+    assert_null(model_find_draft(m, "drf_2")->reply_to);
+    model_free(m);
+}
+
+static void model__keeps_draft_counts_exact_through_every_change(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *a = workspace(m, "ws_a", AI_MODE_SHADOW, "active", 0, 0);
+    conv *b = workspace(m, "ws_b", AI_MODE_SHADOW, "active", 0, 0);
+    draft_event(m, "draft.pending", "drf_1", "ws_a", "2026-01-01T00:00:01Z", "pending");
+    draft_event(m, "draft.pending", "drf_2", "ws_a", "2026-01-01T00:00:02Z", "pending");
+    draft_event(m, "draft.pending", "drf_3", "ws_b", "2026-01-01T00:00:03Z", "pending");
+    draft_event(m, "draft.pending", "drf_4", "ws_b", "2026-01-01T00:00:04Z", "pending");
+    assert_int_equal(a->drafts, 2);
+    assert_int_equal(b->drafts, 2);
+    assert_draft_counts_exact(m);
+
+    apply(m, "draft.approved",
+          "{\"draft\":{\"id\":\"drf_1\",\"workspace_id\":\"ws_a\",\"content\":\"x\","
+          "\"status\":\"approved\"},\"message\":{\"id\":\"msg_1\",\"role\":\"ai\","
+          "\"content\":\"x\",\"approval\":\"approved\",\"draft_id\":\"drf_1\"}}");
+    assert_int_equal(a->drafts, 1);
+    assert_int_equal(a->nmsgs, 1);
+    assert_string_equal(a->msgs[0]->approval, "approved");
+    draft_event(m, "draft.rejected", "drf_2", "ws_a", "2026-01-01T00:00:02Z", "rejected");
+    assert_int_equal(a->drafts, 0);
+    assert_draft_counts_exact(m);
+    /* Deciding an unknown draft, or the same one twice, changes nothing. */
+    model_remove_draft(m, "drf_1");
+    model_remove_draft(m, "drf_nope");
+    assert_int_equal(m->ndrafts, 2);
+
+    /* The listing's count does not override the drafts we know of. */
+    workspace(m, "ws_b", AI_MODE_SHADOW, "active", 0, 5);
+    assert_int_equal(b->drafts, 2);
+    assert_draft_counts_exact(m);
+
+    apply(m, "workspace.ended", "{\"workspace\":{\"id\":\"ws_b\",\"mode\":\"shadow\","
+                                "\"status\":\"ended\"}}");
+    assert_true(b->ended);
+    assert_int_equal(b->drafts, 0);
+    assert_int_equal(m->ndrafts, 0);
+    assert_draft_counts_exact(m);
+
+    ai_draft_list *l = drafts_json(
+        "{\"drafts\":[{\"id\":\"drf_5\",\"workspace_id\":\"ws_a\",\"content\":\"five\"},"
+        "{\"id\":\"drf_6\",\"workspace_id\":\"ws_a\",\"content\":\"six\"}]}");
+    model_set_drafts(m, l);
+    ai_draft_list_free(l);
+    assert_int_equal(a->drafts, 2);
+    assert_int_equal(b->drafts, 0);
+    assert_draft_counts_exact(m);
+    model_set_drafts(m, NULL);
+    assert_int_equal(a->drafts, 0);
+    assert_draft_counts_exact(m);
+    model_free(m);
+}
+
+static void model__counts_drafts_loaded_before_their_workspace_is_listed(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    /* The drafts answer came before the workspace list. */
+    ai_draft_list *l = drafts_json(
+        "{\"drafts\":[{\"id\":\"drf_1\",\"workspace_id\":\"ws_late\",\"content\":\"one\"}]}");
+    model_set_drafts(m, l);
+    ai_draft_list_free(l);
+    conv *c = workspace(m, "ws_late", AI_MODE_SHADOW, "active", 0, 1);
+    assert_int_equal(c->drafts, 1);
+    assert_draft_counts_exact(m);
+    /* A workspace we know nothing about takes the listing's count. */
+    conv *d = workspace(m, "ws_other", AI_MODE_SHADOW, "active", 0, 3);
+    assert_int_equal(d->drafts, 3);
+    model_free(m);
+}
+
+/* ------------------------------------------------------------ typing */
+
+static void model__shows_typing_until_the_customer_sends_or_it_expires(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    apply_at(m, "typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"Where is\"}",
+             1000, 5000);
+    assert_string_equal(c->typing, "Where is");
+    assert_int_equal(c->typing_ms, 5000);
+    apply_at(m, "typing", "{\"workspace_id\":\"ws_1\",\"who\":\"agent\",\"text\":\"Let me\"}",
+             1000, 5000);
+    assert_string_equal(c->agent_typing, "Let me");
+    /* An AI message does not end the customer's preview; theirs does. */
+    created(m, "ws_1", "msg_1", "ai", "Hello");
+    assert_non_null(c->typing);
+    created(m, "ws_1", "msg_2", "user", "Where is my order?");
+    assert_null(c->typing);
+
+    /* An empty text clears it. */
+    apply_at(m, "typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"x\"}", 1000,
+             6000);
+    assert_non_null(c->typing);
+    apply_at(m, "typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"\"}", 1000,
+             6000);
+    assert_null(c->typing);
+
+    /* Expiry by age. */
+    apply_at(m, "typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"y\"}", 1000,
+             7000);
+    assert_false(model_expire_typing(m, 7000 + 15000, 15000));
+    assert_non_null(c->typing);
+    unsigned rev = c->rev;
+    assert_true(model_expire_typing(m, 7000 + 15001, 15000));
+    assert_null(c->typing);
+    assert_null(c->agent_typing);
+    assert_true(c->rev != rev);
+    assert_false(model_expire_typing(m, 99999, 15000));
+    model_free(m);
+}
+
+/* ------------------------------------------------- modes, reset, sort */
+
+static void model__follows_mode_changes(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    unsigned rev = m->rev;
+    apply(m, "mode.changed", "{\"workspace_id\":\"ws_1\",\"mode\":\"takeover\",\"previous\":\"ai\"}");
+    assert_int_equal(c->mode, AI_MODE_TAKEOVER);
+    assert_true(m->rev != rev);
+    /* A listing without a mode keeps ours. */
+    workspace(m, "ws_1", AI_MODE_UNKNOWN, NULL, 0, -1);
+    assert_int_equal(c->mode, AI_MODE_TAKEOVER);
+    model_free(m);
+}
+
+static void model__reset_asks_for_a_reload(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    assert_false(m->needs_reload);
+    assert_null(apply(m, "reset", "{\"reason\":\"too old\",\"last_event_id\":12}"));
+    assert_true(m->needs_reload);
+    /* An event type this aidesk does not know is ignored. */
+    assert_null(apply(m, "sim.future", "{\"x\":1}"));
+    model_free(m);
+}
+
+static void model__sorts_by_activity_with_ended_last_and_filters_by_mode(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    workspace(m, "ws_old", AI_MODE_AI, "active", 100, -1);
+    workspace(m, "ws_ended", AI_MODE_SHADOW, "ended", 900, -1);
+    workspace(m, "ws_new", AI_MODE_SHADOW, "active", 500, -1);
+    conv *chat = model_new_chat(m, "gpt-4o", 300);
+    assert_int_equal(chat->kind, CONV_CHAT);
+    assert_true(chat->mine);
+    conv *out[8];
+    size_t n = model_sorted(m, AI_MODE_UNKNOWN, out, 8);
+    assert_int_equal(n, 4);
+    assert_string_equal(out[0]->id, "ws_new");
+    assert_string_equal(out[1]->id, chat->id);
+    assert_string_equal(out[2]->id, "ws_old");
+    assert_string_equal(out[3]->id, "ws_ended");
+
+    n = model_sorted(m, AI_MODE_SHADOW, out, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0]->id, "ws_new");
+    assert_string_equal(out[1]->id, "ws_ended");
+    n = model_sorted(m, AI_MODE_AI, out, 8);
+    assert_int_equal(n, 1); /* chats only without a filter */
+    assert_string_equal(out[0]->id, "ws_old");
+
+    /* A short buffer holds the most recent ones, not the first created. */
+    n = model_sorted(m, AI_MODE_UNKNOWN, out, 2);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0]->id, "ws_new");
+    assert_string_equal(out[1]->id, chat->id);
+
+    /* Activity moves a conversation up. */
+    apply_at(m, "message.created",
+             "{\"workspace_id\":\"ws_old\",\"message\":{\"id\":\"msg_1\",\"role\":\"user\","
+             "\"content\":\"hi\"}}",
+             1000, 1);
+    n = model_sorted(m, AI_MODE_UNKNOWN, out, 8);
+    assert_string_equal(out[0]->id, "ws_old");
+    model_free(m);
+}
+
+static void model__creates_workspaces_it_hears_of_from_events(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = created(m, "ws_new", "msg_1", "user", "hello");
+    assert_non_null(c);
+    assert_ptr_equal(model_find(m, "ws_new"), c);
+    assert_int_equal(c->kind, CONV_WORKSPACE);
+    assert_string_equal(c->title, "ws_new");
+    assert_int_equal(c->nmsgs, 1);
+    draft_event(m, "draft.pending", "drf_1", "ws_drafty", "2026-01-01T00:00:01Z", "pending");
+    conv *d = model_find(m, "ws_drafty");
+    assert_non_null(d);
+    assert_int_equal(d->drafts, 1);
+    apply(m, "typing", "{\"workspace_id\":\"ws_typer\",\"who\":\"customer\",\"text\":\"hm\"}");
+    assert_string_equal(model_find(m, "ws_typer")->typing, "hm");
+    apply(m, "mode.changed", "{\"workspace_id\":\"ws_moder\",\"mode\":\"shadow\"}");
+    assert_int_equal(model_find(m, "ws_moder")->mode, AI_MODE_SHADOW);
+    delta(m, "ws_delta", "msg_2", "x");
+    assert_int_equal(model_find(m, "ws_delta")->nmsgs, 1);
+    c = apply(m, "workspace.created", "{\"workspace\":{\"id\":\"ws_full\",\"mode\":\"takeover\","
+                                      "\"status\":\"active\",\"client_id\":\"cust_7\"}}");
+    assert_string_equal(c->title, "cust_7");
+    assert_int_equal(c->mode, AI_MODE_TAKEOVER);
+    assert_false(c->ended);
+    assert_int_equal(m->nconvs, 6);
+    model_free(m);
+}
+
+static void model__workspace_end_clears_typing_and_drafts(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_SHADOW, "active", 0, -1);
+    apply(m, "typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"hm\"}");
+    draft_event(m, "draft.pending", "drf_1", "ws_1", "2026-01-01T00:00:01Z", "pending");
+    apply(m, "workspace.ended", "{\"workspace\":{\"id\":\"ws_1\",\"status\":\"ended\"}}");
+    assert_true(c->ended);
+    assert_null(c->typing);
+    assert_int_equal(c->drafts, 0);
+    assert_int_equal(m->ndrafts, 0);
+    model_free(m);
+}
+
+static void cache_free_count(void *p)
+{
+    (*(int *)p)++;
+}
+
+static void model__removes_a_chat_with_its_messages(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *chat = model_new_chat(m, "gpt-4o", 1);
+    conv *chat2 = model_new_chat(m, "grok-2", 1);
+    assert_string_equal(chat->id, "chat-1");
+    assert_string_equal(chat2->id, "chat-2");
+    msg *mm = conv_append_local(chat, AI_ROLE_USER, "hi", 1);
+    int freed = 0;
+    mm->cache = &freed;
+    mm->cache_free = cache_free_count;
+    model_view(m, chat);
+    model_remove(m, chat);
+    assert_int_equal(freed, 1);
+    assert_null(m->viewed);
+    assert_int_equal(m->nconvs, 1);
+    assert_null(model_find(m, "chat-1"));
+    assert_string_equal(msg_state_name(MSG_UNCERTAIN), "uncertain");
+    model_free(m);
+}
+
+TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_twice),
+          cmocka_unit_test(
+              model__merges_our_sent_message_with_the_servers_copy_when_the_event_comes_first),
+          cmocka_unit_test(
+              model__merges_our_sent_message_with_the_servers_copy_when_the_answer_comes_first),
+          cmocka_unit_test(model__recognises_an_uncertain_message_but_not_an_unsent_one),
+          cmocka_unit_test(model__matches_our_messages_by_role_and_in_order),
+          cmocka_unit_test(model__delta_creates_a_streaming_message_that_created_finalises),
+          cmocka_unit_test(model__history_merge_keeps_order_and_adds_only_what_is_new),
+          cmocka_unit_test(model__counts_unread_only_outside_the_viewed_conversation),
+          cmocka_unit_test(model__does_not_count_a_first_history_load_as_unread),
+          cmocka_unit_test(model__counts_a_streamed_reply_as_unread_once),
+          cmocka_unit_test(model__keeps_drafts_oldest_first),
+          cmocka_unit_test(model__a_live_draft_names_the_message_it_answers),
+          cmocka_unit_test(model__keeps_draft_counts_exact_through_every_change),
+          cmocka_unit_test(model__counts_drafts_loaded_before_their_workspace_is_listed),
+          cmocka_unit_test(model__shows_typing_until_the_customer_sends_or_it_expires),
+          cmocka_unit_test(model__follows_mode_changes),
+          cmocka_unit_test(model__reset_asks_for_a_reload),
+          cmocka_unit_test(model__sorts_by_activity_with_ended_last_and_filters_by_mode),
+          cmocka_unit_test(model__creates_workspaces_it_hears_of_from_events),
+          cmocka_unit_test(model__workspace_end_clears_typing_and_drafts),
+          cmocka_unit_test(model__removes_a_chat_with_its_messages))

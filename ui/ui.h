@@ -1,0 +1,122 @@
+/* ui.h: the console's shared state and the panes' drawing functions.
+ *
+ * One ui struct lives for the whole run, on the UI thread. Panes read the
+ * model (through the app) and draw into stdscr inside their rectangle from
+ * the layout; the main loop decides which panes are dirty and refreshes
+ * the screen at most once a frame. All remote text goes through ui_text,
+ * which sanitises it. */
+#ifndef AIDESK_UI_UI_H
+#define AIDESK_UI_UI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/settings.h"
+#include "config/theme.h"
+#include "core/app.h"
+#include "core/model.h"
+#include "view/layout.h"
+#include "view/scroll.h"
+
+/* What the console remembers about one conversation's presentation. */
+typedef struct convui {
+    char *conv_id;
+    scroll_state sc;
+    bool as_agent;   /* in a workspace: speak as a human agent */
+    size_t seen;     /* messages counted for "N new below" */
+} convui;
+
+typedef enum ui_focus {
+    FOCUS_INPUT,
+    FOCUS_DRAFTS,
+    FOCUS_HELP,
+} ui_focus;
+
+typedef struct ui {
+    const config_t *cfg;
+    net_t *net;
+    app_t *app;
+    model *m;
+    int rows, cols;
+    layout lay;
+    theme_t *theme;
+    int styles[THEME_N_STYLES]; /* curses attributes per style */
+
+    conv *cur;
+    convui *cuis;
+    size_t ncuis, capcuis;
+    ai_mode filter;
+    conv **sorted;      /* the sidebar's order, rebuilt when the model changes */
+    size_t nsorted, capsorted;
+    int side_top;       /* first sidebar row shown */
+
+    ui_focus focus;
+    size_t draft_sel;
+    int help_top;
+    char *editing_draft; /* a draft being edited in the input line */
+    char *search;        /* the last /search needle */
+    size_t search_msg;   /* the message of the last match */
+
+    bool dirty;          /* something must be drawn */
+    unsigned seen_model_rev, seen_status_rev, seen_conv_rev;
+    const conv *seen_conv;
+    uint64_t seen_sig;   /* signature of the visible messages' revisions */
+    int64_t last_draw_ms;
+    int64_t frames;
+    bool quit;
+} ui;
+
+/* ---- ui.c: shared helpers */
+/* Draws text (untrusted UTF-8; sanitised here) at (y, x), at most w
+ * columns; returns the columns used. */
+int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
+/* Clears w cells from (y, x) with attr. */
+void ui_blank(ui *u, int y, int x, int w, int attr);
+int ui_style(const ui *u, int style);
+convui *ui_convui(ui *u, const conv *c);
+void ui_select(ui *u, conv *c);
+void ui_rebuild_sorted(ui *u);
+void ui_apply_theme(ui *u, theme_t *t);
+
+/* ---- panes */
+void sidebar_draw(ui *u);
+/* Which conversation the sidebar shows at screen row y, or NULL. */
+conv *sidebar_hit(ui *u, int y);
+void title_draw(ui *u);
+void convpane_draw(ui *u);
+/* Scrolling keys for the conversation pane. */
+void convpane_scroll(ui *u, int delta_lines);
+void convpane_home(ui *u);
+void convpane_end(ui *u);
+/* Signature of what the pane would show now (changes when it must redraw). */
+uint64_t convpane_signature(ui *u);
+/* Finds the next message containing needle after the current match; moves
+ * the view there. Returns false when there is none. */
+bool convpane_search(ui *u, const char *needle, bool next);
+void typing_draw(ui *u);
+void drafts_draw(ui *u);
+void status_draw(ui *u);
+void help_draw(ui *u);
+
+/* ---- input.c: the readline bridge */
+void input_init(ui *u);
+void input_end(ui *u);
+/* Feeds one key from curses (a wide character or a KEY_ code). */
+void input_key(ui *u, int is_key, wint_t ch);
+void input_draw(ui *u);
+/* Lines the input needs at the current width. */
+int input_lines(ui *u);
+const char *input_text(void);
+void input_set_text(ui *u, const char *text);
+bool input_empty(void);
+/* Clears the input line, keeping its text in the history (Up brings it back). */
+void input_clear_to_history(ui *u);
+/* Opens the current input in $EDITOR. */
+void input_edit_external(ui *u);
+
+/* ---- console.c: what a finished line does */
+void console_submit(ui *u, const char *line);
+
+#endif
