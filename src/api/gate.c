@@ -142,6 +142,9 @@ net_request *gate_req_session(const gate_client *c, const gate_session_params *p
     net_request *r = gate_request(c, NET_POST, "/session");
     api_request_set_json(r, body);
     r->retry_safe = false; /* every session counts against the quota */
+    /* A 429 here is the concurrent-session limit or a rate window of
+     * minutes: neither clears within a retry's wait. */
+    r->retry_429 = false;
     return r;
 }
 

@@ -65,6 +65,7 @@ void app_free(app_t *a)
     for (size_t i = 0; i < a->nmodels; i++)
         free(a->models[i]);
     free(a->models);
+    free(a->handlers);
     free(a->st.aiassist_note);
     free(a->st.flash);
     free(a->focus);
@@ -315,6 +316,9 @@ bool app_handle_event(app_t *a, net_event *ev)
                     ev->kind == NET_EV_CANCELLED;
     op *o = take_op(a, ev->id, terminal);
     if (!o) {
+        for (size_t i = 0; i < a->nhandlers; i++)
+            if (a->handlers[i].fn(a->handlers[i].ud, ev))
+                return true; /* it took the event */
         net_event_free(ev);
         return false;
     }
@@ -351,6 +355,24 @@ bool app_handle_event(app_t *a, net_event *ev)
     if (terminal)
         app_op_free(o);
     return true;
+}
+
+void app_add_handler(app_t *a, app_event_fn fn, void *ud)
+{
+    a->handlers = xgrow(a->handlers, &a->caphandlers, a->nhandlers + 1, sizeof *a->handlers);
+    a->handlers[a->nhandlers].fn = fn;
+    a->handlers[a->nhandlers].ud = ud;
+    a->nhandlers++;
+}
+
+net_t *app_net(const app_t *a)
+{
+    return a->net;
+}
+
+const config_t *app_config(const app_t *a)
+{
+    return a->cfg;
 }
 
 void app_drain(app_t *a)

@@ -83,8 +83,18 @@ const char *const *app_models(const app_t *a, size_t *n);
  * list and messages left unsent by an earlier session. */
 void app_start(app_t *a);
 
-/* Takes ownership of ev. Returns true if the app knew the request. */
+/* Takes ownership of ev. Returns true if the app, or a handler added with
+ * app_add_handler, knew the request. */
 bool app_handle_event(app_t *a, net_event *ev);
+
+/* Other controllers sharing the network thread (comparisons, AI Gate)
+ * receive the events of requests the app does not know. A handler returns
+ * true when the event was its own (it then owns and frees it), false to
+ * let the next handler look. Handlers are asked in the order added. */
+typedef bool (*app_event_fn)(void *ud, net_event *ev);
+void app_add_handler(app_t *a, app_event_fn fn, void *ud);
+net_t *app_net(const app_t *a);
+const config_t *app_config(const app_t *a);
 /* Handles every event waiting on the network thread. */
 void app_drain(app_t *a);
 

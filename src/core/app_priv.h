@@ -80,6 +80,11 @@ struct app {
      * a history) is forgotten there too. */
     char **stored;
     size_t nstored, capstored;
+    struct app_handler {
+        app_event_fn fn;
+        void *ud;
+    } *handlers;
+    size_t nhandlers, caphandlers;
 };
 
 /* app.c */

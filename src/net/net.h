@@ -48,6 +48,9 @@ typedef struct net_request {
                          * non-retryable HTTP error */
     bool retry_safe;    /* repeating it cannot duplicate an effect */
     bool allow_http;    /* http:// is allowed (loopback or explicit opt-in) */
+    bool retry_429;     /* retry a 429 (default true); false where a 429
+                         * cannot clear soon, like AI Gate's concurrent
+                         * session limit */
     int max_retries;    /* default 3 */
     long timeout_ms;    /* plain: whole transfer. stream: the longest silence
                          * allowed. Default 30000 */

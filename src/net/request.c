@@ -19,6 +19,7 @@ net_request *net_request_new(net_method method, const char *url)
     r->max_body = 16u * 1024 * 1024;
     r->max_event = 1024u * 1024;
     r->retry_safe = method == NET_GET;
+    r->retry_429 = true;
     return r;
 }
 

@@ -107,7 +107,7 @@ long retry_decide(const retry_policy *p, const retry_attempt *a, double jitter, 
             server_says_yes = true;
         else if (a->should_retry && !strcasecmp(a->should_retry, "false"))
             return -1;
-        else if (!status_retryable(a->status))
+        else if (!status_retryable(a->status) || (a->status == 429 && a->no_429))
             return -1;
         break;
     default: /* connect, timeout, stall, dropped */

@@ -41,6 +41,7 @@ typedef struct retry_attempt {
     bool reached_server;    /* a connection was open: the request may have arrived */
     bool delivered;         /* stream: events were delivered to the caller */
     bool reconnect;         /* EventSource: no retry limit */
+    bool no_429;            /* the request asked not to retry a 429 */
     net_fail fail;
     long status;            /* for NET_FAIL_HTTP */
     const char *retry_after;     /* header values, or NULL */

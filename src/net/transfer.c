@@ -415,6 +415,7 @@ void transfer_retry_input(const transfer *t, const net_event *ev, retry_attempt 
     a->reconnect = t->req->stream && t->req->reconnect;
     a->attempt = a->reconnect ? t->consecutive : t->attempt;
     a->retry_safe = t->req->retry_safe;
+    a->no_429 = !t->req->retry_429;
     a->reached_server = t->request_sent;
     a->delivered = t->delivered;
     a->fail = ev->fail;

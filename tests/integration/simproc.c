@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -67,6 +68,8 @@ int simproc_start(simproc *s, const char *const *extra)
         return -1;
     }
     if (pid == 0) {
+        /* A test killed before its teardown must not leave a server behind. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         /* Keep the test's output clean: the simulator prints its address. */
         FILE *devnull = freopen("/dev/null", "w", stdout);
         (void)devnull;

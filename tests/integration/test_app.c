@@ -541,8 +541,8 @@ static void app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers(voi
     /* As the customer, in takeover: no AI answer, a note instead. */
     app_send(h.app, c, "Thanks Sam", false);
     msg *mine = find_msg(c, AI_ROLE_USER, "Thanks Sam");
-    WAIT_FOR(&h, 10000, mine->state == MSG_FINAL);
-    assert_non_null(mine->note);
+    /* The live event may confirm it before the send's answer adds the note. */
+    WAIT_FOR(&h, 10000, mine->state == MSG_FINAL && mine->note != NULL);
     pump_for(&h, 300);
     assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
     assert_int_equal(c->nmsgs, 3);
@@ -913,7 +913,9 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
     app_send(h.app, c, "second, as an agent", true);
     WAIT_FOR(&h, 15000, c->msgs[0]->state == MSG_UNSENT && c->msgs[1]->state == MSG_UNSENT);
     assert_true(c->msgs[0]->resend);
-    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OFFLINE);
+    /* Down: offline, or already counting down to the live stream's next try. */
+    app_conn conn = app_get_status(h.app)->aiassist;
+    assert_true(conn == APP_CONN_OFFLINE || conn == APP_CONN_RETRYING);
     assert_int_equal(unsent_count(), 2);
     h_free(&h);
 

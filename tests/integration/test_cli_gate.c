@@ -115,8 +115,10 @@ static void gate__refuses_a_sixth_concurrent_session(void **state)
         CLIT_EXPECT(r, 0, NULL, NULL);
         clit_res_free(&r);
     }
-    clit_run(&r, NULL, NULL, W("--max-retries", "0", "gate", "session"));
+    /* Refused at once: waiting cannot free a session slot. */
+    clit_run(&r, NULL, NULL, W("gate", "session"));
     CLIT_EXPECT(r, 4, NULL, "too many concurrent AI Gate sessions (5 of 5)");
+    assert_null(strstr(r.err, "retrying"));
     clit_res_free(&r);
 }
 

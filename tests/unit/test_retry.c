@@ -172,6 +172,17 @@ static void retry__reconnects_an_event_source_for_ever(void **state)
     assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
 }
 
+static void retry__leaves_a_429_alone_when_the_request_asks(void **state)
+{
+    (void)state;
+    retry_attempt a = http(429);
+    a.no_429 = true;
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    a = http(503);
+    a.no_429 = true;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+}
+
 static void retry__never_retries_tls_refusals_or_oversize(void **state)
 {
     (void)state;
@@ -191,4 +202,5 @@ TEST_MAIN(cmocka_unit_test(retry__retries_transient_statuses_and_not_others),
           cmocka_unit_test(retry__follows_x_should_retry),
           cmocka_unit_test(retry__never_retries_a_stream_that_delivered),
           cmocka_unit_test(retry__reconnects_an_event_source_for_ever),
+          cmocka_unit_test(retry__leaves_a_429_alone_when_the_request_asks),
           cmocka_unit_test(retry__never_retries_tls_refusals_or_oversize))
