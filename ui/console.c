@@ -107,6 +107,8 @@ static void cmd_new(ui *u, const cmd_parsed *p)
         const char *a = p->argv[i];
         if (!strcmp(a, "-s") && i + 1 < p->argc) {
             wp.system_prompt = p->argv[++i];
+        } else if (!strcmp(a, "-m") && i + 1 < p->argc) {
+            wp.initial_message = p->argv[++i];
         } else if (ai_mode_from_string(a) != AI_MODE_UNKNOWN && !wp.mode) {
             wp.mode = a;
         } else if (strchr(a, '=')) {
@@ -618,8 +620,14 @@ static void after_events(ui *u)
         u->draft_sel = u->m->ndrafts - 1;
 }
 
+/* Benchmark hooks (bench/, docs/performance.md): with
+ * AIDESK_BENCH_EXIT_AFTER_FIRST_FRAME=1 the console quits right after its
+ * first frame; at exit the debug log gets the number of frames drawn. */
 static int loop(ui *u)
 {
+    const char *bench_env = getenv("AIDESK_BENCH_EXIT_AFTER_FIRST_FRAME");
+    bool bench_exit = bench_env && !strcmp(bench_env, "1");
+    int64_t started_ms = clock_mono_ms(), shortest_gap = -1;
     struct pollfd fds[3];
     fds[0].fd = STDIN_FILENO;
     fds[0].events = POLLIN;
@@ -633,9 +641,12 @@ static int loop(ui *u)
         if (needs_draw(u)) {
             long until_frame = FRAME_MS - (long)(now - u->last_draw_ms);
             if (until_frame <= 0) {
+                if (u->frames && (shortest_gap < 0 || now - u->last_draw_ms < shortest_gap))
+                    shortest_gap = now - u->last_draw_ms;
                 draw(u);
                 mark_seen(u);
                 u->last_draw_ms = now;
+                u->quit = u->quit || bench_exit;
                 continue;
             }
             if (timeout < 0 || until_frame < timeout)
@@ -665,6 +676,8 @@ static int loop(ui *u)
         app_tick(u->app, clock_mono_ms());
         after_events(u);
     }
+    log_msg("console: %lld frames in %lld ms, shortest gap %lld ms", (long long)u->frames,
+            (long long)(clock_mono_ms() - started_ms), (long long)shortest_gap);
     return 0;
 }
 

@@ -365,6 +365,17 @@ void app_add_handler(app_t *a, app_event_fn fn, void *ud)
     a->nhandlers++;
 }
 
+void app_remove_handler(app_t *a, app_event_fn fn, void *ud)
+{
+    for (size_t i = 0; i < a->nhandlers; i++) {
+        if (a->handlers[i].fn != fn || a->handlers[i].ud != ud)
+            continue;
+        memmove(a->handlers + i, a->handlers + i + 1, (a->nhandlers - i - 1) * sizeof *a->handlers);
+        a->nhandlers--;
+        return;
+    }
+}
+
 net_t *app_net(const app_t *a)
 {
     return a->net;
@@ -445,6 +456,12 @@ void app_typing(app_t *a, conv *c, const char *text, bool as_agent)
     if (same_conv && a->typing_text && !strcmp(a->typing_text, text) && a->typing_agent == as_agent)
         return;
     if (!same_conv) {
+        /* The other conversation's last text goes out first, whatever the
+         * debounce: a preview must not freeze on a half-typed word. */
+        if (a->typing_dirty) {
+            a->typing_sent_at = 0;
+            typing_flush(a, clock_mono_ms());
+        }
         free(a->typing_conv);
         a->typing_conv = xstrdup(c->id);
     }

@@ -218,6 +218,22 @@ static msg *our_msg(conv *c, const op *o, const char *server_id)
     return m;
 }
 
+/* Gives our local copy the server's id. When the server's copy is already
+ * here (an event brought it first, and its text did not match ours, say
+ * because the server trimmed it), ours goes and theirs stands. */
+static void adopt_server_id(conv *c, msg *local, const char *server_id)
+{
+    if (!local || !server_id)
+        return;
+    msg *theirs = conv_find_msg(c, server_id);
+    if (!theirs) {
+        msg_set_id(c, local, server_id);
+    } else if (theirs != local) {
+        theirs->as_agent = local->as_agent;
+        conv_remove_msg(c, local);
+    }
+}
+
 static void send_done(app_t *a, op *o, conv *c, net_event *ev)
 {
     msg *m = our_msg(c, o, NULL);
@@ -238,8 +254,7 @@ static void send_done(app_t *a, op *o, conv *c, net_event *ev)
             free(err);
             return;
         }
-        if (m && !conv_find_msg(c, am->id))
-            msg_set_id(c, m, am->id);
+        adopt_server_id(c, m, am->id);
         conv_upsert(a->m, c, am, now);
         ai_message_free(am);
         return;
@@ -252,9 +267,7 @@ static void send_done(app_t *a, op *o, conv *c, net_event *ev)
         free(err);
         return;
     }
-    m = our_msg(c, o, r->user_message.id);
-    if (m && r->user_message.id && !conv_find_msg(c, r->user_message.id))
-        msg_set_id(c, m, r->user_message.id);
+    adopt_server_id(c, our_msg(c, o, r->user_message.id), r->user_message.id);
     if (r->user_message.id)
         conv_upsert(a->m, c, &r->user_message, now);
     if (r->mode != AI_MODE_UNKNOWN && r->mode != c->mode) {

@@ -48,6 +48,25 @@ msg *conv_append_local(conv *c, ai_role role, const char *text, int64_t at_ms)
     return conv_append(c, id, role, text, strlen(text), MSG_SENDING, at_ms);
 }
 
+void conv_remove_msg(conv *c, msg *mm)
+{
+    for (size_t i = 0; i < c->nmsgs; i++) {
+        if (c->msgs[i] != mm)
+            continue;
+        memmove(c->msgs + i, c->msgs + i + 1, (c->nmsgs - i - 1) * sizeof *c->msgs);
+        c->nmsgs--;
+        if (mm->cache && mm->cache_free)
+            mm->cache_free(mm->cache);
+        free(mm->id);
+        buf_free(&mm->text);
+        free(mm->approval);
+        free(mm->note);
+        free(mm);
+        c->rev++;
+        return;
+    }
+}
+
 void msg_append_text(msg *mm, const char *text, size_t len)
 {
     buf_append(&mm->text, text, len);

@@ -122,6 +122,8 @@ msg *conv_append_local(conv *c, ai_role role, const char *text, int64_t at_ms);
 msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms);
 /* Merges a history listing: every message in l is upserted, in order. */
 void conv_merge_history(model *m, conv *c, const ai_message_list *l, int64_t now_ms);
+/* Removes (and frees) a message from c. */
+void conv_remove_msg(conv *c, msg *mm);
 void msg_append_text(msg *mm, const char *text, size_t len);
 void msg_set_state(msg *mm, msg_state st, const char *note);
 /* Renames a local message to its server id (the send answer named it). */

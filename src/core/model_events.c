@@ -50,7 +50,8 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
         if (c) {
             c->ended = true;
             free(c->typing);
-            c->typing = NULL;
+            free(c->agent_typing);
+            c->typing = c->agent_typing = NULL;
             for (size_t i = m->ndrafts; i > 0; i--)
                 if (!strcmp(m->drafts[i - 1]->ws_id, c->id))
                     model_remove_draft(m, m->drafts[i - 1]->id);

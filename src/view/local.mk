@@ -8,3 +8,7 @@ libaidesk_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_view
 tests_unit_test_view_SOURCES = tests/unit/test_view.c tests/unit/test.h
 tests_unit_test_view_CPPFLAGS = $(TEST_CPPFLAGS)
+
+UNIT_TESTS += tests/unit/test_export
+tests_unit_test_export_SOURCES = tests/unit/test_export.c tests/unit/test.h
+tests_unit_test_export_CPPFLAGS = $(TEST_CPPFLAGS)
