@@ -93,6 +93,9 @@ bool app_handle_event(app_t *a, net_event *ev);
  * let the next handler look. Handlers are asked in the order added. */
 typedef bool (*app_event_fn)(void *ud, net_event *ev);
 void app_add_handler(app_t *a, app_event_fn fn, void *ud);
+/* Removes the handler added with fn and ud (no-op when unknown); not from
+ * inside a handler. */
+void app_remove_handler(app_t *a, app_event_fn fn, void *ud);
 net_t *app_net(const app_t *a);
 const config_t *app_config(const app_t *a);
 /* Handles every event waiting on the network thread. */
