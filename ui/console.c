@@ -336,6 +336,9 @@ static void run_command(ui *u, const char *line)
             app_flash(u->app, true, "/close closes chats; workspaces end with /end");
         }
         break;
+    case CMD_GATE:
+        gate_command(u, &p);
+        break;
     case CMD_COUNT:
         break;
     }
@@ -469,6 +472,11 @@ static void read_keys(ui *u)
             }
             if (u->focus == FOCUS_DRAFTS) {
                 u->focus = FOCUS_INPUT;
+            } else if (u->focus == FOCUS_GATE) {
+                u->gate_view = false;
+                u->focus = FOCUS_INPUT;
+            } else if (u->gate_view && input_empty()) {
+                u->focus = FOCUS_GATE; /* back to the Gate pane's keys */
             } else if (u->editing_draft) {
                 free(u->editing_draft);
                 u->editing_draft = NULL;
@@ -483,6 +491,10 @@ static void read_keys(ui *u)
             drafts_key(u, is_key, ch);
             continue;
         }
+        if (u->focus == FOCUS_GATE && !(is_key && ch >= KEY_F(1) && ch <= KEY_F(12))) {
+            gatepane_key(u, is_key, ch);
+            continue;
+        }
         if (is_key) {
             switch (ch) {
             case KEY_PPAGE: convpane_scroll(u, -(u->lay.conv.h - 2)); continue;
@@ -494,6 +506,14 @@ static void read_keys(ui *u)
                     app_flash(u->app, true, "no more matches for %s", u->search);
                 continue;
             case KEY_F(4): input_edit_external(u); continue;
+            case KEY_F(6):
+                if (u->gate_view) {
+                    u->gate_view = false;
+                    u->focus = FOCUS_INPUT;
+                } else {
+                    gate_open(u);
+                }
+                continue;
             case KEY_F(10): u->quit = true; continue;
             case KEY_HOME:
                 if (input_empty()) {
@@ -561,7 +581,10 @@ static void draw(ui *u)
     erase();
     sidebar_draw(u);
     title_draw(u);
-    convpane_draw(u);
+    if (u->gate_view)
+        gatepane_draw(u);
+    else
+        convpane_draw(u);
     typing_draw(u);
     drafts_draw(u);
     status_draw(u);
@@ -584,6 +607,8 @@ static bool needs_draw(ui *u)
         return true;
     const app_status *st = app_get_status(u->app);
     if (st->rev != u->seen_status_rev || u->m->rev != u->seen_model_rev)
+        return true;
+    if (u->gate && gatectl_get(u->gate)->rev != u->seen_gate_rev)
         return true;
     if (u->cur != u->seen_conv || (u->cur && u->cur->rev != u->seen_conv_rev))
         return true;
@@ -638,6 +663,12 @@ static int loop(ui *u)
     while (!u->quit) {
         int64_t now = clock_mono_ms();
         long timeout = app_next_timer_ms(u->app, now);
+        if (u->gate) {
+            /* The Gate pane's countdowns run on the wall clock. */
+            long g = gatectl_next_timer_ms(u->gate, clock_wall_ms());
+            if (g >= 0 && (timeout < 0 || g < timeout))
+                timeout = g;
+        }
         if (needs_draw(u)) {
             long until_frame = FRAME_MS - (long)(now - u->last_draw_ms);
             if (until_frame <= 0) {
@@ -674,6 +705,8 @@ static int loop(ui *u)
         if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
             read_keys(u);
         app_tick(u->app, clock_mono_ms());
+        if (u->gate)
+            gatectl_tick(u->gate, clock_wall_ms());
         after_events(u);
     }
     log_msg("console: %lld frames in %lld ms, shortest gap %lld ms", (long long)u->frames,
@@ -718,6 +751,7 @@ int console_run(const config_t *cfg, const console_opts *opts)
     }
     ui_apply_theme(&u, theme);
     input_init(&u);
+    u.gate = gatectl_new(app, &u.gate_err);
     app_start(app);
     if (terr) {
         app_flash(app, true, "%s; using the built-in theme", terr);
@@ -728,6 +762,8 @@ int console_run(const config_t *cfg, const console_opts *opts)
     int rc = loop(&u);
     input_end(&u);
     term_end();
+    gatectl_free(u.gate);
+    free(u.gate_err);
     app_free(app);
     net_free(net);
     theme_free(u.theme);

@@ -2,6 +2,7 @@
 aidesk_SOURCES += \
 	ui/console.c ui/console.h \
 	ui/convpane.c \
+	ui/gatepane.c \
 	ui/input.c \
 	ui/panes.c \
 	ui/style.c \

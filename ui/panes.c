@@ -106,6 +106,11 @@ void title_draw(ui *u)
         return;
     int a = ui_style(u, THEME_TITLE);
     ui_blank(u, r.y, r.x, r.w, a);
+    if (u->gate_view) {
+        ui_text(u, r.y, r.x + 1, r.w - 1, "AI Gate", 7, a | A_BOLD);
+        ui_text(u, r.y, r.x + 9, r.w - 9, "  realtime voice sessions (F6 or Esc: back)", 43, a);
+        return;
+    }
     if (!u->cur) {
         ui_text(u, r.y, r.x + 1, r.w - 1, "aidesk", 6, a);
         return;
@@ -258,10 +263,24 @@ void status_draw(ui *u)
     snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %s",
              u->cur && u->cur->kind == CONV_CHAT && u->cur->chat_model ? u->cur->chat_model : u->cfg->model);
     x = put(u, r.y, x, end, tmp, base);
-    const app_rate *rt = st->aiassist_rate.present ? &st->aiassist_rate : st->gate_rate.present ? &st->gate_rate : NULL;
+    const app_rate *rt = st->aiassist_rate.present ? &st->aiassist_rate : NULL;
     if (rt) {
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 rate %lld/%lld", (long long)rt->remaining, (long long)rt->limit);
         x = put(u, r.y, x, end, tmp, rt->remaining * 10 < rt->limit ? THEME_STATUS_WARN : base);
+    }
+    if (u->gate && gatectl_get(u->gate)->rate.present) {
+        /* AI Gate's headroom as it last reported it, and when it resets. */
+        const gate_ratelimit *g = &gatectl_get(u->gate)->rate;
+        char at[16] = "";
+        if (g->reset) {
+            time_t t = (time_t)g->reset;
+            struct tm tm;
+            localtime_r(&t, &tm);
+            strftime(at, sizeof at, " until %H:%M", &tm);
+        }
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 gate %lld/%lld%s", (long long)g->remaining,
+                 (long long)g->limit, g->remaining * 10 < g->limit ? at : "");
+        x = put(u, r.y, x, end, tmp, g->remaining * 10 < g->limit ? THEME_STATUS_WARN : base);
     }
     if (st->flash) {
         x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);

@@ -16,6 +16,7 @@
 #include "config/settings.h"
 #include "config/theme.h"
 #include "core/app.h"
+#include "core/gatectl.h"
 #include "core/model.h"
 #include "view/layout.h"
 #include "view/scroll.h"
@@ -32,6 +33,7 @@ typedef enum ui_focus {
     FOCUS_INPUT,
     FOCUS_DRAFTS,
     FOCUS_HELP,
+    FOCUS_GATE,
 } ui_focus;
 
 typedef struct ui {
@@ -58,6 +60,15 @@ typedef struct ui {
     char *editing_draft; /* a draft being edited in the input line */
     char *search;        /* the last /search needle */
     size_t search_msg;   /* the message of the last match */
+
+    /* AI Gate: the pane replaces the conversation while gate_view is set. */
+    gatectl_t *gate;     /* NULL when no project id is configured */
+    char *gate_err;      /* why there is no gate */
+    bool gate_view;
+    size_t gate_sel;
+    bool gate_details;
+    bool gate_secrets;   /* show secrets in the details */
+    unsigned seen_gate_rev;
 
     bool dirty;          /* something must be drawn */
     unsigned seen_model_rev, seen_status_rev, seen_conv_rev;
@@ -99,6 +110,13 @@ void typing_draw(ui *u);
 void drafts_draw(ui *u);
 void status_draw(ui *u);
 void help_draw(ui *u);
+
+/* ---- gatepane.c: AI Gate */
+void gatepane_draw(ui *u);
+void gatepane_key(ui *u, int is_key, wint_t ch);
+struct cmd_parsed;
+void gate_command(ui *u, const struct cmd_parsed *p);
+void gate_open(ui *u);
 
 /* ---- input.c: the readline bridge */
 void input_init(ui *u);

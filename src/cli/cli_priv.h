@@ -156,6 +156,7 @@ void cli_json_print(cli_ctx *c, json_object *o);
 
 int cli_cmd_chat(cli_ctx *c, const cli_args *a);
 int cli_cmd_models(cli_ctx *c, const cli_args *a);
+int cli_cmd_compare(cli_ctx *c, const cli_args *a);
 int cli_cmd_config(cli_ctx *c, const cli_args *a);
 int cli_cmd_ws_create(cli_ctx *c, const cli_args *a);
 int cli_cmd_ws_get(cli_ctx *c, const cli_args *a);

@@ -34,6 +34,10 @@ static const cli_optspec session_opts[] = {
     {"show-secrets", 0, false, false}, END,
 };
 static const cli_optspec turn_opts[] = {{"show-secrets", 0, false, false}, END};
+static const cli_optspec compare_opts[] = {
+    {"model", 'm', true, true}, {"runs", 'n', true, false}, {"max-tokens", 0, true, false},
+    {"save", 0, false, false},  END,
+};
 
 const cli_cmd cli_commands[] = {
     {"chat", NULL, chat_opts, 0, -1, cli_cmd_chat, "chat [OPTION]... [PROMPT... | -]",
@@ -57,6 +61,27 @@ const cli_cmd cli_commands[] = {
      "One model per line with its provider; --json prints [{id, provider}].\n"
      "\n"
      "Example: aidesk models | grep groq\n"},
+    {"compare", NULL, compare_opts, 0, -1, cli_cmd_compare,
+     "compare -m MODEL [-m MODEL]... [OPTION]... [PROMPT... | -]",
+     "send one prompt to several models at once and compare their speed",
+     "Every model gets the prompt at the same time (streamed); the table shows\n"
+     "each one's state, time to first token, tokens per second after the first\n"
+     "token, total time, prompt and completion tokens (~: counted here, the\n"
+     "server sent no usage) and finish reason; * marks the fastest first token\n"
+     "and the highest rate. A failed model keeps its row and its error goes to\n"
+     "standard error; the exit status is the worst model's.\n"
+     "\n"
+     "  -m, --model MODEL      a model to compare (repeat: 1 to 12 models)\n"
+     "  -n, --runs N           run the prompt N times (1 to 100), all models at\n"
+     "                         once each time, and add median and spread\n"
+     "      --max-tokens N     longest reply in tokens (default 1024)\n"
+     "      --save             keep the comparison in a local transcript\n"
+     "      --json             one object: {prompt, runs, columns: [{model,\n"
+     "                         provider, state, error, exit_code, ttft_ms, tok_s,\n"
+     "                         total_s, prompt_tokens, completion_tokens, ...,\n"
+     "                         answer, runs, stats}], transcript}\n"
+     "\n"
+     "Example: aidesk compare -m gpt-4o -m claude-3-5-sonnet-20241022 -n 3 'Explain DNS'\n"},
     {"config", NULL, config_opts, 0, 0, cli_cmd_config, "config [--run-key-commands]",
      "show the effective configuration and where each value comes from",
      "Secrets are never shown, only whether they are set and from where. Key\n"

@@ -18,3 +18,5 @@ libaidesk_a_SOURCES += \
 	src/cli/watch_poll.c \
 	src/cli/ws.c \
 	src/cli/ws_send.c
+# "aidesk compare" (issue 5).
+libaidesk_a_SOURCES += src/cli/compare.c

@@ -17,3 +17,26 @@ INTEGRATION_TESTS += tests/integration/test_app
 tests_integration_test_app_SOURCES = tests/integration/test_app.c $(INTEGRATION_SUPPORT)
 tests_integration_test_app_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 libaidesk_a_SOURCES += src/core/export.c src/core/export.h
+# The console's AI Gate controller (sessions, expiry, limits, copying).
+libaidesk_a_SOURCES += \
+	src/core/gatectl.c src/core/gatectl.h src/core/gatectl_priv.h \
+	src/core/gatectl_calc.c \
+	src/core/gatectl_copy.c
+
+UNIT_TESTS += tests/unit/test_gatectl
+tests_unit_test_gatectl_SOURCES = tests/unit/test_gatectl.c tests/unit/test.h
+tests_unit_test_gatectl_CPPFLAGS = $(TEST_CPPFLAGS)
+# Model comparison (issue 5): runs and events, metrics, token counting,
+# transcript and export.
+libaidesk_a_SOURCES += \
+	src/core/compare.c src/core/compare.h src/core/compare_priv.h \
+	src/core/compare_export.c \
+	src/core/compare_metrics.c src/core/compare_metrics.h \
+	src/core/compare_store.c \
+	src/core/compare_tokens.c src/core/compare_tokens.h
+
+UNIT_TESTS += tests/unit/test_compare_metrics tests/unit/test_compare_core
+tests_unit_test_compare_metrics_SOURCES = tests/unit/test_compare_metrics.c tests/unit/test.h
+tests_unit_test_compare_metrics_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_compare_core_SOURCES = tests/unit/test_compare_core.c tests/unit/test.h
+tests_unit_test_compare_core_CPPFLAGS = $(TEST_CPPFLAGS)

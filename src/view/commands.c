@@ -34,6 +34,10 @@ static const cmd_def table[] = {
     {CMD_THEME, "theme", "NAME", "switch the colour theme", {ARG_THEME, ARG_NONE}, 1},
     {CMD_RELOAD, "reload", "", "reload workspaces and drafts from the server", {ARG_NONE, ARG_NONE}, 0},
     {CMD_CLOSE, "close", "", "close this chat (workspaces stay)", {ARG_NONE, ARG_NONE}, 0},
+    {CMD_GATE, "gate",
+     "[session [--voice V] [--model M] [--temperature T] [--instructions TEXT] | turn | health "
+     "| copy secret|curl|json [N] | show]",
+     "AI Gate: the sessions pane, or create a realtime session, TURN, health", {ARG_GATE, ARG_NONE}, 0},
 };
 
 static const key_def keys[] = {
@@ -48,6 +52,7 @@ static const key_def keys[] = {
     {"Ctrl-N / Ctrl-P", "next / previous conversation"},
     {"F2", "drafts queue: Up/Down choose, a approve, e edit, r reject"},
     {"F3", "next search match"},
+    {"F6", "AI Gate pane: Up/Down choose, Enter details, s show secrets, c/y/j copy"},
     {"Esc", "stop a streaming reply; close the help or the drafts queue"},
     {"Ctrl-C", "stop a streaming reply, or clear the input (kept in history)"},
     {"Ctrl-L", "redraw the screen"},
@@ -222,6 +227,52 @@ static const char *const modes[] = {"ai", "shadow", "takeover"};
 static const char *const filters[] = {"all", "ai", "shadow", "takeover"};
 static const char *const roles[] = {"customer", "agent"};
 static const char *const formats[] = {"md", "json"};
+static const char *const gate_subs[] = {"session", "turn", "health", "copy", "show"};
+static const char *const gate_opts[] = {"--voice", "--model", "--temperature", "--instructions"};
+static const char *const gate_voices[] = {"alloy", "echo", "fable", "onyx", "nova", "shimmer"};
+static const char *const gate_models[] = {"gpt-4o-realtime-preview-2024-10-01",
+                                          "gpt-4o-realtime-preview-2024-12-17",
+                                          "gpt-4o-mini-realtime-preview-2024-12-17"};
+static const char *const gate_copies[] = {"secret", "curl", "json"};
+
+/* The word before position ws (where the word being completed starts). */
+static char *previous_word(const char *line, size_t ws)
+{
+    size_t e = ws;
+    while (e > 0 && line[e - 1] == ' ')
+        e--;
+    size_t b = e;
+    while (b > 0 && line[b - 1] != ' ')
+        b--;
+    return xstrndup(line + b, e - b);
+}
+
+/* /gate takes a subcommand, then options whose values complete too. */
+static const char *const *gate_candidates(const char *line, size_t ws, int word, size_t *nc)
+{
+    if (word == 1) {
+        *nc = sizeof gate_subs / sizeof *gate_subs;
+        return gate_subs;
+    }
+    char *prev = previous_word(line, ws);
+    const char *const *c = NULL;
+    bool session = strstr(line, " session") != NULL;
+    if (!strcmp(prev, "--voice")) {
+        c = gate_voices;
+        *nc = sizeof gate_voices / sizeof *gate_voices;
+    } else if (!strcmp(prev, "--model")) {
+        c = gate_models;
+        *nc = sizeof gate_models / sizeof *gate_models;
+    } else if (!strcmp(prev, "copy")) {
+        c = gate_copies;
+        *nc = sizeof gate_copies / sizeof *gate_copies;
+    } else if (session && strcmp(prev, "--temperature") && strcmp(prev, "--instructions")) {
+        c = gate_opts;
+        *nc = sizeof gate_opts / sizeof *gate_opts;
+    }
+    free(prev);
+    return c;
+}
 
 char **cmd_complete(const char *line, size_t point, cmd_candidates_fn fn, void *ud, size_t *start)
 {
@@ -257,9 +308,12 @@ char **cmd_complete(const char *line, size_t point, cmd_candidates_fn fn, void *
         const cmd_def *def = cmd_find(name);
         free(name);
         cmd_arg kind = def && word <= 2 ? def->arg[word - 1] : ARG_NONE;
+        if (def && def->id == CMD_GATE)
+            kind = ARG_GATE;
         const char *const *cands = NULL;
         size_t nc = 0;
         switch (kind) {
+        case ARG_GATE: cands = gate_candidates(line, ws, word, &nc); break;
         case ARG_MODE: cands = modes; nc = 3; break;
         case ARG_FILTER: cands = filters; nc = 4; break;
         case ARG_ROLE: cands = roles; nc = 2; break;

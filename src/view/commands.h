@@ -35,6 +35,7 @@ typedef enum cmd_id {
     CMD_THEME,
     CMD_RELOAD,
     CMD_CLOSE,
+    CMD_GATE,
     CMD_COUNT
 } cmd_id;
 
@@ -51,6 +52,7 @@ typedef enum cmd_arg {
     ARG_DRAFT,     /* a draft's number in the queue */
     ARG_FORMAT,    /* md, json */
     ARG_THEME,     /* a theme name */
+    ARG_GATE,      /* AI Gate: session, turn, health, copy, show; then options */
 } cmd_arg;
 
 typedef struct cmd_def {

@@ -21,3 +21,16 @@ tests_integration_test_cli_ws_SOURCES = tests/integration/test_cli_ws.c $(CLI_TE
 tests_integration_test_cli_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_cli_gate_SOURCES = tests/integration/test_cli_gate.c $(CLI_TEST_SUPPORT)
 tests_integration_test_cli_gate_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The console's AI Gate controller (src/core/gatectl.h) against the simulator.
+INTEGRATION_TESTS += tests/integration/test_gatectl
+tests_integration_test_gatectl_SOURCES = tests/integration/test_gatectl.c $(INTEGRATION_SUPPORT)
+tests_integration_test_gatectl_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# Model comparison (issue 5): the core against the simulator, and
+# "aidesk compare".
+INTEGRATION_TESTS += tests/integration/test_compare tests/integration/test_compare_cli
+tests_integration_test_compare_SOURCES = tests/integration/test_compare.c $(INTEGRATION_SUPPORT)
+tests_integration_test_compare_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_compare_cli_SOURCES = tests/integration/test_compare_cli.c $(CLI_TEST_SUPPORT)
+tests_integration_test_compare_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

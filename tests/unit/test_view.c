@@ -283,6 +283,22 @@ static void commands__complete_names_and_arguments(void **state)
     assert_int_equal(k, 3); /* /chat /cancel /close */
     cmd_matches_free(m);
     assert_null(cmd_complete("/quit x", 7, cands, NULL, &start));
+    /* /gate: subcommands, options, and option values. */
+    m = cmd_complete("/gate se", 8, cands, NULL, &start);
+    assert_string_equal(m[0], "session ");
+    cmd_matches_free(m);
+    m = cmd_complete("/gate session --v", 17, cands, NULL, &start);
+    assert_string_equal(m[0], "--voice ");
+    cmd_matches_free(m);
+    m = cmd_complete("/gate session --voice no", 24, cands, NULL, &start);
+    assert_string_equal(m[0], "nova ");
+    cmd_matches_free(m);
+    m = cmd_complete("/gate session --model gpt-4o-mini", 33, cands, NULL, &start);
+    assert_string_equal(m[0], "gpt-4o-mini-realtime-preview-2024-12-17 ");
+    cmd_matches_free(m);
+    m = cmd_complete("/gate copy c", 12, cands, NULL, &start);
+    assert_string_equal(m[0], "curl ");
+    cmd_matches_free(m);
     assert_null(cmd_complete("hello", 5, cands, NULL, &start));
 }
 

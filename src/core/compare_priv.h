@@ -1,0 +1,121 @@
+/* compare_priv.h: the comparison's internals, shared by its source files
+ * (compare.c: runs and events; compare_store.c: transcript and reopening;
+ * compare_export.c: Markdown and JSON). */
+#ifndef AIDESK_CORE_COMPARE_PRIV_H
+#define AIDESK_CORE_COMPARE_PRIV_H
+
+#include <json-c/json.h>
+
+#include "api/chat_stream.h"
+#include "core/compare.h"
+#include "core/compare_tokens.h"
+#include "store/transcript.h"
+
+typedef struct cmp_run {
+    compare_state state;
+    buf_t text;
+    cmp_times t;          /* monotonic µs; reloaded runs: rebuilt from relative times */
+    cmp_tokcount tc;
+    int64_t counted_prompt; /* -1 unknown */
+    ai_usage usage;
+    char *finish;
+    char *error;          /* one line, sanitised */
+    int exit_code;
+    int64_t sent_ms, end_ms; /* wall clock */
+    char *id;             /* completion id */
+    char *served_model;   /* the model the server named */
+    int64_t retries;
+    int64_t skipped;      /* malformed chunks */
+    unsigned rev;
+} cmp_run;
+
+/* One column's runs in one turn (a repeat holds several). */
+typedef struct cmp_cell {
+    cmp_run **runs;
+    size_t nruns, cap;
+} cmp_cell;
+
+typedef struct cmp_turn {
+    char *prompt;
+    int64_t t_ms;
+    int runs_wanted;
+    cmp_cell *cells; /* one per column */
+} cmp_turn;
+
+typedef struct cmp_col {
+    char *model;
+    const char *provider;  /* static */
+    char label[4];         /* blind: "A".. */
+    uint64_t req;          /* the request feeding run, 0 when none */
+    ai_stream *stream;
+    cmp_run *run;          /* the run being fed, NULL when none */
+    size_t run_turn, run_index;
+    bool stopped;          /* cancelled during a repeat: no more rounds */
+    buf_t pending;         /* deltas not yet stored */
+    int64_t pending_since; /* monotonic ms */
+    unsigned rev;
+} cmp_col;
+
+typedef struct cmp_vote {
+    size_t turn;
+    int col;
+    int64_t t_ms;
+} cmp_vote;
+
+struct compare {
+    app_t *app;
+    net_t *net;
+    const ai_client *ai;
+    cmp_col *cols;
+    size_t ncols;
+    cmp_turn *turns;
+    size_t nturns, capturns;
+    cmp_vote *votes;
+    size_t nvotes, capvotes;
+    bool blind, revealed;
+    int max_tokens;
+    int rounds;            /* rounds started for the last turn */
+    bool stop_rounds;      /* cancel of all during a repeat */
+    int64_t created_ms;
+    unsigned rev;
+    int64_t clock_ms;      /* when the clock last bumped rev */
+    bool save;
+    store_transcript *log;
+    char *log_error;
+    /* Requests ended here whose terminal event is still to come. */
+    uint64_t *zombies;
+    size_t nzombies, capzombies;
+};
+
+/* compare.c */
+bool cmp_handler(void *ud, net_event *ev); /* for app_add_handler */
+compare_t *cmp_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
+                     size_t n, bool blind, bool shuffle);
+cmp_turn *cmp_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms);
+/* Adds (index == nruns) or replaces (index < nruns) a run of a cell. */
+cmp_run *cmp_cell_put(cmp_cell *cell, size_t index);
+void cmp_run_free(cmp_run *r);
+void cmp_run_sample(const cmp_run *r, cmp_sample *s);
+/* The run a column shows: the last of the last turn, or NULL. */
+const cmp_run *cmp_current(const compare_t *c, size_t col);
+const cmp_run *cmp_kept(const cmp_turn *t, size_t col);
+/* Statistics of a cell's completed runs (cell may be NULL). */
+void cmp_cell_stats(const cmp_cell *cell, cmp_stats *ttft_ms, cmp_stats *tok_s);
+
+/* compare_store.c */
+json_object *cmp_record(const char *type);
+/* Creates the transcript if the comparison saves and has none yet (with
+ * the whole history so far). Called before every change that is logged. */
+void cmp_log_begin(compare_t *c);
+/* Appends rec (taking it) to the transcript, if there is one. */
+void cmp_log(compare_t *c, json_object *rec);
+json_object *cmp_run_end_record(size_t col, size_t turn, size_t run, const cmp_run *r);
+/* Applies a run's end fields (from an "end" record or an export) to r. */
+bool cmp_run_apply_end(cmp_run *r, json_object *o);
+void cmp_log_flush_col(compare_t *c, size_t col);
+
+/* compare_export.c */
+/* Reads an export object into a new comparison (NULL with *err). */
+compare_t *cmp_import_json(app_t *app, json_object *root, char **err);
+
+#endif

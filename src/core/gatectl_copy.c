@@ -1,0 +1,320 @@
+/* gatectl_copy.c: the session details view and copying a secret or a
+ * snippet: OSC 52, or a private file. Nothing here is ever logged. */
+#include "config.h"
+#include "core/gatectl_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "api/url.h"
+#include "store/file.h"
+#include "store/paths.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/jsonu.h"
+#include "util/mem.h"
+
+#define REALTIME_URL "https://api.openai.com/v1/realtime"
+
+/* Overwrites a copy of a secret before it is freed. */
+static void wipe(char *p, size_t n)
+{
+    volatile char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+char *gatectl_safe_word(const char *s, size_t max)
+{
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; s && s[i] && i < max; i++) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  strchr("._:@+-", c);
+        buf_append_char(&b, ok ? c : '?');
+    }
+    return buf_steal(&b);
+}
+
+/* ------------------------------------------------------------- details */
+
+/* o pretty-printed (2-space indent, "key": value), a new string. */
+static char *pretty(json_object *o)
+{
+    return xstrdup(json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static void mask_field(json_object *o, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return;
+    char *m = gatectl_mask(json_object_get_string(v));
+    json_object_object_add(o, key, json_object_new_string(m));
+    free(m);
+}
+
+char *gatectl_details_json(const gatectl_t *g, size_t i, bool show_secrets)
+{
+    if (i >= g->info.nsessions)
+        return NULL;
+    const gate_session *s = g->info.sessions[i]->s;
+    char *err = NULL;
+    json_object *o = s->raw_json ? jsonu_parse(s->raw_json, strlen(s->raw_json), &err) : NULL;
+    free(err);
+    if (!o)
+        return xstrdup("{}");
+    if (!show_secrets) {
+        json_object *cs, *tc, *arr;
+        if (json_object_object_get_ex(o, "client_secret", &cs) &&
+            json_object_is_type(cs, json_type_object))
+            mask_field(cs, "value");
+        if (json_object_object_get_ex(o, "turn_credentials", &tc) &&
+            json_object_is_type(tc, json_type_object) &&
+            json_object_object_get_ex(tc, "iceServers", &arr) &&
+            json_object_is_type(arr, json_type_array)) {
+            for (size_t k = 0; k < json_object_array_length(arr); k++) {
+                json_object *e = json_object_array_get_idx(arr, k);
+                if (json_object_is_type(e, json_type_object)) {
+                    mask_field(e, "username");
+                    mask_field(e, "credential");
+                }
+            }
+        }
+    }
+    char *out = pretty(o);
+    json_object_put(o);
+    return out;
+}
+
+/* -------------------------------------------------------------- copying */
+
+static json_object *ice_json(const gate_ice_list *l)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < l->n; i++) {
+        const gate_ice_server *s = &l->items[i];
+        json_object *o = json_object_new_object();
+        json_object *urls = json_object_new_array();
+        for (size_t u = 0; u < s->nurls; u++)
+            json_object_array_add(urls, json_object_new_string(s->urls[u]));
+        json_object_object_add(o, "urls", urls);
+        if (s->username)
+            json_object_object_add(o, "username", json_object_new_string(s->username));
+        if (s->credential)
+            json_object_object_add(o, "credential", json_object_new_string(s->credential));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+/* s in single quotes for a POSIX shell; control characters (never in a
+ * real secret) become '?' so that the snippet stays on its lines. */
+static void shell_quote(buf_t *b, const char *s)
+{
+    buf_append_char(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_append_str(b, "'\\''");
+        else if ((unsigned char)*s < 0x20 || *s == 0x7F)
+            buf_append_char(b, '?');
+        else
+            buf_append_char(b, *s);
+    }
+    buf_append_char(b, '\'');
+}
+
+static void utc_time(int64_t unix_s, char *out, size_t n)
+{
+    time_t t = (time_t)unix_s;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, n, "unix %lld", (long long)unix_s);
+}
+
+static char *curl_text(const gatectl_session *gs)
+{
+    const gate_session *s = gs->s;
+    const char *mname = s->model ? s->model : GATE_DEFAULT_MODEL;
+    buf_t b = BUF_INIT;
+    char when[48];
+    utc_time(gs->secret_expires_s, when, sizeof when);
+    char *id = gatectl_safe_word(s->id, 64), *m = gatectl_safe_word(mname, 200),
+         *v = gatectl_safe_word(s->voice, 32);
+    buf_printf(&b, "# AI Gate realtime session %s (model %s, voice %s)\n", id, m, v);
+    free(id);
+    free(m);
+    free(v);
+    buf_printf(&b,
+               "# The client secret expires at %s (unix %lld): connect before then.\n"
+               "# Put your WebRTC SDP offer in offer.sdp; OpenAI answers with the SDP answer.\n"
+               "# ICE servers for the RTCPeerConnection:\n# ",
+               when, (long long)gs->secret_expires_s);
+    json_object *ice = ice_json(&s->ice);
+    char *ice_text = jsonu_to_string(ice);
+    json_object_put(ice);
+    buf_append_str(&b, ice_text);
+    free(ice_text);
+    buf_append_str(&b, "\ncurl -sS -X POST ");
+    char *qm = api_url_escape(mname);
+    char *url = xasprintf(REALTIME_URL "?model=%s", qm);
+    free(qm);
+    shell_quote(&b, url);
+    free(url);
+    buf_append_str(&b, " \\\n  -H ");
+    char *auth = xasprintf("Authorization: Bearer %s", s->client_secret ? s->client_secret : "");
+    shell_quote(&b, auth);
+    wipe(auth, strlen(auth));
+    free(auth);
+    buf_append_str(&b, " \\\n  -H 'Content-Type: application/sdp' \\\n"
+                       "  --data-binary @offer.sdp\n");
+    return buf_steal(&b);
+}
+
+static char *json_text(const gatectl_session *gs)
+{
+    const gate_session *s = gs->s;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "client_secret",
+                           json_object_new_string(s->client_secret ? s->client_secret : ""));
+    json_object_object_add(o, "expires_at", json_object_new_int64(gs->secret_expires_s));
+    json_object_object_add(o, "model", s->model ? json_object_new_string(s->model) : NULL);
+    json_object_object_add(o, "voice", s->voice ? json_object_new_string(s->voice) : NULL);
+    json_object_object_add(o, "ice_servers", ice_json(&s->ice));
+    char *text = pretty(o);
+    json_object_put(o);
+    char *out = xasprintf("%s\n", text);
+    wipe(text, strlen(text));
+    free(text);
+    return out;
+}
+
+char *gatectl_copy_text(const gatectl_session *s, gatectl_copy_what what)
+{
+    switch (what) {
+    case GATECTL_COPY_SECRET: return xstrdup(s->s->client_secret ? s->s->client_secret : "");
+    case GATECTL_COPY_CURL: return curl_text(s);
+    case GATECTL_COPY_JSON: return json_text(s);
+    }
+    return xstrdup("");
+}
+
+/* ------------------------------------------------------- private files */
+
+static char *fail_errno(char **err, const char *what, const char *path, int e)
+{
+    if (err)
+        *err = xasprintf("%s %s: %s", what, path, strerror(e));
+    return NULL;
+}
+
+char *gatectl_write_private(const char *dir, const char *base, const char *ext,
+                            const char *text, size_t len, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (store_mkdirs(dir, err) != 0)
+        return NULL;
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return fail_errno(err, "cannot use", dir, errno);
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+        if (err)
+            *err = xasprintf("%s is not a directory of ours: not writing a secret there", dir);
+        return NULL;
+    }
+    if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
+        return fail_errno(err, "cannot make private", dir, errno);
+    for (int n = 1; n <= 1000; n++) {
+        char *path = n == 1 ? xasprintf("%s/%s%s", dir, base, ext)
+                            : xasprintf("%s/%s-%d%s", dir, base, n, ext);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            int e = errno;
+            if (e == EEXIST) {
+                free(path);
+                continue;
+            }
+            fail_errno(err, "cannot create", path, e);
+            free(path);
+            return NULL;
+        }
+        if (fchmod(fd, 0600) != 0 || store_write_all(fd, text, len) != 0) {
+            int e = errno;
+            close(fd);
+            unlink(path);
+            fail_errno(err, "cannot write", path, e);
+            free(path);
+            return NULL;
+        }
+        if (close(fd) != 0) {
+            int e = errno;
+            unlink(path);
+            fail_errno(err, "cannot write", path, e);
+            free(path);
+            return NULL;
+        }
+        return path;
+    }
+    if (err)
+        *err = xasprintf("too many copies in %s: remove some", dir);
+    return NULL;
+}
+
+bool gatectl_copy(gatectl_t *g, size_t i, gatectl_copy_what what, gatectl_copy_out *out,
+                  char **err)
+{
+    memset(out, 0, sizeof *out);
+    *err = NULL;
+    if (i >= g->info.nsessions) {
+        *err = xasprintf("no AI Gate session %zu in this run", i + 1);
+        return false;
+    }
+    const gatectl_session *s = g->info.sessions[i];
+    char *text = gatectl_copy_text(s, what);
+    size_t len = strlen(text);
+    out->bytes = len;
+    out->secret_expired = gatectl_session_timing(s, clock_wall_ms()).secret_left_s == 0;
+    bool ok = true;
+    if (g->osc52) {
+        out->osc52 = gatectl_osc52(text, len);
+    } else {
+        char *state = NULL;
+        if (store_state_dir(&state, err) != 0) {
+            ok = false;
+        } else {
+            char *dir = xasprintf("%s/gate", state);
+            char *id = gatectl_safe_word(s->s->id, 64);
+            static const char *const suffix[] = {"-secret", "-curl", ""};
+            static const char *const ext[] = {".txt", ".sh", ".json"};
+            char *base = xasprintf("%s%s", *id ? id : "session", suffix[what]);
+            out->path = gatectl_write_private(dir, base, ext[what], text, len, err);
+            ok = out->path != NULL;
+            free(base);
+            free(id);
+            free(dir);
+            free(state);
+        }
+    }
+    wipe(text, len);
+    free(text);
+    return ok;
+}
+
+void gatectl_copy_out_clear(gatectl_copy_out *out)
+{
+    if (!out)
+        return;
+    free(out->osc52);
+    free(out->path);
+    memset(out, 0, sizeof *out);
+}

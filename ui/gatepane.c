@@ -1,0 +1,395 @@
+/* gatepane.c: the AI Gate pane: the realtime sessions created in this run
+ * with live countdowns, their details, copying, and the service's limits. */
+#include "config.h"
+#include "ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "util/mem.h"
+#include "view/commands.h"
+
+void gate_open(ui *u)
+{
+    if (!u->gate) {
+        app_flash(u->app, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
+        return;
+    }
+    u->gate_view = true;
+    u->focus = FOCUS_GATE;
+    u->dirty = true;
+}
+
+static void clock_text(int64_t unix_s, char *buf, size_t len)
+{
+    time_t t = (time_t)unix_s;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+static void left_text(int64_t s, char *buf, size_t len)
+{
+    if (s <= 0)
+        snprintf(buf, len, "expired");
+    else if (s < 120)
+        snprintf(buf, len, "%lld s", (long long)s);
+    else
+        snprintf(buf, len, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+static int state_style(gatectl_state st)
+{
+    switch (st) {
+    case GATECTL_USABLE: return THEME_STATUS_OK;
+    case GATECTL_SECRET_EXPIRED: return THEME_STATUS_WARN;
+    default: return THEME_STATE_FAILED;
+    }
+}
+
+static int line(ui *u, int y, const char *s, int style)
+{
+    rect r = u->lay.conv;
+    if (y >= r.y + r.h)
+        return y;
+    ui_text(u, y, r.x + 1, r.w - 1, s, strlen(s), ui_style(u, style));
+    return y + 1;
+}
+
+/* The last refusal, with every detail the service gave. */
+static int draw_error(ui *u, int y, const gatectl_error *ge)
+{
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s failed: %s", gatectl_action_name(ge->action), ge->message);
+    y = line(u, y, tmp, THEME_STATUS_ERROR);
+    const api_error *e = ge->e;
+    if (!e)
+        return y;
+    if (e->kind == API_ERR_QUOTA) {
+        snprintf(tmp, sizeof tmp, "  plan %s: %lld of %lld sessions used (%.0f%%), %lld left",
+                 e->plan ? e->plan : "?", (long long)e->sessions_used, (long long)e->sessions_included,
+                 e->percent_used < 0 ? 0.0 : e->percent_used,
+                 (long long)(e->sessions_remaining < 0 ? 0 : e->sessions_remaining));
+        y = line(u, y, tmp, THEME_STATUS_ERROR);
+        if (e->upgrade_url) {
+            snprintf(tmp, sizeof tmp, "  upgrade: %s", e->upgrade_url);
+            y = line(u, y, tmp, THEME_STATUS_ERROR);
+        }
+    } else if (e->kind == API_ERR_CONCURRENT) {
+        snprintf(tmp, sizeof tmp, "  concurrent sessions: %lld of %lld%s%s",
+                 (long long)e->concurrent_current, (long long)e->concurrent_max,
+                 e->hint ? "  hint: " : "", e->hint ? e->hint : "");
+        y = line(u, y, tmp, THEME_STATUS_ERROR);
+    } else if (e->kind == API_ERR_RATE_LIMITED && ge->reset_s) {
+        char at[16];
+        clock_text(ge->reset_s, at, sizeof at);
+        long long in = (long long)(ge->reset_s - clock_wall_ms() / 1000);
+        snprintf(tmp, sizeof tmp, "  the rate limit resets at %s (in %lld s)", at, in < 0 ? 0 : in);
+        y = line(u, y, tmp, THEME_STATUS_ERROR);
+    }
+    return y;
+}
+
+static int draw_details(ui *u, int y, const gatectl_info *gi)
+{
+    rect r = u->lay.conv;
+    const gatectl_session *gs = gi->sessions[u->gate_sel];
+    const gate_session *s = gs->s;
+    char tmp[512];
+    y = line(u, y, "", THEME_DEFAULT);
+    snprintf(tmp, sizeof tmp, "Session %s%s", s->id ? s->id : "?",
+             u->gate_secrets ? "   (secrets shown: s hides them)" : "   (s shows secrets)");
+    y = line(u, y, tmp, THEME_TITLE);
+    char *masked = s->client_secret ? (u->gate_secrets ? xstrdup(s->client_secret)
+                                                       : gatectl_mask(s->client_secret))
+                                    : xstrdup("(none)");
+    char exp[16];
+    clock_text(gs->secret_expires_s, exp, sizeof exp);
+    snprintf(tmp, sizeof tmp, "  client secret  %s  (valid until %s)", masked, exp);
+    free(masked);
+    y = line(u, y, tmp, THEME_DEFAULT);
+    if (s->meta_turn_server) {
+        snprintf(tmp, sizeof tmp, "  TURN in use    %s", s->meta_turn_server);
+        y = line(u, y, tmp, THEME_DEFAULT);
+    }
+    for (size_t i = 0; i < s->ice.n && y < r.y + r.h; i++) {
+        const gate_ice_server *is = &s->ice.items[i];
+        buf_t b = BUF_INIT;
+        buf_append_str(&b, i == 0 ? "  ICE servers    " : "                 ");
+        for (size_t k = 0; k < is->nurls; k++)
+            buf_printf(&b, "%s%s", k ? ", " : "", is->urls[k]);
+        if (is->username || is->credential) {
+            char *un = is->username ? (u->gate_secrets ? xstrdup(is->username) : gatectl_mask(is->username)) : NULL;
+            char *cr = is->credential ? (u->gate_secrets ? xstrdup(is->credential) : gatectl_mask(is->credential)) : NULL;
+            buf_printf(&b, "  user %s  credential %s", un ? un : "-", cr ? cr : "-");
+            free(un);
+            free(cr);
+        }
+        y = line(u, y, buf_cstr(&b), THEME_DEFAULT);
+        buf_free(&b);
+    }
+    /* Every field of the answer, secrets masked unless asked. */
+    char *json = gatectl_details_json(u->gate, u->gate_sel, u->gate_secrets);
+    if (json) {
+        y = line(u, y, "  the whole answer:", THEME_META);
+        char *p = json;
+        while (p && *p && y < r.y + r.h) {
+            char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            char *one = xstrndup(p, n);
+            char *ind = xasprintf("    %s", one);
+            y = line(u, y, ind, THEME_META);
+            free(ind);
+            free(one);
+            p = nl ? nl + 1 : NULL;
+        }
+        free(json);
+    }
+    return y;
+}
+
+void gatepane_draw(ui *u)
+{
+    rect r = u->lay.conv;
+    if (r.h <= 0 || !u->gate)
+        return;
+    const gatectl_info *gi = gatectl_get(u->gate);
+    u->seen_gate_rev = gi->rev;
+    int64_t now = clock_wall_ms();
+    char tmp[512];
+    int y = r.y;
+    size_t live = gatectl_live_count(u->gate, now);
+    int n = snprintf(tmp, sizeof tmp, "Realtime sessions created in this run: %zu   live %zu", gi->nsessions, live);
+    if (gi->conc_limit > 0)
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, " of %lld%s", (long long)gi->conc_limit,
+                      gi->conc_from_server ? "" : " (free plan)");
+    if (gi->rate.present) {
+        char at[16] = "";
+        if (gi->rate.reset)
+            clock_text(gi->rate.reset, at, sizeof at);
+        snprintf(tmp + n, sizeof tmp - (size_t)n, "   requests left %lld/%lld%s%s", (long long)gi->rate.remaining,
+                 (long long)gi->rate.limit, *at ? ", resets " : "", at);
+    }
+    y = line(u, y, tmp, THEME_TITLE);
+    if (gi->creating || gi->turn_pending || gi->health_pending)
+        y = line(u, y, "  waiting for AI Gate...", THEME_STATE_STREAMING);
+    if (gi->nsessions == 0) {
+        y = line(u, y, "", THEME_DEFAULT);
+        y = line(u, y, "No sessions yet. Create one with:", THEME_META);
+        y = line(u, y, "  /gate session [--voice alloy|echo|fable|onyx|nova|shimmer] [--temperature 0-1]", THEME_META);
+        y = line(u, y, "  /gate turn     TURN credentials      /gate health   health and metrics", THEME_META);
+    } else {
+        /* The model column gives way on narrow screens. */
+        int mw = r.w - 82;
+        mw = mw < 12 ? 12 : mw > 36 ? 36 : mw;
+        snprintf(tmp, sizeof tmp, "  %-3s %-22s %-*s %-8s %-9s %-8s %-8s %s", "#", "session", mw, "model",
+                 "voice", "created", "secret", "session", "state");
+        y = line(u, y, tmp, THEME_META);
+        if (u->gate_sel >= gi->nsessions)
+            u->gate_sel = gi->nsessions - 1;
+        for (size_t i = 0; i < gi->nsessions && y < r.y + r.h; i++) {
+            const gatectl_session *gs = gi->sessions[i];
+            gatectl_timing t = gatectl_session_timing(gs, now);
+            char created[16], sl[24], xl[24];
+            clock_text(gs->created_ms / 1000, created, sizeof created);
+            left_text(t.secret_left_s, sl, sizeof sl);
+            left_text(t.session_left_s, xl, sizeof xl);
+            bool sel = i == u->gate_sel && u->focus == FOCUS_GATE;
+            snprintf(tmp, sizeof tmp, "%s %-3zu %-22.22s %-*.*s %-8.8s %-9s %-8s %-8s ", sel ? ">" : " ",
+                     i + 1, gs->s->id ? gs->s->id : "?", mw, mw, gs->s->model ? gs->s->model : "?",
+                     gs->s->voice ? gs->s->voice : "?", created, sl, xl);
+            int a = sel ? ui_style(u, THEME_SIDEBAR_SELECTED) : ui_style(u, THEME_DEFAULT);
+            int x = r.x + 1 + ui_text(u, y, r.x + 1, r.w - 1, tmp, strlen(tmp), a);
+            const char *st = gatectl_state_name(t.state);
+            ui_text(u, y, x, r.x + r.w - x, st, strlen(st), ui_style(u, state_style(t.state)));
+            y++;
+        }
+    }
+    if (gi->error)
+        y = draw_error(u, y, gi->error);
+    if (gi->turn && y < r.y + r.h) {
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "TURN credentials: %zu servers", gi->turn->n);
+        for (size_t i = 0; i < gi->turn->n && i < 3; i++)
+            buf_printf(&b, "%s%s", i ? ", " : " (", gi->turn->items[i].nurls ? gi->turn->items[i].urls[0] : "?");
+        buf_append_str(&b, gi->turn->n ? (gi->turn->n > 3 ? ", ...)" : ")") : "");
+        y = line(u, y, buf_cstr(&b), THEME_DEFAULT);
+        buf_free(&b);
+    }
+    const gate_kv_list *lists[2] = {gi->health, gi->metrics};
+    const char *names[2] = {"health", "metrics"};
+    for (int k = 0; k < 2; k++) {
+        if (!lists[k] || y >= r.y + r.h)
+            continue;
+        buf_t b = BUF_INIT;
+        buf_printf(&b, "%s:", names[k]);
+        for (size_t i = 0; i < lists[k]->n && b.len < 400; i++)
+            buf_printf(&b, " %s=%s", lists[k]->items[i].key, lists[k]->items[i].value);
+        y = line(u, y, buf_cstr(&b), THEME_DEFAULT);
+        buf_free(&b);
+    }
+    if (u->gate_details && gi->nsessions)
+        y = draw_details(u, y, gi);
+    if (u->focus == FOCUS_GATE && r.h > 2) {
+        static const char keys[] = " Up/Down choose  Enter details  s secrets  c copy secret  y copy curl  "
+                                   "j copy JSON  n new  t TURN  h health  / command  Esc back ";
+        ui_blank(u, r.y + r.h - 1, r.x, r.w, ui_style(u, THEME_STATUS));
+        ui_text(u, r.y + r.h - 1, r.x + 1, r.w - 1, keys, sizeof keys - 1, ui_style(u, THEME_STATUS));
+    }
+}
+
+static void copy(ui *u, gatectl_copy_what what)
+{
+    const gatectl_info *gi = gatectl_get(u->gate);
+    if (!gi->nsessions) {
+        app_flash(u->app, true, "no session to copy from: /gate session creates one");
+        return;
+    }
+    gatectl_copy_out out;
+    char *err = NULL;
+    if (!gatectl_copy(u->gate, u->gate_sel, what, &out, &err)) {
+        app_flash(u->app, true, "copy: %s", err);
+        free(err);
+        return;
+    }
+    const char *thing = what == GATECTL_COPY_SECRET ? "the client secret"
+                        : what == GATECTL_COPY_CURL ? "a curl snippet"
+                                                    : "the session as JSON";
+    if (out.osc52) {
+        /* Invisible to the screen: the terminal puts it on the clipboard. */
+        size_t len = strlen(out.osc52);
+        if (write(STDOUT_FILENO, out.osc52, len) != (ssize_t)len)
+            app_flash(u->app, true, "could not write to the terminal's clipboard");
+        else
+            app_flash(u->app, false, "copied %s to the clipboard (OSC 52)%s", thing,
+                      out.secret_expired ? "; its secret has expired" : "");
+    } else {
+        app_flash(u->app, false, "wrote %s to %s (mode 0600)%s", thing, out.path,
+                  out.secret_expired ? "; its secret has expired" : "");
+    }
+    gatectl_copy_out_clear(&out);
+}
+
+void gatepane_key(ui *u, int is_key, wint_t ch)
+{
+    const gatectl_info *gi = gatectl_get(u->gate);
+    if (is_key && ch == KEY_UP && u->gate_sel > 0)
+        u->gate_sel--;
+    else if (is_key && ch == KEY_DOWN && u->gate_sel + 1 < gi->nsessions)
+        u->gate_sel++;
+    else if (!is_key && (ch == '\r' || ch == '\n'))
+        u->gate_details = !u->gate_details;
+    else if (!is_key && ch == 's')
+        u->gate_secrets = !u->gate_secrets;
+    else if (!is_key && ch == 'c')
+        copy(u, GATECTL_COPY_SECRET);
+    else if (!is_key && ch == 'y')
+        copy(u, GATECTL_COPY_CURL);
+    else if (!is_key && ch == 'j')
+        copy(u, GATECTL_COPY_JSON);
+    else if (!is_key && ch == 't')
+        gatectl_turn(u->gate);
+    else if (!is_key && ch == 'h')
+        gatectl_health(u->gate);
+    else if (!is_key && (ch == 'n' || ch == '/')) {
+        input_set_text(u, ch == 'n' ? "/gate session " : "/");
+        u->focus = FOCUS_INPUT;
+    } else if (!is_key && (ch == 27 || ch == 'q')) {
+        u->gate_view = false;
+        u->focus = FOCUS_INPUT;
+    }
+    u->dirty = true;
+}
+
+static bool parse_temperature(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+void gate_command(ui *u, const cmd_parsed *p)
+{
+    if (!u->gate) {
+        app_flash(u->app, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
+        return;
+    }
+    if (p->argc == 0) {
+        gate_open(u);
+        return;
+    }
+    const char *sub = p->argv[0];
+    if (!strcmp(sub, "turn")) {
+        gatectl_turn(u->gate);
+        gate_open(u);
+    } else if (!strcmp(sub, "health")) {
+        gatectl_health(u->gate);
+        gate_open(u);
+    } else if (!strcmp(sub, "show")) {
+        u->gate_secrets = !u->gate_secrets;
+        u->gate_details = true;
+        gate_open(u);
+    } else if (!strcmp(sub, "copy")) {
+        gatectl_copy_what what = GATECTL_COPY_SECRET;
+        if (p->argc > 1 && !strcmp(p->argv[1], "curl"))
+            what = GATECTL_COPY_CURL;
+        else if (p->argc > 1 && !strcmp(p->argv[1], "json"))
+            what = GATECTL_COPY_JSON;
+        else if (p->argc > 1 && strcmp(p->argv[1], "secret")) {
+            app_flash(u->app, true, "/gate copy: secret, curl or json");
+            return;
+        }
+        if (p->argc > 2) {
+            long n = strtol(p->argv[2], NULL, 10);
+            if (n < 1 || (size_t)n > gatectl_get(u->gate)->nsessions) {
+                app_flash(u->app, true, "/gate copy: no session %s", p->argv[2]);
+                return;
+            }
+            u->gate_sel = (size_t)n - 1;
+        }
+        copy(u, what);
+    } else if (!strcmp(sub, "session")) {
+        gate_session_params gp;
+        gate_session_params_init(&gp);
+        for (int i = 1; i < p->argc; i++) {
+            const char *o = p->argv[i];
+            const char *v = i + 1 < p->argc ? p->argv[i + 1] : NULL;
+            if (!v) {
+                app_flash(u->app, true, "/gate session: %s needs a value", o);
+                return;
+            }
+            if (!strcmp(o, "--voice"))
+                gp.voice = v;
+            else if (!strcmp(o, "--model"))
+                gp.model = v;
+            else if (!strcmp(o, "--instructions"))
+                gp.instructions = v;
+            else if (!strcmp(o, "--temperature")) {
+                if (!parse_temperature(v, &gp.temperature)) {
+                    app_flash(u->app, true, "/gate session: the temperature is a number from 0 to 1");
+                    return;
+                }
+            } else {
+                app_flash(u->app, true, "/gate session: unknown option %s (--voice, --model, "
+                                        "--temperature, --instructions)", o);
+                return;
+            }
+            i++;
+        }
+        char *err = NULL;
+        if (!gatectl_create(u->gate, &gp, &err)) {
+            app_flash(u->app, true, "%s", err);
+            free(err);
+        }
+        gate_open(u);
+    } else {
+        app_flash(u->app, true, "usage: /gate %s", cmd_find("gate")->usage);
+    }
+}
