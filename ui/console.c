@@ -144,6 +144,18 @@ static conv *find_conv(ui *u, const char *what)
 
 static void cmd_save(ui *u, const cmd_parsed *p)
 {
+    if (u->cur_cmp && (!strcmp(p->argv[0], "md") || !strcmp(p->argv[0], "json"))) {
+        char *path = NULL, *err = NULL;
+        if (compare_export(u->cur_cmp->c, !strcmp(p->argv[0], "json") ? EXPORT_JSON : EXPORT_MARKDOWN,
+                           p->argc > 1 ? p->argv[1] : NULL, &path, &err) != 0) {
+            app_flash(u->app, true, "/save: %s", err);
+            free(err);
+        } else {
+            app_flash(u->app, false, "saved the comparison to %s", path);
+            free(path);
+        }
+        return;
+    }
     if (!u->cur) {
         app_flash(u->app, true, "nothing to save: open a conversation first");
         return;
@@ -275,8 +287,12 @@ static void run_command(ui *u, const char *line)
         }
         break;
     case CMD_CANCEL:
-        if (!u->cur || !app_cancel_stream(u->app, u->cur))
+        if (u->cur_cmp) {
+            if (!compare_cancel(u->cur_cmp->c, -1))
+                app_flash(u->app, false, "nothing is running in this comparison");
+        } else if (!u->cur || !app_cancel_stream(u->app, u->cur)) {
             app_flash(u->app, false, "nothing is streaming here");
+        }
         break;
     case CMD_RETRY: {
         msg *last = NULL;
@@ -339,6 +355,14 @@ static void run_command(ui *u, const char *line)
     case CMD_GATE:
         gate_command(u, &p);
         break;
+    case CMD_COMPARE:
+    case CMD_RERUN:
+    case CMD_VOTE:
+    case CMD_ZOOM:
+    case CMD_CONTINUE:
+    case CMD_REOPEN:
+        compare_command(u, p.def->id, &p);
+        break;
     case CMD_COUNT:
         break;
     }
@@ -364,6 +388,10 @@ void console_submit(ui *u, const char *line)
     const char *text = line[0] == '/' ? line + 1 : line; /* "//" sends a slash */
     if (!*text)
         return;
+    if (u->cur_cmp) {
+        compare_submit(u, text);
+        return;
+    }
     if (!u->cur) {
         app_flash(u->app, true, "pick a conversation first (/chat, /new, /open, or the sidebar)");
         input_set_text(u, line); /* keep what was typed */
@@ -376,20 +404,28 @@ void console_submit(ui *u, const char *line)
 
 /* ----------------------------------------------------------------- keys */
 
+/* Ctrl-N / Ctrl-P: conversations first, then comparisons, round. */
 static void move_selection(ui *u, int delta)
 {
-    if (!u->nsorted)
+    size_t total = u->nsorted + u->ncmps;
+    if (!total)
         return;
     size_t at = 0;
     for (size_t i = 0; i < u->nsorted; i++)
-        if (u->sorted[i] == u->cur)
+        if (!u->cur_cmp && u->sorted[i] == u->cur)
             at = i;
+    for (size_t i = 0; i < u->ncmps; i++)
+        if (u->cmps[i] == u->cur_cmp)
+            at = u->nsorted + i;
     long next = (long)at + delta;
     if (next < 0)
-        next = (long)u->nsorted - 1;
-    if ((size_t)next >= u->nsorted)
+        next = (long)total - 1;
+    if ((size_t)next >= total)
         next = 0;
-    ui_select(u, u->sorted[next]);
+    if ((size_t)next < u->nsorted)
+        ui_select(u, u->sorted[next]);
+    else
+        ui_select_cmp(u, u->cmps[(size_t)next - u->nsorted]);
 }
 
 static void drafts_key(ui *u, int is_key, wint_t ch)
@@ -429,9 +465,13 @@ static void mouse_event(ui *u)
     else if (me.bstate & BUTTON5_PRESSED)
         convpane_scroll(u, 3);
     else if ((me.bstate & BUTTON1_CLICKED) && rect_contains(u->lay.sidebar, me.y, me.x)) {
-        conv *c = sidebar_hit(u, me.y);
+        conv *c;
+        cmpui *k;
+        sidebar_hit(u, me.y, &c, &k);
         if (c)
             ui_select(u, c);
+        else if (k)
+            ui_select_cmp(u, k);
     }
 }
 
@@ -459,6 +499,13 @@ static void read_keys(ui *u)
                 u->focus = FOCUS_INPUT;
             continue;
         }
+        if (!is_key && ch == 27 && (u->focus == FOCUS_PICKER || u->focus == FOCUS_COMPARE)) {
+            if (u->focus == FOCUS_PICKER)
+                picker_key(u, 0, 27);
+            else
+                compare_key(u, 0, 27);
+            continue;
+        }
         if (!is_key && ch == 27) {
             wint_t next;
             /* With the input focused, ESC and a key at once is Alt-key;
@@ -484,6 +531,9 @@ static void read_keys(ui *u)
                 app_flash(u->app, false, "draft edit abandoned; the draft is unchanged");
             } else if (u->cur && app_cancel_stream(u->app, u->cur)) {
                 app_flash(u->app, false, "stopping the reply...");
+            } else if (u->cur_cmp && compare_busy(u->cur_cmp->c)) {
+                compare_cancel(u->cur_cmp->c, -1);
+                app_flash(u->app, false, "stopped every column");
             }
             continue;
         }
@@ -493,6 +543,18 @@ static void read_keys(ui *u)
         }
         if (u->focus == FOCUS_GATE && !(is_key && ch >= KEY_F(1) && ch <= KEY_F(12))) {
             gatepane_key(u, is_key, ch);
+            continue;
+        }
+        if (u->focus == FOCUS_PICKER) {
+            picker_key(u, is_key, ch);
+            continue;
+        }
+        if (u->focus == FOCUS_COMPARE && !(is_key && ch >= KEY_F(1) && ch <= KEY_F(12))) {
+            compare_key(u, is_key, ch);
+            continue;
+        }
+        if (u->cur_cmp && is_key && (ch == KEY_LEFT || ch == KEY_RIGHT) && input_empty()) {
+            u->focus = FOCUS_COMPARE;
             continue;
         }
         if (is_key) {
@@ -583,6 +645,8 @@ static void draw(ui *u)
     title_draw(u);
     if (u->gate_view)
         gatepane_draw(u);
+    else if (u->cur_cmp)
+        comparepane_draw(u);
     else
         convpane_draw(u);
     typing_draw(u);
@@ -590,6 +654,8 @@ static void draw(ui *u)
     status_draw(u);
     if (u->focus == FOCUS_HELP)
         help_draw(u);
+    if (u->focus == FOCUS_PICKER)
+        picker_draw(u);
     input_draw(u);
     if (u->focus != FOCUS_INPUT)
         curs_set(0);
@@ -610,6 +676,8 @@ static bool needs_draw(ui *u)
         return true;
     if (u->gate && gatectl_get(u->gate)->rev != u->seen_gate_rev)
         return true;
+    if (compare_signature(u) != u->seen_cmp_sig)
+        return true;
     if (u->cur != u->seen_conv || (u->cur && u->cur->rev != u->seen_conv_rev))
         return true;
     return convpane_signature(u) != u->seen_sig;
@@ -623,6 +691,7 @@ static void mark_seen(ui *u)
     u->seen_conv = u->cur;
     u->seen_conv_rev = u->cur ? u->cur->rev : 0;
     u->seen_sig = convpane_signature(u);
+    u->seen_cmp_sig = compare_signature(u);
     u->dirty = false;
 }
 
@@ -663,6 +732,9 @@ static int loop(ui *u)
     while (!u->quit) {
         int64_t now = clock_mono_ms();
         long timeout = app_next_timer_ms(u->app, now);
+        long ct = compares_next_timer_ms(u, now);
+        if (ct >= 0 && (timeout < 0 || ct < timeout))
+            timeout = ct;
         if (u->gate) {
             /* The Gate pane's countdowns run on the wall clock. */
             long g = gatectl_next_timer_ms(u->gate, clock_wall_ms());
@@ -705,6 +777,7 @@ static int loop(ui *u)
         if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
             read_keys(u);
         app_tick(u->app, clock_mono_ms());
+        compares_tick(u, clock_mono_ms());
         if (u->gate)
             gatectl_tick(u->gate, clock_wall_ms());
         after_events(u);
@@ -762,6 +835,8 @@ int console_run(const config_t *cfg, const console_opts *opts)
     int rc = loop(&u);
     input_end(&u);
     term_end();
+    compares_free(&u);
+    picker_free(u.pick);
     gatectl_free(u.gate);
     free(u.gate_err);
     app_free(app);

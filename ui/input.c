@@ -301,6 +301,8 @@ static const char *prompt(ui *u, char *buf, size_t len)
         snprintf(buf, len, "edit draft> ");
     else if (input_text()[0] == '/')
         snprintf(buf, len, "> ");
+    else if (u->cur_cmp)
+        snprintf(buf, len, "compare> ");
     else if (!u->cur)
         snprintf(buf, len, "> ");
     else if (u->cur->kind == CONV_CHAT)

@@ -40,28 +40,47 @@ void sidebar_draw(ui *u)
         ui_blank(u, r.y + y, r.x, r.w, base);
     attrset(ui_style(u, THEME_BORDER));
     mvvline(r.y, r.x + r.w, ACS_VLINE, r.h);
-    /* Keep the current conversation in view. */
+    /* Keep the current conversation in view. Comparisons come after the
+     * conversations. */
     int slots = r.h / SIDE_ROWS;
     int cur = -1;
+    size_t total = u->nsorted + u->ncmps;
     for (size_t i = 0; i < u->nsorted; i++)
-        if (u->sorted[i] == u->cur)
+        if (!u->cur_cmp && u->sorted[i] == u->cur)
             cur = (int)i;
+    for (size_t i = 0; i < u->ncmps; i++)
+        if (u->cmps[i] == u->cur_cmp)
+            cur = (int)(u->nsorted + i);
     if (cur >= 0 && cur < u->side_top)
         u->side_top = cur;
     if (cur >= 0 && slots > 0 && cur >= u->side_top + slots)
         u->side_top = cur - slots + 1;
-    if (u->side_top > 0 && (size_t)u->side_top >= u->nsorted)
+    if (u->side_top > 0 && (size_t)u->side_top >= total)
         u->side_top = 0;
-    if (!u->nsorted) {
+    if (!total) {
         ui_text(u, r.y, r.x + 1, r.w - 1, "no conversations", 16, ui_style(u, THEME_META));
         if (r.h > 2)
             ui_text(u, r.y + 1, r.x + 1, r.w - 1, "/new, /open, /chat", 18, ui_style(u, THEME_META));
         return;
     }
-    for (int s = 0; s < slots && (size_t)(u->side_top + s) < u->nsorted; s++) {
-        const conv *c = u->sorted[u->side_top + s];
+    for (int s = 0; s < slots && (size_t)(u->side_top + s) < total; s++) {
         int y = r.y + s * SIDE_ROWS;
-        bool sel = c == u->cur;
+        if ((size_t)(u->side_top + s) >= u->nsorted) {
+            const cmpui *k = u->cmps[(size_t)(u->side_top + s) - u->nsorted];
+            bool ksel = k == u->cur_cmp;
+            int ka = ksel ? ui_style(u, THEME_SIDEBAR_SELECTED) : base;
+            ui_blank(u, y, r.x, r.w, ka);
+            ui_blank(u, y + 1, r.x, r.w, ka);
+            ui_text(u, y, r.x + 1, r.w - 2, k->title, strlen(k->title), ka);
+            int kx = r.x + 1 + ui_text(u, y + 1, r.x + 1, r.w - 2, "COMPARE", 7,
+                                       ksel ? ka : ui_style(u, THEME_BADGE_CHAT));
+            if (compare_busy(k->c))
+                ui_text(u, y + 1, kx, r.x + r.w - kx, " running", 8,
+                        ksel ? ka : ui_style(u, THEME_STATE_STREAMING));
+            continue;
+        }
+        const conv *c = u->sorted[u->side_top + s];
+        bool sel = !u->cur_cmp && c == u->cur;
         int a = sel ? ui_style(u, THEME_SIDEBAR_SELECTED)
                     : c->ended ? ui_style(u, THEME_SIDEBAR_DIM) : base;
         ui_blank(u, y, r.x, r.w, a);
@@ -90,11 +109,18 @@ void sidebar_draw(ui *u)
     }
 }
 
-conv *sidebar_hit(ui *u, int y)
+void sidebar_hit(ui *u, int y, conv **c, cmpui **k)
 {
     int s = (y - u->lay.sidebar.y) / SIDE_ROWS;
     size_t i = (size_t)(u->side_top + s);
-    return s >= 0 && i < u->nsorted ? u->sorted[i] : NULL;
+    *c = NULL;
+    *k = NULL;
+    if (s < 0)
+        return;
+    if (i < u->nsorted)
+        *c = u->sorted[i];
+    else if (i - u->nsorted < u->ncmps)
+        *k = u->cmps[i - u->nsorted];
 }
 
 /* --------------------------------------------------------------- title */
@@ -109,6 +135,12 @@ void title_draw(ui *u)
     if (u->gate_view) {
         ui_text(u, r.y, r.x + 1, r.w - 1, "AI Gate", 7, a | A_BOLD);
         ui_text(u, r.y, r.x + 9, r.w - 9, "  realtime voice sessions (F6 or Esc: back)", 43, a);
+        return;
+    }
+    if (u->cur_cmp) {
+        int x = r.x + 1 + ui_text(u, r.y, r.x + 1, r.w - 1, "Comparison", 10, a | A_BOLD);
+        const char *t = u->cur_cmp->title;
+        ui_text(u, r.y, x + 2, r.x + r.w - x - 2, t, strlen(t), a);
         return;
     }
     if (!u->cur) {

@@ -82,6 +82,8 @@ convui *ui_convui(ui *u, const conv *c)
 void ui_select(ui *u, conv *c)
 {
     u->cur = c;
+    if (c)
+        u->cur_cmp = NULL;
     app_open(u->app, c);
     if (c) {
         convui *cu = ui_convui(u, c);
@@ -95,7 +97,7 @@ void ui_rebuild_sorted(ui *u)
     u->sorted = xgrow(u->sorted, &u->capsorted, u->m->nconvs + 1, sizeof *u->sorted);
     u->nsorted = model_sorted(u->m, u->filter, u->sorted, u->m->nconvs);
     /* Nothing chosen yet: the newest conversation. */
-    if (!u->cur && u->nsorted)
+    if (!u->cur && !u->cur_cmp && u->nsorted)
         ui_select(u, u->sorted[0]);
     u->dirty = true;
 }

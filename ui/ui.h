@@ -16,7 +16,9 @@
 #include "config/settings.h"
 #include "config/theme.h"
 #include "core/app.h"
+#include "core/compare.h"
 #include "core/gatectl.h"
+#include "text/view.h"
 #include "core/model.h"
 #include "view/layout.h"
 #include "view/scroll.h"
@@ -34,7 +36,46 @@ typedef enum ui_focus {
     FOCUS_DRAFTS,
     FOCUS_HELP,
     FOCUS_GATE,
+    FOCUS_COMPARE, /* keys act on the comparison's columns */
+    FOCUS_PICKER,  /* the list picker overlay */
 } ui_focus;
+
+/* One column of a comparison on screen: its answer (earlier turns, then the
+ * current one) laid out by a text_view, and its own scroll position. */
+typedef struct cmpcol {
+    text_view *v;
+    size_t turns;      /* turns in the prefix given to the view */
+    size_t fed;        /* bytes of the current answer given to the view */
+    unsigned rev;
+    int top;           /* first line shown when not following */
+    bool follow;
+} cmpcol;
+
+/* A comparison the console shows. */
+typedef struct cmpui {
+    compare_t *c;
+    char *title;
+    int sel;           /* the selected column */
+    int zoom;          /* the column zoomed, or -1 */
+    int first;         /* paging */
+    int runs;          /* rounds per prompt (/compare -n) */
+    cmpcol cols[COMPARE_MAX_COLS];
+} cmpui;
+
+struct ui;
+
+/* The list picker overlay (choosing models, reopening a comparison). */
+typedef struct picker {
+    char *title;
+    char **items;
+    bool *chosen;
+    size_t n, sel, top;
+    bool multi;
+    void (*done)(struct ui *u, struct picker *p); /* on Enter */
+    int runs;          /* carried for /compare -n */
+    bool blind;        /* carried for /compare --blind */
+    char **paths;      /* for /reopen */
+} picker;
 
 typedef struct ui {
     const config_t *cfg;
@@ -70,6 +111,14 @@ typedef struct ui {
     bool gate_secrets;   /* show secrets in the details */
     unsigned seen_gate_rev;
 
+    /* Comparisons: listed in the sidebar after the conversations; the one
+     * in cur_cmp replaces the conversation pane. */
+    cmpui **cmps;
+    size_t ncmps, capcmps;
+    cmpui *cur_cmp;
+    picker *pick;
+    uint64_t seen_cmp_sig;
+
     bool dirty;          /* something must be drawn */
     unsigned seen_model_rev, seen_status_rev, seen_conv_rev;
     const conv *seen_conv;
@@ -93,8 +142,9 @@ void ui_apply_theme(ui *u, theme_t *t);
 
 /* ---- panes */
 void sidebar_draw(ui *u);
-/* Which conversation the sidebar shows at screen row y, or NULL. */
-conv *sidebar_hit(ui *u, int y);
+/* What the sidebar shows at screen row y: a conversation or a comparison
+ * (both NULL when nothing). */
+void sidebar_hit(ui *u, int y, conv **c, cmpui **k);
 void title_draw(ui *u);
 void convpane_draw(ui *u);
 /* Scrolling keys for the conversation pane. */
@@ -117,6 +167,22 @@ void gatepane_key(ui *u, int is_key, wint_t ch);
 struct cmd_parsed;
 void gate_command(ui *u, const struct cmd_parsed *p);
 void gate_open(ui *u);
+
+/* ---- comparepane.c: model comparisons */
+void comparepane_draw(ui *u);
+void compare_key(ui *u, int is_key, wint_t ch);
+void compare_command(ui *u, int id, const struct cmd_parsed *p);
+void compare_submit(ui *u, const char *text);
+void ui_select_cmp(ui *u, cmpui *k);
+uint64_t compare_signature(ui *u);
+long compares_next_timer_ms(ui *u, int64_t now_mono);
+void compares_tick(ui *u, int64_t now_mono);
+void compares_free(ui *u);
+
+/* ---- picker.c */
+void picker_draw(ui *u);
+void picker_key(ui *u, int is_key, wint_t ch);
+void picker_free(picker *p);
 
 /* ---- input.c: the readline bridge */
 void input_init(ui *u);

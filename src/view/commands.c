@@ -38,6 +38,13 @@ static const cmd_def table[] = {
      "[session [--voice V] [--model M] [--temperature T] [--instructions TEXT] | turn | health "
      "| copy secret|curl|json [N] | show]",
      "AI Gate: the sessions pane, or create a realtime session, TURN, health", {ARG_GATE, ARG_NONE}, 0},
+    {CMD_COMPARE, "compare", "[-n RUNS] [--blind] [MODEL MODEL ...]",
+     "send one prompt to several models side by side (no models: pick them)", {ARG_MODEL, ARG_MODEL}, 0},
+    {CMD_RERUN, "rerun", "[N|all]", "comparison: run a column (or all) again", {ARG_TEXT, ARG_NONE}, 0},
+    {CMD_VOTE, "vote", "N|tie", "comparison: the best answer (reveals a blind one)", {ARG_TEXT, ARG_NONE}, 1},
+    {CMD_ZOOM, "zoom", "[N]", "comparison: one column on the whole width (again: back)", {ARG_TEXT, ARG_NONE}, 0},
+    {CMD_CONTINUE, "continue", "N", "comparison: go on with that model as a plain chat", {ARG_TEXT, ARG_NONE}, 1},
+    {CMD_REOPEN, "reopen", "", "reopen a saved comparison", {ARG_NONE, ARG_NONE}, 0},
 };
 
 static const key_def keys[] = {
@@ -53,6 +60,7 @@ static const key_def keys[] = {
     {"F2", "drafts queue: Up/Down choose, a approve, e edit, r reject"},
     {"F3", "next search match"},
     {"F6", "AI Gate pane: Up/Down choose, Enter details, s show secrets, c/y/j copy"},
+    {"Right / Left", "comparison (empty input): work with the columns: z zoom, r/R rerun, v vote"},
     {"Esc", "stop a streaming reply; close the help or the drafts queue"},
     {"Ctrl-C", "stop a streaming reply, or clear the input (kept in history)"},
     {"Ctrl-L", "redraw the screen"},
@@ -310,6 +318,8 @@ char **cmd_complete(const char *line, size_t point, cmd_candidates_fn fn, void *
         cmd_arg kind = def && word <= 2 ? def->arg[word - 1] : ARG_NONE;
         if (def && def->id == CMD_GATE)
             kind = ARG_GATE;
+        else if (def && def->id == CMD_COMPARE)
+            kind = ARG_MODEL; /* every argument is a model */
         const char *const *cands = NULL;
         size_t nc = 0;
         switch (kind) {

@@ -36,6 +36,12 @@ typedef enum cmd_id {
     CMD_RELOAD,
     CMD_CLOSE,
     CMD_GATE,
+    CMD_COMPARE,
+    CMD_RERUN,
+    CMD_VOTE,
+    CMD_ZOOM,
+    CMD_CONTINUE,
+    CMD_REOPEN,
     CMD_COUNT
 } cmd_id;
 
