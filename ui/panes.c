@@ -311,7 +311,7 @@ void status_draw(ui *u)
             strftime(at, sizeof at, " until %H:%M", &tm);
         }
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 gate %lld/%lld%s", (long long)g->remaining,
-                 (long long)g->limit, g->remaining * 10 < g->limit ? at : "");
+                 (long long)g->limit, at);
         x = put(u, r.y, x, end, tmp, g->remaining * 10 < g->limit ? THEME_STATUS_WARN : base);
     }
     if (st->flash) {
