@@ -1,5 +1,6 @@
 # Integration tests: the core against the simulator.
 INTEGRATION_SUPPORT = tests/integration/simproc.c tests/integration/simproc.h \
+	tests/integration/xdgtmp.c tests/integration/xdgtmp.h \
 	tests/integration/nettest.c tests/integration/nettest.h tests/unit/test.h
 INTEGRATION_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests/unit -I$(top_srcdir)/tests/integration
 

@@ -22,6 +22,7 @@
 #include "core/app.h"
 #include "nettest.h"
 #include "simproc.h"
+#include "xdgtmp.h"
 #include "store/transcript.h"
 #include "store/unsent.h"
 #include "test.h"
@@ -348,27 +349,15 @@ static int group_teardown(void **state)
 static int test_setup(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(xdg, sizeof xdg, "%s/aidesk-app-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(xdg))
-        return -1;
-    char p[300];
-    snprintf(p, sizeof p, "%s/data", xdg);
-    setenv("XDG_DATA_HOME", p, 1);
-    snprintf(p, sizeof p, "%s/state", xdg);
-    setenv("XDG_STATE_HOME", p, 1);
-    snprintf(p, sizeof p, "%s/config", xdg);
-    setenv("XDG_CONFIG_HOME", p, 1);
-    return 0;
+    return xdgtmp_make(xdg, sizeof xdg, "app");
 }
 
 static int test_teardown(void **state)
 {
     (void)state;
     clear_faults(&sim);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", xdg);
-    return system(cmd) == 0 ? 0 : -1;
+    xdgtmp_remove(xdg);
+    return 0;
 }
 
 /* --------------------------------------------------------------- tests */

@@ -17,6 +17,7 @@
 #include "core/compare.h"
 #include "core/compare_tokens.h"
 #include "simproc.h"
+#include "xdgtmp.h"
 #include "store/transcript.h"
 #include "test.h"
 #include "util/clock.h"
@@ -563,27 +564,15 @@ static int group_teardown(void **state)
 static int test_setup(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(xdg, sizeof xdg, "%s/aidesk-cmp-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(xdg))
-        return -1;
-    char p[300];
-    snprintf(p, sizeof p, "%s/data", xdg);
-    setenv("XDG_DATA_HOME", p, 1);
-    snprintf(p, sizeof p, "%s/state", xdg);
-    setenv("XDG_STATE_HOME", p, 1);
-    snprintf(p, sizeof p, "%s/config", xdg);
-    setenv("XDG_CONFIG_HOME", p, 1);
-    return 0;
+    return xdgtmp_make(xdg, sizeof xdg, "cmp");
 }
 
 static int test_teardown(void **state)
 {
     (void)state;
     simproc_admin(&sim, "DELETE", "/_sim/faults", NULL, NULL, 0);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", xdg);
-    return system(cmd) == 0 ? 0 : -1;
+    xdgtmp_remove(xdg);
+    return 0;
 }
 
 int main(void)

@@ -20,6 +20,7 @@
 #include "core/app.h"
 #include "core/gatectl.h"
 #include "simproc.h"
+#include "xdgtmp.h"
 #include "test.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -181,26 +182,14 @@ static int test_setup(void **state)
     simproc_admin(&sim, "DELETE", "/_sim/faults", NULL, NULL, 0);
     if (simproc_admin(&sim, "POST", "/_sim/reset", "{}", NULL, 0) != 200)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(xdg, sizeof xdg, "%s/aidesk-gate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(xdg))
-        return -1;
-    char p[300];
-    snprintf(p, sizeof p, "%s/data", xdg);
-    setenv("XDG_DATA_HOME", p, 1);
-    snprintf(p, sizeof p, "%s/state", xdg);
-    setenv("XDG_STATE_HOME", p, 1);
-    snprintf(p, sizeof p, "%s/config", xdg);
-    setenv("XDG_CONFIG_HOME", p, 1);
-    return 0;
+    return xdgtmp_make(xdg, sizeof xdg, "gate");
 }
 
 static int test_teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", xdg);
-    return system(cmd) == 0 ? 0 : -1;
+    xdgtmp_remove(xdg);
+    return 0;
 }
 
 /* --------------------------------------------------------------- tests */
