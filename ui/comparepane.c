@@ -79,6 +79,7 @@ static cmpui *start(ui *u, const char *const *models, size_t n, bool blind, int 
         app_flash(u->app, true, "/compare: give 1 to %d models", COMPARE_MAX_COLS);
         return NULL;
     }
+    compare_set_max_tokens(c, u->cfg->max_tokens);
     char *t = title_for(models, n, blind);
     cmpui *k = cmpui_add(u, c, t, runs);
     free(t);
@@ -504,7 +505,7 @@ static void draw_body(ui *u, cmpui *k, const cmpl_col *col)
                         : sp[s].kind == MD_LIST_MARKER ? THEME_MD_LISTMARKER
                         : THEME_ROLE_AI;
             int a = ui_style(u, style) | ((sp[s].attr & MD_ATTR_STRONG) ? A_BOLD : 0);
-            ui_text(u, b.y + y, b.x + sp[s].col, sp[s].width, text + sp[s].off, sp[s].len, a);
+            ui_text_safe(u, b.y + y, b.x + sp[s].col, sp[s].width, text + sp[s].off, sp[s].len, a);
         }
         if (top + y == n - 1 && (st == COMPARE_STREAMING || st == COMPARE_WAITING) && l->width + 1 < b.w)
             ui_text(u, b.y + y, b.x + l->width, 1, "\xE2\x96\x8C", 3, ui_style(u, THEME_STATE_STREAMING));

@@ -18,7 +18,11 @@
 #include "util/mem.h"
 #include "view/commands.h"
 
+/* Frames: what the user does shows within a 60 Hz frame; text arriving
+ * from the network is drawn at most 30 times a second, which reads as
+ * smooth and halves the cost of a fast stream. */
 #define FRAME_MS 16
+#define STREAM_FRAME_MS 33
 
 /* ------------------------------------------------------------ commands */
 
@@ -637,26 +641,62 @@ static void relayout(ui *u)
     layout_compute(u->rows, u->cols, &o, &u->lay);
 }
 
-static void draw(ui *u)
+static void draw_main(ui *u)
 {
-    relayout(u);
-    erase();
-    sidebar_draw(u);
-    title_draw(u);
     if (u->gate_view)
         gatepane_draw(u);
     else if (u->cur_cmp)
         comparepane_draw(u);
     else
         convpane_draw(u);
-    typing_draw(u);
-    drafts_draw(u);
-    status_draw(u);
-    if (u->focus == FOCUS_HELP)
-        help_draw(u);
-    if (u->focus == FOCUS_PICKER)
-        picker_draw(u);
-    input_draw(u);
+}
+
+static void blank_rect(ui *u, rect r)
+{
+    for (int y = 0; y < r.h; y++)
+        ui_blank(u, r.y + y, r.x, r.w, ui_style(u, THEME_DEFAULT));
+}
+
+/* One frame. Most frames come from text streaming into one pane: then only
+ * that pane (and the status bar, if it changed) is drawn again, so the
+ * cost of a frame is the pane's, not the screen's. Anything else (a key,
+ * a new message, a resize, an overlay) redraws everything. */
+static void draw(ui *u)
+{
+    layout old = u->lay;
+    relayout(u);
+    const app_status *st = app_get_status(u->app);
+    bool full = u->dirty || memcmp(&old, &u->lay, sizeof old) != 0 || u->m->rev != u->seen_model_rev ||
+                u->cur != u->seen_conv || (u->cur && u->cur->rev != u->seen_conv_rev) ||
+                u->focus == FOCUS_HELP || u->focus == FOCUS_PICKER;
+    if (full) {
+        erase();
+        u->erase_epoch++;
+        sidebar_draw(u);
+        title_draw(u);
+        draw_main(u);
+        typing_draw(u);
+        drafts_draw(u);
+        status_draw(u);
+        if (u->focus == FOCUS_HELP)
+            help_draw(u);
+        if (u->focus == FOCUS_PICKER)
+            picker_draw(u);
+    } else {
+        bool cmp_moved = compare_signature(u) != u->seen_cmp_sig;
+        if (cmp_moved)
+            sidebar_draw(u); /* a comparison's "running" mark */
+        if (cmp_moved || convpane_signature(u) != u->seen_sig ||
+            (u->gate && gatectl_get(u->gate)->rev != u->seen_gate_rev)) {
+            /* The conversation pane skips its unchanged rows by itself. */
+            if (u->gate_view || u->cur_cmp)
+                blank_rect(u, u->lay.conv);
+            draw_main(u);
+        }
+        if (st->rev != u->seen_status_rev)
+            status_draw(u);
+    }
+    input_draw(u); /* always: it puts the cursor back in the input line */
     if (u->focus != FOCUS_INPUT)
         curs_set(0);
     else
@@ -742,7 +782,8 @@ static int loop(ui *u)
                 timeout = g;
         }
         if (needs_draw(u)) {
-            long until_frame = FRAME_MS - (long)(now - u->last_draw_ms);
+            long frame = u->dirty ? FRAME_MS : STREAM_FRAME_MS;
+            long until_frame = frame - (long)(now - u->last_draw_ms);
             if (until_frame <= 0) {
                 if (u->frames && (shortest_gap < 0 || now - u->last_draw_ms < shortest_gap))
                     shortest_gap = now - u->last_draw_ms;
@@ -794,6 +835,9 @@ int console_run(const config_t *cfg, const console_opts *opts)
     setlocale(LC_ALL, "");
     net_config nc = {0};
     nc.insecure_tls = cfg->insecure_tls;
+    /* A small queue: the screen never shows more than a frame's worth, and
+     * a fast stream should wait in the kernel, not in our memory. */
+    nc.max_queued_bytes = 1024 * 1024;
     net_t *net = net_new(&nc);
     if (!net) {
         fprintf(stderr, "aidesk: cannot start the network thread\n");

@@ -186,9 +186,10 @@ static void draw_body_line(ui *u, int y, const conv *c, msg *m, text_view *v, si
         ui_blank(u, y, x0, body_width(u), ui_style(u, THEME_MD_CODEBLOCK));
     if ((l->flags & WRAP_LINE_CONT) && l->indent >= 2)
         ui_text(u, y, x0 + l->indent - 2, 1, "\xE2\x86\xAA", 3, ui_style(u, THEME_META)); /* ↪ */
+    /* The markdown engine's text is sanitised already. */
     for (uint32_t k = 0; k < l->count; k++)
-        ui_text(u, y, x0 + sp[k].col, sp[k].width, text + sp[k].off, sp[k].len,
-                span_style(u, role, &sp[k]));
+        ui_text_safe(u, y, x0 + sp[k].col, sp[k].width, text + sp[k].off, sp[k].len,
+                     span_style(u, role, &sp[k]));
     if (u->search && *u->search) {
         text_match mt;
         bool ok = text_find(v, u->search, i, TEXT_FORWARD, &mt) && mt.line == i;
@@ -237,6 +238,77 @@ static void draw_empty(ui *u)
 static const conv *vis_conv;
 static size_t vis_first, vis_last;
 
+/* What each row of the pane showed at the last draw: a row whose content
+ * did not change is not drawn again, so a streaming reply costs the rows
+ * it grows, not the pane. */
+#define SIG_ROWS 1024
+static uint64_t row_sig[SIG_ROWS];
+static bool row_valid[SIG_ROWS];
+static rect sig_rect;
+static unsigned sig_epoch;
+static const conv *sig_conv;
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v;
+    return h * 1099511628211ull;
+}
+
+static uint64_t mix_bytes(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = mix(h, (unsigned char)s[i]);
+    return h;
+}
+
+static uint64_t mix_str(uint64_t h, const char *s)
+{
+    return s ? mix_bytes(h, s, strlen(s)) : mix(h, 0x5bd1e995u);
+}
+
+/* Whether row must be drawn; if so it is blanked and its signature kept. */
+static bool row_changed(ui *u, int row, uint64_t sig)
+{
+    if (row < 0 || row >= SIG_ROWS)
+        return true;
+    if (row_valid[row] && row_sig[row] == sig)
+        return false;
+    row_sig[row] = sig;
+    row_valid[row] = true;
+    rect r = u->lay.conv;
+    ui_blank(u, r.y + row, r.x, r.w, ui_style(u, THEME_DEFAULT));
+    return true;
+}
+
+static uint64_t header_sig(const msg *m)
+{
+    uint64_t h = mix(1469598103934665603ull, 'H');
+    h = mix(h, (uint64_t)(uintptr_t)m);
+    h = mix(h, (uint64_t)m->state * 31 + (uint64_t)m->role * 7 + (m->as_agent ? 1 : 0));
+    h = mix(h, (uint64_t)m->at_ms);
+    return mix_str(h, m->approval);
+}
+
+static uint64_t body_sig(ui *u, const msg *m, text_view *v, size_t i, bool cursor)
+{
+    const wrap_line *l = text_view_line(v, i);
+    const wrap_span *sp = text_view_spans(v, l);
+    const char *text = text_view_text(v);
+    uint64_t h = mix(1469598103934665603ull, 'B');
+    h = mix(h, (uint64_t)(uintptr_t)m);
+    h = mix(h, ((uint64_t)l->flags << 32) | ((uint64_t)l->indent << 16) | (cursor ? 1 : 0));
+    for (uint32_t k = 0; k < l->count; k++) {
+        h = mix(h, ((uint64_t)sp[k].col << 24) | ((uint64_t)sp[k].kind << 8) | sp[k].attr);
+        h = mix_bytes(h, text + sp[k].off, sp[k].len);
+    }
+    return mix_str(h, u->search);
+}
+
+static uint64_t note_sig(const msg *m)
+{
+    return mix_str(mix(mix(1469598103934665603ull, 'N'), (uint64_t)m->state), m->note);
+}
+
 void convpane_draw(ui *u)
 {
     rect r = u->lay.conv;
@@ -245,11 +317,21 @@ void convpane_draw(ui *u)
     conv *c = u->cur;
     vis_conv = c;
     vis_first = vis_last = 0;
+    /* After a full erase, another conversation or another size, every row
+     * is drawn. */
+    if (sig_epoch != u->erase_epoch || sig_conv != c || memcmp(&sig_rect, &r, sizeof r)) {
+        memset(row_valid, 0, sizeof row_valid);
+        sig_epoch = u->erase_epoch;
+        sig_conv = c;
+        sig_rect = r;
+    }
     if (!c || (c->nmsgs == 0 && c->kind == CONV_CHAT)) {
+        memset(row_valid, 0, sizeof row_valid);
         draw_empty(u);
         return;
     }
     if (c->nmsgs == 0) {
+        memset(row_valid, 0, sizeof row_valid);
         const char *s = c->history_loaded ? "no messages yet" : "loading...";
         ui_text(u, r.y + 1, r.x + 2, r.w - 2, s, strlen(s), ui_style(u, THEME_META));
         return;
@@ -274,23 +356,36 @@ void convpane_draw(ui *u)
         text_view *v = view_of(m);
         size_t nb = text_view_layout(v, body_width(u));
         int total = 1 + (int)nb + (m->note ? 1 : 0) + 1;
+        bool streaming = m->state == MSG_STREAMING;
         for (int k = skip; k < total && row < rows; k++, row++) {
-            if (k == 0)
-                draw_header(u, y + row, c, m);
-            else if (k <= (int)nb)
-                draw_body_line(u, y + row, c, m, v, (size_t)(k - 1), k == (int)nb);
-            else if (m->note && k == (int)nb + 1)
-                draw_note(u, y + row, m);
+            if (k == 0) {
+                if (row_changed(u, row, header_sig(m)))
+                    draw_header(u, y + row, c, m);
+            } else if (k <= (int)nb) {
+                bool last = k == (int)nb;
+                if (row_changed(u, row, body_sig(u, m, v, (size_t)(k - 1), last && streaming)))
+                    draw_body_line(u, y + row, c, m, v, (size_t)(k - 1), last);
+            } else if (m->note && k == (int)nb + 1) {
+                if (row_changed(u, row, note_sig(m)))
+                    draw_note(u, y + row, m);
+            } else if (nb == 0 && streaming) {
+                /* Nothing yet: the cursor waits where the text will come. */
+                if (row_changed(u, row, mix(header_sig(m), 'C')))
+                    ui_text(u, y + row, r.x + 2, 1, "\xE2\x96\x8C", 3, ui_style(u, THEME_STATE_STREAMING));
+            } else {
+                row_changed(u, row, 'S');
+            }
         }
         skip = 0;
         vis_last = i;
-        if (nb == 0 && m->state == MSG_STREAMING && row - 1 >= 0 && row - 1 < rows)
-            ui_text(u, y + row - 2, r.x + 2, 1, "\xE2\x96\x8C", 3, ui_style(u, THEME_STATE_STREAMING));
     }
+    for (; row < rows; row++)
+        row_changed(u, row, 'E');
     if (marker) {
         char tmp[80];
         int n = snprintf(tmp, sizeof tmp, " \xE2\x86\x93 %zu new below (End) ", cu->sc.new_below);
         int a = ui_style(u, THEME_NEWBELOW);
+        row_valid[rows < SIG_ROWS ? rows : SIG_ROWS - 1] = false;
         ui_blank(u, r.y + r.h - 1, r.x, r.w, a);
         ui_text(u, r.y + r.h - 1, r.x + (r.w - 20) / 2, r.w, tmp, (size_t)n, a);
     }

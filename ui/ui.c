@@ -21,15 +21,22 @@ void ui_blank(ui *u, int y, int x, int w, int attr)
 
 int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr)
 {
+    if (w <= 0 || !s)
+        return 0;
+    if (sanitize_is_clean(s, len, 0))
+        return ui_text_safe(u, y, x, w, s, len, attr);
+    buf_t tmp = BUF_INIT;
+    sanitize_append(&tmp, s, len, 0);
+    int n = ui_text_safe(u, y, x, w, tmp.data, tmp.len, attr);
+    buf_free(&tmp);
+    return n;
+}
+
+int ui_text_safe(ui *u, int y, int x, int w, const char *s, size_t len, int attr)
+{
     (void)u;
     if (w <= 0 || !s)
         return 0;
-    buf_t tmp = BUF_INIT;
-    if (!sanitize_is_clean(s, len, 0)) {
-        sanitize_append(&tmp, s, len, 0);
-        s = tmp.data;
-        len = tmp.len;
-    }
     attrset(attr);
     int col = 0;
     size_t i = 0;
@@ -59,7 +66,6 @@ int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr)
         }
         i += k;
     }
-    buf_free(&tmp);
     return col;
 }
 

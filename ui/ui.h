@@ -125,6 +125,7 @@ typedef struct ui {
     uint64_t seen_sig;   /* signature of the visible messages' revisions */
     int64_t last_draw_ms;
     int64_t frames;
+    unsigned erase_epoch; /* bumped whenever the whole screen was erased */
     bool quit;
 } ui;
 
@@ -132,6 +133,9 @@ typedef struct ui {
 /* Draws text (untrusted UTF-8; sanitised here) at (y, x), at most w
  * columns; returns the columns used. */
 int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
+/* The same for text that is already safe to show (the markdown engine's
+ * output, sanitised when it was parsed). */
+int ui_text_safe(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
 /* Clears w cells from (y, x) with attr. */
 void ui_blank(ui *u, int y, int x, int w, int attr);
 int ui_style(const ui *u, int style);

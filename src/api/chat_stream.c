@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "api/aiassist_json.h"
+#include "api/chunk_fast.h"
 #include "api/error_body.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 ai_stream *ai_stream_new(const char *base_url)
 {
@@ -155,6 +157,54 @@ static bool is_done_marker(const char *data, size_t len)
     return len == 6 && !memcmp(data, "[DONE]", 6);
 }
 
+/* A copy of a (short) string field; NULL when absent. */
+static char *fast_dup(const chunk_str *str, bool *ok)
+{
+    if (!str->raw)
+        return NULL;
+    buf_t b = BUF_INIT;
+    if (!chunk_str_decode(str, &b)) {
+        *ok = false;
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+/* The usual chunk, read without json-c. Returns false when the general
+ * decoder must look at it (nothing was changed then). */
+static bool apply_fast(ai_stream *s, const char *data, size_t len, ai_stream_update *u)
+{
+    chunk_fast f;
+    if (!utf8_valid(data, len) || chunk_fast_read(data, len, &f) != CHUNK_FAST_OK)
+        return false;
+    /* Everything is decoded before anything is applied. */
+    size_t old = s->content.len;
+    if (!chunk_str_decode(&f.content, &s->content))
+        return false;
+    bool ok = true;
+    chunk c = {0};
+    c.role = fast_dup(&f.role, &ok);
+    c.finish_reason = fast_dup(&f.finish_reason, &ok);
+    if (!s->id)
+        c.id = fast_dup(&f.id, &ok);
+    if (!s->model)
+        c.model = fast_dup(&f.model, &ok);
+    if (!ok) {
+        buf_truncate(&s->content, old);
+        chunk_clear(&c);
+        return false;
+    }
+    c.created = f.created;
+    apply(s, &c, u);
+    if (s->content.len > old) {
+        u->delta = s->content.data + old;
+        u->delta_len = s->content.len - old;
+    }
+    chunk_clear(&c);
+    return true;
+}
+
 static ai_stream_status on_sse(ai_stream *s, const net_event *ev, ai_stream_update *u)
 {
     const char *data = ev->sse_data ? ev->sse_data : "";
@@ -165,6 +215,8 @@ static ai_stream_status on_sse(ai_stream *s, const net_event *ev, ai_stream_upda
         s->done = true;
         return AI_STREAM_FINISHED;
     }
+    if (apply_fast(s, data, len, u))
+        return AI_STREAM_MORE;
     char *perr = NULL;
     json_object *o = len ? jsonu_parse(data, len, &perr) : NULL;
     if (!o) {

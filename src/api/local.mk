@@ -11,6 +11,7 @@ libaidesk_a_SOURCES += \
 	src/api/aiassist_types.c src/api/aiassist_types.h \
 	src/api/apitime.c src/api/apitime.h \
 	src/api/chat_stream.c src/api/chat_stream.h \
+	src/api/chunk_fast.c src/api/chunk_fast.h \
 	src/api/dec.c src/api/dec.h \
 	src/api/error.c src/api/error.h \
 	src/api/error_body.c src/api/error_body.h \
@@ -43,3 +44,7 @@ tests_unit_test_api_stream_SOURCES = tests/unit/test_api_stream.c tests/unit/tes
 tests_unit_test_api_stream_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_api_gate_SOURCES = tests/unit/test_api_gate.c tests/unit/test.h
 tests_unit_test_api_gate_CPPFLAGS = $(TEST_CPPFLAGS)
+
+UNIT_TESTS += tests/unit/test_chunk_fast
+tests_unit_test_chunk_fast_SOURCES = tests/unit/test_chunk_fast.c tests/unit/test.h
+tests_unit_test_chunk_fast_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -32,6 +32,7 @@ typedef enum kind {
     K_MODEL,
     K_TIMEOUT,
     K_RETRIES,
+    K_MAX_TOKENS,
     K_FLAG,
     K_THEME,
     K_PATH
@@ -51,6 +52,7 @@ static const key_rule rules[] = {
     {"aiassist", "model", K_MODEL, CONFIG_MODEL},
     {"aiassist", "timeout", K_TIMEOUT, CONFIG_TIMEOUT},
     {"aiassist", "max_retries", K_RETRIES, CONFIG_MAX_RETRIES},
+    {"aiassist", "max_tokens", K_MAX_TOKENS, CONFIG_MAX_TOKENS},
     {"aiassist", "allow_http", K_FLAG, CONFIG_ALLOW_HTTP},
     {"gate", "base_url", K_URL, CONFIG_GATE_URL},
     {"gate", "project_id", K_SECRET, CONFIG_PROJECT_ID},
@@ -148,6 +150,13 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         msg = config_parse_retries(value, &n);
         if (!msg) {
             c->max_retries = n;
+            config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
+        }
+        return msg;
+    case K_MAX_TOKENS:
+        msg = config_parse_max_tokens(value, &n);
+        if (!msg) {
+            c->max_tokens = n;
             config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
         }
         return msg;

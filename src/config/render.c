@@ -110,6 +110,8 @@ char *config_render(const config_t *c)
     put_value(&b, "aiassist", c, CONFIG_TIMEOUT, num);
     snprintf(num, sizeof num, "%d", c->max_retries);
     put_value(&b, "aiassist", c, CONFIG_MAX_RETRIES, num);
+    snprintf(num, sizeof num, "%d", c->max_tokens);
+    put_value(&b, "aiassist", c, CONFIG_MAX_TOKENS, num);
     put_value(&b, "aiassist", c, CONFIG_ALLOW_HTTP, c->allow_http ? "true" : "false");
     put_value(&b, NULL, c, CONFIG_INSECURE_TLS, c->insecure_tls ? "true" : "false");
     put_value(&b, "gate", c, CONFIG_GATE_URL, c->gate_url);

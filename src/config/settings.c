@@ -23,6 +23,7 @@ static const char *const item_names[CONFIG_N_ITEMS] = {
     [CONFIG_MODEL] = "model",
     [CONFIG_TIMEOUT] = "timeout",
     [CONFIG_MAX_RETRIES] = "max_retries",
+    [CONFIG_MAX_TOKENS] = "max_tokens",
     [CONFIG_ALLOW_HTTP] = "allow_http",
     [CONFIG_INSECURE_TLS] = "insecure_tls",
     [CONFIG_THEME] = "theme",
@@ -113,6 +114,7 @@ config_t *config_new_defaults(void)
     c->model = xstrdup(CONFIG_DEFAULT_MODEL);
     c->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
     c->max_retries = CONFIG_DEFAULT_MAX_RETRIES;
+    c->max_tokens = CONFIG_DEFAULT_MAX_TOKENS;
     c->theme = xstrdup(CONFIG_DEFAULT_THEME);
     return c;
 }

@@ -15,7 +15,8 @@
  *
  * The config file, all in lower case:
  *   [aiassist] base_url, api_key, api_key_cmd, model, timeout (seconds,
- *              fractional allowed), max_retries, allow_http
+ *              fractional allowed), max_retries, max_tokens (the longest
+ *              reply the console's chats and comparisons ask for), allow_http
  *   [gate]     base_url, project_id, project_id_cmd
  *   [ui]       theme, osc52
  *   [debug]    log (a path; a leading ~/ means the home directory)
@@ -36,6 +37,8 @@
 #define CONFIG_DEFAULT_MODEL "gpt-4o"
 #define CONFIG_DEFAULT_TIMEOUT_MS 30000
 #define CONFIG_DEFAULT_MAX_RETRIES 3
+#define CONFIG_DEFAULT_MAX_TOKENS 1024 /* the SDK's */
+#define CONFIG_MAX_TOKENS_MAX 1000000
 #define CONFIG_DEFAULT_THEME "default"
 
 #define CONFIG_TIMEOUT_MIN_MS 100
@@ -58,6 +61,7 @@ typedef enum config_item {
     CONFIG_MODEL,
     CONFIG_TIMEOUT,
     CONFIG_MAX_RETRIES,
+    CONFIG_MAX_TOKENS,
     CONFIG_ALLOW_HTTP,
     CONFIG_INSECURE_TLS,
     CONFIG_THEME,
@@ -90,6 +94,7 @@ typedef struct config {
     char *model;
     int timeout_ms;
     int max_retries;
+    int max_tokens;
     bool allow_http;
     bool insecure_tls;
     char *theme;

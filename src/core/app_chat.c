@@ -153,6 +153,7 @@ void app_chat_send(app_t *a, conv *c, const char *text)
     p.nmessages = n;
     p.model = c->chat_model;
     p.stream = true;
+    p.max_tokens = a->cfg->max_tokens > 0 ? a->cfg->max_tokens : p.max_tokens;
     net_request *r = ai_req_chat(a->ai, &p);
     free(msgs);
     msg *reply = conv_append_local(c, AI_ROLE_AI, "", now);

@@ -114,9 +114,10 @@ typedef struct net_event {
     bool delivered;    /* FAILED on a stream: events had been delivered */
     int attempt;       /* RETRY: the number of the retry to come (1..) */
     long delay_ms;     /* RETRY: when it will start */
-    /* Private to the queue. */
+    /* Private to the network layer. */
     struct net_event *next_;
     size_t bytes_;
+    bool packed_;      /* the SSE strings live in the event's own block */
 } net_event;
 
 void net_event_free(net_event *ev);

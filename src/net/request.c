@@ -60,9 +60,11 @@ void net_event_free(net_event *ev)
     }
     free(ev->headers);
     free(ev->body);
-    free(ev->sse_type);
-    free(ev->sse_data);
-    free(ev->sse_id);
+    if (!ev->packed_) {
+        free(ev->sse_type);
+        free(ev->sse_data);
+        free(ev->sse_id);
+    }
     free(ev->message);
     free(ev);
 }

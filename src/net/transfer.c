@@ -140,15 +140,27 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 static int on_sse(void *ud, const sse_event *e)
 {
     transfer *t = ud;
-    net_event *ev = xcalloc(1, sizeof *ev);
+    /* One allocation per event, strings included: a stream is mostly
+     * events, one per token. */
+    size_t need = sizeof(net_event) + e->type_len + e->data_len + e->id_len + 3;
+    char *block = xmalloc(need);
+    net_event *ev = (net_event *)(void *)block;
+    memset(ev, 0, sizeof *ev);
+    char *p = block + sizeof *ev;
+    ev->packed_ = true;
     ev->kind = NET_EV_SSE;
     ev->id = t->id;
     ev->tag = t->req->tag;
     ev->status = t->status;
-    ev->sse_type = xmemdup0(e->type, e->type_len);
-    ev->sse_data = xmemdup0(e->data, e->data_len);
+    ev->sse_type = memcpy(p, e->type, e->type_len);
+    p[e->type_len] = '\0';
+    p += e->type_len + 1;
+    ev->sse_data = memcpy(p, e->data, e->data_len);
+    p[e->data_len] = '\0';
+    p += e->data_len + 1;
     ev->sse_data_len = e->data_len;
-    ev->sse_id = xmemdup0(e->id, e->id_len);
+    ev->sse_id = memcpy(p, e->id, e->id_len);
+    p[e->id_len] = '\0';
     t->delivered = true;
     net_push_event(t->net, ev);
     return 0;

@@ -131,6 +131,7 @@ static void config__uses_defaults_without_file_env_or_options(void **state)
     assert_string_equal(c->model, "gpt-4o");
     assert_int_equal(c->timeout_ms, 30000);
     assert_int_equal(c->max_retries, 3);
+    assert_int_equal(c->max_tokens, 1024);
     assert_false(c->allow_http);
     assert_false(c->insecure_tls);
     assert_false(c->osc52);
@@ -187,12 +188,14 @@ static void config__option_beats_file_for_every_other_setting(void **state)
     fx *f = *state;
     write_file(f->conf,
                "[aiassist]\nmodel = claude-3-haiku-20240307\ntimeout = 2.5\nmax_retries = 7\n"
+               "max_tokens = 20000\n"
                "allow_http = yes\n[ui]\ntheme = dark\nosc52 = on\n[debug]\nlog = ~/aidesk.log\n",
                0644);
     config_t *c = load_ok(NULL);
     assert_string_equal(c->model, "claude-3-haiku-20240307");
     assert_int_equal(c->timeout_ms, 2500);
     assert_int_equal(c->max_retries, 7);
+    assert_int_equal(c->max_tokens, 20000);
     assert_true(c->allow_http);
     assert_true(c->osc52);
     assert_string_equal(c->theme, "dark");
@@ -439,6 +442,8 @@ static void config__bad_section_number_and_boolean_are_errors(void **state)
         {"[aiassist]\ntimeout = soon\n", ":2: timeout: timeout must be a number of seconds"},
         {"[aiassist]\ntimeout = 0\n", ":2: timeout: timeout must be between 0.1 and 3600"},
         {"[aiassist]\nmax_retries = 3.5\n", ":2: max_retries: max_retries must be a whole"},
+        {"[aiassist]\nmax_tokens = 0\n", ":2: max_tokens: max_tokens must be between 1 and 1000000"},
+        {"[aiassist]\nmax_tokens = many\n", ":2: max_tokens: max_tokens must be a whole number"},
         {"[aiassist]\nallow_http = maybe\n", ":2: allow_http: expected true or false"},
         {"[ui]\nosc52 = enabled\n", ":2: osc52: expected true or false"},
         {"[gate]\nmodel = x\n", ":2: unknown key 'model' in [gate]"},

@@ -1,0 +1,267 @@
+#include "config.h"
+#include "api/chunk_fast.h"
+
+#include <string.h>
+
+#include "util/utf8.h"
+
+typedef struct scan {
+    const char *p, *end;
+} scan;
+
+static void ws(scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+        s->p++;
+}
+
+static bool eat(scan *s, char c)
+{
+    ws(s);
+    if (s->p < s->end && *s->p == c) {
+        s->p++;
+        return true;
+    }
+    return false;
+}
+
+static bool hex4(const char *p)
+{
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+            return false;
+    }
+    return true;
+}
+
+/* A string at s->p (after whitespace): its raw span. Rejects raw control
+ * bytes and malformed escapes (their meaning is checked when decoding). */
+static bool string(scan *s, chunk_str *out)
+{
+    ws(s);
+    if (s->p >= s->end || *s->p != '"')
+        return false;
+    const char *start = ++s->p;
+    bool esc = false;
+    while (s->p < s->end) {
+        unsigned char c = (unsigned char)*s->p;
+        if (c == '"') {
+            out->raw = start;
+            out->len = (size_t)(s->p - start);
+            out->escaped = esc;
+            s->p++;
+            return true;
+        }
+        if (c < 0x20)
+            return false;
+        if (c == '\\') {
+            esc = true;
+            if (s->p + 1 >= s->end)
+                return false;
+            char e = s->p[1];
+            if (e == 'u') {
+                if (s->end - s->p < 6 || !hex4(s->p + 2))
+                    return false;
+                s->p += 6;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || !e)
+                return false;
+            s->p += 2;
+            continue;
+        }
+        s->p++;
+    }
+    return false;
+}
+
+static bool literal(scan *s, const char *word)
+{
+    ws(s);
+    size_t n = strlen(word);
+    if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
+        return false;
+    s->p += n;
+    return true;
+}
+
+/* A string or null. */
+static bool string_or_null(scan *s, chunk_str *out)
+{
+    ws(s);
+    if (s->p < s->end && *s->p == 'n') {
+        memset(out, 0, sizeof *out);
+        return literal(s, "null");
+    }
+    return string(s, out);
+}
+
+/* A plain non-negative integer (no sign, fraction or exponent). */
+static bool integer(scan *s, int64_t *out)
+{
+    ws(s);
+    const char *b = s->p;
+    int64_t v = 0;
+    while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+        if (v > 100000000000000LL)
+            return false;
+        v = v * 10 + (*s->p - '0');
+        s->p++;
+    }
+    if (s->p == b || (s->p - b > 1 && *b == '0'))
+        return false;
+    if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool key_is(const chunk_str *k, const char *name)
+{
+    size_t n = strlen(name);
+    return !k->escaped && k->len == n && !memcmp(k->raw, name, n);
+}
+
+/* Iterates the members of an object: calls member() for each key. */
+typedef bool (*member_fn)(scan *s, const chunk_str *key, chunk_fast *out);
+
+static bool object(scan *s, member_fn member, chunk_fast *out)
+{
+    if (!eat(s, '{'))
+        return false;
+    if (eat(s, '}'))
+        return true;
+    for (;;) {
+        chunk_str key;
+        if (!string(s, &key) || !eat(s, ':') || !member(s, &key, out))
+            return false;
+        if (eat(s, ','))
+            continue;
+        return eat(s, '}');
+    }
+}
+
+static bool delta_member(scan *s, const chunk_str *k, chunk_fast *out)
+{
+    if (key_is(k, "content"))
+        return string_or_null(s, &out->content);
+    if (key_is(k, "role"))
+        return string_or_null(s, &out->role);
+    return false;
+}
+
+static bool choice_member(scan *s, const chunk_str *k, chunk_fast *out)
+{
+    if (key_is(k, "index")) {
+        int64_t i;
+        return integer(s, &i) && i == 0;
+    }
+    if (key_is(k, "delta"))
+        return object(s, delta_member, out);
+    if (key_is(k, "finish_reason"))
+        return string_or_null(s, &out->finish_reason);
+    if (key_is(k, "logprobs"))
+        return literal(s, "null");
+    return false;
+}
+
+static bool top_member(scan *s, const chunk_str *k, chunk_fast *out)
+{
+    chunk_str ignored;
+    if (key_is(k, "id"))
+        return string(s, &out->id);
+    if (key_is(k, "model"))
+        return string(s, &out->model);
+    if (key_is(k, "object") || key_is(k, "system_fingerprint"))
+        return string_or_null(s, &ignored);
+    if (key_is(k, "created"))
+        return integer(s, &out->created);
+    if (key_is(k, "choices")) {
+        /* Exactly one choice: more (or none) go the general way. */
+        return eat(s, '[') && object(s, choice_member, out) && eat(s, ']');
+    }
+    return false;
+}
+
+int chunk_fast_read(const char *text, size_t len, chunk_fast *out)
+{
+    memset(out, 0, sizeof *out);
+    scan s = {text, text + len};
+    if (!object(&s, top_member, out))
+        return CHUNK_FAST_OTHER;
+    ws(&s);
+    return s.p == s.end ? CHUNK_FAST_OK : CHUNK_FAST_OTHER;
+}
+
+static unsigned hexval(const char *p)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+bool chunk_str_decode(const chunk_str *str, buf_t *b)
+{
+    if (!str->raw)
+        return true;
+    if (!str->escaped) {
+        buf_append(b, str->raw, str->len);
+        return true;
+    }
+    size_t mark = b->len;
+    const char *p = str->raw, *end = str->raw + str->len;
+    while (p < end) {
+        const char *bs = memchr(p, '\\', (size_t)(end - p));
+        if (!bs) {
+            buf_append(b, p, (size_t)(end - p));
+            break;
+        }
+        buf_append(b, p, (size_t)(bs - p));
+        char e = bs[1];
+        p = bs + 2;
+        char c = 0;
+        switch (e) {
+        case '"': c = '"'; break;
+        case '\\': c = '\\'; break;
+        case '/': c = '/'; break;
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'u': {
+            uint32_t cp = hexval(p);
+            p += 4;
+            /* A surrogate pair is one character; a lone surrogate is
+             * U+FFFD, as json-c makes it, so both readers agree. */
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                uint32_t lo = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hexval(p + 2) : 0;
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                } else {
+                    cp = 0xFFFD;
+                }
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                cp = 0xFFFD;
+            }
+            if (cp == 0)
+                cp = 0xFFFD; /* a NUL cannot live in our strings */
+            char tmp[4];
+            buf_append(b, tmp, utf8_encode(cp, tmp));
+            continue;
+        }
+        default:
+            goto bad;
+        }
+        buf_append_char(b, c);
+    }
+    return true;
+bad:
+    buf_truncate(b, mark);
+    return false;
+}

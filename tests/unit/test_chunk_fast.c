@@ -1,0 +1,173 @@
+/* Unit tests for the fast chunk reader: it must agree with json-c on every
+ * chunk it accepts, and hand everything unusual to the general decoder. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/chat_stream.h"
+#include "api/chunk_fast.h"
+#include "test.h"
+#include "util/jsonu.h"
+#include "util/mem.h"
+
+static int fast(const char *s, chunk_fast *f)
+{
+    return chunk_fast_read(s, strlen(s), f);
+}
+
+static void chunk_fast__reads_the_usual_chunk(void **state)
+{
+    (void)state;
+    const char *s = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                    "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \\u00e9\\n\"},"
+                    "\"finish_reason\":null}]}";
+    chunk_fast f;
+    assert_int_equal(fast(s, &f), CHUNK_FAST_OK);
+    assert_int_equal(f.created, 1700000000);
+    assert_int_equal(f.id.len, 10);
+    assert_null(f.finish_reason.raw);
+    buf_t b = BUF_INIT;
+    assert_true(chunk_str_decode(&f.content, &b));
+    assert_string_equal(buf_cstr(&b), "Hi \xC3\xA9\n");
+    buf_free(&b);
+    /* Keys in any order, whitespace anywhere, a role delta, a finish. */
+    assert_int_equal(fast(" { \"choices\" : [ { \"finish_reason\" : \"stop\" , \"delta\" : { } , "
+                          "\"index\" : 0 } ] , \"model\" : \"m\" , \"id\" : \"x\" } \n", &f),
+                     CHUNK_FAST_OK);
+    assert_int_equal(f.finish_reason.len, 4);
+    assert_int_equal(fast("{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}", &f),
+                     CHUNK_FAST_OK);
+    assert_int_equal(f.role.len, 9);
+}
+
+static void chunk_fast__hands_anything_unusual_to_the_general_decoder(void **state)
+{
+    (void)state;
+    const char *other[] = {
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":1}}",                   /* usage */
+        "{\"error\":{\"message\":\"boom\"}}",                                  /* error */
+        "{\"choices\":[{\"index\":0,\"delta\":{}},{\"index\":1,\"delta\":{}}]}", /* 2 choices */
+        "{\"choices\":[{\"index\":1,\"delta\":{}}]}",                          /* not choice 0 */
+        "{\"choices\":[]}",                                                    /* none */
+        "{\"id\":\"x\",\"extra\":1}",                                          /* unknown key */
+        "{\"created\":1.5}",                                                   /* fraction */
+        "{\"created\":-1}",                                                    /* sign */
+        "{\"created\":01}",                                                    /* leading zero */
+        "{\"id\":\"a\x01" "b\"}",                                              /* raw control */
+        "{\"id\":\"a\\qb\"}",                                                  /* bad escape */
+        "{\"id\":\"a\\u12\"}",                                                 /* short \\u */
+        "{\"id\":\"x\"} x",                                                    /* trailing */
+        "{\"id\":\"x\"",                                                       /* unterminated */
+        "{\"id\":NaN}",
+        "{'id':'x'}",
+        "[1]",
+        "",
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":5}}]}",             /* wrong type */
+        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],}",        /* trailing comma */
+    };
+    chunk_fast f;
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+        if (fast(other[i], &f) != CHUNK_FAST_OTHER) {
+            print_error("accepted: %s\n", other[i]);
+            fail();
+        }
+    }
+}
+
+static void chunk_fast__decodes_escapes_like_json_c(void **state)
+{
+    (void)state;
+    /* Random contents built from every kind of escape, compared with json-c. */
+    static const char *const pieces[] = {"a", " ", "\\n", "\\t", "\\\"", "\\\\", "\\/", "\\b", "\\f",
+                                         "\\r", "\\u00e9", "\\u4e2d", "\\ud83d\\ude00", "\xE4\xB8\xAD",
+                                         "\\ud800", "\\udc00", "\\ud83d\\u0041",
+                                         "\xF0\x9F\x98\x80", "\\u001b", "\\u0000", "x y", "{", "]"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 2000; round++) {
+        buf_t content = BUF_INIT;
+        int n = (int)(rand_r(&seed) % 12);
+        for (int i = 0; i < n; i++)
+            buf_append_str(&content, pieces[rand_r(&seed) % (sizeof pieces / sizeof *pieces)]);
+        char *chunk = xasprintf("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},"
+                                "\"finish_reason\":null}],\"created\":%d}",
+                                buf_cstr(&content), round);
+        chunk_fast f;
+        assert_int_equal(fast(chunk, &f), CHUNK_FAST_OK);
+        buf_t mine = BUF_INIT;
+        assert_true(chunk_str_decode(&f.content, &mine));
+        char *err = NULL;
+        json_object *o = jsonu_parse(chunk, strlen(chunk), &err);
+        assert_non_null(o);
+        json_object *ch = json_object_array_get_idx(json_object_object_get(o, "choices"), 0);
+        json_object *c = json_object_object_get(json_object_object_get(ch, "delta"), "content");
+        char *theirs = jsonu_strdup(c);
+        assert_int_equal(mine.len, strlen(theirs));
+        assert_memory_equal(buf_cstr(&mine), theirs, mine.len);
+        free(theirs);
+        json_object_put(o);
+        buf_free(&mine);
+        buf_free(&content);
+        free(chunk);
+    }
+}
+
+static void chunk_fast__keeps_nothing_of_a_malformed_string(void **state)
+{
+    (void)state;
+    /* The scanner already refuses malformed escapes; the decoder checks
+     * again on its own and leaves the buffer as it was. */
+    chunk_str bad = {"ok\\qno", 7, true};
+    buf_t b = BUF_INIT;
+    buf_append_str(&b, "kept");
+    assert_false(chunk_str_decode(&bad, &b));
+    assert_string_equal(buf_cstr(&b), "kept");
+    buf_free(&b);
+}
+
+/* Feeds one SSE data line to a stream. */
+static ai_stream_status feed(ai_stream *s, const char *data, ai_stream_update *u)
+{
+    net_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = NET_EV_SSE;
+    ev.sse_type = (char *)"message";
+    ev.sse_data = (char *)data;
+    ev.sse_data_len = strlen(data);
+    return ai_stream_feed(s, &ev, u);
+}
+
+static void chat_stream__gives_the_same_reply_on_both_paths(void **state)
+{
+    (void)state;
+    ai_stream *s = ai_stream_new(NULL);
+    ai_stream_update u;
+    /* Fast path, then a chunk only the general decoder takes (usage). */
+    feed(s, "{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}", &u);
+    assert_string_equal(u.role, "assistant");
+    feed(s, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}", &u);
+    assert_int_equal(u.delta_len, 3);
+    feed(s, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}],"
+            "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}",
+         &u);
+    assert_int_equal(u.delta_len, 2);
+    assert_string_equal(u.finish_reason, "stop");
+    assert_true(u.usage);
+    assert_string_equal(buf_cstr(&s->content), "Hello");
+    assert_string_equal(s->id, "c1");
+    assert_string_equal(s->model, "m");
+    assert_int_equal(s->chunks, 3);
+    assert_int_equal(s->skipped, 0);
+    /* A malformed chunk is skipped, and changes nothing. */
+    feed(s, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\\q\"}}]}", &u);
+    assert_string_equal(buf_cstr(&s->content), "Hello");
+    assert_int_equal(s->skipped, 1);
+    ai_stream_free(s);
+}
+
+TEST_MAIN(cmocka_unit_test(chunk_fast__reads_the_usual_chunk),
+          cmocka_unit_test(chunk_fast__hands_anything_unusual_to_the_general_decoder),
+          cmocka_unit_test(chunk_fast__decodes_escapes_like_json_c),
+          cmocka_unit_test(chunk_fast__keeps_nothing_of_a_malformed_string),
+          cmocka_unit_test(chat_stream__gives_the_same_reply_on_both_paths))
