@@ -45,6 +45,20 @@ static bool string(scan *s, chunk_str *out)
     const char *start = ++s->p;
     bool esc = false;
     while (s->p < s->end) {
+        /* Eight plain bytes at a time: none of '"', '\\', a control or a
+         * non-ASCII byte among them (the usual case). */
+        while (s->end - s->p >= 8) {
+            uint64_t w;
+            memcpy(&w, s->p, 8);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+            uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
+            if (special & high)
+                break;
+            s->p += 8;
+        }
+        if (s->p >= s->end)
+            break;
         unsigned char c = (unsigned char)*s->p;
         if (c == '"') {
             out->raw = start;
@@ -55,6 +69,17 @@ static bool string(scan *s, chunk_str *out)
         }
         if (c < 0x20)
             return false;
+        if (c >= 0x80) {
+            /* Outside strings the grammar allows only ASCII, so checking
+             * here covers the whole chunk. */
+            uint32_t cp;
+            bool ok;
+            size_t n = utf8_decode(s->p, (size_t)(s->end - s->p), &cp, &ok);
+            if (!ok)
+                return false;
+            s->p += n;
+            continue;
+        }
         if (c == '\\') {
             esc = true;
             if (s->p + 1 >= s->end)

@@ -11,8 +11,8 @@
  * anything it does not fully understand (an unknown key, usage, an error
  * object, a second choice, a number with a fraction, a raw control
  * character...), so the caller falls back to the general json-c decoder,
- * which stays the authority on everything unusual. The input must already
- * be valid UTF-8. */
+ * which stays the authority on everything unusual. Invalid UTF-8 anywhere
+ * is refused too. */
 #ifndef AIDESK_API_CHUNK_FAST_H
 #define AIDESK_API_CHUNK_FAST_H
 

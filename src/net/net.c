@@ -40,6 +40,7 @@ struct net {
     net_cmd *cmd_head, *cmd_tail;
     net_event *ev_head, *ev_tail;
     size_t queued_bytes;
+    net_event *taken;  /* the consumer's: events taken from the queue in one go */
     bool paused_any;   /* some transfer waits for the queue to drain */
     bool wake_pending; /* a byte sits in the wake pipe */
     uint64_t next_id;
@@ -60,17 +61,31 @@ static size_t event_bytes(const net_event *ev)
 
 void net_push_event(net_t *n, net_event *ev)
 {
-    ev->bytes_ = event_bytes(ev);
     ev->next_ = NULL;
+    net_push_events(n, ev);
+}
+
+void net_push_events(net_t *n, net_event *first)
+{
+    if (!first)
+        return;
+    size_t bytes = 0, ended = 0;
+    net_event *last = first;
+    for (net_event *ev = first; ev; ev = ev->next_) {
+        ev->bytes_ = event_bytes(ev);
+        bytes += ev->bytes_;
+        ended += ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
+                 ev->kind == NET_EV_CANCELLED;
+        last = ev;
+    }
     pthread_mutex_lock(&n->lock);
     if (n->ev_tail)
-        n->ev_tail->next_ = ev;
+        n->ev_tail->next_ = first;
     else
-        n->ev_head = ev;
-    n->ev_tail = ev;
-    n->queued_bytes += ev->bytes_;
-    if (ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED || ev->kind == NET_EV_CANCELLED)
-        n->pending--;
+        n->ev_head = first;
+    n->ev_tail = last;
+    n->queued_bytes += bytes;
+    n->pending -= ended;
     if (!n->wake_pending) {
         n->wake_pending = true;
         ssize_t w;
@@ -92,35 +107,46 @@ bool net_queue_full(net_t *n)
     return full;
 }
 
-static net_event *pop_locked(net_t *n)
+/* Moves every queued event to the consumer's own list (one lock for the
+ * lot, not one per event), lets paused transfers go on, and empties the
+ * wake pipe. */
+static void take_all_locked(net_t *n)
 {
-    net_event *ev = n->ev_head;
-    if (ev) {
-        n->ev_head = ev->next_;
-        if (!n->ev_head)
-            n->ev_tail = NULL;
-        n->queued_bytes -= ev->bytes_;
-        ev->next_ = NULL;
-        if (n->paused_any && n->queued_bytes < n->cfg.max_queued_bytes / 2) {
+    if (n->ev_head) {
+        n->taken = n->ev_head;
+        n->ev_head = n->ev_tail = NULL;
+        n->queued_bytes = 0;
+        if (n->paused_any) {
             n->paused_any = false;
             curl_multi_wakeup(n->multi);
         }
     }
-    if (!n->ev_head && n->wake_pending) {
+    if (n->wake_pending) {
         char tmp[64];
         while (read(n->wake_rd, tmp, sizeof tmp) > 0)
             ;
         n->wake_pending = false;
+    }
+}
+
+static net_event *pop_taken(net_t *n)
+{
+    net_event *ev = n->taken;
+    if (ev) {
+        n->taken = ev->next_;
+        ev->next_ = NULL;
     }
     return ev;
 }
 
 net_event *net_next_event(net_t *n)
 {
-    pthread_mutex_lock(&n->lock);
-    net_event *ev = pop_locked(n);
-    pthread_mutex_unlock(&n->lock);
-    return ev;
+    if (!n->taken) {
+        pthread_mutex_lock(&n->lock);
+        take_all_locked(n);
+        pthread_mutex_unlock(&n->lock);
+    }
+    return pop_taken(n);
 }
 
 net_event *net_wait_event(net_t *n, long timeout_ms)
@@ -135,6 +161,8 @@ net_event *net_wait_event(net_t *n, long timeout_ms)
             until.tv_nsec -= 1000000000L;
         }
     }
+    if (n->taken)
+        return pop_taken(n);
     pthread_mutex_lock(&n->lock);
     while (!n->ev_head) {
         int rc = timeout_ms < 0 ? pthread_cond_wait(&n->cond, &n->lock)
@@ -142,9 +170,9 @@ net_event *net_wait_event(net_t *n, long timeout_ms)
         if (rc == ETIMEDOUT)
             break;
     }
-    net_event *ev = pop_locked(n);
+    take_all_locked(n);
     pthread_mutex_unlock(&n->lock);
-    return ev;
+    return pop_taken(n);
 }
 
 int net_wake_fd(const net_t *n)
@@ -489,6 +517,11 @@ void net_free(net_t *n)
     while (n->ev_head) {
         net_event *ev = n->ev_head;
         n->ev_head = ev->next_;
+        net_event_free(ev);
+    }
+    while (n->taken) {
+        net_event *ev = n->taken;
+        n->taken = ev->next_;
         net_event_free(ev);
     }
     if (n->multi)

@@ -20,7 +20,9 @@
  * on the network thread; the caller gets whole events.
  *
  * Back-pressure: while more than max_queued_bytes of events wait in the
- * queue, transfers are paused, so a fast server cannot make memory grow. */
+ * queue, transfers are paused, so a fast server cannot make memory grow
+ * (the caller takes the queue in one go, so at most about twice that is
+ * held). */
 #ifndef AIDESK_NET_NET_H
 #define AIDESK_NET_NET_H
 

@@ -140,13 +140,14 @@ static int process_line(sse_parser *p, const char *s, size_t n, sse_event_cb cb,
     return 0;
 }
 
-/* The offset of the first CR or LF in s[0..n), or n. */
+/* The offset of the first CR or LF in s[0..n), or n. (memchr scans fast;
+ * most streams use LF alone, so the CR search covers one line.) */
 static size_t find_eol(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '\n' || s[i] == '\r')
-            return i;
-    return n;
+    const char *lf = memchr(s, '\n', n);
+    size_t end = lf ? (size_t)(lf - s) : n;
+    const char *cr = memchr(s, '\r', end);
+    return cr ? (size_t)(cr - s) : end;
 }
 
 static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)

@@ -133,6 +133,14 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
     t->headers[t->nheaders].name = name;
     t->headers[t->nheaders].value = xmemdup0(v, vl);
     t->nheaders++;
+    /* A plain answer of known size gets its buffer at once: no doubling,
+     * no copies, no slack (a long history is megabytes). */
+    if (!t->req->stream && !strcmp(name, "content-length") && t->body.len == 0) {
+        char *end;
+        unsigned long long clen = strtoull(t->headers[t->nheaders - 1].value, &end, 10);
+        if (*end == '\0' && clen > 0 && clen <= t->req->max_body)
+            buf_reserve(&t->body, (size_t)clen);
+    }
     t->header_bytes += n;
     return len;
 }
@@ -162,7 +170,12 @@ static int on_sse(void *ud, const sse_event *e)
     ev->sse_id = memcpy(p, e->id, e->id_len);
     p[e->id_len] = '\0';
     t->delivered = true;
-    net_push_event(t->net, ev);
+    ev->next_ = NULL;
+    if (t->batch_tail)
+        t->batch_tail->next_ = ev;
+    else
+        t->batch = ev;
+    t->batch_tail = ev;
     return 0;
 }
 
@@ -178,7 +191,10 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
             t->paused = true;
             return CURL_WRITEFUNC_PAUSE;
         }
-        if (sse_parser_feed(t->sse, p, len, on_sse, t) == SSE_TOO_LONG) {
+        int rc = sse_parser_feed(t->sse, p, len, on_sse, t);
+        net_push_events(t->net, t->batch);
+        t->batch = t->batch_tail = NULL;
+        if (rc == SSE_TOO_LONG) {
             t->too_large = true;
             return CURL_WRITEFUNC_ERROR;
         }

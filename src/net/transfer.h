@@ -39,6 +39,7 @@ typedef struct transfer {
     sse_parser *sse;         /* streams */
     bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
     bool delivered;          /* events were delivered (any attempt) */
+    net_event *batch, *batch_tail; /* events parsed from one read, queued together */
     struct transfer *next;
 } transfer;
 
@@ -63,8 +64,10 @@ bool transfer_stalled(const transfer *t, int64_t now);
 /* Un-pauses a transfer paused by back-pressure. */
 void transfer_resume(transfer *t);
 
-/* Provided by net.c. */
+/* Provided by net.c. net_push_events queues a chain (linked by next_) in
+ * one go. */
 void net_push_event(net_t *n, net_event *ev);
+void net_push_events(net_t *n, net_event *first);
 /* Whether undelivered events exceed the cap (and remembers that a transfer
  * will pause because of it). */
 bool net_queue_full(net_t *n);

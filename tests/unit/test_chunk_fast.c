@@ -66,6 +66,9 @@ static void chunk_fast__hands_anything_unusual_to_the_general_decoder(void **sta
         "",
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":5}}]}",             /* wrong type */
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],}",        /* trailing comma */
+        "{\"id\":\"a\xff\"}",                                                  /* invalid UTF-8 */
+        "{\"id\":\"a\xed\xa0\x80\"}",                                          /* surrogate bytes */
+        "{\"id\":\"a\xc3\"}",                                                  /* truncated */
     };
     chunk_fast f;
     for (size_t i = 0; i < sizeof other / sizeof *other; i++) {

@@ -60,6 +60,10 @@ static void utf8__rejects_overlong_surrogate_and_out_of_range(void **state)
     assert_false(utf8_valid("\xE4\xB8", 2)); /* truncated */
     assert_false(utf8_valid("\x80", 1));
     assert_true(utf8_valid("plain \xE4\xB8\xAD\xF0\x9F\x98\x80", 13));
+    /* Long ASCII runs go eight bytes at a time: a bad byte anywhere after. */
+    assert_false(utf8_valid("0123456789abcdef\xFF", 17));
+    assert_false(utf8_valid("01234567\xC0\xAF" "89abcdef", 18));
+    assert_true(utf8_valid("0123456\xE4\xB8\xAD" "0123456789", 20));
     uint32_t cp;
     bool ok;
     /* Maximal subpart: a truncated 3-byte sequence followed by ASCII. */
