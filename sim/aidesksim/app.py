@@ -34,6 +34,7 @@ class Stats:
         self.requests = {}
         self.total = 0
         self.streams = 0
+        self.timings = []   # recent completions: id, arrived and first token (monotonic ns)
 
     def request(self, path):
         with self.lock:
@@ -44,6 +45,12 @@ class Stats:
         with self.lock:
             self.streams += d
 
+    def first_token(self, cid, arrived_ns, sent_ns):
+        """A completion's first content token left: for /_sim/stats."""
+        with self.lock:
+            self.timings.append({"id": cid, "arrived_ns": arrived_ns, "first_token_ns": sent_ns})
+            del self.timings[:-256]
+
     def reset(self):
         with self.lock:
             self.requests.clear()
@@ -52,7 +59,7 @@ class Stats:
     def to_json(self, app):
         with self.lock:
             out = {"requests_total": self.total, "requests": dict(self.requests),
-                   "active_streams": self.streams}
+                   "active_streams": self.streams, "first_tokens": list(self.timings)}
         out["faults_fired"] = app.faults.stats()
         with app.store.lock:
             out["workspaces"] = len(app.store.workspaces)

@@ -74,18 +74,23 @@ def handle_chat(app, req, out):
     cid = app.ids.new("chatcmpl-", 24)
     created = int(time.time())
     if not prm["stream"]:
-        app.stopping.wait(pacing.total_delay(app.clock, model, len(toks), rng))
+        delay = pacing.total_delay(app.clock, model, len(toks), rng)
+        arrived = getattr(req, "arrived", None)
+        if arrived is not None:
+            delay -= time.monotonic() - arrived
+        app.stopping.wait(max(0.0, delay))
         obj = {"id": cid, "object": "chat.completion", "created": created, "model": model.id,
                "choices": [{"index": 0, "message": {"role": "assistant", "content": "".join(toks)},
                             "finish_reason": finish}],
                "usage": usage}
         out.send_json(200, obj)
         return None
-    _stream(app, out, cid, created, model, toks, finish, usage if prm["include_usage"] else None, rng)
+    _stream(app, out, cid, created, model, toks, finish, usage if prm["include_usage"] else None, rng,
+            getattr(req, "arrived", None))
     return None
 
 
-def _stream(app, out, cid, created, model, toks, finish, usage, rng):
+def _stream(app, out, cid, created, model, toks, finish, usage, rng, arrived=None):
     head = '{"id":"%s","object":"chat.completion.chunk","created":%d,"model":%s,"choices":' % (
         cid, created, dumps(model.id))
     pre = "data: " + head + '[{"index":0,"delta":{"content":'
@@ -107,8 +112,16 @@ def _stream(app, out, cid, created, model, toks, finish, usage, rng):
     out.events([chunk([{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}])])
     app.stats.stream_delta(1)
     try:
-        for a, b in pacing.batches(app.clock, model, len(toks), rng, app.stopping):
+        first = True
+        for a, b in pacing.batches(app.clock, model, len(toks), rng, app.stopping, start=arrived):
             out.events([enc(t) for t in toks[a:b]])
+            if first:
+                # When the first token left, on the system's monotonic clock
+                # (the one clients use too), for benchmarks to tell the
+                # server's share of a time to first token from theirs.
+                first = False
+                app.stats.first_token(cid, int(arrived * 1e9) if arrived else None,
+                                      time.monotonic_ns())
         if app.stopping.is_set():
             out.abort()
         tail = [chunk([{"index": 0, "delta": {}, "finish_reason": finish}])]

@@ -102,6 +102,10 @@ def write_port_file(path, port):
 
 
 def main(argv=None):
+    # Hand the interpreter between threads every 0.5 ms, not every 5 ms: a
+    # thread busy with one request must not hold back accepting the next
+    # ones, or a burst of clients would see that wait as model latency.
+    sys.setswitchinterval(0.0005)
     opts = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         user, agent, projects = load_keys(opts.keys)

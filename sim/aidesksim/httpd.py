@@ -4,7 +4,9 @@ dispatch to routes, per-request logging."""
 import copy
 import json
 import email.utils
+import queue
 import socket
+import threading
 import sys
 import time
 import traceback
@@ -285,9 +287,15 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self):
         app = self.server.app
         t0 = time.monotonic()
+        accepted = self.server.accepted.pop(self.connection.fileno(), None)
+        arrived = accepted if accepted is not None and accepted <= t0 else t0
         path, _, qs = self.path.partition("?")
         query = dict(parse_qsl(qs, keep_blank_values=True))
         req = Request(self, self.command, path, query, classify(path))
+        # Latency counts from the request's arrival, as a real provider's
+        # does: work this server does meanwhile (other requests' included)
+        # must not add to a model's time to first token.
+        req.arrived = arrived
         out = Out(self, req)
         try:
             try:
@@ -330,6 +338,64 @@ class Server(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.app = app
         super().__init__(addr, Handler)
+
+    SPARE_WORKERS = 16
+
+    def server_activate(self):
+        super().server_activate()
+        self.socket.setblocking(False)
+        self._work = queue.SimpleQueue()
+        self._idle = 0
+        self._idle_lock = threading.Lock()
+        self._want_workers = threading.Event()
+        threading.Thread(target=self._spawner, daemon=True).start()
+        self._want_workers.set()
+
+    def _handle_request_noblock(self):
+        # The accepting thread only accepts, notes when each connection
+        # arrived and hands it to an idle worker; a spawner keeps spare
+        # workers ready. Starting a thread waits for the interpreter, and a
+        # burst of clients (twelve streams at once) must not see that wait
+        # added to their models' latency: the first request on a connection
+        # counts its latency from its arrival.
+        while True:
+            try:
+                request, client_address = self.get_request()
+            except (BlockingIOError, InterruptedError, OSError):
+                return
+            request.setblocking(True)
+            self.accepted[request.fileno()] = time.monotonic()
+            with self._idle_lock:
+                self._idle -= 1
+                low = self._idle < self.SPARE_WORKERS // 2
+            self._work.put((request, client_address))
+            if low:
+                self._want_workers.set()
+
+    def _spawner(self):
+        while True:
+            self._want_workers.wait()
+            self._want_workers.clear()
+            while True:
+                with self._idle_lock:
+                    if self._idle >= self.SPARE_WORKERS:
+                        break
+                    self._idle += 1
+                threading.Thread(target=self._worker, daemon=True).start()
+
+    def _worker(self):
+        while True:
+            request, client_address = self._work.get()
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+            with self._idle_lock:
+                self._idle += 1
+
+    accepted = {}
 
     def handle_error(self, request, client_address):
         if not self.app.quiet:

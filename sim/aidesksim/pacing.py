@@ -13,13 +13,14 @@ def total_delay(clock, model, n, rng):
     return clock.wait_scale(ttft + n / float(model.tps))
 
 
-def batches(clock, model, n, rng, stop=None, min_gap=0.005, max_batch=8192):
+def batches(clock, model, n, rng, stop=None, min_gap=0.005, max_batch=8192, start=None):
     """Yield (start, end) token index ranges, sleeping until they are due.
 
     The first token is due after the model's TTFT, then one every 1/tps
     (simulated seconds, scaled by the clock), with +-20 % seeded jitter.
     Tokens due within `min_gap` real seconds are sent together.  With an
-    unlimited clock (--speed 0) nothing waits and batches are large.
+    unlimited clock (--speed 0) nothing waits and batches are large.  Times
+    count from `start` (time.monotonic() of the request's arrival) if given.
     """
     if n <= 0:
         return
@@ -27,7 +28,7 @@ def batches(clock, model, n, rng, stop=None, min_gap=0.005, max_batch=8192):
         for i in range(0, n, max_batch):
             yield i, min(n, i + max_batch)
         return
-    t0 = time.monotonic()
+    t0 = start if start is not None else time.monotonic()
     due = clock.wait_scale(model.ttft * (1 + rng.uniform(-0.15, 0.15)))
     gap = clock.wait_scale(1.0 / model.tps)
     i = 0

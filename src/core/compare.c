@@ -599,7 +599,9 @@ static void on_event(compare_t *c, size_t ci, const net_event *ev)
         touch(c, col, r);
         return;
     }
-    int64_t now = clock_mono_us();
+    /* When the network thread had it: the UI's own delays (a frame being
+     * drawn) must not count in the model's time to first token. */
+    int64_t now = ev->at_us ? ev->at_us : clock_mono_us();
     ai_stream_update u;
     ai_stream_status st = ai_stream_feed(col->stream, ev, &u);
     if (u.delta && u.delta_len) {
@@ -767,6 +769,18 @@ int compare_col_exit_code(const compare_t *c, size_t col)
 {
     const cmp_run *r = cmp_current(c, col);
     return r ? r->exit_code : 0;
+}
+
+const char *compare_col_completion_id(const compare_t *c, size_t col)
+{
+    const cmp_run *r = cmp_current(c, col);
+    return r ? r->id : NULL;
+}
+
+int64_t compare_col_first_token_us(const compare_t *c, size_t col)
+{
+    const cmp_run *r = cmp_current(c, col);
+    return r ? r->t.first_us : 0;
 }
 
 const char *compare_col_finish(const compare_t *c, size_t col)

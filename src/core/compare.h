@@ -182,6 +182,12 @@ const char *compare_col_error(const compare_t *c, size_t col);
 /* The CLI exit status of the run's error (api_error_exit_code); 0 if none. */
 int compare_col_exit_code(const compare_t *c, size_t col);
 const char *compare_col_finish(const compare_t *c, size_t col);
+/* The server's completion id of the current run (once it ended), or NULL. */
+const char *compare_col_completion_id(const compare_t *c, size_t col);
+/* When the network thread had the run's first content token (monotonic
+ * µs, CLOCK_MONOTONIC), or 0: for benchmarks that line it up with the
+ * server's own clock. */
+int64_t compare_col_first_token_us(const compare_t *c, size_t col);
 /* The answer so far (raw server text: sanitise to show). Never NULL. */
 const buf_t *compare_col_text(const compare_t *c, size_t col);
 /* Bumped on every delta and state change of the column. */
