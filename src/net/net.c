@@ -41,6 +41,8 @@ struct net {
     net_event *ev_head, *ev_tail;
     size_t queued_bytes;
     net_event *taken;  /* the consumer's: events taken from the queue in one go */
+    size_t popped;     /* the consumer's: bytes of taken events read since the
+                        * last take (they still count as queued until then) */
     bool paused_any;   /* some transfer waits for the queue to drain */
     bool wake_pending; /* a byte sits in the wake pipe */
     uint64_t next_id;
@@ -71,7 +73,10 @@ void net_push_events(net_t *n, net_event *first)
         return;
     size_t bytes = 0, ended = 0;
     net_event *last = first;
+    int64_t now = clock_mono_us();
     for (net_event *ev = first; ev; ev = ev->next_) {
+        if (!ev->at_us)
+            ev->at_us = now;
         ev->bytes_ = event_bytes(ev);
         bytes += ev->bytes_;
         ended += ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
@@ -108,18 +113,25 @@ bool net_queue_full(net_t *n)
 }
 
 /* Moves every queued event to the consumer's own list (one lock for the
- * lot, not one per event), lets paused transfers go on, and empties the
- * wake pipe. */
+ * lot, not one per event) and empties the wake pipe. Taken events count as
+ * queued until they are read, so back-pressure still bounds them: paused
+ * transfers go on once what was read brings the total under half the cap. */
+static void settle_locked(net_t *n)
+{
+    n->queued_bytes -= n->popped;
+    n->popped = 0;
+    if (n->paused_any && n->queued_bytes < n->cfg.max_queued_bytes / 2) {
+        n->paused_any = false;
+        curl_multi_wakeup(n->multi);
+    }
+}
+
 static void take_all_locked(net_t *n)
 {
+    settle_locked(n);
     if (n->ev_head) {
         n->taken = n->ev_head;
         n->ev_head = n->ev_tail = NULL;
-        n->queued_bytes = 0;
-        if (n->paused_any) {
-            n->paused_any = false;
-            curl_multi_wakeup(n->multi);
-        }
     }
     if (n->wake_pending) {
         char tmp[64];
@@ -135,6 +147,7 @@ static net_event *pop_taken(net_t *n)
     if (ev) {
         n->taken = ev->next_;
         ev->next_ = NULL;
+        n->popped += ev->bytes_;
     }
     return ev;
 }
@@ -164,6 +177,7 @@ net_event *net_wait_event(net_t *n, long timeout_ms)
     if (n->taken)
         return pop_taken(n);
     pthread_mutex_lock(&n->lock);
+    settle_locked(n); /* what was read frees room before we wait */
     while (!n->ev_head) {
         int rc = timeout_ms < 0 ? pthread_cond_wait(&n->cond, &n->lock)
                                 : pthread_cond_timedwait(&n->cond, &n->lock, &until);

@@ -1,6 +1,7 @@
 /* Unit tests for src/view: layout geometry, scrolling, the command table. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,6 +320,33 @@ static void commands__table_and_help_agree(void **state)
     assert_non_null(k[0].keys);
 }
 
+/* The man page documents every command the console knows. */
+static void commands__are_all_in_the_man_page(void **state)
+{
+    (void)state;
+    const char *src = getenv("AIDESK_SRCDIR");
+    if (!src || !*src)
+        skip();
+    char path[512];
+    snprintf(path, sizeof path, "%s/docs/aidesk.1", src);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char page[1 << 17];
+    size_t n = fread(page, 1, sizeof page - 1, f);
+    fclose(f);
+    page[n] = '\0';
+    size_t nc;
+    const cmd_def *t = cmd_table(&nc);
+    for (size_t i = 0; i < nc; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "/%s", t[i].name);
+        if (!strstr(page, want)) {
+            print_error("docs/aidesk.1 does not mention %s\n", want);
+            fail();
+        }
+    }
+}
+
 TEST_MAIN(cmocka_unit_test(layout__fits_every_pane_at_every_size),
           cmocka_unit_test(layout__gives_80x24_a_sidebar_and_a_usable_conversation),
           cmocka_unit_test(layout__hides_the_sidebar_on_narrow_screens),
@@ -329,4 +357,5 @@ TEST_MAIN(cmocka_unit_test(layout__fits_every_pane_at_every_size),
           cmocka_unit_test(commands__parse_quoted_arguments_and_keep_the_rest),
           cmocka_unit_test(commands__explain_unknown_commands_and_missing_arguments),
           cmocka_unit_test(commands__complete_names_and_arguments),
-          cmocka_unit_test(commands__table_and_help_agree))
+          cmocka_unit_test(commands__table_and_help_agree),
+          cmocka_unit_test(commands__are_all_in_the_man_page))
