@@ -1,1 +1,16 @@
-# bench
+# bench: benchmarks (docs/performance.md). Not part of make check: built by
+# "make bench" and run by bench/run, which configures its own build.
+EXTRA_PROGRAMS = bench/bench-stream bench/bench-start bench/bench-compare
+bench_bench_stream_SOURCES = bench/stream.c
+bench_bench_stream_LDADD = libaidesk.a $(CURL_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) -lm
+bench_bench_compare_SOURCES = bench/compare.c
+bench_bench_compare_LDADD = libaidesk.a $(CURL_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) -lm
+bench_bench_start_SOURCES = bench/start.c
+bench_bench_start_LDADD = -lutil
+CLEANFILES += $(EXTRA_PROGRAMS)
+
+.PHONY: bench
+bench: aidesk$(EXEEXT) $(EXTRA_PROGRAMS)
+
+EXTRA_DIST += bench/run bench/lib.sh bench/console.sh bench/mkstate.py \
+	docs/performance.md

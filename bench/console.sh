@@ -1,0 +1,328 @@
+# bench/console.sh: the console benchmarks (issue 4), sourced by bench/run.
+# Each drives the real aidesk in tmux against the simulator and reads the
+# aidesk process from /proc. Each prints "key value" lines through out().
+# Needs bench/lib.sh.
+
+LIVE_RE='AiAssist connected'
+STREAM_CURSOR='▌'
+
+# console_ready: the status bar says connected and the event stream is live.
+console_ready() {
+    wait_for "$LIVE_RE" 20 && wait_for 'live([^:]|$)' 20
+}
+
+# chat_result TOKENS: checks the chat transcript's last reply: "ok" when
+# it ended done with TOKENS completion tokens, else what it found.
+chat_result() {
+    "$PYTHON3" - "$XDG_DATA_HOME" "$1" <<'EOF'
+import json, os, sys
+root, want = sys.argv[1], int(sys.argv[2])
+last = None
+for d, _, files in os.walk(root):
+    for f in files:
+        for line in open(os.path.join(d, f), encoding="utf-8", errors="replace"):
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(r, dict) and r.get("type") == "reply_end":
+                last = r
+if not last:
+    print("no reply recorded")
+else:
+    got = (last.get("usage") or {}).get("completion_tokens")
+    ok = last.get("state") == "done" and got == want and last.get("finish_reason") == "stop"
+    print("ok" if ok else "state=%s finish=%s tokens=%s" % (last.get("state"), last.get("finish_reason"), got))
+EOF
+}
+
+# ---------------------------------------------------------------------
+# A reply streaming at about 200 tokens/s in a 200x50 terminal: CPU % of
+# a core over the stream, frames, peak memory. STREAM200_ROUNDS sessions
+# (fresh console and simulator each); the median is the figure.
+stream200_once() {
+    local tokens=$1 model=gemini-1.5-flash
+    sim_start --speed 1 --reply-tokens "$tokens" || return 1
+    fresh_home s200
+    console_start 200 50 "http://127.0.0.1:$SIM_PORT"
+    console_ready || return 1
+    type_line "/chat $model"
+    wait_for "model $model" 5 || return 1
+    local n0
+    n0=$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")
+    type_line "Tell me about shipping, refunds and passwords"
+    wait_for "$STREAM_CURSOR" 10 || return 1
+    local c0 k0 t0 c1 k1 t1
+    c0=$(cpu_ns "$CONSOLE_PID"); k0=$(cpu_ticks "$CONSOLE_PID"); t0=$(now_ns)
+    # The stream lasts tokens/200 s; its request's end is in the debug log.
+    # Look rarely, to stay out of its way.
+    local i
+    for i in $(seq 1 1200); do
+        [ "$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")" -gt "$n0" ] && break
+        sleep 0.1
+    done
+    c1=$(cpu_ns "$CONSOLE_PID"); k1=$(cpu_ticks "$CONSOLE_PID"); t1=$(now_ns)
+    S_HWM=$(hwm_kb "$CONSOLE_PID")
+    console_quit
+    S_FRAMES=$(frames_line)
+    S_REPLY=$(chat_result "$tokens")
+    sim_stop
+    S_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b - a) / 1e9}')
+    S_PCT=$(awk -v c="$((c1 - c0))" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", 100 * c / (b - a)}')
+    S_CPU_NS=$((c1 - c0))
+    S_TICKS=$((k1 - k0))
+}
+
+bench_stream200() {
+    local tokens=${STREAM200_TOKENS:-3000} rounds=${STREAM200_ROUNDS:-3} r pcts="" hwms="" gaps=""
+    for r in $(seq 1 "$rounds"); do
+        stream200_once "$tokens" || return 1
+        pcts="$pcts $S_PCT"
+        hwms="$hwms $S_HWM"
+        set -- $S_FRAMES
+        gaps="$gaps ${3:-0}"
+        [ "$S_REPLY" = ok ] || break
+    done
+    out stream200_reply "$S_REPLY"
+    out stream200_tokens "$tokens"
+    out stream200_rounds "$rounds"
+    out stream200_seconds "$S_SECS"
+    out stream200_tokens_per_s "$(awk -v n="$tokens" -v s="$S_SECS" 'BEGIN{printf "%.0f", n / s}')"
+    out stream200_cpu_ms "$(fmt_ms "$S_CPU_NS")"
+    out stream200_cpu_ticks "$S_TICKS"
+    out stream200_cpu_pct "$(printf '%s\n' $pcts | sort -n | awk '{v[NR]=$1} END{print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')"
+    out stream200_cpu_pct_all "${pcts# }"
+    out stream200_vmhwm_kb "$(printf '%s\n' $hwms | sort -n | tail -1)"
+    set -- $S_FRAMES
+    out stream200_frames "${1:-?}"
+    out stream200_session_ms "${2:-?}"
+    out stream200_shortest_gap_ms "$(printf '%s\n' $gaps | sort -n | head -1)"
+}
+
+# ---------------------------------------------------------------------
+# A 20,000-token reply as fast as the network allows: CPU seconds of
+# aidesk from Enter to the end of the reply, frames, peak memory. It lasts
+# a few tens of ms, so it runs FAST_ROUNDS times (fresh console and
+# simulator each) and the median CPU is the figure.
+fast20k_once() {
+    local tokens=$1 model=llama-3.1-8b-instant
+    sim_start --speed 0 --reply-tokens "$tokens" || return 1
+    fresh_home f20k
+    console_start 200 50 "http://127.0.0.1:$SIM_PORT"
+    console_ready || return 1
+    type_line "/chat $model"
+    wait_for "model $model" 5 || return 1
+    tmux -L "$B_SOCK" send-keys -t b -l -- "Tell me about shipping, refunds and passwords"
+    sleep 0.3
+    local c0 k0 t0 c1 k1 t1 n0
+    n0=$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")
+    c0=$(cpu_ns "$CONSOLE_PID"); k0=$(cpu_ticks "$CONSOLE_PID"); t0=$(now_ns)
+    keys Enter
+    local i
+    for i in $(seq 1 3000); do
+        [ "$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")" -gt "$n0" ] && break
+        sleep 0.01
+    done
+    t1=$(now_ns)
+    sleep 0.5 # the last frames; idle after that
+    c1=$(cpu_ns "$CONSOLE_PID"); k1=$(cpu_ticks "$CONSOLE_PID")
+    F_HWM=$(hwm_kb "$CONSOLE_PID")
+    console_quit
+    F_FRAMES=$(frames_line)
+    F_REPLY=$(chat_result "$tokens")
+    sim_stop
+    F_CPU=$(awk -v n="$((c1 - c0))" 'BEGIN{printf "%.3f", n / 1e9}')
+    F_TICKS=$((k1 - k0))
+    F_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b - a) / 1e9}')
+}
+
+bench_fast20k() {
+    local tokens=${FAST_TOKENS:-20000} rounds=${FAST_ROUNDS:-5} r cpus="" hwms="" gaps=""
+    for r in $(seq 1 "$rounds"); do
+        fast20k_once "$tokens" || return 1
+        cpus="$cpus $F_CPU"
+        hwms="$hwms $F_HWM"
+        set -- $F_FRAMES
+        gaps="$gaps ${3:-0}"
+        [ "$F_REPLY" = ok ] || break
+    done
+    out fast20k_reply "$F_REPLY"
+    out fast20k_tokens "$tokens"
+    out fast20k_rounds "$rounds"
+    out fast20k_seconds "$F_SECS"
+    out fast20k_cpu_s "$(printf '%s\n' $cpus | sort -n | awk '{v[NR]=$1} END{print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')"
+    out fast20k_cpu_s_all "${cpus# }"
+    out fast20k_cpu_ticks "$F_TICKS"
+    out fast20k_vmhwm_kb "$(printf '%s\n' $hwms | sort -n | tail -1)"
+    set -- $F_FRAMES
+    out fast20k_frames "${1:-?}"
+    out fast20k_session_ms "${2:-?}"
+    out fast20k_shortest_gap_ms "$(printf '%s\n' $gaps | sort -n | head -1)"
+}
+
+# ---------------------------------------------------------------------
+# Frame cost vs history: the same kind of reply streams into a workspace of
+# 10 and one of 10,000 messages while the console shows it. Each workspace
+# lives alone in its own simulator state, so the other one's history is
+# not in the console's memory.
+
+# history_setup N: $B_DIR/history-N.json holds workspace bench_hN with N
+# messages; its id goes to $B_DIR/ws.bench_hN.
+history_setup() {
+    local n=$1 state="$B_DIR/history-$1.json"
+    rm -f "$state"
+    sim_start --speed 0 --state "$state" || return 1
+    api POST /api/workspaces "{\"client_id\":\"bench_h$n\",\"initial_message\":\"Hello, I have a question about my order.\",\"metadata\":{\"mode\":\"ai\",\"model\":\"pin:operator-alias/llama3\"}}" \
+        | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])' \
+        >"$B_DIR/ws.bench_h$n" || return 1
+    sim_stop
+    "$PYTHON3" "$top/bench/mkstate.py" "$state" "bench_h$n" "$n" >/dev/null
+}
+
+# history_case N MODE: one console session on the workspace of N messages.
+# MODE "stream": a customer message is sent and the AI reply streams in
+# while the console shows it; "base": the same session without it, for
+# the frames it draws anyway.
+history_case() {
+    local n=$1 mode=$2
+    fresh_home "h$n"
+    console_start 200 50 "$(sim_url)"
+    console_ready || return 1
+    type_line "/open bench_h$n"
+    wait_for "bench_h$n" 10 || return 1
+    wait_for "Hello, I have a question" 20 || return 1
+    sleep 1
+    if [ "$mode" = stream ]; then
+        local id c0 t0 c1 t1
+        id=$(cat "$B_DIR/ws.bench_h$n")
+        c0=$(cpu_ns "$CONSOLE_PID"); t0=$(now_ns)
+        api POST "/api/workspaces/$id/messages" \
+            '{"content":"Can you show me a markdown demo reply?"}' >"$B_DIR/reply.$n.json"
+        sleep 0.5 # the final message and its frame
+        c1=$(cpu_ns "$CONSOLE_PID"); t1=$(now_ns)
+        H_CPU_NS=$((c1 - c0))
+        H_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b - a) / 1e9}')
+        H_HWM=$(hwm_kb "$CONSOLE_PID")
+        H_BYTES=$("$PYTHON3" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["responses"][0]["content"].encode()))' "$B_DIR/reply.$n.json")
+    else
+        sleep 0.5
+    fi
+    console_quit
+    set -- $(frames_line)
+    H_FRAMES=${1:-0}
+}
+
+bench_history() {
+    local n
+    for n in 10 10000; do
+        history_setup "$n" || return 1
+        sim_start --speed 1 --state "$B_DIR/history-$n.json" || return 1
+        history_case "$n" base || return 1
+        local base=$H_FRAMES
+        history_case "$n" stream || return 1
+        sim_stop
+        local frames=$((H_FRAMES - base))
+        [ "$frames" -gt 0 ] || frames=1
+        out "history${n}_reply_bytes" "$H_BYTES"
+        out "history${n}_seconds" "$H_SECS"
+        out "history${n}_cpu_ms" "$(fmt_ms "$H_CPU_NS")"
+        out "history${n}_frames" "$frames"
+        out "history${n}_cpu_us_per_frame" "$(awk -v c="$H_CPU_NS" -v f="$frames" 'BEGIN{printf "%.0f", c / f / 1e3}')"
+        out "history${n}_vmhwm_kb" "$H_HWM"
+    done
+}
+
+# ---------------------------------------------------------------------
+# Idle: 20 open workspaces and the event stream connected; CPU and
+# wake-ups (voluntary context switches, per thread) over IDLE_SECONDS.
+bench_idle() {
+    local secs=${IDLE_SECONDS:-60} i
+    sim_start --speed 1 || return 1
+    for i in $(seq 1 20); do
+        api POST /api/workspaces "{\"client_id\":\"bench_idle_$i\",\"initial_message\":\"Question number $i\",\"metadata\":{\"mode\":\"takeover\"}}" >/dev/null
+    done
+    fresh_home idle
+    console_start 200 50 "$(sim_url)"
+    console_ready || return 1
+    wait_for "bench_idle_20" 10 || return 1
+    sleep 3
+    local c0 k0 c1 k1 s0 s1
+    s0=$(switches "$CONSOLE_PID")
+    c0=$(cpu_ns "$CONSOLE_PID"); k0=$(cpu_ticks "$CONSOLE_PID")
+    sleep "$secs"
+    c1=$(cpu_ns "$CONSOLE_PID"); k1=$(cpu_ticks "$CONSOLE_PID")
+    s1=$(switches "$CONSOLE_PID")
+    console_quit
+    sim_stop
+    out idle_seconds "$secs"
+    out idle_cpu_ms "$(fmt_ms $((c1 - c0)))"
+    out idle_cpu_ticks "$((k1 - k0))"
+    out idle_cpu_pct "$(awk -v c="$((c1 - c0))" -v s="$secs" 'BEGIN{printf "%.3f", 100 * c / (s * 1e9)}')"
+    # Wake-ups per thread: voluntary switches (each is a sleep that ended).
+    local tid comm v nv v0 total=0 detail=""
+    while IFS=: read -r tid comm v nv; do
+        v0=$(printf '%s\n' "$s0" | awk -F: -v t="$tid" '$1 == t {print $3}')
+        [ -n "$v0" ] || v0=0
+        total=$((total + v - v0))
+        if [ "$tid" = "$CONSOLE_PID" ]; then comm="ui-thread"; else comm="thread-$tid"; fi
+        detail="$detail ${comm}=$((v - v0))"
+    done <<<"$s1"
+    out idle_wakeups "$total"
+    out idle_wakeups_by_thread "${detail# }"
+}
+
+# ---------------------------------------------------------------------
+# Start to first drawn frame, over several runs (the first-frame hook).
+bench_start() {
+    local runs=${START_RUNS:-20}
+    sim_start --speed 1 || return 1
+    fresh_home start
+    local o
+    o=$(AIASSIST_API_KEY=aai_demo_agent AIASSIST_BASE_URL="$(sim_url)" AIDESK_THEMES="$top/themes" \
+        "$BENCH_BUILD/bench/bench-start" --runs "$runs" --size 200x50 -- "$AIDESK_BIN") || {
+        sim_stop
+        return 1
+    }
+    sim_stop
+    printf '%s\n' "$o" | while read -r k v; do out "start_$k" "$v"; done
+}
+
+# ---------------------------------------------------------------------
+# Twelve columns (issue 5). In the console: twelve streams side by side
+# draw at most one frame per frame. In the comparison core (bench-compare,
+# no terminal): every column's time to first token against a single
+# stream's, measured in the same run, and the client's own share of it.
+bench_compare12() {
+    local model=${COMPARE_MODEL:-gpt-4o-mini} i
+    sim_start --speed 1 --reply-tokens 300 || return 1
+    "$BENCH_BUILD/bench/bench-compare" --url "$(sim_url)" --model "$model" \
+        --rounds "${COMPARE_ROUNDS:-5}" >"$B_DIR/compare.out" || return 1
+    local k
+    for k in single_ttft_ms worst_gap_median_ms worst_gap_max_ms worst_client_share_median_ms \
+             worst_client_share_max_ms; do
+        out "compare12_$k" "$(awk -v k="$k" '$1 == k {print $2}' "$B_DIR/compare.out")"
+    done
+    fresh_home c12
+    console_start 240 60 "http://127.0.0.1:$SIM_PORT"
+    console_ready || return 1
+    local twelve=""
+    for i in $(seq 1 12); do twelve="$twelve $model"; done
+    type_line "/compare$twelve"
+    wait_for "Comparison" 5 || return 1
+    local t0 c0
+    c0=$(cpu_ns "$CONSOLE_PID"); t0=$(now_ns)
+    type_line "How fast are you?"
+    for i in $(seq 1 600); do
+        [ "$(screen | grep -o ' done' | wc -l)" -ge 12 ] && break
+        sleep 0.1
+    done
+    local c1 t1
+    c1=$(cpu_ns "$CONSOLE_PID"); t1=$(now_ns)
+    console_quit
+    out compare12_cpu_ms "$(fmt_ms "$((c1 - c0))")"
+    out compare12_seconds "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b - a) / 1e9}')"
+    set -- $(frames_line)
+    out compare12_frames "${1:-?}"
+    out compare12_session_ms "${2:-?}"
+    out compare12_shortest_gap_ms "${3:-?}"
+}
