@@ -114,6 +114,9 @@ typedef struct net_event {
     net_fail fail;     /* FAILED, RETRY: what went wrong */
     char *message;     /* FAILED, RETRY: a one-line description (no secrets) */
     bool delivered;    /* FAILED on a stream: events had been delivered */
+    int64_t at_us;     /* when the network thread had it (monotonic µs):
+                        * for timings that must not include the caller's
+                        * own delays (time to first token) */
     int attempt;       /* RETRY: the number of the retry to come (1..) */
     long delay_ms;     /* RETRY: when it will start */
     /* Private to the network layer. */
