@@ -99,7 +99,6 @@ static char **complete(const char *text, int start, int end)
     (void)start;
     rl_attempted_completion_over = 1;
     size_t wstart = 0;
-    extern const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n);
     char **m = cmd_complete(rl_line_buffer, (size_t)end, console_candidates, U, &wstart);
     if (!m)
         return NULL;

@@ -93,7 +93,6 @@ static char **theme_dirs(void)
     return v;
 }
 
-theme_t *console_load_theme(const char *name, char **err);
 theme_t *console_load_theme(const char *name, char **err)
 {
     char **dirs = theme_dirs();
@@ -102,7 +101,6 @@ theme_t *console_load_theme(const char *name, char **err)
     return t;
 }
 
-theme_t *console_initial_theme(const config_t *cfg, char **err);
 theme_t *console_initial_theme(const config_t *cfg, char **err)
 {
     *err = NULL;

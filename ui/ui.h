@@ -21,6 +21,7 @@
 #include "text/view.h"
 #include "core/model.h"
 #include "view/layout.h"
+#include "view/commands.h"
 #include "view/scroll.h"
 
 /* What the console remembers about one conversation's presentation. */
@@ -204,7 +205,17 @@ void input_clear_to_history(ui *u);
 /* Opens the current input in $EDITOR. */
 void input_edit_external(ui *u);
 
-/* ---- console.c: what a finished line does */
+/* ---- cmdrun.c: what a finished line does */
 void console_submit(ui *u, const char *line);
+void console_command(ui *u, const char *line);
+/* Completion candidates for an argument kind (readline's Tab). */
+const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n);
+
+/* ---- keys.c: every key waiting on the terminal */
+void keys_read(ui *u);
+
+/* ---- style.c: themes by name, and the one to start with (NO_COLOR). */
+theme_t *console_load_theme(const char *name, char **err);
+theme_t *console_initial_theme(const config_t *cfg, char **err);
 
 #endif

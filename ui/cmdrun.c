@@ -1,0 +1,391 @@
+/* cmdrun.c: what the slash commands do, and what a finished input line
+ * does (a command, an edited draft, or a message). */
+#include "config.h"
+#include "ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/export.h"
+#include "util/mem.h"
+#include "view/commands.h"
+
+static const char *const no_cands[] = {NULL};
+
+const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n)
+{
+    ui *u = ud;
+    static char **scratch;
+    static size_t nscratch;
+    for (size_t i = 0; i < nscratch; i++)
+        free(scratch[i]);
+    free(scratch);
+    scratch = NULL;
+    nscratch = 0;
+    *n = 0;
+    switch (kind) {
+    case ARG_MODEL:
+        return app_models(u->app, n);
+    case ARG_CONV:
+    case ARG_CLIENT: {
+        scratch = xcalloc(u->m->nconvs * 2 + 1, sizeof *scratch);
+        for (size_t i = 0; i < u->m->nconvs; i++) {
+            const conv *c = u->m->convs[i];
+            if (kind == ARG_CONV)
+                scratch[nscratch++] = xstrdup(c->id);
+            if (c->title && strcmp(c->title, c->id))
+                scratch[nscratch++] = xstrdup(c->title);
+        }
+        *n = nscratch;
+        return (const char *const *)scratch;
+    }
+    case ARG_DRAFT: {
+        scratch = xcalloc(u->m->ndrafts + 1, sizeof *scratch);
+        for (size_t i = 0; i < u->m->ndrafts; i++)
+            scratch[nscratch++] = xasprintf("%zu", i + 1);
+        *n = nscratch;
+        return (const char *const *)scratch;
+    }
+    case ARG_THEME: {
+        static const char *const themes[] = {"default", "light", "high-contrast", "monochrome"};
+        *n = 4;
+        return themes;
+    }
+    default:
+        return no_cands;
+    }
+}
+
+/* The draft a command means: its 1-based number, else the selected one. */
+static draft *pick_draft(ui *u, const cmd_parsed *p)
+{
+    size_t idx = u->draft_sel;
+    if (p && p->argc >= 1) {
+        char *end;
+        long v = strtol(p->argv[0], &end, 10);
+        if (*end || v < 1 || (size_t)v > u->m->ndrafts) {
+            app_flash(u->app, true, "no draft %s (there are %zu)", p->argv[0], u->m->ndrafts);
+            return NULL;
+        }
+        idx = (size_t)v - 1;
+    }
+    if (idx >= u->m->ndrafts) {
+        app_flash(u->app, true, "no pending drafts");
+        return NULL;
+    }
+    return u->m->drafts[idx];
+}
+
+static conv *need_workspace(ui *u)
+{
+    if (!u->cur || u->cur->kind != CONV_WORKSPACE) {
+        app_flash(u->app, true, "this needs a workspace: pick one on the left, or /new or /open one");
+        return NULL;
+    }
+    return u->cur;
+}
+
+static void cmd_new(ui *u, const cmd_parsed *p)
+{
+    app_ws_params wp = {0};
+    buf_t ctx = BUF_INIT;
+    wp.client_id = p->argv[0];
+    for (int i = 1; i < p->argc; i++) {
+        const char *a = p->argv[i];
+        if (!strcmp(a, "-s") && i + 1 < p->argc) {
+            wp.system_prompt = p->argv[++i];
+        } else if (!strcmp(a, "-m") && i + 1 < p->argc) {
+            wp.initial_message = p->argv[++i];
+        } else if (ai_mode_from_string(a) != AI_MODE_UNKNOWN && !wp.mode) {
+            wp.mode = a;
+        } else if (strchr(a, '=')) {
+            if (ctx.len)
+                buf_append_char(&ctx, ' ');
+            buf_append_str(&ctx, a);
+        } else {
+            app_flash(u->app, true, "/new: what is '%s'? usage: /new %s", a,
+                      cmd_find("new")->usage);
+            buf_free(&ctx);
+            return;
+        }
+    }
+    wp.context_kv = ctx.len ? ctx.data : NULL;
+    char *err = NULL;
+    if (!app_create_workspace(u->app, &wp, &err)) {
+        app_flash(u->app, true, "/new: %s", err);
+        free(err);
+    } else {
+        app_flash(u->app, false, "creating workspace %s...", wp.client_id);
+    }
+    buf_free(&ctx);
+}
+
+static conv *find_conv(ui *u, const char *what)
+{
+    conv *c = model_find(u->m, what);
+    for (size_t i = 0; !c && i < u->m->nconvs; i++)
+        if (u->m->convs[i]->title && !strcmp(u->m->convs[i]->title, what))
+            c = u->m->convs[i];
+    return c;
+}
+
+static void cmd_save(ui *u, const cmd_parsed *p)
+{
+    if (u->cur_cmp && (!strcmp(p->argv[0], "md") || !strcmp(p->argv[0], "json"))) {
+        char *path = NULL, *err = NULL;
+        if (compare_export(u->cur_cmp->c, !strcmp(p->argv[0], "json") ? EXPORT_JSON : EXPORT_MARKDOWN,
+                           p->argc > 1 ? p->argv[1] : NULL, &path, &err) != 0) {
+            app_flash(u->app, true, "/save: %s", err);
+            free(err);
+        } else {
+            app_flash(u->app, false, "saved the comparison to %s", path);
+            free(path);
+        }
+        return;
+    }
+    if (!u->cur) {
+        app_flash(u->app, true, "nothing to save: open a conversation first");
+        return;
+    }
+    bool json = !strcmp(p->argv[0], "json");
+    if (!json && strcmp(p->argv[0], "md")) {
+        app_flash(u->app, true, "/save: the format is md or json");
+        return;
+    }
+    char *path = NULL, *err = NULL;
+    if (export_conv(u->cur, json ? EXPORT_JSON : EXPORT_MARKDOWN, p->argc > 1 ? p->argv[1] : NULL,
+                    &path, &err) != 0) {
+        app_flash(u->app, true, "/save: %s", err);
+        free(err);
+        return;
+    }
+    app_flash(u->app, false, "saved to %s", path);
+    free(path);
+}
+
+void console_command(ui *u, const char *line)
+{
+    cmd_parsed p;
+    char *err = NULL;
+    if (cmd_parse(line, &p, &err) != 0) {
+        app_flash(u->app, true, "%s", err);
+        free(err);
+        return;
+    }
+    conv *c;
+    draft *d;
+    switch (p.def->id) {
+    case CMD_HELP:
+        u->focus = FOCUS_HELP;
+        u->help_top = 0;
+        break;
+    case CMD_QUIT:
+        u->quit = true;
+        break;
+    case CMD_NEW:
+        cmd_new(u, &p);
+        break;
+    case CMD_OPEN:
+        app_find_workspace(u->app, p.argv[0]);
+        break;
+    case CMD_GO:
+        if ((c = find_conv(u, p.rest)))
+            ui_select(u, c);
+        else
+            app_flash(u->app, true, "no conversation called %s", p.rest);
+        break;
+    case CMD_END:
+        if ((c = need_workspace(u)))
+            app_end_workspace(u->app, c);
+        break;
+    case CMD_MODE:
+        if ((c = need_workspace(u))) {
+            ai_mode mode = ai_mode_from_string(p.argv[0]);
+            if (mode == AI_MODE_UNKNOWN)
+                app_flash(u->app, true, "/mode: use ai, shadow or takeover");
+            else
+                app_set_mode(u->app, c, mode);
+        }
+        break;
+    case CMD_TAKEOVER:
+        if ((c = need_workspace(u))) {
+            app_set_mode(u->app, c, AI_MODE_TAKEOVER);
+            ui_convui(u, c)->as_agent = true;
+        }
+        break;
+    case CMD_HANDBACK:
+        if ((c = need_workspace(u)))
+            app_set_mode(u->app, c, AI_MODE_AI);
+        break;
+    case CMD_AS:
+        if ((c = need_workspace(u))) {
+            if (!strcmp(p.argv[0], "agent") || !strcmp(p.argv[0], "customer")) {
+                ui_convui(u, c)->as_agent = !strcmp(p.argv[0], "agent");
+                app_flash(u->app, false, "you now speak as the %s in %s", p.argv[0], c->title);
+            } else {
+                app_flash(u->app, true, "/as: customer or agent");
+            }
+        }
+        break;
+    case CMD_DRAFTS:
+        u->focus = FOCUS_DRAFTS;
+        break;
+    case CMD_APPROVE:
+        if ((d = pick_draft(u, &p)))
+            app_approve(u->app, d, NULL);
+        break;
+    case CMD_EDIT:
+        if ((d = pick_draft(u, &p))) {
+            free(u->editing_draft);
+            u->editing_draft = xstrdup(d->id);
+            input_set_text(u, d->content);
+            u->focus = FOCUS_INPUT;
+            app_flash(u->app, false, "edit the draft; Enter approves it, Esc gives up");
+        }
+        break;
+    case CMD_REJECT: {
+        cmd_parsed one = p;
+        bool numbered = p.argc >= 1 && strspn(p.argv[0], "0123456789") == strlen(p.argv[0]);
+        if (!numbered)
+            one.argc = 0;
+        if ((d = pick_draft(u, &one))) {
+            const char *reason = NULL;
+            if (numbered) {
+                reason = p.rest + strlen(p.argv[0]);
+                while (*reason == ' ')
+                    reason++;
+            } else {
+                reason = p.rest;
+            }
+            app_reject(u->app, d, *reason ? reason : NULL);
+        }
+        break;
+    }
+    case CMD_CHAT:
+        c = app_new_chat(u->app, p.argc ? p.argv[0] : NULL);
+        ui_select(u, c);
+        break;
+    case CMD_MODEL:
+        if (!u->cur || u->cur->kind != CONV_CHAT)
+            app_flash(u->app, true, "/model works in a chat (start one with /chat)");
+        else {
+            app_set_chat_model(u->app, u->cur, p.argv[0]);
+            app_flash(u->app, false, "this chat now talks to %s", p.argv[0]);
+        }
+        break;
+    case CMD_CANCEL:
+        if (u->cur_cmp) {
+            if (!compare_cancel(u->cur_cmp->c, -1))
+                app_flash(u->app, false, "nothing is running in this comparison");
+        } else if (!u->cur || !app_cancel_stream(u->app, u->cur)) {
+            app_flash(u->app, false, "nothing is streaming here");
+        }
+        break;
+    case CMD_RETRY: {
+        msg *last = NULL;
+        for (size_t i = u->cur ? u->cur->nmsgs : 0; i > 0 && !last; i--) {
+            msg *mm = u->cur->msgs[i - 1];
+            if (mm->state == MSG_UNSENT || mm->state == MSG_UNCERTAIN)
+                last = mm;
+        }
+        if (!last || !app_retry(u->app, u->cur, last))
+            app_flash(u->app, false, "there is no unsent message here");
+        break;
+    }
+    case CMD_SAVE:
+        cmd_save(u, &p);
+        break;
+    case CMD_SEARCH:
+        free(u->search);
+        u->search = xstrdup(p.rest);
+        if (!convpane_search(u, u->search, false))
+            app_flash(u->app, true, "not found: %s", u->search);
+        break;
+    case CMD_FILTER: {
+        ai_mode f = ai_mode_from_string(p.argv[0]);
+        if (f == AI_MODE_UNKNOWN && strcmp(p.argv[0], "all")) {
+            app_flash(u->app, true, "/filter: all, ai, shadow or takeover");
+            break;
+        }
+        u->filter = f;
+        ui_rebuild_sorted(u);
+        break;
+    }
+    case CMD_THEME: {
+        char *terr = NULL;
+        theme_t *t = console_load_theme(p.argv[0], &terr);
+        if (!t) {
+            app_flash(u->app, true, "/theme: %s", terr);
+            free(terr);
+        } else {
+            ui_apply_theme(u, t);
+            clearok(curscr, TRUE);
+        }
+        break;
+    }
+    case CMD_RELOAD:
+        app_reload(u->app);
+        break;
+    case CMD_CLOSE:
+        if (u->cur && u->cur->kind == CONV_CHAT) {
+            conv *gone = u->cur;
+            app_cancel_stream(u->app, gone);
+            ui_select(u, NULL);
+            model_remove(u->m, gone);
+            ui_rebuild_sorted(u);
+            ui_select(u, u->nsorted ? u->sorted[0] : NULL);
+        } else {
+            app_flash(u->app, true, "/close closes chats; workspaces end with /end");
+        }
+        break;
+    case CMD_GATE:
+        gate_command(u, &p);
+        break;
+    case CMD_COMPARE:
+    case CMD_RERUN:
+    case CMD_VOTE:
+    case CMD_ZOOM:
+    case CMD_CONTINUE:
+    case CMD_REOPEN:
+        compare_command(u, p.def->id, &p);
+        break;
+    case CMD_COUNT:
+        break;
+    }
+    cmd_parsed_free(&p);
+}
+
+void console_submit(ui *u, const char *line)
+{
+    if (u->editing_draft) {
+        draft *d = model_find_draft(u->m, u->editing_draft);
+        if (!d)
+            app_flash(u->app, true, "that draft was decided meanwhile; your edit was not sent");
+        else if (*line)
+            app_approve(u->app, d, strcmp(line, d->content) ? line : NULL);
+        free(u->editing_draft);
+        u->editing_draft = NULL;
+        return;
+    }
+    if (line[0] == '/' && line[1] != '/') {
+        console_command(u, line);
+        return;
+    }
+    const char *text = line[0] == '/' ? line + 1 : line; /* "//" sends a slash */
+    if (!*text)
+        return;
+    if (u->cur_cmp) {
+        compare_submit(u, text);
+        return;
+    }
+    if (!u->cur) {
+        app_flash(u->app, true, "pick a conversation first (/chat, /new, /open, or the sidebar)");
+        input_set_text(u, line); /* keep what was typed */
+        return;
+    }
+    convui *cu = ui_convui(u, u->cur);
+    app_send(u->app, u->cur, text, cu->as_agent);
+    scroll_end(&cu->sc);
+}
+
