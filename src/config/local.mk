@@ -16,7 +16,8 @@ tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
 EXTRA_DIST += tests/files/config/full.conf
 
 # Colour themes: the style table, theme files and the built-ins.
-libaidesk_a_SOURCES += src/config/theme.c src/config/theme.h src/config/theme_builtin.c
+libaidesk_a_SOURCES += src/config/theme.c src/config/theme.h src/config/theme_priv.h \
+	src/config/theme_style.c src/config/theme_builtin.c
 UNIT_TESTS += tests/unit/test_theme
 tests_unit_test_theme_SOURCES = tests/unit/test_theme.c tests/unit/test.h
 tests_unit_test_theme_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -30,6 +30,7 @@ tests_unit_test_gatectl_CPPFLAGS = $(TEST_CPPFLAGS)
 # transcript and export.
 libaidesk_a_SOURCES += \
 	src/core/compare.c src/core/compare.h src/core/compare_priv.h \
+	src/core/compare_access.c \
 	src/core/compare_export.c \
 	src/core/compare_metrics.c src/core/compare_metrics.h \
 	src/core/compare_store.c \
