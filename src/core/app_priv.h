@@ -95,6 +95,10 @@ void app_note_rate(app_t *a, const net_event *ev, bool gate);
 /* Flashes the error of a failed event; returns it (caller frees). */
 api_error *app_event_error(app_t *a, const net_event *ev, const char *doing);
 
+/* app_unsent.c */
+void app_unsent_store(app_t *a, const conv *c, const msg *m);
+void app_unsent_forget(app_t *a, const char *conv_id, const char *msg_id);
+
 /* app_ws.c */
 void app_ws_done(app_t *a, op *o, net_event *ev);
 /* Sends one of our messages (m is in c, SENDING). */

@@ -7,6 +7,7 @@ libaidesk_a_SOURCES += \
 	src/core/app.c src/core/app.h src/core/app_priv.h \
 	src/core/app_chat.c \
 	src/core/app_live.c \
+	src/core/app_unsent.c \
 	src/core/app_ws.c
 
 UNIT_TESTS += tests/unit/test_model
