@@ -189,7 +189,7 @@ void typing_draw(ui *u)
         int cw;
         start += tw_cluster_next(text + start, len - start, &cw);
     }
-    x += ui_text(u, r.y, x, room, text + start, len - start, a);
+    x += ui_text_oneline(u, r.y, x, room, text + start, len - start, a);
     ui_text(u, r.y, x, 1, "\xE2\x96\x8F", 3, ui_style(u, THEME_TYPING_INDICATOR)); /* ▏ */
 }
 
@@ -230,9 +230,10 @@ void drafts_draw(ui *u)
                      c && c->title ? c->title : d->ws_id, tm.tm_hour, tm.tm_min);
         int x = r.x + ui_text(u, y, r.x, r.w, lead, (size_t)n, da | A_BOLD);
         const char *q = d->reply_to ? d->reply_to : "";
-        ui_text(u, y, x, r.x + r.w - x, q, strlen(q), sel ? da : ui_style(u, THEME_ROLE_CUSTOMER));
+        ui_text_oneline(u, y, x, r.x + r.w - x, q, strlen(q), sel ? da : ui_style(u, THEME_ROLE_CUSTOMER));
         x = r.x + ui_text(u, y + 1, r.x, r.w, "    AI: ", 8, da);
-        ui_text(u, y + 1, x, r.x + r.w - x, d->content, strlen(d->content), sel ? da : ui_style(u, THEME_ROLE_AI));
+        ui_text_oneline(u, y + 1, x, r.x + r.w - x, d->content, strlen(d->content),
+                        sel ? da : ui_style(u, THEME_ROLE_AI));
     }
 }
 

@@ -32,6 +32,28 @@ int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr)
     return n;
 }
 
+int ui_text_oneline(ui *u, int y, int x, int w, const char *s, size_t len, int attr)
+{
+    if (!memchr(s, '\n', len) && !memchr(s, '\r', len) && !memchr(s, '\t', len))
+        return ui_text(u, y, x, w, s, len, attr);
+    buf_t b = BUF_INIT;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            if (!space && b.len)
+                buf_append_char(&b, ' ');
+            space = true;
+        } else {
+            buf_append_char(&b, c);
+            space = false;
+        }
+    }
+    int n = ui_text(u, y, x, w, b.data ? b.data : "", b.len, attr);
+    buf_free(&b);
+    return n;
+}
+
 int ui_text_safe(ui *u, int y, int x, int w, const char *s, size_t len, int attr)
 {
     (void)u;

@@ -137,6 +137,9 @@ int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
 /* The same for text that is already safe to show (the markdown engine's
  * output, sanitised when it was parsed). */
 int ui_text_safe(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
+/* The same on one line: line breaks and tabs become single spaces (a
+ * preview of a longer text), everything else as ui_text. */
+int ui_text_oneline(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
 /* Clears w cells from (y, x) with attr. */
 void ui_blank(ui *u, int y, int x, int w, int attr);
 int ui_style(const ui *u, int style);
