@@ -16,7 +16,6 @@ void nt_collect(net_t *n, uint64_t id, long timeout_ms, nt_result *r)
         if (left <= 0)
             return;
         net_event *ev = net_wait_event(n, left);
-        if (getenv("NT_TRACE")) fprintf(stderr, "nt: want %llu got %p id %llu kind %d\n", (unsigned long long)id, (void*)ev, ev ? (unsigned long long)ev->id : 0ULL, ev ? (int)ev->kind : -1);
         if (!ev)
             continue;
         if (ev->id != id) {
