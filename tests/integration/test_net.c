@@ -46,11 +46,14 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A fault spec that fires `times` times, with a key of its own. */
-static char *fault(const char *spec, int times)
+/* Asks the simulator to inject the fault `spec` into this request, `times`
+ * times, under a key of its own (so tests never share a fault counter). */
+static void add_fault(net_request *req, const char *spec, int times)
 {
-    return xasprintf("%s;times=%d;key=nt%d-%lld", spec, times, ++fault_seq,
-                     (long long)clock_mono_us());
+    char *f = xasprintf("%s;times=%d;key=nt%d-%lld", spec, times, ++fault_seq,
+                        (long long)clock_mono_us());
+    net_request_add_header(req, "X-Sim-Fault", f);
+    free(f);
 }
 
 /* A chat request for a reply of exactly `tokens` tokens (the simulator's
@@ -194,9 +197,7 @@ static void net__retries_a_503_then_succeeds(void **state)
 {
     (void)state;
     net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
-    char *f = fault("status=503", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "status=503", 1);
     uint64_t id = net_submit(net, req);
     nt_result r;
     nt_collect(net, id, 10000, &r);
@@ -213,9 +214,7 @@ static void net__honours_retry_after_on_429(void **state)
 {
     (void)state;
     net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
-    char *f = fault("status=429;retry_after=1", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "status=429;retry_after=1", 1);
     int64_t t0 = clock_mono_ms();
     uint64_t id = net_submit(net, req);
     nt_result r;
@@ -233,9 +232,7 @@ static void net__gives_up_after_max_retries(void **state)
     (void)state;
     net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
     req->max_retries = 2;
-    char *f = fault("status=502", 10);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "status=502", 10);
     uint64_t id = net_submit(net, req);
     nt_result r;
     nt_collect(net, id, 10000, &r);
@@ -250,9 +247,7 @@ static void net__does_not_retry_a_stream_dropped_after_delivery(void **state)
 {
     (void)state;
     net_request *req = chat_request(true, 200);
-    char *f = fault("drop_after=5", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "drop_after=5", 1);
     uint64_t id = net_submit(net, req);
     nt_result r;
     nt_collect(net, id, 10000, &r);
@@ -295,9 +290,7 @@ static void net__never_repeats_a_post_that_reached_the_server(void **state)
     char path[128];
     snprintf(path, sizeof path, "/api/workspaces/%s/messages", wsid);
     req = nt_request(NET_POST, simproc_url(&sim, path), KEY);
-    char *f = fault("drop_after=0", 5);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "drop_after=0", 5);
     body = xstrdup("{\"content\":\"only once please\"}");
     net_request_set_body(req, body, strlen(body));
     req->retry_safe = false;
@@ -323,9 +316,7 @@ static void net__fails_a_stalled_stream(void **state)
     (void)state;
     net_request *req = chat_request(true, 100);
     req->timeout_ms = 800;
-    char *f = fault("stall_after=3;stall=5000", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "stall_after=3;stall=5000", 1);
     int64_t t0 = clock_mono_ms();
     uint64_t id = net_submit(net, req);
     nt_result r;
@@ -343,9 +334,7 @@ static void net__refuses_an_event_over_the_cap(void **state)
     (void)state;
     net_request *req = chat_request(true, 50);
     req->max_event = 64 * 1024;
-    char *f = fault("huge_line", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "huge_line", 1);
     uint64_t id = net_submit(net, req);
     nt_result r;
     nt_collect(net, id, 15000, &r);
@@ -360,9 +349,7 @@ static void net__delivers_a_malformed_chunk_as_data(void **state)
 {
     (void)state;
     net_request *req = chat_request(true, 20);
-    char *f = fault("malformed=3", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "malformed=3", 1);
     uint64_t id = net_submit(net, req);
     nt_result r;
     nt_collect(net, id, 15000, &r);
@@ -381,9 +368,7 @@ static void net__survives_a_one_byte_drip(void **state)
 {
     (void)state;
     net_request *req = chat_request(true, 8);
-    char *f = fault("drip", 1);
-    net_request_add_header(req, "X-Sim-Fault", f);
-    free(f);
+    add_fault(req, "drip", 1);
     uint64_t id = net_submit(net, req);
     nt_result r;
     nt_collect(net, id, 30000, &r);
