@@ -202,3 +202,16 @@ gate_ratelimit gate_ratelimit_from_event(const net_event *ev)
     rl.reset = reset < 0 ? 0 : reset;
     return rl;
 }
+
+gate_ratelimit gate_ratelimit_merge(gate_ratelimit known, gate_ratelimit fresh)
+{
+    if (!fresh.present)
+        return known;
+    if (!known.present || !known.reset || !fresh.reset)
+        return fresh;
+    if (fresh.reset < known.reset)
+        return known;
+    if (fresh.reset == known.reset && fresh.limit == known.limit && fresh.remaining > known.remaining)
+        return known;
+    return fresh;
+}

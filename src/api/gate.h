@@ -152,4 +152,11 @@ typedef struct gate_ratelimit {
  * as does a missing limit or remaining. */
 gate_ratelimit gate_ratelimit_from_event(const net_event *ev);
 
+/* What is known after a newer answer's limits arrive. Answers to requests
+ * in flight together come back in any order, so the last one to arrive is
+ * not always the latest: within one window (same reset and limit) the
+ * count only falls, and an answer from an earlier window is stale. Without
+ * a reset on either side the fresh answer wins. */
+gate_ratelimit gate_ratelimit_merge(gate_ratelimit known, gate_ratelimit fresh);
+
 #endif

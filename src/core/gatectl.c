@@ -226,7 +226,7 @@ static void note_rate(gatectl_t *g, const net_event *ev)
     gate_ratelimit rl = gate_ratelimit_from_event(ev);
     if (!rl.present)
         return;
-    g->info.rate = rl;
+    g->info.rate = gate_ratelimit_merge(g->info.rate, rl);
     g->info.rate_at_ms = clock_wall_ms();
     g->info.rev++;
 }

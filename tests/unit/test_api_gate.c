@@ -365,6 +365,44 @@ static void gate_ratelimit__is_absent_when_missing_or_garbled(void **state)
                                   "x-ratelimit-reset", "999999999999", NULL)).present);
 }
 
+static gate_ratelimit rl_make(int64_t limit, int64_t remaining, int64_t reset)
+{
+    gate_ratelimit rl = {.present = true, .limit = limit, .remaining = remaining, .reset = reset};
+    return rl;
+}
+
+static void gate_ratelimit__answers_arriving_out_of_order_never_raise_the_count(void **state)
+{
+    (void)state;
+    const int64_t w1 = 1795275300, w2 = w1 + 900;
+    gate_ratelimit none = {0};
+    /* Five answers of one window, the one sent first arriving last. */
+    gate_ratelimit k = none;
+    const int64_t order[] = {96, 95, 97, 98, 99};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        k = gate_ratelimit_merge(k, rl_make(100, order[i], w1));
+    assert_true(k.present);
+    assert_int_equal(k.remaining, 95);
+    /* A new window starts over; a late answer of the old one is stale. */
+    k = gate_ratelimit_merge(k, rl_make(100, 99, w2));
+    assert_int_equal(k.remaining, 99);
+    assert_int_equal(k.reset, w2);
+    k = gate_ratelimit_merge(k, rl_make(100, 94, w1));
+    assert_int_equal(k.remaining, 99);
+    assert_int_equal(k.reset, w2);
+    /* A changed limit (a plan upgrade) is taken as it comes. */
+    k = gate_ratelimit_merge(k, rl_make(1000, 990, w2));
+    assert_int_equal(k.limit, 1000);
+    assert_int_equal(k.remaining, 990);
+    /* Nothing known from an answer without the headers. */
+    k = gate_ratelimit_merge(k, none);
+    assert_int_equal(k.remaining, 990);
+    /* Without a reset the order cannot be told: the fresh answer wins. */
+    k = gate_ratelimit_merge(k, rl_make(1000, 995, 0));
+    assert_int_equal(k.remaining, 995);
+    assert_int_equal(k.reset, 0);
+}
+
 TEST_MAIN(cmocka_unit_test(gate__client_has_defaults_and_hides_the_project_id),
           cmocka_unit_test(gate__client_refuses_bad_project_ids_and_urls),
           cmocka_unit_test(gate__session_request_sends_sdk_defaults_without_a_key_header),
@@ -377,4 +415,5 @@ TEST_MAIN(cmocka_unit_test(gate__client_has_defaults_and_hides_the_project_id),
           cmocka_unit_test(gate_kv__flattens_json_in_the_servers_order),
           cmocka_unit_test(gate_kv__reads_plain_text_and_prometheus_lines),
           cmocka_unit_test(gate_ratelimit__parses_present_headers_strictly),
-          cmocka_unit_test(gate_ratelimit__is_absent_when_missing_or_garbled))
+          cmocka_unit_test(gate_ratelimit__is_absent_when_missing_or_garbled),
+          cmocka_unit_test(gate_ratelimit__answers_arriving_out_of_order_never_raise_the_count))
