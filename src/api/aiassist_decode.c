@@ -234,29 +234,35 @@ ai_by_client_result *ai_by_client_missing(void)
     return xcalloc(1, sizeof(ai_by_client_result));
 }
 
-ai_by_client_result *ai_decode_ws_by_client(const char *body, size_t len, char **err)
+static void *by_client_dec(jsonu_dec *d, json_object *o, ai_msg_walk *w)
 {
-    json_object *o = api_dec_parse(body, len, "workspace lookup", err);
-    if (!o)
-        return NULL;
-    jsonu_dec d;
-    jsonu_dec_init(&d, "workspace lookup");
     ai_by_client_result *r = xcalloc(1, sizeof *r);
-    if (api_dec_is_object(&d, o)) {
-        ai_workspace_field(&d, o, "workspace", false, &r->workspace);
-        read_message_field_list(&d, o, "messages", &r->messages);
+    if (api_dec_is_object(d, o)) {
+        ai_workspace_field(d, o, "workspace", false, &r->workspace);
+        ai_msg_list_read(d, o, "messages", false, w, &r->messages);
         bool exists = r->workspace != NULL;
-        jsonu_bool(&d, o, "exists", false, &exists);
-        if (!d.error && exists && !r->workspace)
-            jsonu_fail(&d, "'exists' is true but 'workspace' is missing");
+        jsonu_bool(d, o, "exists", false, &exists);
+        if (!d->error && exists && !r->workspace)
+            jsonu_fail(d, "'exists' is true but 'workspace' is missing");
         r->exists = exists;
     }
-    json_object_put(o);
-    if (!api_dec_finish(&d, err)) {
-        ai_by_client_result_free(r);
-        return NULL;
-    }
     return r;
+}
+
+static void by_client_free(void *r)
+{
+    ai_by_client_result_free(r);
+}
+
+ai_by_client_result *ai_decode_ws_by_client_as(const char *body, size_t len, bool walk, char **err)
+{
+    return ai_msg_walk_decode(body, len, "messages", false, "workspace lookup", walk, by_client_dec,
+                              by_client_free, err);
+}
+
+ai_by_client_result *ai_decode_ws_by_client(const char *body, size_t len, char **err)
+{
+    return ai_decode_ws_by_client_as(body, len, true, err);
 }
 
 void ai_send_result_free(ai_send_result *r)
@@ -296,27 +302,4 @@ ai_send_result *ai_decode_ws_send(const char *body, size_t len, char **err)
         return NULL;
     }
     return r;
-}
-
-ai_message_list *ai_decode_ws_history(const char *body, size_t len, char **err)
-{
-    json_object *o = api_dec_parse(body, len, "history", err);
-    if (!o)
-        return NULL;
-    jsonu_dec d;
-    jsonu_dec_init(&d, "history");
-    ai_message_list *l = xcalloc(1, sizeof *l);
-    if (json_object_is_type(o, json_type_array)) {
-        ai_messages_from_json(&d, o, "messages", l);
-    } else if (api_dec_is_object(&d, o)) {
-        json_object *arr = jsonu_arr(&d, o, "messages", true);
-        if (arr)
-            ai_messages_from_json(&d, arr, "messages", l);
-    }
-    json_object_put(o);
-    if (!api_dec_finish(&d, err)) {
-        ai_message_list_free(l);
-        return NULL;
-    }
-    return l;
 }

@@ -12,6 +12,7 @@
 
 #include "api/aiassist_types.h"
 #include "api/dec.h"
+#include "util/jsonarr.h"
 
 bool ai_message_from_json(jsonu_dec *d, json_object *o, ai_message *out);
 bool ai_workspace_from_json(jsonu_dec *d, json_object *o, ai_workspace *out);
@@ -25,6 +26,50 @@ bool ai_message_field(jsonu_dec *d, json_object *o, const char *key, bool requir
 bool ai_workspace_field(jsonu_dec *d, json_object *o, const char *key, bool required,
                         ai_workspace **out);
 bool ai_draft_field(jsonu_dec *d, json_object *o, const char *key, bool required, ai_draft **out);
+
+/* ---- long message lists (aiassist_msglist.c)
+ *
+ * A long conversation's history is megabytes, and two answers carry it
+ * whole (history, by-client). Parsed at once, json-c's tree of it is about
+ * three times the answer's size; so the usual answer is parsed without the
+ * list, and the list is read one message at a time (util/jsonarr.h), each
+ * message's tree freed as soon as it is decoded. The results and the
+ * errors are those of decoding the whole tree: the decoders read the list
+ * at the same point, and anything unexpected (an element that is not JSON,
+ * an odd shape) sends the answer through the whole tree instead. */
+typedef struct ai_msg_walk {
+    bool active;  /* the list is read from the walker, not from the tree */
+    bool invalid; /* an element was not JSON: decode the whole tree instead */
+    int outer;    /* levels above an element: 1 in a bare list, 2 in a member */
+    jsonarr it;
+} ai_msg_walk;
+
+/* Reads the list, member key of o, into out (required or not): from the
+ * walker when there is one and it is active, else from the tree. o NULL:
+ * the walker's bare list. */
+void ai_msg_list_read(jsonu_dec *d, json_object *o, const char *key, bool required,
+                      ai_msg_walk *w, ai_message_list *out);
+
+/* A decoder of an answer with a long list: given the parsed answer (see
+ * ai_msg_walk_decode), returns a new result, never NULL, reading the list
+ * with ai_msg_list_read at the point where it belongs. */
+typedef void *(*ai_walk_dec_fn)(jsonu_dec *d, json_object *o, ai_msg_walk *w);
+
+/* Parses and decodes an answer whose list is member key of an object, or
+ * (bare_ok) the list itself. With walk, the list is read one message at a
+ * time when the answer's shape allows: dec then gets the object with the
+ * list replaced by [] (NULL for a bare list). Otherwise, or when an element
+ * turns out not to be JSON, dec gets the whole tree. what names the answer
+ * in errors. Returns dec's result, or NULL with *err set (free_fn frees a
+ * result that failed). */
+void *ai_msg_walk_decode(const char *body, size_t len, const char *key, bool bare_ok,
+                         const char *what, bool walk, ai_walk_dec_fn dec,
+                         void (*free_fn)(void *), char **err);
+
+/* The two answers that carry a whole history, decoded with the walker or
+ * (walk false) through the whole tree: the reference in tests. */
+ai_message_list *ai_decode_ws_history_as(const char *body, size_t len, bool walk, char **err);
+ai_by_client_result *ai_decode_ws_by_client_as(const char *body, size_t len, bool walk, char **err);
 
 /* The optional "usage" object of a completion or a stream chunk. */
 void ai_usage_field(jsonu_dec *d, json_object *o, ai_usage *u);

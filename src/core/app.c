@@ -272,6 +272,7 @@ static void history_done(app_t *a, op *o, net_event *ev)
         free(err);
         return;
     }
+    net_event_drop_body(ev); /* megabytes for a long conversation */
     conv_merge_history(a->m, c, l, clock_wall_ms());
     ai_message_list_free(l);
 }

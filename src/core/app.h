@@ -123,7 +123,8 @@ typedef struct app_ws_params {
 /* Creates a workspace; it appears (and is opened) when the server answers.
  * Returns false with *err (caller frees) when the parameters are wrong. */
 bool app_create_workspace(app_t *a, const app_ws_params *p, char **err);
-/* Resumes the workspace of a client id (opens it when found). */
+/* Resumes the workspace of a client id (opens it when found). One the
+ * model already has and that has not ended is opened without a request. */
 void app_find_workspace(app_t *a, const char *client_id);
 void app_end_workspace(app_t *a, conv *c);
 

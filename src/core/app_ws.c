@@ -221,6 +221,7 @@ static void find_done(app_t *a, op *o, net_event *ev)
         free(err);
         return;
     }
+    net_event_drop_body(ev); /* megabytes for a long conversation */
     if (!r->exists || !r->workspace) {
         app_flash(a, true, "no workspace for client %s", o->text);
     } else {
@@ -376,6 +377,17 @@ bool app_create_workspace(app_t *a, const app_ws_params *p, char **err)
 
 void app_find_workspace(app_t *a, const char *client_id)
 {
+    /* Known and not ended: already kept current by the event stream or
+     * polling, so open it without asking again (a long conversation's
+     * answer is megabytes). An ended one may have a successor: ask. */
+    for (size_t i = 0; client_id && i < a->m->nconvs; i++) {
+        conv *c = a->m->convs[i];
+        if (c->kind == CONV_WORKSPACE && !c->ended && c->title && !strcmp(c->title, client_id)) {
+            free(a->focus);
+            a->focus = xstrdup(c->id);
+            return;
+        }
+    }
     op *o = app_op_new(a, OP_FIND, ai_req_ws_by_client(a->ai, client_id), NULL);
     if (o)
         o->text = xstrdup(client_id);

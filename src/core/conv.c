@@ -6,17 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/msgindex.h"
 #include "util/mem.h"
+
+static bool is_local_id(const char *id)
+{
+    return !strncmp(id, "local-", 6);
+}
 
 msg *conv_find_msg(const conv *c, const char *id)
 {
-    if (!id)
-        return NULL;
-    /* Newest first: lookups are almost always about recent messages. */
-    for (size_t i = c->nmsgs; i > 0; i--)
-        if (!strcmp(c->msgs[i - 1]->id, id))
-            return c->msgs[i - 1];
-    return NULL;
+    return msgindex_get(c->byid, id);
 }
 
 void conv_touch(conv *c)
@@ -30,11 +30,19 @@ msg *conv_append(conv *c, const char *id, ai_role role, const char *text, size_t
     msg *mm = xcalloc(1, sizeof *mm);
     mm->id = xstrdup(id);
     mm->role = role;
+    /* Whole texts (history) get exactly their size; growing ones double. */
+    if (text && len)
+        buf_reserve_exact(&mm->text, len);
     buf_append(&mm->text, text ? text : "", text ? len : 0);
     mm->state = state;
     mm->at_ms = at_ms;
     c->msgs = xgrow(c->msgs, &c->capmsgs, c->nmsgs + 1, sizeof *c->msgs);
     c->msgs[c->nmsgs++] = mm;
+    if (!c->byid)
+        c->byid = msgindex_new();
+    msgindex_put(c->byid, mm);
+    if (is_local_id(mm->id))
+        c->nlocal++;
     if (at_ms > c->activity_ms)
         c->activity_ms = at_ms;
     c->rev++;
@@ -55,6 +63,9 @@ void conv_remove_msg(conv *c, msg *mm)
             continue;
         memmove(c->msgs + i, c->msgs + i + 1, (c->nmsgs - i - 1) * sizeof *c->msgs);
         c->nmsgs--;
+        msgindex_del(c->byid, mm);
+        if (is_local_id(mm->id))
+            c->nlocal--;
         if (mm->cache && mm->cache_free)
             mm->cache_free(mm->cache);
         free(mm->id);
@@ -83,8 +94,12 @@ void msg_set_state(msg *mm, msg_state st, const char *note)
 
 void msg_set_id(conv *c, msg *mm, const char *id)
 {
+    msgindex_del(c->byid, mm);
+    c->nlocal -= is_local_id(mm->id);
     free(mm->id);
     mm->id = xstrdup(id);
+    c->nlocal += is_local_id(mm->id);
+    msgindex_put(c->byid, mm);
     mm->rev++;
     c->rev++;
 }
@@ -97,9 +112,11 @@ static bool is_ours_in_flight(const msg *mm)
 /* One of our messages still waiting for its server id, with this text. */
 static msg *find_ours(const conv *c, ai_role role, const char *text)
 {
+    if (!c->nlocal)
+        return NULL; /* the usual case when a history is merged */
     for (size_t i = 0; i < c->nmsgs; i++) {
         msg *mm = c->msgs[i];
-        if (is_ours_in_flight(mm) && mm->role == role && !strncmp(mm->id, "local-", 6) &&
+        if (is_ours_in_flight(mm) && mm->role == role && is_local_id(mm->id) &&
             !strcmp(buf_cstr(&mm->text), text))
             return mm;
     }
@@ -115,7 +132,8 @@ static void set_approval(msg *mm, const char *approval)
     mm->rev++;
 }
 
-msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms)
+/* conv_upsert; with take (am itself), a new message takes am's text. */
+static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_message *take)
 {
     if (!am || !am->id)
         return NULL;
@@ -137,7 +155,13 @@ msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms)
         set_approval(mm, am->approval);
         return mm;
     }
-    mm = conv_append(c, am->id, am->role, text, strlen(text), MSG_FINAL, at);
+    if (take && take->content) {
+        mm = conv_append(c, am->id, am->role, NULL, 0, MSG_FINAL, at);
+        buf_adopt(&mm->text, take->content, strlen(take->content));
+        take->content = NULL;
+    } else {
+        mm = conv_append(c, am->id, am->role, text, strlen(text), MSG_FINAL, at);
+    }
     set_approval(mm, am->approval);
     if (c != m->viewed) {
         c->unread++;
@@ -151,12 +175,17 @@ msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms)
     return mm;
 }
 
-void conv_merge_history(model *m, conv *c, const ai_message_list *l, int64_t now_ms)
+msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms)
+{
+    return upsert(m, c, am, now_ms, NULL);
+}
+
+void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms)
 {
     bool first = !c->history_loaded;
     size_t unread = c->unread;
     for (size_t i = 0; l && i < l->n; i++)
-        conv_upsert(m, c, &l->items[i], now_ms);
+        upsert(m, c, &l->items[i], now_ms, &l->items[i]);
     if (first) {
         /* Loading what was there before is not news. */
         c->unread = unread;

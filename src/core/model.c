@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/msgindex.h"
 #include "util/mem.h"
 
 model *model_new(void)
@@ -34,6 +35,7 @@ static void conv_free(conv *c)
     for (size_t i = 0; i < c->nmsgs; i++)
         msg_free(c->msgs[i]);
     free(c->msgs);
+    msgindex_free(c->byid);
     free(c->id);
     free(c->title);
     free(c->typing);

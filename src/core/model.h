@@ -59,6 +59,8 @@ typedef struct conv {
     bool mine;           /* created here: we speak as the customer */
     msg **msgs;
     size_t nmsgs, capmsgs;
+    struct msgindex *byid; /* msgs by id (core/msgindex.h), NULL until the first */
+    size_t nlocal;         /* msgs whose id is still "local-N" */
     size_t unread;       /* messages that arrived while it was not viewed */
     size_t drafts;       /* pending drafts for it */
     char *typing;        /* the customer's live preview, or NULL */
@@ -120,8 +122,11 @@ msg *conv_append_local(conv *c, ai_role role, const char *text, int64_t at_ms);
  * (SENDING or UNCERTAIN, same role and text) is recognised and takes the
  * server's id instead of appearing twice. */
 msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms);
-/* Merges a history listing: every message in l is upserted, in order. */
-void conv_merge_history(model *m, conv *c, const ai_message_list *l, int64_t now_ms);
+/* Merges a history listing: every message in l is upserted, in order. A
+ * message it adds takes its text from l instead of a copy (that message's
+ * content becomes NULL in l, which is then only fit to be freed): a long
+ * history is in memory once. */
+void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms);
 /* Removes (and frees) a message from c. */
 void conv_remove_msg(conv *c, msg *mm);
 void msg_append_text(msg *mm, const char *text, size_t len);

@@ -126,6 +126,9 @@ typedef struct net_event {
 } net_event;
 
 void net_event_free(net_event *ev);
+/* Frees the body once it is decoded (body NULL, body_len 0): a long answer
+ * need not stay alive while what was decoded from it is put to use. */
+void net_event_drop_body(net_event *ev);
 /* The value of a response header (name case-insensitive), or NULL. */
 const char *net_event_header(const net_event *ev, const char *name);
 const char *net_fail_name(net_fail f);

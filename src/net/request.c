@@ -69,6 +69,13 @@ void net_event_free(net_event *ev)
     free(ev);
 }
 
+void net_event_drop_body(net_event *ev)
+{
+    free(ev->body);
+    ev->body = NULL;
+    ev->body_len = 0;
+}
+
 const char *net_event_header(const net_event *ev, const char *name)
 {
     /* The last one wins, as for a repeated Retry-After. */

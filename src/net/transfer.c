@@ -139,7 +139,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
         char *end;
         unsigned long long clen = strtoull(t->headers[t->nheaders - 1].value, &end, 10);
         if (*end == '\0' && clen > 0 && clen <= t->req->max_body)
-            buf_reserve(&t->body, (size_t)clen);
+            buf_reserve_exact(&t->body, (size_t)clen);
     }
     t->header_bytes += n;
     return len;

@@ -37,6 +37,19 @@ void buf_reserve(buf_t *b, size_t extra)
     b->cap = cap;
 }
 
+void buf_reserve_exact(buf_t *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1) {
+        fprintf(stderr, "aidesk: buffer size overflow\n");
+        abort();
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    b->data = xrealloc(b->data, need);
+    b->cap = need;
+}
+
 void buf_append(buf_t *b, const void *p, size_t n)
 {
     buf_reserve(b, n);
@@ -115,6 +128,14 @@ char *buf_steal(buf_t *b)
     char *p = b->data ? b->data : xmemdup0("", 0);
     buf_init(b);
     return p;
+}
+
+void buf_adopt(buf_t *b, char *s, size_t len)
+{
+    free(b->data);
+    b->data = s;
+    b->len = len;
+    b->cap = len + 1;
 }
 
 const char *buf_cstr(const buf_t *b)

@@ -21,6 +21,9 @@ void buf_init(buf_t *b);
 void buf_free(buf_t *b);
 /* Ensures room for extra more bytes (plus the NUL). */
 void buf_reserve(buf_t *b, size_t extra);
+/* The same without rounding up: for a size known in advance (an answer's
+ * Content-Length), where doubling would leave up to half of it unused. */
+void buf_reserve_exact(buf_t *b, size_t extra);
 void buf_append(buf_t *b, const void *p, size_t n);
 void buf_append_str(buf_t *b, const char *s);
 void buf_append_char(buf_t *b, char c);
@@ -35,6 +38,9 @@ void buf_truncate(buf_t *b, size_t n);
 /* Returns the contents as a NUL-terminated string the caller owns (never
  * NULL), and leaves b empty. */
 char *buf_steal(buf_t *b);
+/* Takes s (from malloc: len bytes and a NUL) as the contents, freeing the
+ * old ones: for text decoded elsewhere, without a copy. */
+void buf_adopt(buf_t *b, char *s, size_t len);
 /* The contents as a C string (never NULL; "" when empty). */
 const char *buf_cstr(const buf_t *b);
 

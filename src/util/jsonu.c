@@ -67,13 +67,22 @@ static const char *prescan(const char *s, size_t len)
 
 json_object *jsonu_parse(const char *s, size_t len, char **err)
 {
+    return jsonu_parse_nested(s, len, 0, err);
+}
+
+json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err)
+{
     *err = NULL;
     const char *bad = prescan(s, len);
     if (bad) {
         *err = xasprintf("malformed JSON: %s", bad);
         return NULL;
     }
-    json_tokener *tok = json_tokener_new_ex(JSONU_MAX_DEPTH);
+    if (outer < 0 || outer >= JSONU_MAX_DEPTH) {
+        *err = xstrdup("malformed JSON: nested too deeply");
+        return NULL;
+    }
+    json_tokener *tok = json_tokener_new_ex(JSONU_MAX_DEPTH - outer);
     if (!tok) {
         *err = xstrdup("malformed JSON: parser unavailable");
         return NULL;

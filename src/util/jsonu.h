@@ -22,6 +22,10 @@
  * json_object_put(), or NULL with *err set to a new one-line description
  * (caller frees). The JSON value null parses to NULL with *err NULL. */
 json_object *jsonu_parse(const char *s, size_t len, char **err);
+/* The same for a value found inside outer levels of arrays or objects of
+ * a larger answer (see jsonarr.h): the depth limit counts those levels, as
+ * if the whole answer were parsed. */
+json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err);
 
 /* Decoding context: the first problem found is kept in error (owned). */
 typedef struct jsonu_dec {

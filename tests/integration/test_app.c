@@ -778,7 +778,8 @@ static void app__finds_a_customers_workspace_by_client_id(void **state)
     ai_client_free(cl);
     harness h;
     h_init(&h, sim.base_url, AGENT_KEY);
-    h_start(&h);
+    /* Not started: no listing or event stream names it first, so the
+     * lookup has to ask. */
     app_find_workspace(h.app, client);
     conv *c = NULL;
     WAIT_FOR(&h, 10000, (c = app_take_focus(h.app)) != NULL);
@@ -786,11 +787,24 @@ static void app__finds_a_customers_workspace_by_client_id(void **state)
     assert_false(c->mine);
     assert_true(c->history_loaded);
     assert_int_equal(count_msgs(c, AI_ROLE_USER, "I am back about my order"), 1);
+    /* Known now: found again without asking the server. */
+    char path[200];
+    snprintf(path, sizeof path, "/api/workspaces/by-client/%s", client);
+    assert_int_equal(stat_count(&sim, path), 1);
+    app_find_workspace(h.app, client);
+    assert_ptr_equal(app_take_focus(h.app), c);
+    pump_for(&h, 100);
+    assert_int_equal(stat_count(&sim, path), 1);
     app_find_workspace(h.app, "nobody_by_that_name");
     WAIT_FOR(&h, 10000, app_get_status(h.app)->flash &&
                             strstr(app_get_status(h.app)->flash, "nobody_by_that_name"));
     assert_true(app_get_status(h.app)->flash_is_error);
     assert_null(app_take_focus(h.app));
+    /* Ended, it may have a successor: the server is asked again. */
+    app_end_workspace(h.app, c);
+    WAIT_FOR(&h, 10000, c->ended);
+    app_find_workspace(h.app, client);
+    WAIT_FOR(&h, 10000, stat_count(&sim, path) == 2);
     h_free(&h);
 }
 

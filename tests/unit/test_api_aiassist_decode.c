@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/aiassist_json.h"
 #include "api/aiassist_types.h"
 #include "test.h"
 #include "util/buf.h"
@@ -284,6 +285,155 @@ static void ws_history__keeps_nul_and_controls_as_data(void **state)
     ai_message_list_free(l);
 }
 
+/* ---- the element-by-element history reader against the whole tree */
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void same_lists(const ai_message_list *a, const ai_message_list *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const ai_message *x = &a->items[i], *y = &b->items[i];
+        assert_true(same_str(x->id, y->id) && same_str(x->content, y->content) &&
+                    same_str(x->created_at, y->created_at) && same_str(x->approval, y->approval) &&
+                    same_str(x->draft_id, y->draft_id));
+        assert_int_equal(x->role, y->role);
+        assert_int_equal(x->created_ms, y->created_ms);
+    }
+}
+
+static void same_outcome(const char *what, const char *s, size_t len, const void *a, const char *e1,
+                         const void *b, const char *e2)
+{
+    if (!a != !b || !same_str(e1, e2))
+        fail_msg("%s of '%.*s': %s / %s against %s / %s", what, (int)len, s, a ? "result" : "NULL",
+                 e1 ? e1 : "-", b ? "result" : "NULL", e2 ? e2 : "-");
+}
+
+/* Both answers that carry a history, decoded message by message and
+ * through the whole tree: the same result or the same error. */
+static void history_both(const char *s, size_t len)
+{
+    char *e1 = NULL, *e2 = NULL;
+    ai_message_list *a = ai_decode_ws_history(s, len, &e1);
+    ai_message_list *b = ai_decode_ws_history_as(s, len, false, &e2);
+    same_outcome("history", s, len, a, e1, b, e2);
+    if (a)
+        same_lists(a, b);
+    ai_message_list_free(a);
+    ai_message_list_free(b);
+    free(e1);
+    free(e2);
+    e1 = e2 = NULL;
+    ai_by_client_result *c = ai_decode_ws_by_client(s, len, &e1);
+    ai_by_client_result *d = ai_decode_ws_by_client_as(s, len, false, &e2);
+    same_outcome("lookup", s, len, c, e1, d, e2);
+    if (c) {
+        assert_int_equal(c->exists, d->exists);
+        assert_true(!c->workspace == !d->workspace);
+        if (c->workspace)
+            assert_true(same_str(c->workspace->id, d->workspace->id));
+        same_lists(&c->messages, &d->messages);
+    }
+    ai_by_client_result_free(c);
+    ai_by_client_result_free(d);
+    free(e1);
+    free(e2);
+}
+
+static const char *HISTORY_CASES[] = {
+    "[]", " [ ] ", "{\"messages\":[]}", "[null]", "[1]", "[[]]", "[{}]",
+    "[{\"id\":\"1\",\"content\":\"a ] } , [ { \\\" \\\\\"}]",
+    " \r\n[ {\"id\":\"1\",\"content\":\"a\",\"meta\":{\"x\":[1,{\"y\":\"]\"}]}} ,\n"
+    "{\"id\":\"2\",\"content\":\"b\",\"role\":\"ai\",\"created_at\":\"2026-11-21T10:00:00Z\"} ]\t",
+    "{\"total\":2,\"messages\":[{\"id\":\"1\",\"content\":\"a\"}],\"next\":null}",
+    "{\"messages\":[{\"id\":\"1\",\"content\":\"a\"}],\"messages\":[]}",
+    "{\"messag\\u0065s\":[{\"id\":\"1\",\"content\":\"a\"}]}",
+    "{\"messages\":{\"id\":\"1\"}}", "{\"messages\":null}", "{\"messages\":[1,]}",
+    "{\"messages\":[{\"id\":\"1\",\"content\":\"a\"}],}", "{\"messages\":[],\"x\":nan}",
+    "[{\"id\":\"1\",\"content\":\"a\"},]", "[,{\"id\":\"1\",\"content\":\"a\"}]",
+    "[{\"id\":\"1\",\"content\":\"a\"} {\"id\":\"2\",\"content\":\"b\"}]",
+    "[{\"id\":\"1\",\"content\":\"a\"}] x", "[{\"id\":\"1\",\"content\":\"a\"}",
+    "[{\"id\":\"1\",\"content\":\"a\"}]]", "[{\"id\":\"1\",\"content\":\"a]",
+    "[{\"id\":\"1\",\"content\":\"a\"],{\"id\":\"2\"}}]",
+    "[{\"id\":\"1\"},{\"id\":\"2\",\"content\":tru}]",
+    "[{\"id\":\"1\",\"content\":\"\xff\"}]", "[{\"id\":\"1\",\"content\":\"a\nb\"}]",
+    "[{\"id\":\"1\",\"content\":\"a\",\"role\":3},{\"id\":\"2\",\"content\":'b'}]",
+    "[{\"id\":\"1\",\"content\":\"a\",\"role\":3},{\"id\":\"2\"}]",
+    "[{\"id\":\"1\",\"content\":\"\\ud83d\\ude00 \\u0000\"}]", "{}", "\"x\"", "", " ", "null",
+    "{\"exists\":true,\"workspace\":{\"id\":\"ws_1\"},\"messages\":[{\"id\":\"1\",\"content\":\"a\"}]}",
+    "{\"exists\":true,\"messages\":[{\"id\":\"1\",\"content\":\"a\"}]}",
+    "{\"exists\":1,\"messages\":[{\"id\":\"1\"}]}", "{\"messages\":[{\"id\":\"1\"}],\"exists\":1}",
+    "{\"workspace\":{\"id\":2},\"messages\":[{\"id\":\"1\"}]}",
+};
+
+static void ws_history__reading_by_element_matches_the_whole_tree(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof HISTORY_CASES / sizeof *HISTORY_CASES; i++)
+        history_both(HISTORY_CASES[i], strlen(HISTORY_CASES[i]));
+    /* Nesting at the limit, counted from the top of the answer. */
+    for (int depth = 28; depth <= 33; depth++) {
+        buf_t b = BUF_INIT;
+        buf_append_str(&b, "{\"messages\":[{\"id\":\"1\",\"content\":\"a\",\"x\":");
+        for (int k = 0; k < depth; k++)
+            buf_append_char(&b, '[');
+        for (int k = 0; k < depth; k++)
+            buf_append_char(&b, ']');
+        buf_append_str(&b, "}]}");
+        history_both(b.data, b.len);
+        history_both(b.data + 13, b.len - 14);
+        buf_free(&b);
+    }
+}
+
+static void ws_history__damaged_answers_fail_alike_either_way(void **state)
+{
+    (void)state;
+    const char *base =
+        "{\"workspace\": {\"id\":\"ws_1\",\"status\":\"active\"}, \"messages\": [{\"id\":\"m1\",\"role\":\"user\",\"content\":\"Where is [my] order, \\\"#42\\\"?\"},\n"
+        " {\"id\":\"m2\",\"role\":\"assistant\",\"content\":\"It ships {today}.\",\"approval\":\"edited\","
+        "\"draft_id\":\"d1\",\"created_at\":\"2026-11-21T10:00:00Z\"},\n"
+        " {\"id\":\"m3\",\"content\":\"\\u00e9t\\u00e9 \xe2\x9c\x93\",\"extra\":[1,2,{\"k\":[]}]}], \"count\": 3, \"exists\": true}";
+    const char alphabet[] = "{}[],:\" \\a1n";
+    size_t blen = strlen(base);
+    char *s = xmalloc(blen + 8); /* up to three inserts and the NUL */
+    unsigned seed = 12345;
+    for (int round = 0; round < 4000; round++) {
+        memcpy(s, base, blen + 1);
+        size_t len = blen;
+        int edits = 1 + round % 3;
+        for (int k = 0; k < edits; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            char c = alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+            switch ((seed >> 4) % 3) {
+            case 0: /* replace */
+                s[at] = c;
+                break;
+            case 1: /* delete */
+                memmove(s + at, s + at + 1, len - at);
+                len--;
+                break;
+            default: /* insert */
+                memmove(s + at + 1, s + at, len - at + 1);
+                s[at] = c;
+                len++;
+                break;
+            }
+        }
+        history_both(s, len);
+        /* The bare list inside it too. */
+        const char *open = memchr(s, '[', len);
+        if (open)
+            history_both(open, len - (size_t)(open - s));
+    }
+    free(s);
+}
+
 static void mgr_list__reads_the_list_extras(void **state)
 {
     (void)state;
@@ -374,6 +524,8 @@ TEST_MAIN(cmocka_unit_test(chat__decodes_a_full_completion),
           cmocka_unit_test(ws_send__reads_all_three_modes),
           cmocka_unit_test(ws_history__reads_a_wrapped_or_bare_list_and_maps_roles),
           cmocka_unit_test(ws_history__keeps_nul_and_controls_as_data),
+          cmocka_unit_test(ws_history__reading_by_element_matches_the_whole_tree),
+          cmocka_unit_test(ws_history__damaged_answers_fail_alike_either_way),
           cmocka_unit_test(mgr_list__reads_the_list_extras),
           cmocka_unit_test(mgr_drafts__reads_drafts_with_their_source_message),
           cmocka_unit_test(mgr_answers__decode_approve_reject_reply_and_typing))

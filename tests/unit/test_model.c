@@ -8,7 +8,9 @@
 
 #include "api/aiassist_events.h"
 #include "core/model.h"
+#include "core/msgindex.h"
 #include "test.h"
+#include "util/mem.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -81,6 +83,26 @@ static ai_message message(const char *id, ai_role role, const char *text)
     am.role = role;
     am.content = (char *)text;
     return am;
+}
+
+/* A history listing of the first n of these messages, owned as a decoder
+ * returns it. */
+static ai_message_list *history(size_t n)
+{
+    static const struct {
+        const char *id;
+        ai_role role;
+        const char *text;
+    } all[] = {{"msg_1", AI_ROLE_USER, "a"}, {"msg_2", AI_ROLE_AI, "b"}, {"msg_3", AI_ROLE_USER, "c"}};
+    ai_message_list *l = xcalloc(1, sizeof *l);
+    l->items = xcalloc(n, sizeof *l->items);
+    for (size_t i = 0; i < n; i++) {
+        l->items[i].id = xstrdup(all[i].id);
+        l->items[i].role = all[i].role;
+        l->items[i].content = xstrdup(all[i].text);
+    }
+    l->n = n;
+    return l;
 }
 
 static ai_draft_list *drafts_json(const char *json)
@@ -252,17 +274,25 @@ static void model__history_merge_keeps_order_and_adds_only_what_is_new(void **st
     (void)state;
     model *m = model_new();
     conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
-    ai_message items[3] = {message("msg_1", AI_ROLE_USER, "a"), message("msg_2", AI_ROLE_AI, "b"),
-                           message("msg_3", AI_ROLE_USER, "c")};
-    ai_message_list l = {items, 2};
-    conv_merge_history(m, c, &l, 1);
+    ai_message_list *l = history(2);
+    conv_merge_history(m, c, l, 1);
     assert_true(c->history_loaded);
     assert_int_equal(c->nmsgs, 2);
-    l.n = 3;
-    conv_merge_history(m, c, &l, 2);
+    /* The texts were taken, not copied. */
+    assert_null(l->items[0].content);
+    ai_message_list_free(l);
+    l = history(3);
+    conv_merge_history(m, c, l, 2);
     assert_int_equal(c->nmsgs, 3);
     assert_string_equal(c->msgs[0]->id, "msg_1");
+    assert_string_equal(text_of(c->msgs[0]), "a");
+    assert_string_equal(text_of(c->msgs[1]), "b");
     assert_string_equal(c->msgs[2]->id, "msg_3");
+    assert_string_equal(text_of(c->msgs[2]), "c");
+    /* What it already had is left in the listing. */
+    assert_string_equal(l->items[0].content, "a");
+    assert_null(l->items[2].content);
+    ai_message_list_free(l);
     model_free(m);
 }
 
@@ -295,13 +325,13 @@ static void model__does_not_count_a_first_history_load_as_unread(void **state)
     conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
     created(m, "ws_1", "msg_0", "user", "live before the load");
     assert_int_equal(c->unread, 1);
-    ai_message items[3] = {message("msg_1", AI_ROLE_USER, "a"), message("msg_2", AI_ROLE_AI, "b"),
-                           message("msg_3", AI_ROLE_USER, "c")};
-    ai_message_list l = {items, 2};
-    conv_merge_history(m, c, &l, 1);
+    ai_message_list *l = history(2);
+    conv_merge_history(m, c, l, 1);
+    ai_message_list_free(l);
     assert_int_equal(c->unread, 1); /* only what arrived live before */
-    l.n = 3;
-    conv_merge_history(m, c, &l, 2);
+    l = history(3);
+    conv_merge_history(m, c, l, 2);
+    ai_message_list_free(l);
     assert_int_equal(c->unread, 2); /* a later poll finding a new one is news */
     model_free(m);
 }
@@ -635,6 +665,101 @@ static void model__removes_a_chat_with_its_messages(void **state)
     model_free(m);
 }
 
+/* ------------------------------------------------------------ msgindex */
+
+static void msgindex__agrees_with_a_scan_through_adds_removals_and_renames(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    msg *all[N];
+    bool in[N];
+    memset(in, 0, sizeof in);
+    msgindex *ix = msgindex_new();
+    assert_null(msgindex_get(ix, "msg_0"));
+    for (int i = 0; i < N; i++) {
+        all[i] = xcalloc(1, sizeof(msg));
+        all[i]->id = xasprintf("msg_%d", i);
+    }
+    unsigned seed = 7;
+    for (int round = 0; round < 40000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        int i = (int)((seed >> 8) % N);
+        switch ((seed >> 4) % 4) {
+        case 0:
+        case 1:
+            msgindex_put(ix, all[i]);
+            in[i] = true;
+            break;
+        case 2:
+            msgindex_del(ix, all[i]);
+            in[i] = false;
+            break;
+        default: /* renamed while indexed, as msg_set_id does */
+            if (in[i]) {
+                msgindex_del(ix, all[i]);
+                free(all[i]->id);
+                all[i]->id = xasprintf("srv_%d_%d", i, round);
+                msgindex_put(ix, all[i]);
+            }
+            break;
+        }
+        if (round % 1000 == 0 || round == 39999) {
+            size_t n = 0;
+            for (int k = 0; k < N; k++) {
+                assert_ptr_equal(msgindex_get(ix, all[k]->id), in[k] ? all[k] : NULL);
+                n += in[k];
+            }
+            assert_int_equal(msgindex_count(ix), n);
+        }
+    }
+    /* One put again under the same id replaces, it does not add. */
+    size_t n = msgindex_count(ix);
+    msgindex_put(ix, all[0]);
+    msgindex_put(ix, all[0]);
+    assert_int_equal(msgindex_count(ix), n + !in[0]);
+    msgindex_free(ix);
+    for (int i = 0; i < N; i++) {
+        free(all[i]->id);
+        free(all[i]);
+    }
+}
+
+static void model__a_long_history_merges_and_finds_every_message(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    /* One of ours on its way: the merge recognises it among thousands. */
+    msg *ours = conv_append_local(c, AI_ROLE_HUMAN, "on its way", 1);
+    enum { N = 5000 };
+    ai_message_list *l = xcalloc(1, sizeof *l);
+    l->items = xcalloc(N, sizeof *l->items);
+    l->n = N;
+    for (int i = 0; i < N; i++) {
+        l->items[i].id = xasprintf("msg_%d", i);
+        l->items[i].role = i == N - 1 ? AI_ROLE_HUMAN : (i % 2 ? AI_ROLE_AI : AI_ROLE_USER);
+        l->items[i].content = i == N - 1 ? xstrdup("on its way") : xasprintf("text %d", i);
+    }
+    conv_merge_history(m, c, l, 2);
+    ai_message_list_free(l);
+    assert_int_equal(c->nmsgs, N);
+    assert_string_equal(ours->id, "msg_4999");
+    for (int i = 0; i < N; i += 7) {
+        char id[32], text[32];
+        snprintf(id, sizeof id, "msg_%d", i);
+        snprintf(text, sizeof text, "text %d", i);
+        msg *mm = conv_find_msg(c, id);
+        assert_non_null(mm);
+        if (i != N - 1)
+            assert_string_equal(text_of(mm), text);
+    }
+    conv_remove_msg(c, conv_find_msg(c, "msg_10"));
+    assert_null(conv_find_msg(c, "msg_10"));
+    assert_non_null(conv_find_msg(c, "msg_11"));
+    assert_int_equal(c->nmsgs, N - 1);
+    model_free(m);
+}
+
 TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_twice),
           cmocka_unit_test(
               model__merges_our_sent_message_with_the_servers_copy_when_the_event_comes_first),
@@ -657,4 +782,6 @@ TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_tw
           cmocka_unit_test(model__sorts_by_activity_with_ended_last_and_filters_by_mode),
           cmocka_unit_test(model__creates_workspaces_it_hears_of_from_events),
           cmocka_unit_test(model__workspace_end_clears_typing_and_drafts),
-          cmocka_unit_test(model__removes_a_chat_with_its_messages))
+          cmocka_unit_test(model__removes_a_chat_with_its_messages),
+          cmocka_unit_test(msgindex__agrees_with_a_scan_through_adds_removals_and_renames),
+          cmocka_unit_test(model__a_long_history_merges_and_finds_every_message))

@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "util/buf.h"
+#include "util/jsonarr.h"
 #include "util/jsonu.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -30,6 +31,96 @@ static void buf__appends_printf_and_consumes(void **state)
     assert_null(b.data);
     assert_int_equal(b.len, 0);
     free(s);
+}
+
+static void buf__an_exact_reservation_holds_exactly_that_much(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    buf_append_str(&b, "ab");
+    buf_reserve_exact(&b, 1000000);
+    assert_int_equal(b.cap, 2 + 1000000 + 1);
+    const char *before = b.data;
+    char chunk[1000];
+    memset(chunk, 'x', sizeof chunk);
+    for (int i = 0; i < 1000; i++)
+        buf_append(&b, chunk, sizeof chunk);
+    assert_ptr_equal(b.data, before); /* no copy on the way */
+    assert_int_equal(b.len, 1000002);
+    assert_int_equal(b.data[b.len], '\0');
+    buf_reserve_exact(&b, 0);
+    assert_int_equal(b.cap, 1000003);
+    buf_free(&b);
+}
+
+/* Walks s with jsonarr (opened by open_fn's result) and joins the
+ * elements with '|'; "BAD" when the walk fails. */
+static char *walk(jsonarr *it)
+{
+    buf_t b = BUF_INIT;
+    const char *e;
+    size_t n;
+    int r;
+    while ((r = jsonarr_next(it, &e, &n)) == 1) {
+        if (b.len)
+            buf_append_char(&b, '|');
+        buf_append(&b, e, n);
+    }
+    if (r < 0) {
+        assert_int_equal(jsonarr_next(it, &e, &n), -1);
+        buf_free(&b);
+        return xstrdup("BAD");
+    }
+    assert_int_equal(jsonarr_next(it, &e, &n), 0);
+    return buf_steal(&b);
+}
+
+static void jsonarr_walk(const char *s, const char *want)
+{
+    jsonarr it;
+    assert_true(jsonarr_open(&it, s, strlen(s)));
+    char *got = walk(&it);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void jsonarr__walks_elements_with_brackets_and_quotes_inside(void **state)
+{
+    (void)state;
+    jsonarr_walk("[]", "");
+    jsonarr_walk(" \n[ \t]\r\n", "");
+    jsonarr_walk("[1]", "1");
+    jsonarr_walk("[ {\"a\":\"],[\"} , [1,[2]] ,\"x\\\"]\",null ]", "{\"a\":\"],[\"}|[1,[2]]|\"x\\\"]\"|null");
+    jsonarr_walk("[1,]", "BAD");
+    jsonarr_walk("[,1]", "BAD");
+    jsonarr_walk("[1,,2]", "BAD");
+    /* Inside an element is for the element's parser to judge. */
+    jsonarr_walk("[1 2, {]]", "1 2|{]");
+    jsonarr it;
+    const char *refused[] = {"", "{}", "[1] x", "[1}", "[[1]", "\"[1]\"", "[\"a]\""};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        assert_false(jsonarr_open(&it, refused[i], strlen(refused[i])));
+}
+
+static void jsonarr__finds_the_one_member_array_of_an_object(void **state)
+{
+    (void)state;
+    jsonarr it;
+    size_t off = 0, vlen = 0;
+    const char *s = "{ \"n\": 2, \"x\": {\"messages\": 1}, \"messages\" : [ \"a\" , {\"b\":[]} ], \"z\":\"}\" }";
+    assert_true(jsonarr_open_member(&it, s, strlen(s), "messages", &off, &vlen));
+    assert_memory_equal(s + off, "[ \"a\" , {\"b\":[]} ]", vlen);
+    char *got = walk(&it);
+    assert_string_equal(got, "\"a\"|{\"b\":[]}");
+    free(got);
+    const char *refused[] = {
+        "[]", "{}", "{\"messages\":{}}", "{\"messages\":[],\"messages\":[]}", "{\"messag\\u0065s\":[]}",
+        "{\"messages\":[]", "{\"messages\":[]} x", "{\"messages\":[],}", "{\"messages\" []}",
+        "{\"other\":[]}", "{\"messages\":[}", "{\"messages\":[]]", "{\"a\":1 \"messages\":[]}",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        if (jsonarr_open_member(&it, refused[i], strlen(refused[i]), "messages", &off, &vlen))
+            fail_msg("opened '%s'", refused[i]);
 }
 
 static void utf8__decodes_valid_characters(void **state)
@@ -244,6 +335,9 @@ static void log__redacts_keys_headers_and_registered_secrets(void **state)
 }
 
 TEST_MAIN(cmocka_unit_test(buf__appends_printf_and_consumes),
+          cmocka_unit_test(buf__an_exact_reservation_holds_exactly_that_much),
+          cmocka_unit_test(jsonarr__walks_elements_with_brackets_and_quotes_inside),
+          cmocka_unit_test(jsonarr__finds_the_one_member_array_of_an_object),
           cmocka_unit_test(utf8__decodes_valid_characters),
           cmocka_unit_test(utf8__rejects_overlong_surrogate_and_out_of_range),
           cmocka_unit_test(utf8__prefix_len_never_splits_a_character),
