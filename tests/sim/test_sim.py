@@ -520,6 +520,32 @@ def _():
     eq(j["choices"][0]["message"]["content"], text, "stream == non-stream text")
 
 
+@test("http: on a kept-alive connection a stream's latency counts from its own request")
+def _():
+    s = sim("main")
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=15)
+    try:
+        conn.request("GET", "/v1/models", headers={"X-API-Key": USER})
+        r = conn.getresponse()
+        eq(r.status, 200)
+        r.read()
+        time.sleep(0.4)  # the connection idles: its accept time is long past
+        sent = time.monotonic_ns()
+        conn.request("POST", "/v1/chat/completions", body=json.dumps(chat_body("timing", stream=True)),
+                     headers={"X-API-Key": USER, "Content-Type": "application/json"})
+        r = conn.getresponse()
+        eq(r.status, 200)
+        first = r.read().decode().split("\n\n")[0]
+    finally:
+        conn.close()
+    cid = json.loads(first[len("data: "):])["id"]
+    mine = [t for t in s.get("/_sim/stats", key=None).json["first_tokens"] if t["id"] == cid]
+    eq(len(mine), 1)
+    # Both clocks are CLOCK_MONOTONIC: the arrival is this request's.
+    check(sent - 5e6 <= mine[0]["arrived_ns"] <= sent + 200e6, "arrival %d, sent %d" % (mine[0]["arrived_ns"], sent))
+    check(mine[0]["first_token_ns"] >= mine[0]["arrived_ns"])
+
+
 @test("chat: stream without include_usage has no usage chunk")
 def _():
     r, raw, complete, datas = stream_chunks(sim("main").port, chat_body("hi there", stream=True))
