@@ -21,13 +21,19 @@ void buf_free(buf_t *b)
     buf_init(b);
 }
 
-void buf_reserve(buf_t *b, size_t extra)
+/* The capacity b needs for extra more bytes and the NUL. */
+static size_t needed(const buf_t *b, size_t extra)
 {
     if (extra > SIZE_MAX - b->len - 1) {
         fprintf(stderr, "aidesk: buffer size overflow\n");
         abort();
     }
-    size_t need = b->len + extra + 1;
+    return b->len + extra + 1;
+}
+
+void buf_reserve(buf_t *b, size_t extra)
+{
+    size_t need = needed(b, extra);
     if (need <= b->cap)
         return;
     size_t cap = b->cap ? b->cap : 64;
@@ -39,11 +45,7 @@ void buf_reserve(buf_t *b, size_t extra)
 
 void buf_reserve_exact(buf_t *b, size_t extra)
 {
-    if (extra > SIZE_MAX - b->len - 1) {
-        fprintf(stderr, "aidesk: buffer size overflow\n");
-        abort();
-    }
-    size_t need = b->len + extra + 1;
+    size_t need = needed(b, extra);
     if (need <= b->cap)
         return;
     b->data = xrealloc(b->data, need);

@@ -84,26 +84,34 @@ static void start(jsonarr *it, const char *s, size_t len, size_t open, size_t cl
     it->bad = false;
 }
 
-bool jsonarr_open(jsonarr *it, const char *s, size_t len)
+/* s[0..len) is one bracketed value, open ... close, with white space
+ * around it: the index of its opening bracket (*close gets the closing
+ * one's), or NPOS. */
+static size_t whole_value(const char *s, size_t len, char open, char close_ch, size_t *close)
 {
     size_t i = skip_ws(s, len, 0);
-    if (i >= len || s[i] != '[')
+    if (i >= len || s[i] != open)
+        return NPOS;
+    *close = match_close(s, len, i);
+    if (*close == NPOS || s[*close] != close_ch || skip_ws(s, len, *close + 1) != len)
+        return NPOS;
+    return i;
+}
+
+bool jsonarr_open(jsonarr *it, const char *s, size_t len)
+{
+    size_t close, open = whole_value(s, len, '[', ']', &close);
+    if (open == NPOS)
         return false;
-    size_t close = match_close(s, len, i);
-    if (close == NPOS || s[close] != ']' || skip_ws(s, len, close + 1) != len)
-        return false;
-    start(it, s, len, i, close);
+    start(it, s, len, open, close);
     return true;
 }
 
 bool jsonarr_open_member(jsonarr *it, const char *s, size_t len, const char *key, size_t *off,
                          size_t *vlen)
 {
-    size_t i = skip_ws(s, len, 0);
-    if (i >= len || s[i] != '{')
-        return false;
-    size_t close = match_close(s, len, i);
-    if (close == NPOS || s[close] != '}' || skip_ws(s, len, close + 1) != len)
+    size_t close, i = whole_value(s, len, '{', '}', &close);
+    if (i == NPOS)
         return false;
     size_t klen = strlen(key), found = NPOS, found_end = 0;
     i = skip_ws(s, close, i + 1);
