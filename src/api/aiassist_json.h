@@ -33,14 +33,18 @@ bool ai_draft_field(jsonu_dec *d, json_object *o, const char *key, bool required
  * whole (history, by-client). Parsed at once, json-c's tree of it is about
  * three times the answer's size; so the usual answer is parsed without the
  * list, and the list is read one message at a time (util/jsonarr.h), each
- * message's tree freed as soon as it is decoded. The results and the
- * errors are those of decoding the whole tree: the decoders read the list
- * at the same point, and anything unexpected (an element that is not JSON,
- * an odd shape) sends the answer through the whole tree instead. */
+ * message's tree freed as soon as it is decoded. The results are those of
+ * decoding the whole tree, and so are the errors but for one difference:
+ * reading stops at the first message of the wrong shape, and that is what
+ * is reported even if a later one is not JSON at all. The decoders read
+ * the list at the same point as from the tree, and anything unexpected
+ * (an element that is not JSON before that, an odd shape) sends the
+ * answer through the whole tree instead. */
 typedef struct ai_msg_walk {
     bool active;  /* the list is read from the walker, not from the tree */
     bool invalid; /* an element was not JSON: decode the whole tree instead */
-    int outer;    /* levels above an element: 1 in a bare list, 2 in a member */
+    bool read;    /* the decoder read the list */
+    jsonu_parser *parser; /* for the elements, one level deeper than the list */
     jsonarr it;
 } ai_msg_walk;
 

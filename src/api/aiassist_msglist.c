@@ -36,13 +36,14 @@ static bool walk_open(ai_msg_walk *w, const char *body, size_t len, const char *
 {
     size_t off, alen;
     if (bare_ok && jsonarr_open(&w->it, body, len)) {
-        w->outer = 1;
+        w->parser = jsonu_parser_new(1);
         *o = NULL;
         return true;
     }
     if (jsonarr_open_member(&w->it, body, len, key, &off, &alen)) {
-        w->outer = 2;
         *o = parse_rest(body, len, off, alen);
+        if (*o)
+            w->parser = jsonu_parser_new(2);
         return *o != NULL;
     }
     return false;
@@ -57,52 +58,54 @@ void ai_msg_list_read(jsonu_dec *d, json_object *o, const char *key, bool requir
             ai_messages_from_json(d, arr, key, out);
         return;
     }
-    /* As ai_messages_from_json: decode up to the first failure. The rest
-     * is still parsed: were one of them not JSON, the whole tree's
-     * decoder would report that first. */
+    /* As ai_messages_from_json: decode up to the first failure, and no
+     * further: a hostile answer of millions of tiny elements must not cost
+     * a parse of each after the first has already failed. */
+    w->read = true;
     size_t cap = 0;
     bool failed = false;
     const char *e;
     size_t elen;
-    int r;
-    while ((r = jsonarr_next(&w->it, &e, &elen)) == 1) {
+    int r = 0;
+    while (!failed && (r = jsonarr_next(&w->it, &e, &elen)) == 1) {
         char *perr = NULL;
-        json_object *m = jsonu_parse_nested(e, elen, w->outer, &perr);
+        json_object *m = jsonu_parser_parse(w->parser, e, elen, &perr);
         if (perr) {
             free(perr);
             w->invalid = true;
             return;
         }
-        if (!failed) {
-            if (out->n == cap) {
-                cap = cap ? cap * 2 : 64;
-                out->items = xrealloc(out->items, cap * sizeof *out->items);
-            }
-            api_dec_scope sc;
-            api_dec_enter(d, &sc, key, (long)out->n);
-            failed = !ai_message_from_json(d, m, &out->items[out->n]);
-            out->n++;
-            api_dec_leave(d, &sc);
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            out->items = xrealloc(out->items, cap * sizeof *out->items);
         }
+        api_dec_scope sc;
+        api_dec_enter(d, &sc, key, (long)out->n);
+        failed = !ai_message_from_json(d, m, &out->items[out->n]);
+        out->n++;
+        api_dec_leave(d, &sc);
         json_object_put(m);
     }
+    if (failed)
+        return;
     if (r < 0)
         w->invalid = true;
     else if (out->n && out->n < cap)
         out->items = xrealloc(out->items, out->n * sizeof *out->items);
 }
 
-/* Whether every element is JSON, including those dec did not read. */
+/* Whether the answer holds no element that is not JSON, as far as it
+ * matters: all of them when dec did not read the list, else what it read. */
 static bool walk_complete(ai_msg_walk *w)
 {
-    if (!w->active || w->invalid)
+    if (!w->active || w->invalid || w->read)
         return !w->invalid;
     const char *e;
     size_t elen;
     int r;
     while ((r = jsonarr_next(&w->it, &e, &elen)) == 1) {
         char *perr = NULL;
-        json_object_put(jsonu_parse_nested(e, elen, w->outer, &perr));
+        json_object_put(jsonu_parser_parse(w->parser, e, elen, &perr));
         if (perr) {
             free(perr);
             return false;
@@ -131,7 +134,9 @@ void *ai_msg_walk_decode(const char *body, size_t len, const char *key, bool bar
     jsonu_dec_init(&d, what);
     void *r = dec(&d, o, &w);
     json_object_put(o);
-    if (!walk_complete(&w)) {
+    bool complete = walk_complete(&w);
+    jsonu_parser_free(w.parser);
+    if (!complete) {
         free_fn(r);
         jsonu_dec_free(&d);
         return ai_msg_walk_decode(body, len, key, bare_ok, what, false, dec, free_fn, err);

@@ -65,12 +65,31 @@ static const char *prescan(const char *s, size_t len)
     return NULL;
 }
 
-json_object *jsonu_parse(const char *s, size_t len, char **err)
+struct jsonu_parser {
+    json_tokener *tok; /* NULL when it could not be made */
+};
+
+jsonu_parser *jsonu_parser_new(int outer)
 {
-    return jsonu_parse_nested(s, len, 0, err);
+    jsonu_parser *p = xcalloc(1, sizeof *p);
+    if (outer >= 0 && outer < JSONU_MAX_DEPTH) {
+        p->tok = json_tokener_new_ex(JSONU_MAX_DEPTH - outer);
+        if (p->tok)
+            json_tokener_set_flags(p->tok, JSON_TOKENER_STRICT);
+    }
+    return p;
 }
 
-json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err)
+void jsonu_parser_free(jsonu_parser *p)
+{
+    if (!p)
+        return;
+    if (p->tok)
+        json_tokener_free(p->tok);
+    free(p);
+}
+
+json_object *jsonu_parser_parse(jsonu_parser *p, const char *s, size_t len, char **err)
 {
     *err = NULL;
     const char *bad = prescan(s, len);
@@ -78,16 +97,12 @@ json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err
         *err = xasprintf("malformed JSON: %s", bad);
         return NULL;
     }
-    if (outer < 0 || outer >= JSONU_MAX_DEPTH) {
-        *err = xstrdup("malformed JSON: nested too deeply");
-        return NULL;
-    }
-    json_tokener *tok = json_tokener_new_ex(JSONU_MAX_DEPTH - outer);
+    json_tokener *tok = p->tok;
     if (!tok) {
         *err = xstrdup("malformed JSON: parser unavailable");
         return NULL;
     }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    json_tokener_reset(tok);
     json_object *o = json_tokener_parse_ex(tok, s, (int)(len > (size_t)INT32_MAX ? INT32_MAX : len));
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
@@ -100,11 +115,9 @@ json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err
     }
     if (jerr != json_tokener_success) {
         *err = xasprintf("malformed JSON: %s", json_tokener_error_desc(jerr));
-        json_tokener_free(tok);
         json_object_put(o);
         return NULL;
     }
-    json_tokener_free(tok);
     while (end < len && (s[end] == ' ' || s[end] == '\n' || s[end] == '\r' || s[end] == '\t'))
         end++;
     if (end != len) {
@@ -112,6 +125,14 @@ json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err
         *err = xstrdup("malformed JSON: unexpected data after the value");
         return NULL;
     }
+    return o;
+}
+
+json_object *jsonu_parse(const char *s, size_t len, char **err)
+{
+    jsonu_parser *p = jsonu_parser_new(0);
+    json_object *o = jsonu_parser_parse(p, s, len, err);
+    jsonu_parser_free(p);
     return o;
 }
 

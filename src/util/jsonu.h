@@ -22,10 +22,14 @@
  * json_object_put(), or NULL with *err set to a new one-line description
  * (caller frees). The JSON value null parses to NULL with *err NULL. */
 json_object *jsonu_parse(const char *s, size_t len, char **err);
-/* The same for a value found inside outer levels of arrays or objects of
- * a larger answer (see jsonarr.h): the depth limit counts those levels, as
- * if the whole answer were parsed. */
-json_object *jsonu_parse_nested(const char *s, size_t len, int outer, char **err);
+/* A parser for many values of one answer, each found inside outer levels
+ * of its arrays or objects (see jsonarr.h): jsonu_parser_parse is
+ * jsonu_parse with the depth limit counting those levels, as if the whole
+ * answer were parsed, and without setting up a parser for every value. */
+typedef struct jsonu_parser jsonu_parser;
+jsonu_parser *jsonu_parser_new(int outer);
+void jsonu_parser_free(jsonu_parser *p);
+json_object *jsonu_parser_parse(jsonu_parser *p, const char *s, size_t len, char **err);
 
 /* Decoding context: the first problem found is kept in error (owned). */
 typedef struct jsonu_dec {

@@ -305,10 +305,14 @@ static void same_lists(const ai_message_list *a, const ai_message_list *b)
     }
 }
 
+/* The same outcome, but that reading message by message stops at the
+ * first message of the wrong shape: that error may stand where the whole
+ * tree finds a later message that is not JSON. */
 static void same_outcome(const char *what, const char *s, size_t len, const void *a, const char *e1,
                          const void *b, const char *e2)
 {
-    if (!a != !b || !same_str(e1, e2))
+    bool shape_first = e1 && e2 && !strstr(e1, "malformed JSON") && strstr(e2, "malformed JSON");
+    if (!a != !b || (!same_str(e1, e2) && !shape_first))
         fail_msg("%s of '%.*s': %s / %s against %s / %s", what, (int)len, s, a ? "result" : "NULL",
                  e1 ? e1 : "-", b ? "result" : "NULL", e2 ? e2 : "-");
 }
@@ -375,6 +379,11 @@ static void ws_history__reading_by_element_matches_the_whole_tree(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof HISTORY_CASES / sizeof *HISTORY_CASES; i++)
         history_both(HISTORY_CASES[i], strlen(HISTORY_CASES[i]));
+    /* Reading stops at the first message of the wrong shape. */
+    ASSERT_FAILS(ai_decode_ws_history, "[1, {\"id\":\"2\",\"content\":\"b\"}, nope]",
+                 "history: messages[0]: should be an object");
+    ASSERT_FAILS(ai_decode_ws_history, "[{\"id\":\"1\",\"content\":\"a\"}, nope, 1]",
+                 "history: malformed JSON");
     /* Nesting at the limit, counted from the top of the answer. */
     for (int depth = 28; depth <= 33; depth++) {
         buf_t b = BUF_INIT;
