@@ -13,14 +13,25 @@
 
 /* Lexical check json-c does not do: strict UTF-8, no raw control bytes in
  * strings, and outside strings only JSON punctuation, numbers and the three
- * literal words. Returns NULL when fine, else a static description. */
+ * literal words; and not more values than can be decoded safely. Returns
+ * NULL when fine, else a static description. */
 static const char *prescan(const char *s, size_t len)
 {
     if (!utf8_valid(s, len))
         return "invalid UTF-8";
-    size_t i = 0;
+    size_t i = 0, containers = 0, commas = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
+        /* json-c spends hundreds of bytes on each object: a 16 MB answer of
+         * "{}," would take gigabytes. Every value but the first follows a
+         * comma, so commas count the values. */
+        if (c == '{' || c == '[') {
+            if (++containers > JSONU_MAX_CONTAINERS)
+                return "too many objects and arrays to decode safely";
+        } else if (c == ',') {
+            if (++commas >= JSONU_MAX_VALUES)
+                return "too many values to decode safely";
+        }
         if (c == '"') {
             for (i++;; i++) {
                 if (i >= len)

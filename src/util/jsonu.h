@@ -4,8 +4,8 @@
  * docs/architecture.md): even in strict mode it takes NaN, single-quoted
  * strings and raw control bytes, accepts invalid UTF-8 forms and clamps huge
  * integers. jsonu_parse closes those holes: it checks UTF-8 and the lexical
- * form itself, limits nesting depth, and requires the whole input to be one
- * value. The getters check type and range, and copy strings so that a NUL
+ * form itself, limits nesting depth and the number of values, and requires
+ * the whole input to be one value. The getters check type and range, and copy strings so that a NUL
  * inside one (from \u0000) cannot cut it short. */
 #ifndef AIDESK_UTIL_JSONU_H
 #define AIDESK_UTIL_JSONU_H
@@ -17,6 +17,12 @@
 #include <json-c/json.h>
 
 #define JSONU_MAX_DEPTH 32
+/* Bounds on one parse, far above any real answer (a manager's list of
+ * 10,000 workspaces has about 30,000 objects; a long history is read one
+ * message at a time): json-c's tree of the worst input they allow stays
+ * within about 150 MB instead of gigabytes. */
+#define JSONU_MAX_CONTAINERS 100000
+#define JSONU_MAX_VALUES 1000000
 
 /* Parses s[0..len). Returns a new object the caller releases with
  * json_object_put(), or NULL with *err set to a new one-line description

@@ -267,6 +267,55 @@ static void jsonu__rejects_what_json_c_lets_through(void **state)
     jsonu_parse_bad(deep, 200);
 }
 
+/* "[x,x,...]" with n copies of x. */
+static char *repeated_list(const char *x, size_t n)
+{
+    buf_t b = BUF_INIT;
+    buf_append_char(&b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_append_char(&b, ',');
+        buf_append_str(&b, x);
+    }
+    buf_append_char(&b, ']');
+    return buf_steal(&b);
+}
+
+static void jsonu__refuses_answers_too_dense_to_decode_safely(void **state)
+{
+    (void)state;
+    struct {
+        const char *x;
+        size_t n;
+        const char *want; /* NULL: accepted */
+    } cases[] = {
+        {"{}", 20000, NULL},
+        {"{}", JSONU_MAX_CONTAINERS, "too many objects and arrays"}, /* and the list itself */
+        {"[]", JSONU_MAX_CONTAINERS + 5, "too many objects and arrays"},
+        {"1", 200000, NULL},
+        {"1", JSONU_MAX_VALUES + 1, "too many values"},
+        {"\"{[,,,]}\"", 100000, NULL}, /* punctuation inside strings is text */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *s = repeated_list(cases[i].x, cases[i].n);
+        char *err = NULL;
+        json_object *o = jsonu_parse(s, strlen(s), &err);
+        if (cases[i].want) {
+            assert_null(o);
+            assert_non_null(err);
+            if (!strstr(err, cases[i].want))
+                fail_msg("%s x %zu: '%s'", cases[i].x, cases[i].n, err);
+        } else {
+            if (!o)
+                fail_msg("%s x %zu refused: %s", cases[i].x, cases[i].n, err);
+            assert_int_equal(json_object_array_length(o), cases[i].n);
+        }
+        json_object_put(o);
+        free(err);
+        free(s);
+    }
+}
+
 static void jsonu__getters_check_types_and_ranges(void **state)
 {
     (void)state;
@@ -347,5 +396,6 @@ TEST_MAIN(cmocka_unit_test(buf__appends_printf_and_consumes),
           cmocka_unit_test(sanitize__replaces_invalid_utf8),
           cmocka_unit_test(jsonu__accepts_strict_json),
           cmocka_unit_test(jsonu__rejects_what_json_c_lets_through),
+          cmocka_unit_test(jsonu__refuses_answers_too_dense_to_decode_safely),
           cmocka_unit_test(jsonu__getters_check_types_and_ranges),
           cmocka_unit_test(log__redacts_keys_headers_and_registered_secrets))
