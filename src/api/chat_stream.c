@@ -176,7 +176,7 @@ static char *fast_dup(const chunk_str *str, bool *ok)
 static bool apply_fast(ai_stream *s, const char *data, size_t len, ai_stream_update *u)
 {
     chunk_fast f;
-    if (chunk_fast_read(data, len, &f) != CHUNK_FAST_OK)
+    if (chunk_fast_read_cached(data, len, &s->fast, &f) != CHUNK_FAST_OK)
         return false;
     /* Everything is decoded before anything is applied. */
     size_t old = s->content.len;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "api/aiassist_types.h"
+#include "api/chunk_fast.h"
 #include "api/error.h"
 #include "net/net.h"
 #include "util/buf.h"
@@ -57,6 +58,7 @@ typedef struct ai_stream {
     bool done;             /* [DONE] seen */
     api_error *error;      /* set with AI_STREAM_FAILED; owned by the stream */
     char *base_url;        /* for network error messages, or NULL */
+    chunk_fast_cache fast; /* the last usual chunk's envelope (chunk_fast.h) */
 } ai_stream;
 
 /* base_url (copied, may be NULL) names the host in network errors. */

@@ -219,6 +219,79 @@ int chunk_fast_read(const char *text, size_t len, chunk_fast *out)
     return s.p == s.end ? CHUNK_FAST_OK : CHUNK_FAST_OTHER;
 }
 
+static void pos_save(chunk_fast_pos *p, const chunk_str *f, const char *text, size_t len,
+                     const char *content)
+{
+    memset(p, 0, sizeof *p);
+    if (!f->raw)
+        return;
+    p->part = f->raw < content ? 1 : 2;
+    p->off = (uint16_t)(p->part == 1 ? (size_t)(f->raw - text) : (size_t)(text + len - f->raw));
+    p->len = (uint16_t)f->len;
+    p->escaped = f->escaped;
+}
+
+static void pos_load(const chunk_fast_pos *p, chunk_str *f, const char *text, size_t len)
+{
+    memset(f, 0, sizeof *f);
+    if (!p->part)
+        return;
+    f->raw = p->part == 1 ? text + p->off : text + len - p->off;
+    f->len = p->len;
+    f->escaped = p->escaped;
+}
+
+/* Notes the bytes around out's content for the next chunk, when they fit. */
+static void cache_save(chunk_fast_cache *c, const char *text, size_t len, const chunk_fast *out)
+{
+    c->valid = false;
+    if (!out->content.raw)
+        return;
+    /* The opening quote ends the part before, the closing one starts the
+     * part after. */
+    size_t npre = (size_t)(out->content.raw - text);
+    size_t npost = len - npre - out->content.len;
+    if (npre > CHUNK_FAST_CACHE_MAX || npost > CHUNK_FAST_CACHE_MAX)
+        return;
+    memcpy(c->pre, text, npre);
+    memcpy(c->post, text + len - npost, npost);
+    c->npre = (uint16_t)npre;
+    c->npost = (uint16_t)npost;
+    pos_save(&c->id, &out->id, text, len, out->content.raw);
+    pos_save(&c->model, &out->model, text, len, out->content.raw);
+    pos_save(&c->role, &out->role, text, len, out->content.raw);
+    pos_save(&c->finish_reason, &out->finish_reason, text, len, out->content.raw);
+    c->created = out->created;
+    c->valid = true;
+}
+
+int chunk_fast_read_cached(const char *text, size_t len, chunk_fast_cache *c, chunk_fast *out)
+{
+    if (c->valid && len >= (size_t)c->npre + c->npost && !memcmp(text, c->pre, c->npre) &&
+        !memcmp(text + len - c->npost, c->post, c->npost)) {
+        /* The same envelope: the content between must be one whole string,
+         * its closing quote the first byte of the part after. */
+        scan s = {text + c->npre - 1, text + len};
+        chunk_str content;
+        if (string(&s, &content) && s.p == text + len - c->npost + 1) {
+            memset(out, 0, sizeof *out);
+            out->content = content;
+            pos_load(&c->id, &out->id, text, len);
+            pos_load(&c->model, &out->model, text, len);
+            pos_load(&c->role, &out->role, text, len);
+            pos_load(&c->finish_reason, &out->finish_reason, text, len);
+            out->created = c->created;
+            return CHUNK_FAST_OK;
+        }
+    }
+    int r = chunk_fast_read(text, len, out);
+    if (r == CHUNK_FAST_OK)
+        cache_save(c, text, len, out);
+    else
+        c->valid = false;
+    return r;
+}
+
 static unsigned hexval(const char *p)
 {
     unsigned v = 0;

@@ -129,6 +129,90 @@ static void chunk_fast__keeps_nothing_of_a_malformed_string(void **state)
     buf_free(&b);
 }
 
+/* ---- the cached reader: the same answer as the plain one, always */
+
+static void same_str_pos(const chunk_str *a, const chunk_str *b)
+{
+    assert_ptr_equal(a->raw, b->raw);
+    assert_int_equal(a->len, b->len);
+    assert_int_equal(a->escaped, b->escaped);
+}
+
+/* Reads s both ways; the cached reader goes on with c. */
+static void both_ways(const char *s, size_t len, chunk_fast_cache *c)
+{
+    chunk_fast a, b;
+    int r1 = chunk_fast_read(s, len, &a);
+    int r2 = chunk_fast_read_cached(s, len, c, &b);
+    if (r1 != r2)
+        fail_msg("'%.*s': plain %d, cached %d", (int)len, s, r1, r2);
+    if (r1 != CHUNK_FAST_OK)
+        return;
+    same_str_pos(&a.id, &b.id);
+    same_str_pos(&a.model, &b.model);
+    same_str_pos(&a.role, &b.role);
+    same_str_pos(&a.content, &b.content);
+    same_str_pos(&a.finish_reason, &b.finish_reason);
+    assert_int_equal(a.created, b.created);
+}
+
+#define ENV1_PRE "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1795274460,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+#define ENV1_POST "},\"finish_reason\":null}]}"
+
+static void chunk_fast_cached__agrees_with_the_plain_reader_chunk_after_chunk(void **state)
+{
+    (void)state;
+    const char *contents[] = {
+        "\"Hel\"", "\"lo\"", "\"\"", "\" \\\"quoted\\\" \"", "\"back\\\\slash\\\\\"", "\"\\u00e9t\\u00e9\"",
+        "\"\\ud83d\\ude00\"", "\"\xe4\xbd\xa0\xe5\xa5\xbd\"", "null", "\"a\",\"content\":\"b\"", "\"a\",\"role\":\"user\"",
+        "\"x\x01y\"", "\"\xff\"", "\"open", "\"a\"\"b\"", "\"\\q\"", "\"tail\\\"", "\"ok\"",
+    };
+    chunk_fast_cache c;
+    memset(&c, 0, sizeof c);
+    char buf[512];
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof contents / sizeof *contents; i++) {
+            int n = snprintf(buf, sizeof buf, "%s%s%s", ENV1_PRE, contents[i], ENV1_POST);
+            both_ways(buf, (size_t)n, &c);
+            /* Whatever came before, the usual next one reads the same. */
+            n = snprintf(buf, sizeof buf, "%s\"next\"%s", ENV1_PRE, ENV1_POST);
+            both_ways(buf, (size_t)n, &c);
+            assert_true(c.valid); /* the next one will be read by comparing */
+        }
+    /* The envelope changes: another id, the finish, a role, spacing, garbage. */
+    const char *others[] = {
+        "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"created\":1795274460,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"z\"},\"finish_reason\":null}]}",
+        ENV1_PRE "\"z\"},\"finish_reason\":\"stop\"}]}",
+        ENV1_PRE "\"z\"" ENV1_POST " ",
+        ENV1_PRE "\"z\"" ENV1_POST "x",
+        ENV1_PRE "\"z\" " ENV1_POST,
+        "{\"choices\":[{\"delta\":{\"content\":\"z\",\"role\":\"assistant\"},\"index\":0}],\"id\":\"c\"}",
+        "{\"choices\":[{\"delta\":{\"content\":\"y\",\"role\":\"assistant\"},\"index\":0}],\"id\":\"c\"}",
+        "{\"choices\":[{\"delta\":{\"content\":\"y\",\"role\":\"assistant\"},\"index\":1}],\"id\":\"c\"}",
+        ENV1_PRE "\"z\"" ENV1_POST,
+    };
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        both_ways(others[i], strlen(others[i]), &c);
+        int n = snprintf(buf, sizeof buf, "%s\"again\"%s", ENV1_PRE, ENV1_POST);
+        both_ways(buf, (size_t)n, &c);
+    }
+    /* Random damage anywhere, the cache primed before each. */
+    const char alphabet[] = "\"\\{}[],:n0u \x01\xc3\xa9";
+    unsigned seed = 99;
+    for (int round = 0; round < 5000; round++) {
+        int n = snprintf(buf, sizeof buf, "%s\"prime %d\"%s", ENV1_PRE, round, ENV1_POST);
+        both_ways(buf, (size_t)n, &c);
+        n = snprintf(buf, sizeof buf, "%s\"some \\\"text\\\" here\"%s", ENV1_PRE, ENV1_POST);
+        for (int k = 0; k < 1 + round % 2; k++) {
+            seed = seed * 1103515245u + 12345u;
+            /* Mostly in and around the content, sometimes anywhere. */
+            size_t at = (seed >> 9) % 4 ? sizeof ENV1_PRE - 4 + (seed >> 12) % 24 : (seed >> 12) % (size_t)n;
+            buf[at % (size_t)n] = alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+        }
+        both_ways(buf, (size_t)n, &c);
+    }
+}
+
 /* Feeds one SSE data line to a stream. */
 static ai_stream_status feed(ai_stream *s, const char *data, ai_stream_update *u)
 {
@@ -170,6 +254,7 @@ static void chat_stream__gives_the_same_reply_on_both_paths(void **state)
 }
 
 TEST_MAIN(cmocka_unit_test(chunk_fast__reads_the_usual_chunk),
+          cmocka_unit_test(chunk_fast_cached__agrees_with_the_plain_reader_chunk_after_chunk),
           cmocka_unit_test(chunk_fast__hands_anything_unusual_to_the_general_decoder),
           cmocka_unit_test(chunk_fast__decodes_escapes_like_json_c),
           cmocka_unit_test(chunk_fast__keeps_nothing_of_a_malformed_string),
