@@ -23,7 +23,7 @@
  * only the pipeline's own memory: with it the peak must not depend on N.
  * Without it the reply text itself (N tokens) is kept, as the CLI does.
  * --queue-bytes sets the network thread's back-pressure limit (net.h's
- * max_queued_bytes, default 8 MiB), to see what the queue costs in memory. */
+ * max_queued_bytes, default 1 MiB), to see what the queue costs in memory. */
 #include "config.h"
 
 #include <errno.h>

@@ -230,9 +230,6 @@ int console_run(const config_t *cfg, const console_opts *opts)
     setlocale(LC_ALL, "");
     net_config nc = {0};
     nc.insecure_tls = cfg->insecure_tls;
-    /* A small queue: the screen never shows more than a frame's worth, and
-     * a fast stream should wait in the kernel, not in our memory. */
-    nc.max_queued_bytes = 1024 * 1024;
     net_t *net = net_new(&nc);
     if (!net) {
         fprintf(stderr, "aidesk: cannot start the network thread\n");

@@ -464,7 +464,7 @@ net_t *net_new(const net_config *cfg)
     if (!n->cfg.connect_timeout_ms)
         n->cfg.connect_timeout_ms = 10000;
     if (!n->cfg.max_queued_bytes)
-        n->cfg.max_queued_bytes = 8u * 1024 * 1024;
+        n->cfg.max_queued_bytes = 1024u * 1024;
     if (!n->cfg.retry_base_ms)
         n->cfg.retry_base_ms = 500;
     if (!n->cfg.retry_cap_ms)
