@@ -65,13 +65,29 @@ api() {
 }
 
 # console_start [cols rows] [env...]: aidesk in a detached tmux session.
+# A tmux server still exiting (after console_stop) makes a new session
+# fail ("server exited unexpectedly"): then it is tried again.
 console_start() {
-    local cols=${1:-120} rows=${2:-40}
+    local cols=${1:-120} rows=${2:-40} try
     shift 2 2>/dev/null || true
-    tmux -L "$T_SOCK" -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
-        env AIASSIST_API_KEY=aai_demo_agent AIASSIST_BASE_URL="$(SIM_URL)" \
-        AIDESK_THEMES="${AIDESK_SRCDIR:-.}/themes" "$@" "$AIDESK_BIN" --debug "$T_DIR/debug.log"
+    for try in $(seq 1 20); do
+        tmux -L "$T_SOCK" -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
+            env AIASSIST_API_KEY=aai_demo_agent AIASSIST_BASE_URL="$(SIM_URL)" \
+            AIDESK_THEMES="${AIDESK_SRCDIR:-.}/themes" "$@" "$AIDESK_BIN" --debug "$T_DIR/debug.log" \
+            && break
+        sleep 0.1
+    done
     tmux -L "$T_SOCK" set-option -t t status off >/dev/null
+}
+
+# console_stop: ends the console with its tmux server, and waits until the
+# server is gone.
+console_stop() {
+    tmux -L "$T_SOCK" kill-server 2>/dev/null
+    for _ in $(seq 1 100); do
+        tmux -L "$T_SOCK" list-sessions >/dev/null 2>&1 || return 0
+        sleep 0.05
+    done
 }
 
 screen() { tmux -L "$T_SOCK" capture-pane -p -t t 2>/dev/null; }

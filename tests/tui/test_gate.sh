@@ -54,7 +54,7 @@ refuses_the_sixth_concurrent_session() {
 }
 
 shows_quota_details() {
-    tmux -L "$T_SOCK" kill-server 2>/dev/null
+    console_stop
     console_start 150 40 AI_GATE_PROJECT_ID=proj_exhausted AI_GATE_BASE_URL="$(SIM_URL)"
     wait_for "AiAssist connected" 20 || return 1
     type_text "/gate session"; enter
