@@ -295,6 +295,16 @@ static void add_fault(const simproc *s, const char *spec)
     assert_int_equal(simproc_admin(s, "POST", "/_sim/faults", body, NULL, 0), 200);
 }
 
+/* Makes the next send in c fail as what says ("status=503",
+ * "drop_after=0"); path (n bytes) gets the send's path, for stat_count. */
+static void fault_next_send(const conv *c, const char *what, char *path, size_t n)
+{
+    snprintf(path, n, "/api/workspaces/%s/messages", c->id);
+    char spec[400];
+    snprintf(spec, sizeof spec, "%s;path=%s;times=1", what, path);
+    add_fault(&sim, spec);
+}
+
 static void clear_faults(const simproc *s)
 {
     assert_int_equal(simproc_admin(s, "DELETE", "/_sim/faults", NULL, NULL, 0), 200);
@@ -742,10 +752,8 @@ static void app__a_send_refused_with_503_goes_out_once_the_server_answers_a_prob
     h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 503 reaches the app at once */
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
-    char spec[300], path[200];
-    snprintf(path, sizeof path, "/api/workspaces/%s/messages", c->id);
-    snprintf(spec, sizeof spec, "status=503;path=%s;times=1", path);
-    add_fault(&sim, spec);
+    char path[200];
+    fault_next_send(c, "status=503", path, sizeof path);
     app_send(h.app, c, "Busy?", false);
     msg *m = find_msg(c, AI_ROLE_USER, "Busy?");
     WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
@@ -818,10 +826,8 @@ static void app__a_send_that_may_have_arrived_is_uncertain_and_never_resent(void
     h_start(&h);
     assert_int_equal(app_get_status(h.app)->live, APP_LIVE_NO_ACCESS);
     conv *c = h_create(&h, "takeover", NULL);
-    char spec[300], path[200];
-    snprintf(path, sizeof path, "/api/workspaces/%s/messages", c->id);
-    snprintf(spec, sizeof spec, "drop_after=0;path=%s;times=1", path);
-    add_fault(&sim, spec);
+    char path[200];
+    fault_next_send(c, "drop_after=0", path, sizeof path);
     app_send(h.app, c, "Did this arrive?", false);
     msg *m = find_msg(c, AI_ROLE_USER, "Did this arrive?");
     WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
@@ -860,7 +866,7 @@ static void app__a_send_that_may_have_arrived_is_uncertain_and_never_resent(void
 
     /* Another uncertain send that a later history shows arrived: it is the
      * server's, and nothing is kept to send again. */
-    add_fault(&sim, spec);
+    fault_next_send(c, "drop_after=0", path, sizeof path);
     app_send(h.app, c, "And this one?", false);
     m = find_msg(c, AI_ROLE_USER, "And this one?");
     WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
@@ -883,9 +889,8 @@ static void app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived
     h_init(&h, sim.base_url, AGENT_KEY);
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
-    char spec[200];
-    snprintf(spec, sizeof spec, "drop_after=0;path=/api/workspaces/%s/messages;times=1", c->id);
-    add_fault(&sim, spec);
+    char path[200];
+    fault_next_send(c, "drop_after=0", path, sizeof path);
     app_send(h.app, c, "Seen live", false);
     msg *m = find_msg(c, AI_ROLE_USER, "Seen live");
     /* Whichever comes first, the failed answer or the event, the message

@@ -17,33 +17,12 @@
 
 static simproc sim;
 
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define FAST "-m", "llama-3.1-8b-instant"
 
 static int setup(void **state)
 {
     (void)state;
-    const char *args[] = {"--speed", "50", NULL};
-    if (simproc_start(&sim, args) != 0)
-        return -1;
-    clit_init(&sim);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    clit_done();
-    simproc_stop(&sim);
-    return 0;
-}
-
-/* Each test starts without faults left over. */
-static int fresh(void **state)
-{
-    (void)state;
-    clit_clear_faults(&sim);
-    return 0;
+    return clit_start_sim(&sim, W("--speed", "50"));
 }
 
 static void chat__streams_the_reply_and_notes_a_cut(void **state)
@@ -349,7 +328,8 @@ static void help__shows_syntax_and_exit_codes(void **state)
     clit_res_free(&r);
 }
 
-#define T(f) cmocka_unit_test_setup(f, fresh)
+/* Each test starts without faults left over. */
+#define T(f) cmocka_unit_test_setup(f, clit_fresh)
 
 int main(void)
 {
@@ -372,5 +352,5 @@ int main(void)
         T(help__shows_syntax_and_exit_codes),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
-    return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
+    return cmocka_run_group_tests(tests, setup, clit_group_teardown) ? 1 : 0;
 }

@@ -15,31 +15,16 @@
 
 static simproc sim;
 
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
-
 static int setup(void **state)
 {
     (void)state;
-    const char *args[] = {"--speed", "50", NULL};
-    if (simproc_start(&sim, args) != 0)
-        return -1;
-    clit_init(&sim);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    clit_done();
-    simproc_stop(&sim);
-    return 0;
+    return clit_start_sim(&sim, W("--speed", "50"));
 }
 
 /* Each test starts from an empty simulator: no sessions, no faults. */
 static int fresh(void **state)
 {
-    (void)state;
-    clit_clear_faults(&sim);
+    clit_fresh(state);
     simproc_admin(&sim, "POST", "/_sim/reset", "{}", NULL, 0);
     return 0;
 }
@@ -238,5 +223,5 @@ int main(void)
         T(demo__runs_one_command_against_a_fresh_simulator),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
-    return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
+    return cmocka_run_group_tests(tests, setup, clit_group_teardown) ? 1 : 0;
 }

@@ -22,6 +22,7 @@
 
 static char home[256];
 static char base_url[96];
+static simproc *shared_sim; /* clit_start_sim's */
 
 void clit_init(const simproc *sim)
 {
@@ -43,6 +44,33 @@ void clit_done(void)
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", home);
     home[0] = '\0';
+}
+
+int clit_start_sim(simproc *sim, const char *const *args)
+{
+    if (simproc_start(sim, args) != 0)
+        return -1;
+    shared_sim = sim;
+    clit_init(sim);
+    return 0;
+}
+
+int clit_group_teardown(void **state)
+{
+    (void)state;
+    clit_done();
+    if (shared_sim)
+        simproc_stop(shared_sim);
+    shared_sim = NULL;
+    return 0;
+}
+
+int clit_fresh(void **state)
+{
+    (void)state;
+    if (shared_sim)
+        clit_clear_faults(shared_sim);
+    return 0;
 }
 
 const char *clit_home(void)

@@ -23,9 +23,21 @@ typedef struct clit_res {
     size_t err_len;
 } clit_res;
 
+/* A NULL-terminated word list, for the calls below. */
+#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 /* Makes the scratch directory and remembers the simulator (may be NULL
  * for tests that need none). */
 void clit_init(const simproc *sim);
+
+/* For a file whose tests share one simulator. clit_start_sim starts sim
+ * with args and calls clit_init: 0, or -1 when the simulator would not
+ * start (call it from the cmocka group setup). clit_group_teardown stops
+ * it and calls clit_done; clit_fresh, a per-test setup, clears the faults
+ * a test left behind. */
+int clit_start_sim(simproc *sim, const char *const *args);
+int clit_group_teardown(void **state);
+int clit_fresh(void **state);
 /* Removes the scratch directory. */
 void clit_done(void);
 /* The scratch directory (holds c/, d/, s/ for the XDG variables). */

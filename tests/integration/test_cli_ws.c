@@ -16,31 +16,10 @@
 
 static simproc sim;
 
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
-
 static int setup(void **state)
 {
     (void)state;
-    const char *args[] = {"--speed", "50", NULL};
-    if (simproc_start(&sim, args) != 0)
-        return -1;
-    clit_init(&sim);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    clit_done();
-    simproc_stop(&sim);
-    return 0;
-}
-
-static int fresh(void **state)
-{
-    (void)state;
-    clit_clear_faults(&sim);
-    return 0;
+    return clit_start_sim(&sim, W("--speed", "50"));
 }
 
 /* Creates a workspace (extra words after "ws create") and returns its id. */
@@ -329,7 +308,8 @@ static void watch__polls_without_the_manager_api(void **state)
     simproc_stop(&bare);
 }
 
-#define T(f) cmocka_unit_test_setup(f, fresh)
+/* Each test starts without faults left over. */
+#define T(f) cmocka_unit_test_setup(f, clit_fresh)
 
 int main(void)
 {
@@ -343,5 +323,5 @@ int main(void)
         T(watch__polls_without_the_manager_api),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
-    return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
+    return cmocka_run_group_tests(tests, setup, clit_group_teardown) ? 1 : 0;
 }

@@ -14,7 +14,6 @@
 
 static simproc sim;
 
-#define W(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define FAST "llama-3.1-8b-instant"
 #define MID "gpt-4o"
 #define SLOW "claude-3-5-sonnet-20241022"
@@ -22,26 +21,7 @@ static simproc sim;
 static int setup(void **state)
 {
     (void)state;
-    const char *args[] = {"--speed", "1", "--reply-tokens", "24", NULL};
-    if (simproc_start(&sim, args) != 0)
-        return -1;
-    clit_init(&sim);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    clit_done();
-    simproc_stop(&sim);
-    return 0;
-}
-
-static int fresh(void **state)
-{
-    (void)state;
-    clit_clear_faults(&sim);
-    return 0;
+    return clit_start_sim(&sim, W("--speed", "1", "--reply-tokens", "24"));
 }
 
 /* The line of the table that names model. */
@@ -220,7 +200,8 @@ static void compare__saves_a_transcript_on_request(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup(f, fresh)
+/* Each test starts without faults left over. */
+#define T(f) cmocka_unit_test_setup(f, clit_fresh)
     const struct CMUnitTest tests[] = {
         T(compare__prints_the_metrics_table),
         T(compare__json_has_the_answers_and_the_metrics),
@@ -231,5 +212,5 @@ int main(void)
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);
-    return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;
+    return cmocka_run_group_tests(tests, setup, clit_group_teardown) ? 1 : 0;
 }
