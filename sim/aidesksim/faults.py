@@ -7,7 +7,7 @@ See docs/protocol.md for what each fault does.
 import threading
 
 _INT_FIELDS = {"latency", "status", "retry_after", "drop_after", "stall_after", "stall",
-               "malformed", "times", "drip"}
+               "malformed", "times", "drip", "cut_at_byte"}
 _FLAGS = {"invalid_utf8", "escapes", "huge_line", "drip"}
 _STR_FIELDS = {"key", "path"}
 _STATUSES = {429, 500, 502, 503, 504}

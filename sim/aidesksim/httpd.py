@@ -103,6 +103,7 @@ class Out:
         self.events_sent = 0
         self.data_events = 0
         self.stalled = False
+        self.body_sent = 0         # stream body bytes written, for cut_at_byte
 
     @property
     def fault(self):
@@ -172,6 +173,9 @@ class Out:
         if f is not None and f.get("drop_after") is not None:
             self._write(head + body[:half])
             self.abort()
+        if f is not None and f.get("cut_at_byte") is not None:
+            self._write(head + body[:f.get("cut_at_byte")])
+            self.abort()
         if f is not None and f.get("stall_after") is not None:
             self._write(head + body[:half])
             self.h.wfile.flush()
@@ -189,6 +193,15 @@ class Out:
         self.streaming = True
 
     def _chunk(self, data):
+        f = self.fault
+        cut = f.get("cut_at_byte") if f is not None else None
+        if cut is not None and self.body_sent + len(data) >= cut:
+            # cut_at_byte=N: the first N bytes of the body, then close.
+            data = data[:cut - self.body_sent]
+            if data:
+                self._write(b"%x\r\n" % len(data) + data + b"\r\n")
+            self.abort()
+        self.body_sent += len(data)
         if data:
             self._write(b"%x\r\n" % len(data) + data + b"\r\n")
 

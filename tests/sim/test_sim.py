@@ -1066,6 +1066,63 @@ def _():
     check(0 < len(body) < int(r.headers["content-length"]), "short body")
 
 
+@test("fault cut_at_byte=N: exactly N body bytes, then the connection closes, inside an event")
+def _():
+    s = sim("main")
+    wid = s.post("/api/workspaces", {}).json["workspace"]["id"]
+    path = "/api/manager/events?workspace_id=" + wid
+    first = SSE(s.port, "GET", path, key=AGENT)
+    s.post("/api/workspaces/%s/typing" % wid, {"text": "before"})
+    start = first.next_event()["id"]
+    first.close()
+    for i in range(3):
+        s.post("/api/workspaces/%s/typing" % wid, {"text": "cut%d" % i})
+    # The uncut body of a stream resumed at `start`: retry:, then 3 events.
+    ref = Raw(s.port, "GET", path, key=AGENT, headers={"Last-Event-ID": str(start)})
+    while ref.body.count(b"\n\n") < 4:
+        ref.next_chunk()
+    ref.close()
+    full = bytes(ref.body)
+    end = 0
+    for _ in range(4):
+        end = full.index(b"\n\n", end) + 2
+    full = full[:end]
+    check(full.startswith(b"retry: 2000\n\nid: %d\nevent: typing\ndata: {" % (start + 1)), full[:40])
+    # Inside the retry line, on its end, in an id line, after it, in the data,
+    # just before the blank line, and on the last byte.
+    ev1 = len(b"retry: 2000\n\n")
+    for n in (0, 1, ev1, ev1 + 2, ev1 + len(b"id: %d\n" % (start + 1)), ev1 + 40,
+              full.index(b"\n\n", ev1) + 1, end - 1):
+        r = Raw(s.port, "GET", path, key=AGENT,
+                headers={"Last-Event-ID": str(start),
+                         "X-Sim-Fault": "cut_at_byte=%d;times=1;key=cut%d-%s" % (n, n, wid)})
+        body, complete = r.read_all()
+        r.close()
+        eq(body, full[:n], "cut at %d" % n)
+        check(not complete, "no terminating chunk after a cut at %d" % n)
+    # times=1: the same key again is not cut.
+    again = SSE(s.port, "GET", path, key=AGENT,
+                headers={"Last-Event-ID": str(start),
+                         "X-Sim-Fault": "cut_at_byte=%d;times=1;key=cut%d-%s" % (n, n, wid)})
+    eq([e["id"] for e in again.events(3)], [start + 1, start + 2, start + 3])
+    again.close()
+    # As a global fault aimed at the event stream.
+    s.post("/_sim/faults", {"spec": "path=/api/manager/events;times=1;cut_at_byte=%d" % (ev1 + 3)},
+           key=None)
+    r = Raw(s.port, "GET", path, key=AGENT, headers={"Last-Event-ID": str(start)})
+    body, complete = r.read_all()
+    r.close()
+    eq((body, complete), (full[:ev1 + 3], False))
+    eq(s.req("DELETE", "/_sim/faults", key=None).status, 200)
+    # A plain answer: the headers, then the first N bytes of the body.
+    r = Raw(s.port, "GET", "/v1/models", headers={"X-Sim-Fault": "cut_at_byte=10"})
+    body, complete = r.read_all()
+    r.close()
+    eq(len(body), 10)
+    check(int(r.headers["content-length"]) > 10, "the full length announced")
+    check(s.get("/v1/models").body.startswith(body), "the first 10 bytes of the answer")
+
+
 @test("fault stall_after=N;stall=MS pauses the stream")
 def _():
     s = sim("main")
