@@ -35,3 +35,10 @@ tests_integration_test_compare_SOURCES = tests/integration/test_compare.c $(INTE
 tests_integration_test_compare_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_compare_cli_SOURCES = tests/integration/test_compare_cli.c $(CLI_TEST_SUPPORT)
 tests_integration_test_compare_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The manager event stream cut inside an event (the simulator's cut_at_byte):
+# every event exactly once after the reconnect, through the network thread
+# and through "aidesk ws watch".
+INTEGRATION_TESTS += tests/integration/test_sse_resume
+tests_integration_test_sse_resume_SOURCES = tests/integration/test_sse_resume.c $(CLI_TEST_SUPPORT)
+tests_integration_test_sse_resume_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
