@@ -11,6 +11,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 app_t *app_new(const config_t *cfg, net_t *net, char **err)
 {
@@ -145,6 +146,7 @@ void app_flash(app_t *a, bool is_error, const char *fmt, ...)
     a->st.flash_is_error = is_error;
     a->st.flash_until = clock_mono_ms() + APP_FLASH_MS;
     a->st.rev++;
+    a->nflash++;
     log_msg("console: %s", a->st.flash);
 }
 
@@ -326,6 +328,9 @@ bool app_handle_event(app_t *a, net_event *ev)
     if (o->kind != OP_EVENTS && o->kind != OP_PROBE)
         app_set_conn(a, ev);
     app_note_rate(a, ev, false);
+    if (ev->kind == NET_EV_OPEN)
+        o->told_repair = false; /* the event stream: once per connection */
+    uint64_t repairs = utf8_repairs(), flashes = a->nflash;
     switch (o->kind) {
     case OP_EVENTS:
         app_live_event(a, o, ev);
@@ -351,6 +356,13 @@ bool app_handle_event(app_t *a, net_event *ev)
         default: app_ws_done(a, o, ev); break;
         }
         break;
+    }
+    /* Text was kept with U+FFFD in place of invalid UTF-8: say so once
+     * per answer, unless this event already had something to say. */
+    if (utf8_repairs() != repairs && !o->told_repair && a->nflash == flashes) {
+        o->told_repair = true;
+        app_flash(a, false, "some text from AiAssist was not valid UTF-8: "
+                            "the bad bytes are shown as \xEF\xBF\xBD (U+FFFD)");
     }
     net_event_free(ev);
     if (terminal)

@@ -2,6 +2,7 @@
 libaidesk_a_SOURCES += \
 	src/util/buf.c src/util/buf.h \
 	src/util/clock.c src/util/clock.h \
+	src/util/emoji.c src/util/emoji.h \
 	src/util/jsonarr.c src/util/jsonarr.h \
 	src/util/jsonu.c src/util/jsonu.h \
 	src/util/log.c src/util/log.h \

@@ -121,7 +121,7 @@ static void chunk_fast__keeps_nothing_of_a_malformed_string(void **state)
     (void)state;
     /* The scanner already refuses malformed escapes; the decoder checks
      * again on its own and leaves the buffer as it was. */
-    chunk_str bad = {"ok\\qno", 7, true};
+    chunk_str bad = {"ok\\qno", 7, true, false};
     buf_t b = BUF_INIT;
     buf_append_str(&b, "kept");
     assert_false(chunk_str_decode(&bad, &b));
