@@ -175,6 +175,7 @@ static void chunk_fast__repairs_invalid_utf8_in_a_string(void **state)
     assert_false(chunk_str_decode(&bad, &b));
     assert_int_equal(b.len, 0);
     assert_int_equal(utf8_repairs(), before);
+    buf_free(&b);
 }
 
 static void chunk_fast__holds_a_nul_as_json_c_strings_do(void **state)
