@@ -313,6 +313,21 @@ void app_open(app_t *a, conv *c)
 
 /* ------------------------------------------------------------ dispatch */
 
+/* Text was kept with U+FFFD in place of invalid UTF-8: say so once per
+ * chat answer, once per conversation for what reloads it (a history that
+ * the poller fetches every few seconds must not flash each time), once
+ * per answer or connection for the rest. */
+static void tell_repair(app_t *a, op *o)
+{
+    conv *c = o->kind != OP_CHAT && o->conv_id ? model_find(a->m, o->conv_id) : NULL;
+    bool *told = c ? &c->told_repair : &o->told_repair;
+    if (*told)
+        return;
+    *told = true;
+    app_flash(a, false, "some text from AiAssist was not valid UTF-8: "
+                        "the bad bytes are shown as \xEF\xBF\xBD (U+FFFD)");
+}
+
 bool app_handle_event(app_t *a, net_event *ev)
 {
     bool terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
@@ -357,13 +372,8 @@ bool app_handle_event(app_t *a, net_event *ev)
         }
         break;
     }
-    /* Text was kept with U+FFFD in place of invalid UTF-8: say so once
-     * per answer, unless this event already had something to say. */
-    if (utf8_repairs() != repairs && !o->told_repair && a->nflash == flashes) {
-        o->told_repair = true;
-        app_flash(a, false, "some text from AiAssist was not valid UTF-8: "
-                            "the bad bytes are shown as \xEF\xBF\xBD (U+FFFD)");
-    }
+    if (utf8_repairs() != repairs && a->nflash == flashes)
+        tell_repair(a, o);
     net_event_free(ev);
     if (terminal)
         app_op_free(o);
