@@ -129,8 +129,9 @@ static const char *prescan(const char *s, size_t len, char *why, size_t nwhy)
 }
 
 /* Copies s[0..len) to out with invalid UTF-8 inside strings replaced, each
- * maximal invalid subpart by one U+FFFD (what is outside strings is left
- * for prescan to refuse). Returns the number of strings repaired. */
+ * maximal invalid subpart by one U+FFFD. Bytes outside strings are copied
+ * as they are, for the caller to refuse. Returns the number of strings
+ * repaired. */
 static size_t repair_strings(const char *s, size_t len, buf_t *out)
 {
     size_t strings = 0, i = 0, run = 0;
