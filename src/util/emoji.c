@@ -33,8 +33,12 @@ static const range pict[] = {
 bool emoji_is_pictographic(uint32_t cp)
 {
     size_t lo = 0, hi = sizeof pict / sizeof pict[0];
-    /* Most text (Latin, CJK, ...) lies outside or between the emoji. */
-    if (cp < pict[0].lo || cp > pict[hi - 1].hi || (cp > 0x3299 && cp < 0x1F000))
+    /* Most text lies outside or between the emoji: every alphabet below
+     * U+203C but for two signs, kana and CJK between U+3040 and U+1F000.
+     * The sanitiser asks for every character it keeps. */
+    if (cp < 0x203C)
+        return cp == 0xA9 || cp == 0xAE;
+    if (cp > pict[hi - 1].hi || (cp >= 0x3040 && cp < 0x1F000 && cp != 0x3297 && cp != 0x3299))
         return false;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
