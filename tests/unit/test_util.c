@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "util/buf.h"
+#include "util/emoji.h"
 #include "util/jsonarr.h"
 #include "util/jsonu.h"
 #include "util/log.h"
@@ -592,6 +593,23 @@ static void sanitize__pieces_give_what_the_whole_text_gives(void **state)
     }
 }
 
+static void emoji__knows_extended_pictographic(void **state)
+{
+    (void)state;
+    const uint32_t yes[] = {0xA9, 0xAE, 0x203C, 0x2122, 0x231A, 0x2600, 0x2764, 0x3030, 0x303D,
+                            0x3297, 0x3299, 0x1F000, 0x1F469, 0x1F4BB, 0x1F600, 0x1FAFF, 0x1FFFD};
+    const uint32_t no[] = {'a', 0xA8, 0xAA, 0xE9, 0x200D, 0x203B, 0x3041, 0x3298, 0x4E2D, 0xAC00,
+                           0xFE0F, 0x1F1E6, 0x1F3FB, 0x1FFFE, 0x10FFFF};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        if (!emoji_is_pictographic(yes[i]))
+            fail_msg("U+%04X should be pictographic", (unsigned)yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        if (emoji_is_pictographic(no[i]))
+            fail_msg("U+%04X should not be pictographic", (unsigned)no[i]);
+    assert_true(emoji_is_modifier(0x1F3FD));
+    assert_false(emoji_is_modifier(0x1F3FA));
+}
+
 static void log__redacts_keys_headers_and_registered_secrets(void **state)
 {
     (void)state;
@@ -636,4 +654,5 @@ TEST_MAIN(cmocka_unit_test(buf__appends_printf_and_consumes),
           cmocka_unit_test(jsonu__writes_a_nul_back_as_u0000),
           cmocka_unit_test(sanitize__shows_zwj_and_zwnj_outside_emoji_sequences),
           cmocka_unit_test(sanitize__pieces_give_what_the_whole_text_gives),
+          cmocka_unit_test(emoji__knows_extended_pictographic),
           cmocka_unit_test(log__redacts_keys_headers_and_registered_secrets))
