@@ -40,6 +40,7 @@ typedef struct op {
     char *draft_id;
     char *text;      /* what we sent */
     bool polling;    /* OP_HISTORY made by the poller */
+    bool told_repair; /* the user heard that its text held invalid UTF-8 */
     ai_stream *stream;
     struct op *next;
 } op;
@@ -63,6 +64,7 @@ struct app {
     uint64_t events_req;
     bool events_unsupported; /* 404: the server has no event stream */
     char *focus;             /* conv id to put on screen */
+    uint64_t nflash;         /* app_flash calls so far */
 
     /* Typing debounce: one preview at a time, for the conversation typed in. */
     char *typing_conv;

@@ -68,6 +68,7 @@ typedef struct conv {
     char *agent_typing;  /* another agent's preview, or NULL */
     int64_t activity_ms; /* wall clock of the last activity, for sorting */
     bool history_loaded;
+    bool told_repair;    /* the user heard that its text held invalid UTF-8 */
     char *chat_model;    /* chats: the model that answers */
     uint64_t next_local; /* for "local-N" ids */
     unsigned rev;        /* bumped when messages are added/removed or typing changes */

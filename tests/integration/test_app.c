@@ -700,6 +700,35 @@ static void app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text(void **s
     h_free(&h);
 }
 
+static void app__a_chat_reply_with_invalid_utf8_is_kept_and_noted(void **state)
+{
+    (void)state;
+#define FFFD "\xEF\xBF\xBD"
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    add_fault(&sim, "invalid_utf8;path=/v1/chat/completions;times=1");
+    conv *c = app_new_chat(h.app, "gpt-4o-mini");
+    app_send(h.app, c, "Tell me about refunds", false);
+    msg *reply = c->msgs[1];
+    WAIT_FOR(&h, 10000, !app_is_streaming(h.app, c));
+    /* The chunk with the bad bytes is kept, each maximal invalid subpart
+     * one U+FFFD (docs/protocol.md 6 lists the bytes). */
+    assert_int_equal(reply->state, MSG_FINAL);
+    if (!strstr(buf_cstr(&reply->text), FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " "
+                                        FFFD FFFD FFFD FFFD FFFD))
+        fail_msg("reply: %s", buf_cstr(&reply->text));
+    const app_status *st = app_get_status(h.app);
+    assert_non_null(st->flash);
+    assert_non_null(strstr(st->flash, "not valid UTF-8"));
+    assert_false(st->flash_is_error);
+    /* The next turn sends it back and works. */
+    app_send(h.app, c, "Go on", false);
+    WAIT_FOR(&h, 10000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[3]->state, MSG_FINAL);
+    h_free(&h);
+}
+
 static void app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back(void **state)
 {
     (void)state;
@@ -1046,6 +1075,37 @@ static void app__without_the_manager_api_it_polls_the_workspace_on_screen(void *
     simproc_stop(&own);
 }
 
+static void app__a_polled_history_with_invalid_utf8_is_noted_once(void **state)
+{
+    (void)state;
+    simproc own;
+    const char *args[] = {"--speed", "10", "--no-manager", NULL};
+    assert_int_equal(simproc_start(&own, args), 0);
+    harness h;
+    h_init(&h, own.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", "Hi there");
+    WAIT_FOR(&h, 5000, c->history_loaded);
+    /* Every history answer from now on holds bytes that are not UTF-8. */
+    char spec[200];
+    snprintf(spec, sizeof spec, "invalid_utf8;path=/api/workspaces/%s/messages", c->id);
+    add_fault(&own, spec);
+    const app_status *st = app_get_status(h.app);
+    WAIT_FOR(&h, 10000, st->flash && strstr(st->flash, "not valid UTF-8"));
+    /* The message is there, with U+FFFD where the bad bytes were. */
+    bool kept = false;
+    for (size_t i = 0; i < c->nmsgs; i++)
+        kept |= !strncmp(buf_cstr(&c->msgs[i]->text), "Hi there \xEF\xBF\xBD\xEF\xBF\xBD bad", 16);
+    assert_true(kept);
+    int64_t first = st->flash_until;
+    /* The poller reads it again every few seconds: no new note. */
+    pump_for(&h, 3500);
+    assert_non_null(st->flash);
+    assert_int_equal(st->flash_until, first);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
 static void app__typing_previews_are_debounced_and_the_last_one_goes_out(void **state)
 {
     (void)state;
@@ -1126,6 +1186,7 @@ int main(void)
         T(app__a_chat_streams_its_reply_into_a_transcript),
         T(app__cancelling_a_chat_keeps_the_partial_reply),
         T(app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text),
+        T(app__a_chat_reply_with_invalid_utf8_is_kept_and_noted),
         T(app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back),
         T(app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe),
         T(app__a_send_that_may_have_arrived_is_uncertain_and_never_resent),
@@ -1134,6 +1195,7 @@ int main(void)
         T(app__a_restart_restores_many_unsent_messages_in_order_and_loses_none),
         T(app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating),
         T(app__without_the_manager_api_it_polls_the_workspace_on_screen),
+        T(app__a_polled_history_with_invalid_utf8_is_noted_once),
         T(app__typing_previews_are_debounced_and_the_last_one_goes_out),
         T(app__a_customers_typing_shows_in_the_conversation),
         T(app__a_server_reset_makes_it_list_everything_again),

@@ -203,11 +203,29 @@ static void ws__shows_hostile_text_safely(void **state)
     assert_null(memchr(r.out, 0x1b, r.out_len));
     assert_null(strstr(r.out, "\xc2\x9b"));
     clit_res_free(&r);
-    /* Bytes json-c would take but that are not UTF-8: the answer is refused. */
+    free(id);
+}
+
+#define FFFD "\xef\xbf\xbd"
+#define SIM_FIXED FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " " FFFD FFFD FFFD FFFD FFFD
+
+static void ws__history_keeps_the_conversation_around_invalid_utf8(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-badbytes", "hello there");
+    char spec[160];
+    /* Bytes that are not UTF-8 in every message's content: each message is
+     * kept, with U+FFFD in place of the bad bytes, and the user is told once. */
     snprintf(spec, sizeof spec, "path=/api/workspaces/%s/messages;times=1;invalid_utf8", id);
     clit_fault(&sim, spec);
+    clit_res r;
     clit_run(&r, NULL, NULL, W("ws", "history", id));
-    CLIT_EXPECT(r, 7, NULL, "malformed answer");
+    CLIT_EXPECT(r, 0, "user: hello there " SIM_FIXED, "not valid UTF-8");
+    assert_int_equal(clit_count(r.err, "not valid UTF-8"), 1);
+    clit_res_free(&r);
+    clit_fault(&sim, spec);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    CLIT_EXPECT(r, 0, "\"content\":\"hello there " SIM_FIXED "\"", "not valid UTF-8");
     clit_res_free(&r);
     free(id);
 }
@@ -319,6 +337,7 @@ int main(void)
         T(ws__runs_the_shadow_review_flow),
         T(ws__keeps_a_failed_message_and_resends_it_once),
         T(ws__shows_hostile_text_safely),
+        T(ws__history_keeps_the_conversation_around_invalid_utf8),
         T(watch__prints_live_events_once_across_a_drop),
         T(watch__polls_without_the_manager_api),
     };
