@@ -127,6 +127,7 @@ class IdempotencyStore:
             if e is not None:
                 e.done, e.status, e.body, e.headers, e.at = True, status, body, headers, time.time()
                 self.entries.move_to_end(ident)
+                self._prune(e.at)
             self.cond.notify_all()
         if self.on_change is not None:
             self.on_change()

@@ -886,6 +886,55 @@ def _():
     eq([m["role"] for m in h], ["user", "ai"])
 
 
+@test("idempotency store: a repeat waits for the first; keys expire after 24 simulated hours; bounded")
+def _():
+    import threading
+    from aidesksim import idempotency
+    from aidesksim.util import Clock
+
+    class FakeReq:
+        def __init__(self, key, body=b"{}", api_key=AGENT):
+            self.method, self.path, self.body, self.key = "POST", "/api/manager/x", body, api_key
+            self._h = {"Idempotency-Key": key}
+
+        def header(self, name, default=None):
+            return self._h.get(name, default)
+
+    store = idempotency.IdempotencyStore(Clock(3600))     # 24 simulated h = 24 real s
+    first = store.enter(FakeReq("k1"))
+    check(isinstance(first, idempotency.Claim), "the first one runs")
+    got = []
+    t = threading.Thread(target=lambda: got.append(store.enter(FakeReq("k1"))))
+    t.start()
+    t.join(0.3)
+    check(t.is_alive() and not got, "a repeat waits while the first runs")
+    first.finish(200, {"ok": 1})
+    t.join(5)
+    eq(got, [("replay", 200, {"ok": 1}, {})], "then gets its answer")
+    # An abandoned claim (the request failed inside) lets the next one run.
+    c = store.enter(FakeReq("k2"))
+    c.abandon()
+    check(isinstance(store.enter(FakeReq("k2")), idempotency.Claim), "runs again after abandon")
+    # Expiry: older than 24 simulated hours, the key is free again.
+    store.entries[(idempotency._scope(AGENT), "k1")].at -= 25
+    check(isinstance(store.enter(FakeReq("k1")), idempotency.Claim), "expired key is free")
+    # Bounded: only the newest KEEP_COUNT finished keys stay.
+    keep = idempotency.KEEP_COUNT
+    idempotency.KEEP_COUNT = 3
+    try:
+        small = idempotency.IdempotencyStore(Clock(1))
+        for i in range(5):
+            small.enter(FakeReq("b%d" % i)).finish(200, {"i": i})
+        small.enter(FakeReq("probe")).finish(200, {})
+        eq([k for _, k in small.entries], ["b3", "b4", "probe"], "oldest evicted")
+        snap = json.loads(json.dumps(small.snapshot()))
+        again = idempotency.IdempotencyStore(Clock(1))
+        again.restore(snap)
+        eq(again.enter(FakeReq("b4")), ("replay", 200, {"i": 4}, {}), "kept across a restore")
+    finally:
+        idempotency.KEEP_COUNT = keep
+
+
 @test("manager: user key 403 forbidden, bad key 401")
 def _():
     s = sim("main")
