@@ -43,11 +43,12 @@ static const cli_optspec compare_opts[] = {
 
 /* The manager actions' key (docs/protocol.md section 4). */
 #define IDEM_HELP                                                                              \
-    "      --idempotency-key K  the action's key (made up when not given). The\n"              \
-    "                      service applies a key once and answers a repeat with\n"            \
-    "                      the first answer, for 24 hours: after a failure that\n"            \
-    "                      may have left it applied, repeat the command with\n"               \
-    "                      the same key (the error shows the command)\n"
+    "      --idempotency-key K  the action's key (a new one when not given).\n"                \
+    "                           The service applies a key once and answers a\n"                \
+    "                           repeat with the first answer, for 24 hours:\n"                 \
+    "                           after a failure that may have left it applied,\n"              \
+    "                           repeat the command with the same key (the\n"                   \
+    "                           error shows it)\n"
 
 const cli_cmd cli_commands[] = {
     {"chat", NULL, chat_opts, 0, -1, cli_cmd_chat, "chat [OPTION]... [PROMPT... | -]",
