@@ -78,8 +78,9 @@ static void send_failed(app_t *a, conv *c, msg *m, const net_event *ev)
 {
     api_error *e = ai_error_from_event(a->ai, ev);
     char *why = api_error_message(e);
-    bool not_arrived = ev->not_processed;
-    bool refused = net_event_refused(ev);
+    /* Cancelled before it went out: not sent, but not by itself later. */
+    bool not_arrived = ev->not_processed && ev->kind == NET_EV_FAILED;
+    bool refused = net_event_refused(ev) || (ev->kind == NET_EV_CANCELLED && ev->not_processed);
     char *note;
     if (not_arrived) {
         note = xasprintf("not sent (%s); it goes out when the server answers again", why);
