@@ -41,6 +41,7 @@ class Request:
         self.fault = None
         self.extra_headers = {}
         self.content_faults_done = False
+        self.reused = False
 
     def header(self, name, default=None):
         return self.headers.get(name, default)
@@ -319,6 +320,10 @@ class Handler(BaseHTTPRequestHandler):
         path, _, qs = self.path.partition("?")
         query = dict(parse_qsl(qs, keep_blank_values=True))
         req = Request(self, self.command, path, query, classify(path))
+        # Not the first request on this TCP connection: the client reused
+        # a kept-alive one (the fault option reused_only).
+        self.served = getattr(self, "served", 0) + 1
+        req.reused = self.served > 1
         # Latency counts from the request's arrival, as a real provider's
         # does: work this server does meanwhile (other requests' included)
         # must not add to a model's time to first token.

@@ -141,6 +141,18 @@ api_error *cli_event_error(cli_ctx *c, api_service svc, const net_event *ev);
  * printing the error, with *rc set to the exit status. */
 net_event *cli_call(cli_ctx *c, api_service svc, net_request *req, int *rc);
 
+/* ----------------------------------------------------------- idem.c */
+
+/* The idempotency key of this invocation: --idempotency-key (checked) or a
+ * new one (caller frees). NULL after a usage message, *rc set. */
+char *cli_idem_key(cli_ctx *c, const cli_args *a, int *rc);
+/* cli_call for a manager action carrying key (req built with it). When it
+ * fails and may have been applied anyway (not certainly unprocessed, not
+ * refused), also prints the exact command that repeats it with the same
+ * key. */
+net_event *cli_keyed_call(cli_ctx *c, const cli_args *a, net_request *req, const char *key,
+                          int *rc);
+
 /* ------------------------------------------------------- json_out.c */
 
 /* A JSON string of s (NULL: JSON null): every code point as it was sent,

@@ -1,5 +1,6 @@
 /* ws_send.c: "ws send" (a customer message; kept on disk when it cannot be
- * sent, resent with --unsent) and "ws reply" (a human agent's answer). */
+ * sent, resent with --unsent) and "ws reply" (a human agent's answer, with
+ * an idempotency key: see idem.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,20 +11,12 @@
 #include "store/unsent.h"
 
 /* Whether the service may have stored the message although the call
- * failed: the request went out and no clear refusal came back. */
-static bool maybe_delivered(const api_error *e)
+ * failed: not unless the network layer knows it cannot have acted on it
+ * (the same fact its retry policy goes by, net/retry.h) or the service
+ * clearly refused it. */
+static bool maybe_delivered(const net_event *ev)
 {
-    switch (e->kind) {
-    case API_ERR_NETWORK:
-        return e->fail != NET_FAIL_CONNECT && e->fail != NET_FAIL_REFUSED &&
-               e->fail != NET_FAIL_TLS && e->fail != NET_FAIL_INTERNAL;
-    case API_ERR_SERVER:
-    case API_ERR_PROTOCOL:
-    case API_ERR_CANCELLED:
-        return true;
-    default:
-        return false;
-    }
+    return !ev->not_processed && !net_event_refused(ev);
 }
 
 static void print_send(cli_ctx *c, const ai_send_result *r)
@@ -52,9 +45,8 @@ static void print_send(cli_ctx *c, const ai_send_result *r)
 /* The send failed: keep the text (unless it is the kept one already) and
  * say how to send it again. */
 static int send_failed(cli_ctx *c, const char *id, const char *text, bool from_unsent,
-                       api_error *e)
+                       api_error *e, bool maybe)
 {
-    bool maybe = maybe_delivered(e);
     int rc = cli_fail(c, e);
     char *err = NULL;
     if (!from_unsent && store_unsent_save(id, text, &err) != 0) {
@@ -76,8 +68,9 @@ static int send_text(cli_ctx *c, const char *id, const char *text, bool from_uns
         return cli_usage(c, "the workspace id must not be empty");
     if (ev->kind != NET_EV_DONE) {
         api_error *e = cli_event_error(c, API_AIASSIST, ev);
+        bool maybe = maybe_delivered(ev);
         net_event_free(ev);
-        return send_failed(c, id, text, from_unsent, e);
+        return send_failed(c, id, text, from_unsent, e, maybe);
     }
     /* Accepted: from here on the text must not be offered for resending. */
     char *err = NULL;
@@ -139,12 +132,20 @@ int cli_cmd_ws_reply(cli_ctx *c, const cli_args *a)
     char *text = cli_read_text(c, 1, false, &rc);
     if (!text)
         return rc;
+    char *key = cli_idem_key(c, a, &rc);
+    if (!key) {
+        free(text);
+        return rc;
+    }
     if (!cli_ai(c)) {
         free(text);
+        free(key);
         return CLI_USAGE;
     }
-    net_event *ev = cli_call(c, API_AIASSIST, ai_req_mgr_reply(c->ai, a->pos[0], text), &rc);
+    net_event *ev =
+        cli_keyed_call(c, a, ai_req_mgr_reply(c->ai, a->pos[0], text, key), key, &rc);
     free(text);
+    free(key);
     if (!ev)
         return rc;
     char *err = NULL;

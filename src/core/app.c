@@ -363,7 +363,7 @@ bool app_handle_event(app_t *a, net_event *ev)
         case OP_HISTORY: history_done(a, o, ev); break;
         case OP_PROBE:
             app_set_conn(a, ev);
-            /* The connection may never have looked down (a 503 or 429 on
+            /* The connection may never have looked down (a 429 on
              * the send itself): an answer is what the messages wait for. */
             if (ev->kind == NET_EV_DONE)
                 app_unsent_resend(a);

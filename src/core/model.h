@@ -39,6 +39,10 @@ typedef struct msg {
     char *note;        /* why it failed / was cut, or NULL */
     bool as_agent;     /* ours: sent as a human agent (manager reply) */
     bool resend;       /* UNSENT: send again by itself once the server answers */
+    char *idem_key;    /* ours, as_agent: the reply's idempotency key, fixed
+                        * when the person sent it and reused by every resend
+                        * (/retry included), so the server applies it at
+                        * most once; NULL until it is first sent */
     unsigned rev;      /* bumped on every change */
     /* The UI's render cache for this message; freed with the message. */
     void *cache;

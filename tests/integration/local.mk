@@ -22,6 +22,10 @@ tests_integration_test_cli_ws_SOURCES = tests/integration/test_cli_ws.c $(CLI_TE
 tests_integration_test_cli_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_cli_gate_SOURCES = tests/integration/test_cli_gate.c $(CLI_TEST_SUPPORT)
 tests_integration_test_cli_gate_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+# Calls that may have been applied although they failed: never twice.
+INTEGRATION_TESTS += tests/integration/test_cli_retry
+tests_integration_test_cli_retry_SOURCES = tests/integration/test_cli_retry.c $(CLI_TEST_SUPPORT)
+tests_integration_test_cli_retry_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 
 # The console's AI Gate controller (src/core/gatectl.h) against the simulator.
 INTEGRATION_TESTS += tests/integration/test_gatectl

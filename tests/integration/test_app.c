@@ -774,15 +774,15 @@ static void app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_bac
     simproc_stop(&own);
 }
 
-static void app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe(void **state)
+static void app__a_send_refused_with_429_goes_out_once_the_server_answers_a_probe(void **state)
 {
     (void)state;
     harness h;
-    h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 503 reaches the app at once */
+    h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 429 reaches the app at once */
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200];
-    fault_next_send(c, "status=503", path, sizeof path);
+    fault_next_send(c, "status=429;retry_after=1", path, sizeof path);
     app_send(h.app, c, "Busy?", false);
     msg *m = find_msg(c, AI_ROLE_USER, "Busy?");
     WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
@@ -798,9 +798,34 @@ static void app__a_send_refused_with_503_goes_out_once_the_server_answers_a_prob
     pump_for(&h, 300);
     assert_true(is_server_id(m));
     assert_int_equal(count_msgs(c, AI_ROLE_USER, "Busy?"), 1);
-    assert_int_equal(stat_count(&sim, path), 2); /* the 503 and the resend */
+    assert_int_equal(stat_count(&sim, path), 2); /* the 429 and the resend */
     assert_int_equal(history_count(&sim, c->id, "Busy?"), 1);
     assert_int_equal(unsent_count(), 0);
+    h_free(&h);
+}
+
+static void app__a_send_answered_503_may_have_arrived_and_is_never_resent(void **state)
+{
+    (void)state;
+    /* A 503 may come from a gateway after the server stored the message:
+     * not a proof that it did not arrive. A user key: no live stream
+     * settles it either. */
+    harness h;
+    h_init(&h, sim.base_url, USER_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200];
+    fault_next_send(c, "status=503", path, sizeof path);
+    app_send(h.app, c, "Overloaded?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Overloaded?");
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_false(m->resend);
+    assert_non_null(strstr(m->note, "may not have arrived"));
+    app_tick(h.app, clock_mono_ms() + 60000);
+    pump_for(&h, 500);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_int_equal(stat_count(&sim, path), 1); /* never repeated */
     h_free(&h);
 }
 
@@ -1172,6 +1197,157 @@ static void app__a_server_reset_makes_it_list_everything_again(void **state)
     h_free(&h);
 }
 
+/* ------------------------------------- a server that dies at the worst moment */
+
+/* A simulator of this test's own, keeping its state in statefile (under
+ * the test's XDG directory) so that it can come back as it was. */
+static void own_start(simproc *own, char *statefile, size_t n, int port)
+{
+    if (port == 0)
+        snprintf(statefile, n, "%s/sim-state.json", xdg);
+    char portarg[16];
+    snprintf(portarg, sizeof portarg, "%d", port);
+    const char *args[] = {"--speed", "10", "--state", statefile, "--port", portarg, NULL};
+    assert_int_equal(simproc_start(own, args), 0);
+    if (port)
+        assert_int_equal(own->port, port);
+}
+
+static void app__a_message_recorded_by_a_server_that_died_is_uncertain_and_never_resent(void **state)
+{
+    (void)state;
+    char statefile[300];
+    simproc own;
+    own_start(&own, statefile, sizeof statefile, 0);
+    int port = own.port;
+    /* A user key: no live stream, so only the send's own answer could
+     * tell the app what happened. */
+    harness h;
+    h_init(&h, own.base_url, USER_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    WAIT_FOR(&h, 10000, c->history_loaded); /* a GET: the connection stays open */
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", c->id);
+    snprintf(spec, sizeof spec, "crash_after_apply;reused_only;path=%s", path);
+    add_fault(&own, spec);
+
+    /* Sent on the kept-alive connection, stored, and then the server is
+     * gone: libcurl's own retry on a new connection is refused. */
+    app_send(h.app, c, "Did you get this?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Did you get this?");
+    WAIT_FOR(&h, 15000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_false(m->resend);
+    assert_non_null(strstr(m->note, "may not have arrived"));
+    assert_int_equal(unsent_count(), 1);
+    simproc_stop(&own);
+
+    /* Back on the same port with the same state: the server has it once,
+     * and nothing sends it again, however long the app runs. */
+    own_start(&own, statefile, sizeof statefile, port);
+    pump_for(&h, 800);
+    app_tick(h.app, clock_mono_ms() + 60000);
+    pump_for(&h, 800);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_int_equal(stat_count(&own, path), 0);
+    assert_int_equal(history_count(&own, c->id, "Did you get this?"), 1);
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Did you get this?"), 1);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
+static void app__a_reply_whose_answer_was_lost_is_retried_with_its_key_and_arrives_once(void **state)
+{
+    (void)state;
+    /* Not started: no live stream names the reply first; only its own
+     * answers can. */
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/manager/workspaces/%s/reply", c->id);
+    snprintf(spec, sizeof spec, "drop_after=0;times=1;path=%s", path);
+    add_fault(&sim, spec);
+    app_send(h.app, c, "I have refunded the order.", true);
+    msg *m = find_msg(c, AI_ROLE_HUMAN, "I have refunded the order.");
+    assert_non_null(m->idem_key);
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_FINAL);
+    assert_true(is_server_id(m));
+    assert_int_equal(stat_count(&sim, path), 2); /* the lost answer, the replay */
+    assert_int_equal(history_count(&sim, c->id, "I have refunded the order."), 1);
+    h_free(&h);
+}
+
+static void app__an_approval_whose_answer_was_lost_is_retried_and_the_customer_gets_one_message(
+    void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "shadow", NULL);
+    model *m = app_model(h.app);
+    cust_send(&sim, c->id, "Where is my refund?");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) != NULL);
+    const draft *d = draft_of(m, c->id);
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/manager/drafts/%s/approve", d->id);
+    snprintf(spec, sizeof spec, "drop_after=0;times=1;path=%s", path);
+    add_fault(&sim, spec);
+    app_approve(h.app, d, "It left our bank today.");
+    WAIT_FOR(&h, 10000, stat_count(&sim, path) == 2);
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) == NULL &&
+                            find_msg(c, AI_ROLE_AI, "It left our bank today.") != NULL &&
+                            app_get_status(h.app)->flash &&
+                            strstr(app_get_status(h.app)->flash, "approved"));
+    assert_false(app_get_status(h.app)->flash_is_error);
+    pump_for(&h, 300);
+    assert_int_equal(history_count(&sim, c->id, "It left our bank today."), 1);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 1);
+    h_free(&h);
+}
+
+static void app__an_uncertain_reply_sent_again_after_a_crash_arrives_once(void **state)
+{
+    (void)state;
+    char statefile[300];
+    simproc own;
+    own_start(&own, statefile, sizeof statefile, 0);
+    int port = own.port;
+    harness h;
+    h_init(&h, own.base_url, AGENT_KEY); /* not started: no live stream */
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/manager/workspaces/%s/reply", c->id);
+    snprintf(spec, sizeof spec, "crash_after_apply;path=%s", path);
+    add_fault(&own, spec);
+
+    /* Applied, then the server is gone: retried with its key while it is
+     * down, in vain. It may have arrived. */
+    app_send(h.app, c, "Your parcel is on its way.", true);
+    msg *m = find_msg(c, AI_ROLE_HUMAN, "Your parcel is on its way.");
+    char *key = xstrdup(m->idem_key);
+    WAIT_FOR(&h, 15000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_non_null(strstr(m->note, "same idempotency key"));
+    simproc_stop(&own);
+
+    /* Back with the same state; the person sends it again: the same key,
+     * so the server answers from its record and the customer has one. */
+    own_start(&own, statefile, sizeof statefile, port);
+    assert_true(app_retry(h.app, c, m));
+    assert_string_equal(m->idem_key, key);
+    WAIT_FOR(&h, 15000, m->state == MSG_FINAL);
+    assert_true(is_server_id(m));
+    assert_int_equal(stat_count(&own, path), 1);
+    assert_int_equal(history_count(&own, c->id, "Your parcel is on its way."), 1);
+    free(key);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1188,7 +1364,8 @@ int main(void)
         T(app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text),
         T(app__a_chat_reply_with_invalid_utf8_is_kept_and_noted),
         T(app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back),
-        T(app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe),
+        T(app__a_send_refused_with_429_goes_out_once_the_server_answers_a_probe),
+        T(app__a_send_answered_503_may_have_arrived_and_is_never_resent),
         T(app__a_send_that_may_have_arrived_is_uncertain_and_never_resent),
         T(app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived),
         T(app__a_restart_restores_unsent_messages_as_unsent),
@@ -1199,6 +1376,10 @@ int main(void)
         T(app__typing_previews_are_debounced_and_the_last_one_goes_out),
         T(app__a_customers_typing_shows_in_the_conversation),
         T(app__a_server_reset_makes_it_list_everything_again),
+        T(app__a_message_recorded_by_a_server_that_died_is_uncertain_and_never_resent),
+        T(app__a_reply_whose_answer_was_lost_is_retried_with_its_key_and_arrives_once),
+        T(app__an_approval_whose_answer_was_lost_is_retried_and_the_customer_gets_one_message),
+        T(app__an_uncertain_reply_sent_again_after_a_crash_arrives_once),
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);
