@@ -75,11 +75,12 @@ struct app {
     size_t poll_cursor;
     int64_t next_probe;      /* unsent messages wait: monotonic ms, 0 if off */
     chat_log *logs;
-    /* Our messages kept in the unsent store this session, as "conv#msg"
-     * keys, so that one confirmed by the server some other way (an event,
-     * a history) is forgotten there too. */
-    char **stored;
-    size_t nstored, capstored;
+    /* Our messages kept in the unsent store, each record held (locked)
+     * by this console while it shows it (app_unsent.c), so that one
+     * confirmed by the server some other way (an event, a history) is
+     * forgotten there too, and no other aidesk sends it meanwhile. */
+    struct app_kept **kept;
+    size_t nkept, capkept;
     struct app_handler {
         app_event_fn fn;
         void *ud;
