@@ -37,7 +37,7 @@ static const char *age(int64_t written_ms, char *buf, size_t n)
 
 static const char *state_name(const store_unsent_rec *r)
 {
-    return r->uncertain ? "uncertain" : "unsent";
+    return r->sending ? "sending" : r->uncertain ? "uncertain" : "unsent";
 }
 
 /* " (pid N)" or "", for messages about a holder. */
@@ -122,10 +122,20 @@ static int send_held(cli_ctx *c, store_unsent_held *h, bool *stop)
     char *id = xstrdup(r->id), *ws = xstrdup(r->ws);
     bool as_agent = r->as_agent;
     api_error *e = NULL;
-    net_event *ev = cli_ws_post(c, r->ws, r->text, r->as_agent, &e);
     char *err = NULL;
     int rc;
     *stop = false;
+    /* Marked first: should this process die during the send, the next
+     * holder knows it may have arrived. */
+    if (store_unsent_set_sending(h, true, &err) != 0) {
+        cli_error("%s; %s was not sent", err, id);
+        free(err);
+        store_unsent_release(h);
+        free(id);
+        free(ws);
+        return CLI_ERR;
+    }
+    net_event *ev = cli_ws_post(c, r->ws, r->text, r->as_agent, &e);
     if (ev) {
         /* Accepted: from here on it must not be offered for sending. */
         if (store_unsent_delete(h, &err) != 0) {
@@ -134,6 +144,7 @@ static int send_held(cli_ctx *c, store_unsent_held *h, bool *stop)
         }
         rc = cli_ws_print_answer(c, ev, as_agent, id, ws);
     } else if (!e) {
+        store_unsent_set_sending(h, false, NULL);
         store_unsent_release(h);
         rc = cli_usage(c, "the kept message %s has no workspace id", id);
     } else {
@@ -141,13 +152,12 @@ static int send_held(cli_ctx *c, store_unsent_held *h, bool *stop)
         *stop = !(e->kind == API_ERR_CONFLICT || e->kind == API_ERR_NOT_FOUND ||
                   e->kind == API_ERR_BAD_REQUEST);
         rc = cli_fail(c, e);
-        if (maybe && !r->uncertain) {
-            store_unsent_rec u = *r;
-            u.uncertain = true;
-            if (store_unsent_update(h, &u, &err) != 0) {
-                cli_error("%s", err);
-                free(err);
-            }
+        store_unsent_rec u = *r;
+        u.sending = false;
+        u.uncertain = maybe;
+        if (store_unsent_update(h, &u, &err) != 0) {
+            cli_error("%s", err); /* still marked: it will count as uncertain */
+            free(err);
         }
         store_unsent_release(h);
         if (ended)

@@ -99,6 +99,8 @@ api_error *app_event_error(app_t *a, const net_event *ev, const char *doing);
 /* app_unsent.c */
 void app_unsent_store(app_t *a, const conv *c, const msg *m);
 void app_unsent_forget(app_t *a, const char *conv_id, const char *msg_id);
+/* m (in c) is about to be sent: a kept copy is marked as being sent. */
+void app_unsent_sending(app_t *a, const conv *c, const msg *m);
 
 /* app_ws.c */
 void app_ws_done(app_t *a, op *o, net_event *ev);

@@ -61,7 +61,7 @@ void app_unsent_store(app_t *a, const conv *c, const msg *m)
     if (i < a->nkept) {
         const store_unsent_rec *old = store_unsent_held_rec(a->kept[i]->rec);
         r.idem_key = old->idem_key;
-        if (old->as_agent == r.as_agent && (old->uncertain || !r.uncertain) &&
+        if (old->as_agent == r.as_agent && (old->uncertain || !r.uncertain) && !old->sending &&
             !strcmp(old->text, r.text))
             return; /* kept as it is */
         if (store_unsent_update(a->kept[i]->rec, &r, &err) != 0) {
@@ -77,6 +77,18 @@ void app_unsent_store(app_t *a, const conv *c, const msg *m)
         return;
     }
     keep(a, c->id, m->id, h);
+}
+
+void app_unsent_sending(app_t *a, const conv *c, const msg *m)
+{
+    /* Marked before a kept message goes out again: should the console die
+     * during the send, the next start knows it may have arrived. */
+    size_t i = find_kept(a, c->id, m->id);
+    char *err = NULL;
+    if (i < a->nkept && store_unsent_set_sending(a->kept[i]->rec, true, &err) != 0) {
+        log_msg("console: could not mark the unsent message %s as being sent: %s", m->id, err);
+        free(err);
+    }
 }
 
 void app_unsent_forget(app_t *a, const char *conv_id, const char *msg_id)

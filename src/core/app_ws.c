@@ -17,6 +17,7 @@ void app_ws_submit(app_t *a, conv *c, msg *m)
     net_request *r = m->as_agent ? ai_req_mgr_reply(a->ai, c->id, text)
                                  : ai_req_ws_send(a->ai, c->id, text);
     msg_set_state(m, MSG_SENDING, NULL);
+    app_unsent_sending(a, c, m);
     op *o = app_op_new(a, m->as_agent ? OP_REPLY : OP_SEND, r, c->id);
     if (!o) {
         msg_set_state(m, MSG_UNSENT, "this workspace id cannot be used");

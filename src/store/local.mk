@@ -10,7 +10,7 @@ libaidesk_a_SOURCES += \
 	src/store/transcript.c src/store/transcript.h \
 	src/store/transcript_list.c src/store/transcript_read.c \
 	src/store/unsent.c src/store/unsent.h src/store/unsent_priv.h \
-	src/store/unsent_legacy.c
+	src/store/unsent_legacy.c src/store/unsent_list.c src/store/unsent_rec.c
 
 UNIT_TESTS += tests/unit/test_store
 tests_unit_test_store_SOURCES = tests/unit/test_store.c tests/unit/test.h

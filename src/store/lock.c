@@ -52,18 +52,24 @@ static long holder_of(const char *line, unsigned maj, unsigned min, unsigned lon
     return pid;
 }
 
-long store_lock_holder(int fd)
+int store_lock_query(int fd, long *pid)
 {
+    *pid = 0;
     struct stat st;
     if (fstat(fd, &st) != 0)
-        return 0;
+        return -1;
     FILE *f = fopen("/proc/locks", "re");
     if (!f)
-        return 0;
+        return -1;
     char line[256];
-    long pid = 0;
-    while (!pid && fgets(line, sizeof line, f))
-        pid = holder_of(line, major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino);
+    while (!*pid && fgets(line, sizeof line, f))
+        *pid = holder_of(line, major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino);
     fclose(f);
-    return pid;
+    return *pid > 0;
+}
+
+long store_lock_holder(int fd)
+{
+    long pid = 0;
+    return store_lock_query(fd, &pid) == 1 ? pid : 0;
 }

@@ -44,5 +44,9 @@ int store_lock_wait(int fd);
 /* The pid of a process holding a flock on the file open on fd, from
  * /proc/locks; 0 when it cannot be told (no /proc, another namespace). */
 long store_lock_holder(int fd);
+/* Whether a flock is held on the file open on fd, asked of /proc/locks
+ * without taking one (a probing lock, however short, could make another
+ * process's take fail): 1 held (*pid set), 0 not held, -1 cannot tell. */
+int store_lock_query(int fd, long *pid);
 
 #endif

@@ -178,6 +178,8 @@ int store_transcript_open_existing(const char *path, store_transcript **out, cha
         int e = errno;
         long pid = locked == 1 ? store_lock_holder(fd) : 0;
         close(fd);
+        if (locked == 1 && pid == (long)getpid())
+            return store_fail(err, "%s is already open here", path);
         if (locked == 1 && pid > 0)
             return store_fail(err, "%s is open in another aidesk (pid %ld)", path, pid);
         if (locked == 1)

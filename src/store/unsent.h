@@ -15,8 +15,12 @@
  *   (store_unsent_delete) a record.
  * - The file is self-describing JSON, one object:
  *     {"kind":"aidesk-unsent","v":1,"workspace":"ws_1","text":"...",
- *      "as_agent":false,"uncertain":false,"written":<unix ms>,
- *      "idem_key":"..."}          (idem_key only when there is one)
+ *      "as_agent":false,"uncertain":false,"sending":false,
+ *      "written":<unix ms>,"idem_key":"..."}   (idem_key only when set)
+ * - Before a kept message is sent again its holder marks it "sending"
+ *   (store_unsent_set_sending). A record found so marked by a new holder
+ *   belongs to a sender that died during the send, so it may have arrived:
+ *   it is uncertain from then on.
  *
  * Records of the older format (one "<hex of key>.msg" file per key, with a
  * flag byte A/a/C/c in front of the text) are migrated once, by
@@ -48,14 +52,16 @@ typedef struct store_unsent_rec {
     char *idem_key;     /* the idempotency key it was sent with, or NULL */
     bool as_agent;      /* a human agent's reply, not a customer message */
     bool uncertain;     /* it may have arrived: only a person sends it again */
+    bool sending;       /* its holder is sending it (see above) */
     int64_t written_ms; /* when it was first kept, unix ms */
 } store_unsent_rec;
 
 /* A record this process holds (its lock and open file). */
 typedef struct store_unsent_held store_unsent_held;
 
-/* Keeps a new record of in's ws, text, idem_key (may be NULL), as_agent and
- * uncertain (its id and written_ms are ignored: the store assigns them).
+/* Keeps a new record of in's ws, text, idem_key (may be NULL), as_agent,
+ * uncertain and sending (its id and written_ms are ignored: the store
+ * assigns them).
  * On success *out is the record, held; end it with store_unsent_delete
  * (sent) or store_unsent_release (still unsent). */
 int store_unsent_add(const store_unsent_rec *in, store_unsent_held **out, char **err);
@@ -67,7 +73,8 @@ enum {
     STORE_UNSENT_GONE = 2, /* no such record (sent and deleted, or never was) */
 };
 
-/* Takes the record named id, without waiting. Returns STORE_UNSENT_TAKEN
+/* Takes the record named id, without waiting (one marked "sending" becomes
+ * uncertain, on disk too). Returns STORE_UNSENT_TAKEN
  * with *out set, STORE_UNSENT_HELD with *holder set to the holder's pid (0
  * when it cannot be told), STORE_UNSENT_GONE, or -1 (unreadable: the file
  * stays as it is). holder may be NULL. */
@@ -76,11 +83,16 @@ int store_unsent_take(const char *id, store_unsent_held **out, long *holder, cha
 /* The record as held (owned by h). */
 const store_unsent_rec *store_unsent_held_rec(const store_unsent_held *h);
 
-/* Rewrites a held record with r's text, idem_key and as_agent, and
+/* Rewrites a held record with r's text, idem_key, as_agent, sending, and
  * uncertain: once a record may have arrived it stays so, whatever r says.
  * Its id, workspace and written time stay. The record stays held; a crash
  * leaves the old or the new content. */
 int store_unsent_update(store_unsent_held *h, const store_unsent_rec *r, char **err);
+
+/* Marks a held record as being sent (before the request goes out) or not
+ * (after a failure), keeping the rest: store_unsent_update with only
+ * sending changed. */
+int store_unsent_set_sending(store_unsent_held *h, bool sending, char **err);
 
 /* Deletes a held record (it was sent) and frees h, whatever the result: a
  * record that could not be deleted stays held until this process ends. */
@@ -89,7 +101,8 @@ int store_unsent_delete(store_unsent_held *h, char **err);
 /* Lets go of a held record, which stays kept; frees h (NULL is fine). */
 void store_unsent_release(store_unsent_held *h);
 
-/* One record, as listed. */
+/* One record, as listed. One marked "sending" that nobody holds is listed
+ * as uncertain. */
 typedef struct store_unsent_entry {
     store_unsent_rec rec;
     bool held;   /* an open file holds it (another process, or h of ours) */

@@ -104,7 +104,7 @@ static void legacy_rec(const char *key, char *text, store_unsent_rec *r)
 /* Whether the record id in dir is r (the same message migrated before). */
 static bool same_record(const char *dir, const char *id, const store_unsent_rec *r)
 {
-    char *path = xasprintf("%s/%s.json", dir, id);
+    char *path = xasprintf("%s/%s" UNSENT_SUFFIX, dir, id);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     bool same = false;
     if (fd >= 0) {

@@ -968,7 +968,7 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
     assert_false(a->as_agent);
     assert_true(b->as_agent);
     assert_false(a->resend); /* only the user sends them again */
-    assert_int_equal(unsent_count(), 2); /* re-keyed, not doubled */
+    assert_int_equal(unsent_count(), 2); /* the same records, not doubled */
     /* The user's retry: still no server, so it waits again. */
     assert_true(app_retry(h.app, c, a));
     assert_int_equal(a->state, MSG_SENDING);

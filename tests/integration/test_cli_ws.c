@@ -418,6 +418,51 @@ static void ws__a_kept_message_another_aidesk_holds_is_left_to_it(void **state)
     free(id);
 }
 
+static void ws__a_resend_killed_on_the_way_leaves_the_message_uncertain(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-killed", NULL);
+    char *kept = send_down(id, "cut short");
+    char spec[160];
+    snprintf(spec, sizeof spec, "path=/api/workspaces/%s/messages;times=1;latency=8000", id);
+    clit_fault(&sim, spec);
+    clit_proc p;
+    assert_int_equal(clit_spawn(&p, NULL, W("ws", "send", "--resend", kept)), 0);
+    /* Until the send is under way (the service has the message and waits
+     * before answering). */
+    clit_res r;
+    int64_t until = clock_mono_ms() + 10000;
+    bool sending = false;
+    while (!sending && clock_mono_ms() < until) {
+        clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+        sending = strstr(r.out, "sending, held by pid") != NULL;
+        clit_res_free(&r);
+        if (!sending) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    assert_true(sending);
+    clit_stop(&p, SIGKILL, 5000, &r);
+    assert_int_equal(r.status, 128 + SIGKILL);
+    clit_res_free(&r);
+    /* Nobody knows whether it arrived: a person decides. */
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, " uncertain ", NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend-all"));
+    CLIT_EXPECT(r, 1, NULL, "may have arrived");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    assert_int_equal(clit_count(r.out, "cut short"), 1);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--discard", kept));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    clit_res_free(&r);
+    free(kept);
+    free(id);
+}
+
 static void ws__shows_hostile_text_safely(void **state)
 {
     (void)state;
@@ -550,6 +595,7 @@ int main(void)
         T(ws__an_uncertain_message_is_sent_again_only_when_named),
         T(ws__a_message_for_an_ended_workspace_is_discarded_not_resent),
         T(ws__a_kept_message_another_aidesk_holds_is_left_to_it),
+        T(ws__a_resend_killed_on_the_way_leaves_the_message_uncertain),
         T(ws__shows_hostile_text_safely),
         T(watch__prints_live_events_once_across_a_drop),
         T(watch__polls_without_the_manager_api),
