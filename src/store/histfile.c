@@ -78,9 +78,14 @@ int store_history_append(const char *path, const char *const *lines, size_t n, s
         store_fail(err, "cannot open %s: %s", lock, strerror(errno));
         goto done;
     }
-    /* Held only while a few kilobytes are read and written. */
-    if (store_lock_wait(lfd) != 0) {
-        store_fail(err, "cannot lock %s: %s", lock, strerror(errno));
+    /* Held only while a few kilobytes are read and written; a holder that
+     * takes seconds is stuck, and must not keep this console from ending. */
+    int locked = store_lock_wait(lfd, 3000);
+    if (locked != 0) {
+        if (locked == 1)
+            store_fail(err, "%s is held by another aidesk (pid %ld)", lock, store_lock_holder(lfd));
+        else
+            store_fail(err, "cannot lock %s: %s", lock, strerror(errno));
         goto done;
     }
     store_clean_leftovers(dir, NULL);

@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 #include "store/store_priv.h"
 
@@ -23,13 +24,17 @@ int store_lock_try(int fd, bool shared)
     return errno == EWOULDBLOCK ? 1 : -1;
 }
 
-int store_lock_wait(int fd)
+int store_lock_wait(int fd, long max_ms)
 {
-    int rc;
-    do
-        rc = flock(fd, LOCK_EX);
-    while (rc != 0 && errno == EINTR);
-    return rc;
+    /* flock cannot time out by itself: a short sleep between tries, for a
+     * lock that is held for milliseconds at a time. */
+    for (long waited = 0;; waited += 10) {
+        int rc = store_lock_try(fd, false);
+        if (rc != 1 || waited >= max_ms)
+            return rc;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* One line of /proc/locks, "1: FLOCK  ADVISORY  WRITE 4242 fe:00:1234 0 EOF"

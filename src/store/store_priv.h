@@ -39,8 +39,9 @@ int store_same_file(int fd, const char *path);
  * flock locks belong to the open file, so two opens in one process
  * conflict too, and the kernel drops them when the holder dies. */
 int store_lock_try(int fd, bool shared);
-/* Waits for an exclusive flock on fd (EINTR retried): 0 or -1. */
-int store_lock_wait(int fd);
+/* Waits up to about max_ms for an exclusive flock on fd: 0 when taken, 1
+ * when still held elsewhere, -1 on error (errno set). */
+int store_lock_wait(int fd, long max_ms);
 /* The pid of a process holding a flock on the file open on fd, from
  * /proc/locks; 0 when it cannot be told (no /proc, another namespace). */
 long store_lock_holder(int fd);
