@@ -149,6 +149,7 @@ static int send_held(cli_ctx *c, store_unsent_held *h, bool *stop)
         rc = cli_usage(c, "the kept message %s has no workspace id", id);
     } else {
         bool maybe = cli_ws_maybe_delivered(e), ended = cli_ws_ended(e);
+        bool doubt = maybe || r->uncertain; /* this time, or an earlier one */
         *stop = !(e->kind == API_ERR_CONFLICT || e->kind == API_ERR_NOT_FOUND ||
                   e->kind == API_ERR_BAD_REQUEST);
         rc = cli_fail(c, e);
@@ -164,7 +165,7 @@ static int send_held(cli_ctx *c, store_unsent_held *h, bool *stop)
             cli_error("workspace %s has ended: the kept message %s can never be sent there; "
                       "forget it with: aidesk ws send --discard %s",
                       ws, id, id);
-        else if (maybe)
+        else if (doubt)
             cli_error("%s is still kept, and it may have arrived: check 'aidesk ws history %s' "
                       "before sending it again with: aidesk ws send --resend %s",
                       id, ws, id);
