@@ -20,7 +20,11 @@ static const cli_optspec create_opts[] = {
     {"metadata", 0, true, true},   {"mode", 0, true, false},     {"model", 'm', true, false},
     END,
 };
-static const cli_optspec send_opts[] = {{"unsent", 0, false, false}, END};
+static const cli_optspec send_opts[] = {
+    {"unsent", 0, false, false},     {"resend", 0, true, true},
+    {"resend-all", 0, false, false}, {"include-uncertain", 0, false, false},
+    {"discard", 0, true, true},      END,
+};
 static const cli_optspec list_opts[] = {{"mode", 0, true, false}, {"status", 0, true, false}, END};
 static const cli_optspec watch_opts[] = {
     {"workspace", 0, true, false}, {"since", 0, true, false}, {"deltas", 0, false, false}, END,
@@ -118,11 +122,35 @@ const cli_cmd cli_commands[] = {
      "Not found: a message and exit status 1; with --json, {\"exists\":false} and 0.\n"
      "\n"
      "Example: aidesk ws find cust_42\n"},
-    {"ws", "send", send_opts, 1, -1, cli_cmd_ws_send, "ws send ID (MESSAGE... | - | --unsent)",
+    {"ws", "send", send_opts, 0, -1, cli_cmd_ws_send,
+     "ws send [OPTION]... [ID [MESSAGE... | -]]",
      "send a customer message and show the answer",
-     "A message that could not be sent is kept; send it again with:\n"
+     "  aidesk ws send ID (MESSAGE... | -)\n"
+     "  aidesk ws send [ID] --unsent\n"
+     "  aidesk ws send [ID] --resend-all [--include-uncertain]\n"
+     "  aidesk ws send --resend UNSENT_ID...\n"
+     "  aidesk ws send --discard UNSENT_ID...\n"
      "\n"
-     "      --unsent   send the kept message (forgotten only once it is sent)\n"
+     "A message that could not be sent is kept on disk under an id of its own\n"
+     "(several can wait for one workspace), with its state: \"unsent\" when the\n"
+     "service certainly did not get it, \"uncertain\" when it may have (its send\n"
+     "failed on the way, or was cut short), \"sending\" while an aidesk sends it.\n"
+     "\n"
+     "      --unsent              list the kept messages (of workspace ID, or all):\n"
+     "                            id, workspace, age, state, first line; with\n"
+     "                            --json: [{id, workspace, written, age_s, state,\n"
+     "                            as_agent, held, holder_pid, idem_key, text}]\n"
+     "      --resend UNSENT_ID    send that kept message, even an uncertain one\n"
+     "                            (repeatable); it is forgotten once sent\n"
+     "      --resend-all          send every kept message (of ID, or all) except\n"
+     "                            the uncertain ones\n"
+     "      --include-uncertain   with --resend-all: the uncertain ones too (check\n"
+     "                            'aidesk ws history ID' first)\n"
+     "      --discard UNSENT_ID   forget a kept message without sending it\n"
+     "                            (repeatable)\n"
+     "\n"
+     "A kept message that another aidesk holds (a console showing it, or a send\n"
+     "under way) is left to it; each one is sent at most once.\n"
      "\n"
      "Example: aidesk ws send ws_8f2c 'It has not arrived yet'\n"},
     {"ws", "history", NULL, 1, 1, cli_cmd_ws_history, "ws history ID",

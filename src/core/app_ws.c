@@ -21,6 +21,10 @@ void app_ws_submit(app_t *a, conv *c, msg *m)
     net_request *r = m->as_agent ? ai_req_mgr_reply(a->ai, c->id, text, m->idem_key)
                                  : ai_req_ws_send(a->ai, c->id, text);
     msg_set_state(m, MSG_SENDING, NULL);
+    /* Written ahead, marked as being sent: should the console die before
+     * the answer, the next start finds the message, and knows it may have
+     * arrived. */
+    app_unsent_store(a, c, m);
     op *o = app_op_new(a, m->as_agent ? OP_REPLY : OP_SEND, r, c->id);
     if (!o) {
         msg_set_state(m, MSG_UNSENT, "this workspace id cannot be used");

@@ -4,13 +4,16 @@
  * user key through a second network thread. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -23,8 +26,8 @@
 #include "nettest.h"
 #include "simproc.h"
 #include "xdgtmp.h"
+#include "store/paths.h"
 #include "store/transcript.h"
-#include "store/unsent.h"
 #include "test.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -310,13 +313,37 @@ static void clear_faults(const simproc *s)
     assert_int_equal(simproc_admin(s, "DELETE", "/_sim/faults", NULL, NULL, 0), 200);
 }
 
+/* The messages kept in the unsent store: its files, in whatever format. */
 static size_t unsent_count(void)
 {
-    char **keys = NULL;
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
     size_t n = 0;
-    assert_int_equal(store_unsent_keys(&keys, &n, NULL), 0);
-    store_unsent_keys_free(keys);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
     return n;
+}
+
+/* Keeps a message the way an older aidesk did: one file per key, its name
+ * the key in hex, a flag byte in front of the text. */
+static void write_legacy_unsent(const char *key, const char *content)
+{
+    char path[600];
+    int at = snprintf(path, sizeof path, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
+    assert_int_equal(store_mkdirs(path, NULL), 0);
+    at += snprintf(path + at, sizeof path - (size_t)at, "/");
+    for (const char *k = key; *k; k++)
+        at += snprintf(path + at, sizeof path - (size_t)at, "%02x", (unsigned char)*k);
+    snprintf(path + at, sizeof path - (size_t)at, ".msg");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(content, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
 }
 
 /* A loopback port nobody listens on. */
@@ -995,7 +1022,7 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
     assert_false(a->as_agent);
     assert_true(b->as_agent);
     assert_false(a->resend); /* only the user sends them again */
-    assert_int_equal(unsent_count(), 2); /* re-keyed, not doubled */
+    assert_int_equal(unsent_count(), 2); /* the same records, not doubled */
     /* The user's retry: still no server, so it waits again. */
     assert_true(app_retry(h.app, c, a));
     assert_int_equal(a->state, MSG_SENDING);
@@ -1008,13 +1035,13 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
 static void app__a_restart_restores_many_unsent_messages_in_order_and_loses_none(void **state)
 {
     (void)state;
-    /* Twelve left by an earlier session: "local-10" sorts before
-     * "local-2", and re-keying must not overwrite a key not yet read. */
+    /* Twelve left by an older aidesk, in its format: "local-10" sorts
+     * before "local-2"; each comes back once, in order. */
     char key[64], text[64];
     for (int i = 1; i <= 12; i++) {
         snprintf(key, sizeof key, "ws_many#local-%d", i);
         snprintf(text, sizeof text, "Cmessage %d", i);
-        assert_int_equal(store_unsent_save(key, text, NULL), 0);
+        write_legacy_unsent(key, text);
     }
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
@@ -1033,6 +1060,245 @@ static void app__a_restart_restores_many_unsent_messages_in_order_and_loses_none
         assert_int_equal(unsent_count(), 12);
         h_free(&h);
     }
+}
+
+/* ------------------------------------- two consoles on one data directory */
+
+/* One console in a child process, on the data directory of the test. It
+ * keeps three messages (sent while the server is down) when tag is set,
+ * then writes the text of every unsent message it shows to out_fd and
+ * closes it, and ends when go_fd says so: both consoles are alive at once.
+ * It never returns into the test runner. */
+typedef struct console_kid {
+    const char *url;
+    const char *tag;
+    int out_fd, go_fd;
+} console_kid;
+
+static size_t count_in(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static bool all_unsent(const conv *c, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->nmsgs; i++)
+        k += c->msgs[i]->state == MSG_UNSENT;
+    return k == n;
+}
+
+static void console_kid_run(const console_kid *k)
+{
+    harness h;
+    h_init_retries(&h, k->url, AGENT_KEY, 0);
+    app_start(h.app);
+    conv *c = model_find(app_model(h.app), "ws_both");
+    if (k->tag) {
+        ai_workspace w;
+        memset(&w, 0, sizeof w);
+        w.id = (char *)"ws_both";
+        w.pending_drafts = -1;
+        c = model_upsert_workspace(app_model(h.app), &w, 1);
+        char text[64];
+        for (int i = 1; i <= 3; i++) {
+            snprintf(text, sizeof text, "%s says %d", k->tag, i);
+            app_send(h.app, c, text, false);
+        }
+        int64_t until = clock_mono_ms() + 15000;
+        while (!all_unsent(c, 3) && clock_mono_ms() < until)
+            pump(&h, 50);
+        if (!all_unsent(c, 3))
+            _exit(2);
+    }
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; c && i < c->nmsgs; i++)
+        if (c->msgs[i]->state == MSG_UNSENT)
+            buf_printf(&b, "%s\n", buf_cstr(&c->msgs[i]->text));
+    if (b.len && write(k->out_fd, b.data, b.len) != (ssize_t)b.len)
+        _exit(3);
+    close(k->out_fd);
+    buf_free(&b);
+    char go;
+    if (read(k->go_fd, &go, 1) != 1)
+        _exit(4);
+    h_free(&h);
+    _exit(0);
+}
+
+/* Runs two consoles at once (tags a and b, or restoring only when NULL)
+ * and returns what each showed, in out[0] and out[1] (caller frees). */
+static void two_consoles(const char *url, const char *a, const char *b, char *out[2])
+{
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pids[2];
+    int outs[2];
+    const char *tags[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            close(p[0]);
+            close(go[1]);
+            console_kid k = {url, tags[i], p[1], go[0]};
+            console_kid_run(&k);
+        }
+        close(p[1]);
+        outs[i] = p[0];
+    }
+    for (int i = 0; i < 2; i++) {
+        buf_t r = BUF_INIT;
+        char chunk[512];
+        ssize_t n;
+        while ((n = read(outs[i], chunk, sizeof chunk)) > 0)
+            buf_append(&r, chunk, (size_t)n);
+        close(outs[i]);
+        out[i] = buf_steal(&r);
+    }
+    /* Both have shown what they show: now they may end. */
+    assert_int_equal(write(go[1], "gg", 2), 2);
+    for (int i = 0; i < 2; i++) {
+        int st = 0;
+        assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+    }
+    close(go[0]);
+    close(go[1]);
+}
+
+static void app__two_consoles_on_one_data_directory_keep_every_unsent_message_once(void **state)
+{
+    (void)state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
+    /* Both keep three messages for the same workspace, at the same time. */
+    char *shown[2];
+    two_consoles(url, "alpha", "beta", shown);
+    assert_string_equal(shown[0], "alpha says 1\nalpha says 2\nalpha says 3\n");
+    assert_string_equal(shown[1], "beta says 1\nbeta says 2\nbeta says 3\n");
+    free(shown[0]);
+    free(shown[1]);
+    assert_int_equal(unsent_count(), 6);
+
+    /* Both restart at once: each message comes back in exactly one. */
+    two_consoles(url, NULL, NULL, shown);
+    char both[1024];
+    snprintf(both, sizeof both, "%s%s", shown[0], shown[1]);
+    char text[64];
+    for (int i = 1; i <= 3; i++) {
+        snprintf(text, sizeof text, "alpha says %d\n", i);
+        assert_int_equal(count_in(both, text), 1);
+        snprintf(text, sizeof text, "beta says %d\n", i);
+        assert_int_equal(count_in(both, text), 1);
+    }
+    free(shown[0]);
+    free(shown[1]);
+
+    /* And once more, in one console: all six, once each, still kept. */
+    harness h;
+    h_init_retries(&h, url, AGENT_KEY, 0);
+    app_start(h.app);
+    conv *c = model_find(app_model(h.app), "ws_both");
+    assert_non_null(c);
+    assert_int_equal(c->nmsgs, 6);
+    for (int i = 1; i <= 3; i++) {
+        snprintf(text, sizeof text, "alpha says %d", i);
+        assert_int_equal(count_msgs(c, AI_ROLE_USER, text), 1);
+        snprintf(text, sizeof text, "beta says %d", i);
+        assert_int_equal(count_msgs(c, AI_ROLE_USER, text), 1);
+    }
+    assert_int_equal(unsent_count(), 6);
+    h_free(&h);
+}
+
+/* A port that takes connections and reads nothing: a request sent there
+ * is on the wire, and no answer ever comes. Returns the listening socket. */
+static int black_hole(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(fd, 64), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
+/* A console killed while its messages were on the wire: they were written
+ * ahead, so the next start finds them, as "may have arrived" (they may
+ * have), and the agent reply with the idempotency key it went out with. */
+static void app__a_console_killed_during_a_send_finds_the_message_again_as_uncertain(void **state)
+{
+    (void)state;
+    int port;
+    int hole = black_hole(&port);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        close(ready[0]);
+        harness h;
+        h_init(&h, url, AGENT_KEY);
+        app_start(h.app);
+        ai_workspace w;
+        memset(&w, 0, sizeof w);
+        w.id = (char *)"ws_wire";
+        w.pending_drafts = -1;
+        conv *c = model_upsert_workspace(app_model(h.app), &w, 1);
+        app_send(h.app, c, "on the wire as the customer", false);
+        app_send(h.app, c, "on the wire as an agent", true);
+        const char *key = c->msgs[c->nmsgs - 1]->idem_key;
+        pump_for(&h, 300);
+        if (!key || c->msgs[0]->state != MSG_SENDING || c->msgs[1]->state != MSG_SENDING ||
+            write(ready[1], key, strlen(key)) != (ssize_t)strlen(key))
+            _exit(2);
+        close(ready[1]);
+        for (;;)
+            pump(&h, 1000); /* until killed */
+    }
+    close(ready[1]);
+    char key[128] = "";
+    ssize_t n = read(ready[0], key, sizeof key - 1);
+    close(ready[0]);
+    assert_true(n > 0);
+    key[n] = '\0';
+    kill(kid, SIGKILL);
+    int st;
+    assert_int_equal(waitpid(kid, &st, 0), kid);
+    close(hole);
+    assert_int_equal(unsent_count(), 2);
+
+    harness h;
+    h_init(&h, url, AGENT_KEY);
+    app_start(h.app);
+    conv *c = model_find(app_model(h.app), "ws_wire");
+    assert_non_null(c);
+    msg *a = find_msg(c, AI_ROLE_USER, "on the wire as the customer");
+    msg *b = find_msg(c, AI_ROLE_HUMAN, "on the wire as an agent");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_false(a->resend); /* may have arrived: only the person decides */
+    assert_false(b->resend);
+    assert_non_null(strstr(a->note, "may have arrived"));
+    assert_non_null(b->idem_key);
+    assert_string_equal(b->idem_key, key);
+    assert_int_equal(unsent_count(), 2);
+    h_free(&h);
 }
 
 static void app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating(void **state)
@@ -1370,6 +1636,8 @@ int main(void)
         T(app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived),
         T(app__a_restart_restores_unsent_messages_as_unsent),
         T(app__a_restart_restores_many_unsent_messages_in_order_and_loses_none),
+        T(app__two_consoles_on_one_data_directory_keep_every_unsent_message_once),
+        T(app__a_console_killed_during_a_send_finds_the_message_again_as_uncertain),
         T(app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating),
         T(app__without_the_manager_api_it_polls_the_workspace_on_screen),
         T(app__a_polled_history_with_invalid_utf8_is_noted_once),
