@@ -1,12 +1,14 @@
 # src/core (console model): conversations, drafts, the controller.
 libaidesk_a_SOURCES += \
 	src/core/conv.c \
+	src/core/draftq.c src/core/draftq.h \
 	src/core/model.c src/core/model.h \
 	src/core/model_events.c \
 	src/core/msgindex.c src/core/msgindex.h
 libaidesk_a_SOURCES += \
 	src/core/app.c src/core/app.h src/core/app_priv.h \
 	src/core/app_chat.c \
+	src/core/app_drafts.c \
 	src/core/app_live.c \
 	src/core/app_unsent.c \
 	src/core/app_ws.c
