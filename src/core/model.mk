@@ -45,3 +45,7 @@ tests_unit_test_compare_metrics_SOURCES = tests/unit/test_compare_metrics.c test
 tests_unit_test_compare_metrics_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_compare_core_SOURCES = tests/unit/test_compare_core.c tests/unit/test.h
 tests_unit_test_compare_core_CPPFLAGS = $(TEST_CPPFLAGS)
+
+UNIT_TESTS += tests/unit/test_draftq
+tests_unit_test_draftq_SOURCES = tests/unit/test_draftq.c tests/unit/test.h
+tests_unit_test_draftq_CPPFLAGS = $(TEST_CPPFLAGS)
