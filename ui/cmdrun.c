@@ -64,19 +64,29 @@ void console_line_opened(ui *u)
     dq_copy(&u->queue_cmd, &u->queue);
 }
 
-/* The id of the draft a command means: the one it names (an id, or a row
- * number read against the queue as it was when the line was opened, see
- * dq_resolve), else the one selected then. NULL (and said why) when none. */
-static const char *pick_draft(ui *u, const char *word)
+/* The id of the draft a command means: the one its first word names when
+ * named (an id, or a row number read against the queue as it was when the
+ * line was opened, see dq_resolve), else the one selected then. NULL (and
+ * said why) when none. A row that moved while the line was typed is not
+ * guessed: the line comes back naming, by id, the draft the row showed
+ * when typing began, for the person to confirm with Enter or change. */
+static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
 {
-    if (word && *word) {
+    if (named) {
         char *err = NULL;
-        const char *id = dq_resolve(&u->queue_cmd, &u->queue, word, &err);
-        if (!id) {
+        const char *meant = NULL;
+        const char *id = dq_resolve(&u->queue_cmd, &u->queue, p->argv[0], &meant, &err);
+        if (id)
+            return id;
+        if (meant) {
+            free(u->refill);
+            u->refill = xasprintf("/%s %s%s", p->def->name, meant, p->rest + strcspn(p->rest, " \t"));
+            app_flash(u->app, true, "%s; nothing was sent (Enter: that draft)", err);
+        } else {
             app_flash(u->app, true, "%s; nothing was sent", err);
-            free(err);
         }
-        return id;
+        free(err);
+        return NULL;
     }
     const dq_row *row = dq_selected(&u->queue_cmd);
     if (!row)
@@ -110,9 +120,7 @@ void console_drafts_watch(ui *u)
     char *why = app_draft_why_not(u->app, u->editing_draft);
     if (!why)
         return;
-    app_flash(u->app, true, "the draft you are editing %s; Enter will not send your text (Esc "
-                            "leaves it)",
-              why);
+    app_flash(u->app, true, "the draft being edited %s; Enter sends nothing", why);
     free(why);
     u->editing_told = true;
 }
@@ -272,18 +280,18 @@ void console_command(ui *u, const char *line)
         u->focus = FOCUS_DRAFTS;
         break;
     case CMD_APPROVE:
-        if ((id = pick_draft(u, p.argc ? p.argv[0] : NULL)))
+        if ((id = pick_draft(u, &p, p.argc > 0)))
             app_approve_id(u->app, id, NULL);
         break;
     case CMD_EDIT:
-        if ((id = pick_draft(u, p.argc ? p.argv[0] : NULL)))
+        if ((id = pick_draft(u, &p, p.argc > 0)))
             console_edit_draft(u, id);
         break;
     case CMD_REJECT: {
         /* The first word names the draft when it looks like one (an id, a
          * row number); otherwise it starts the reason. */
         bool named = p.argc >= 1 && dq_is_ref(&u->queue_cmd, &u->queue, u->m, p.argv[0]);
-        if ((id = pick_draft(u, named ? p.argv[0] : NULL))) {
+        if ((id = pick_draft(u, &p, named))) {
             const char *reason = p.rest;
             if (named) {
                 reason = p.rest + strcspn(p.rest, " \t"); /* past the first word */
@@ -416,7 +424,8 @@ void console_submit(ui *u, const char *line)
     }
     if (!u->cur) {
         app_flash(u->app, true, "pick a conversation first (/chat, /new, /open, or the sidebar)");
-        input_set_text(u, line); /* keep what was typed */
+        free(u->refill);
+        u->refill = xstrdup(line); /* keep what was typed */
         return;
     }
     convui *cu = ui_convui(u, u->cur);

@@ -281,6 +281,7 @@ int console_run(const config_t *cfg, const console_opts *opts)
     free(u.cuis);
     free(u.sorted);
     free(u.editing_draft);
+    free(u.refill);
     dq_clear(&u.queue);
     dq_clear(&u.queue_cmd);
     free(u.search);

@@ -34,6 +34,20 @@ static void move_selection(ui *u, int delta)
         ui_select_cmp(u, u->cmps[(size_t)next - u->nsorted]);
 }
 
+/* A key for the input line. A line handled by that key may ask for text
+ * in the next one (u->refill): readline clears the line after its handler
+ * returns, so it is put there now. */
+static void feed(ui *u, int is_key, wint_t ch)
+{
+    input_key(u, is_key, ch);
+    if (u->refill) {
+        char *text = u->refill;
+        u->refill = NULL;
+        input_set_text(u, text);
+        free(text);
+    }
+}
+
 /* Keys on the drafts queue act on the row as the last frame drew it
  * (u->queue): a draft that left the queue since is reported as such by the
  * app, and the row's neighbour is never acted on in its place. */
@@ -133,8 +147,8 @@ void keys_read(ui *u)
             int r2 = u->focus == FOCUS_INPUT ? get_wch(&next) : ERR;
             if (r2 != ERR) {
                 /* Alt-<key>: give readline both bytes. */
-                input_key(u, 0, 27);
-                input_key(u, r2 == KEY_CODE_YES, next);
+                feed(u, 0, 27);
+                feed(u, r2 == KEY_CODE_YES, next);
                 continue;
             }
             if (u->focus == FOCUS_DRAFTS) {
@@ -214,7 +228,7 @@ void keys_read(ui *u)
             }
             if (input_empty())
                 console_line_opened(u);
-            input_key(u, 1, ch);
+            feed(u, 1, ch);
             continue;
         }
         switch (ch) {
@@ -245,7 +259,7 @@ void keys_read(ui *u)
         }
         if (input_empty())
             console_line_opened(u);
-        input_key(u, 0, ch);
+        feed(u, 0, ch);
     }
 }
 

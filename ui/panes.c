@@ -325,7 +325,14 @@ void status_draw(ui *u)
         x = put(u, r.y, x, end, tmp, g->remaining * 10 < g->limit ? THEME_STATUS_WARN : base);
     }
     if (st->flash) {
-        x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
+        /* A message cut short says nothing: while it shows, it takes the
+         * whole line if the rest leaves it too little room. */
+        if (x + 3 + (int)tw_str_width(st->flash, strlen(st->flash)) > end) {
+            ui_blank(u, r.y, r.x, r.w, ui_style(u, base));
+            x = r.x + 1;
+        } else {
+            x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
+        }
         put(u, r.y, x, end, st->flash, st->flash_is_error ? THEME_FLASH_ERROR : THEME_FLASH_INFO);
     }
 }

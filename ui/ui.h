@@ -106,6 +106,7 @@ typedef struct ui {
     int help_top;
     char *editing_draft; /* the id of the draft being edited in the input line */
     bool editing_told;   /* the person was told that draft left the queue */
+    char *refill;        /* text for the input line once the line being handled is done */
     char *search;        /* the last /search needle */
     size_t search_msg;   /* the message of the last match */
 

@@ -111,9 +111,12 @@ bool dq_is_ref(const dq_view *opened, const dq_view *now, const model *m, const 
            dq_find(now, word) >= 0 || model_find_draft(m, word) || model_draft_fate(m, word);
 }
 
-const char *dq_resolve(const dq_view *opened, const dq_view *now, const char *word, char **err)
+const char *dq_resolve(const dq_view *opened, const dq_view *now, const char *word,
+                       const char **meant, char **err)
 {
     *err = NULL;
+    if (meant)
+        *meant = NULL;
     if (!is_number(word))
         return word;
     char *end;
@@ -128,13 +131,13 @@ const char *dq_resolve(const dq_view *opened, const dq_view *now, const char *wo
     const dq_row *still = n <= now->n ? &now->rows[n - 1] : NULL;
     if (still && !strcmp(still->draft_id, then->draft_id))
         return then->draft_id;
+    if (meant)
+        *meant = then->draft_id;
     if (still)
-        *err = xasprintf("the queue moved while you typed: row %lu showed %s's draft %s and now "
-                         "shows %s's draft %s; name the one you mean by its id",
-                         n, then->label, then->draft_id, still->label, still->draft_id);
+        *err = xasprintf("the queue moved while you typed: row %lu was %s's draft, now %s's", n,
+                         then->label, still->label);
     else
-        *err = xasprintf("the queue moved while you typed: row %lu showed %s's draft %s and is "
-                         "gone now; name the draft by its id",
-                         n, then->label, then->draft_id);
+        *err = xasprintf("the queue moved while you typed: row %lu was %s's draft, now gone", n,
+                         then->label);
     return NULL;
 }

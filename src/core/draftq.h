@@ -67,10 +67,12 @@ bool dq_is_ref(const dq_view *opened, const dq_view *now, const model *m, const 
 /* Resolves a draft named in a command. A row number N means the draft row
  * N showed when the command line was opened (`opened`); if the queue now
  * (`now`, the last frame) shows another draft in row N, or has no row N,
- * the number is ambiguous and refused: *err (caller frees) names both
- * drafts and asks for the id. Anything else is a draft id, taken as is.
- * Returns the draft id (pointing into the pictures or into word) or NULL
- * with *err set. */
-const char *dq_resolve(const dq_view *opened, const dq_view *now, const char *word, char **err);
+ * the number is ambiguous and refused: *err (caller frees) says so, and
+ * *meant (when not NULL) gets the id row N showed when the line was
+ * opened, for the person to confirm. Anything else is a draft id, taken
+ * as is. Returns the draft id (pointing into the pictures or into word) or
+ * NULL with *err set (*meant NULL when the number showed nothing). */
+const char *dq_resolve(const dq_view *opened, const dq_view *now, const char *word,
+                       const char **meant, char **err);
 
 #endif
