@@ -201,7 +201,11 @@ void typing_draw(ui *u)
  * on screen, so that row numbers mean what F2 would show. */
 void drafts_draw(ui *u)
 {
-    dq_capture(&u->queue, u->m, dq_follow(&u->queue, u->m));
+    if (!u->queue_taken || u->queue_rev != u->m->rev) {
+        dq_capture(&u->queue, u->m, dq_follow(&u->queue, u->m));
+        u->queue_rev = u->m->rev;
+        u->queue_taken = true;
+    }
     rect r = u->lay.drafts;
     if (r.h <= 0)
         return;

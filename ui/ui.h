@@ -102,6 +102,8 @@ typedef struct ui {
      * selection (a draft id). Keys act on what it holds, never on the
      * model's list as it is by then (core/draftq.h). */
     dq_view queue;
+    unsigned queue_rev;  /* the model's rev when the picture was taken */
+    bool queue_taken;
     dq_view queue_cmd;   /* the queue when the command line was opened */
     int help_top;
     char *editing_draft; /* the id of the draft being edited in the input line */
