@@ -81,10 +81,8 @@ static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
         if (meant) {
             free(u->refill);
             u->refill = xasprintf("/%s %s%s", p->def->name, meant, p->rest + strcspn(p->rest, " \t"));
-            app_flash(u->app, true, "%s; nothing was sent (Enter: that draft)", err);
-        } else {
-            app_flash(u->app, true, "%s; nothing was sent", err);
         }
+        app_flash(u->app, true, "%s; nothing was sent", err);
         free(err);
         return NULL;
     }

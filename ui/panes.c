@@ -285,6 +285,7 @@ void status_draw(ui *u)
         break;
     default: x = put(u, r.y, x, end, "AiAssist connecting", THEME_STATUS); break;
     }
+    int after_conn = x;
     x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
     switch (st->live) {
     case APP_LIVE_STREAMING: x = put(u, r.y, x, end, "live", THEME_STATUS_OK); break;
@@ -330,13 +331,13 @@ void status_draw(ui *u)
     }
     if (st->flash) {
         /* A message cut short says nothing: while it shows, it takes the
-         * whole line if the rest leaves it too little room. */
-        if (x + 3 + (int)tw_str_width(st->flash, strlen(st->flash)) > end) {
-            ui_blank(u, r.y, r.x, r.w, ui_style(u, base));
-            x = r.x + 1;
-        } else {
-            x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
+         * place of everything but the connection state if the line has no
+         * room for it otherwise. */
+        if (x + 3 + (int)tw_str_width(st->flash, strlen(st->flash)) > end && after_conn < x) {
+            ui_blank(u, r.y, after_conn, end - after_conn, ui_style(u, base));
+            x = after_conn;
         }
+        x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
         put(u, r.y, x, end, st->flash, st->flash_is_error ? THEME_FLASH_ERROR : THEME_FLASH_INFO);
     }
 }

@@ -197,7 +197,8 @@ void app_drafts_done(app_t *a, op *o, net_event *ev)
     if (o->kind == OP_APPROVE) {
         ai_approve_result *r = ai_decode_mgr_approve(ev->body, ev->body_len, &err);
         int64_t at = r && r->draft.decided_ms ? r->draft.decided_ms : clock_wall_ms();
-        model_draft_gone(a->m, o->draft_id, o->conv_id, DRAFT_END_APPROVED, DRAFT_BY_US, at);
+        model_draft_gone(a->m, o->draft_id, r && r->draft.workspace_id ? r->draft.workspace_id : o->conv_id,
+                         DRAFT_END_APPROVED, DRAFT_BY_US, at);
         if (r) {
             conv *c = model_find(a->m, r->draft.workspace_id ? r->draft.workspace_id : o->conv_id);
             if (c && r->message.id)
@@ -209,7 +210,8 @@ void app_drafts_done(app_t *a, op *o, net_event *ev)
     } else {
         ai_draft *r = ai_decode_mgr_reject(ev->body, ev->body_len, &err);
         int64_t at = r && r->decided_ms ? r->decided_ms : clock_wall_ms();
-        model_draft_gone(a->m, o->draft_id, o->conv_id, DRAFT_END_REJECTED, DRAFT_BY_US, at);
+        model_draft_gone(a->m, o->draft_id, r && r->workspace_id ? r->workspace_id : o->conv_id,
+                         DRAFT_END_REJECTED, DRAFT_BY_US, at);
         if (r) {
             app_flash(a, false, "draft rejected");
             ai_draft_free(r);

@@ -60,7 +60,7 @@ static const key_def keys[] = {
     {"Ctrl-N / Ctrl-P", "next / previous conversation"},
     {"F2", "drafts queue: Up/Down choose, a approve, e edit, r reject, Enter open"},
     {"  (queue keys)", "act on the draft their row showed, never on one moving into it"},
-    {"  (row N in /approve...)", "the row when you began typing; if it moved since: refused, use the ID"},
+    {"  (row N in /approve...)", "the row when you began typing; moved since? refused, the line gets its ID"},
     {"F3", "next search match"},
     {"F6", "AI Gate pane: Up/Down choose, Enter details, s show secrets, c/y/j copy"},
     {"Right / Left", "comparison (empty input): work with the columns: z zoom, r/R rerun, v vote"},
