@@ -41,9 +41,11 @@ const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n)
         return (const char *const *)scratch;
     }
     case ARG_DRAFT: {
-        scratch = xcalloc(u->m->ndrafts + 1, sizeof *scratch);
-        for (size_t i = 0; i < u->m->ndrafts; i++)
-            scratch[nscratch++] = xasprintf("%zu", i + 1);
+        /* Ids, as the queue shows them: they mean the same draft however
+         * the queue moves. */
+        scratch = xcalloc(u->queue.n + 1, sizeof *scratch);
+        for (size_t i = 0; i < u->queue.n; i++)
+            scratch[nscratch++] = xstrdup(u->queue.rows[i].draft_id);
         *n = nscratch;
         return (const char *const *)scratch;
     }
@@ -57,24 +59,68 @@ const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n)
     }
 }
 
-/* The draft a command means: its 1-based number, else the selected one. */
-static draft *pick_draft(ui *u, const cmd_parsed *p)
+void console_line_opened(ui *u)
 {
-    size_t idx = u->draft_sel;
-    if (p && p->argc >= 1) {
-        char *end;
-        long v = strtol(p->argv[0], &end, 10);
-        if (*end || v < 1 || (size_t)v > u->m->ndrafts) {
-            app_flash(u->app, true, "no draft %s (there are %zu)", p->argv[0], u->m->ndrafts);
-            return NULL;
+    dq_copy(&u->queue_cmd, &u->queue);
+}
+
+/* The id of the draft a command means: the one its first word names when
+ * named (an id, or a row number read against the queue as it was when the
+ * line was opened, see dq_resolve), else the one selected then. NULL (and
+ * said why) when none. A row that moved while the line was typed is not
+ * guessed: the line comes back naming, by id, the draft the row showed
+ * when typing began, for the person to confirm with Enter or change. */
+static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
+{
+    if (named) {
+        char *err = NULL;
+        const char *meant = NULL;
+        const char *id = dq_resolve(&u->queue_cmd, &u->queue, p->argv[0], &meant, &err);
+        if (id)
+            return id;
+        if (meant) {
+            free(u->refill);
+            u->refill = xasprintf("/%s %s%s", p->def->name, meant, p->rest + strcspn(p->rest, " \t"));
         }
-        idx = (size_t)v - 1;
-    }
-    if (idx >= u->m->ndrafts) {
-        app_flash(u->app, true, "no pending drafts");
+        app_flash(u->app, true, "%s; nothing was sent", err);
+        free(err);
         return NULL;
     }
-    return u->m->drafts[idx];
+    const dq_row *row = dq_selected(&u->queue_cmd);
+    if (!row)
+        app_flash(u->app, true, "no pending drafts");
+    return row ? row->draft_id : NULL;
+}
+
+void console_edit_draft(ui *u, const char *draft_id)
+{
+    const draft *d = model_find_draft(u->m, draft_id);
+    char *why = app_draft_why_not(u->app, draft_id);
+    if (why || !d) {
+        app_flash(u->app, true, "that draft %s; there is nothing to edit",
+                  why ? why : "is not in the queue");
+        free(why);
+        return;
+    }
+    char *id = xstrdup(draft_id); /* draft_id may be the one being replaced */
+    free(u->editing_draft);
+    u->editing_draft = id;
+    u->editing_told = false;
+    input_set_text(u, d->content);
+    u->focus = FOCUS_INPUT;
+    app_flash(u->app, false, "edit the draft; Enter approves it, Esc gives up");
+}
+
+void console_drafts_watch(ui *u)
+{
+    if (!u->editing_draft || u->editing_told || model_find_draft(u->m, u->editing_draft))
+        return;
+    char *why = app_draft_why_not(u->app, u->editing_draft);
+    if (!why)
+        return;
+    app_flash(u->app, true, "the draft being edited %s; Enter sends nothing", why);
+    free(why);
+    u->editing_told = true;
 }
 
 static conv *need_workspace(ui *u)
@@ -174,7 +220,7 @@ void console_command(ui *u, const char *line)
         return;
     }
     conv *c;
-    draft *d;
+    const char *id;
     switch (p.def->id) {
     case CMD_HELP:
         u->focus = FOCUS_HELP;
@@ -232,33 +278,25 @@ void console_command(ui *u, const char *line)
         u->focus = FOCUS_DRAFTS;
         break;
     case CMD_APPROVE:
-        if ((d = pick_draft(u, &p)))
-            app_approve(u->app, d, NULL);
+        if ((id = pick_draft(u, &p, p.argc > 0)))
+            app_approve_id(u->app, id, NULL);
         break;
     case CMD_EDIT:
-        if ((d = pick_draft(u, &p))) {
-            free(u->editing_draft);
-            u->editing_draft = xstrdup(d->id);
-            input_set_text(u, d->content);
-            u->focus = FOCUS_INPUT;
-            app_flash(u->app, false, "edit the draft; Enter approves it, Esc gives up");
-        }
+        if ((id = pick_draft(u, &p, p.argc > 0)))
+            console_edit_draft(u, id);
         break;
     case CMD_REJECT: {
-        cmd_parsed one = p;
-        bool numbered = p.argc >= 1 && strspn(p.argv[0], "0123456789") == strlen(p.argv[0]);
-        if (!numbered)
-            one.argc = 0;
-        if ((d = pick_draft(u, &one))) {
-            const char *reason = NULL;
-            if (numbered) {
-                reason = p.rest + strlen(p.argv[0]);
-                while (*reason == ' ')
+        /* The first word names the draft when it looks like one (an id, a
+         * row number); otherwise it starts the reason. */
+        bool named = p.argc >= 1 && dq_is_ref(&u->queue_cmd, &u->queue, u->m, p.argv[0]);
+        if ((id = pick_draft(u, &p, named))) {
+            const char *reason = p.rest;
+            if (named) {
+                reason = p.rest + strcspn(p.rest, " \t"); /* past the first word */
+                while (*reason == ' ' || *reason == '\t')
                     reason++;
-            } else {
-                reason = p.rest;
             }
-            app_reject(u->app, d, *reason ? reason : NULL);
+            app_reject_id(u->app, id, *reason ? reason : NULL);
         }
         break;
     }
@@ -359,13 +397,16 @@ void console_command(ui *u, const char *line)
 void console_submit(ui *u, const char *line)
 {
     if (u->editing_draft) {
-        draft *d = model_find_draft(u->m, u->editing_draft);
-        if (!d)
-            app_flash(u->app, true, "that draft was decided meanwhile; your edit was not sent");
-        else if (*line)
-            app_approve(u->app, d, strcmp(line, d->content) ? line : NULL);
-        free(u->editing_draft);
+        /* The draft the edit started from, whatever the queue did since:
+         * gone, the app says so and nothing is sent. Unknown here, the
+         * text goes as typed and the server decides. */
+        char *id = u->editing_draft;
         u->editing_draft = NULL;
+        u->editing_told = false;
+        const draft *d = model_find_draft(u->m, id);
+        if (*line)
+            app_approve_id(u->app, id, !d || strcmp(line, d->content) ? line : NULL);
+        free(id);
         return;
     }
     if (line[0] == '/' && line[1] != '/') {
@@ -381,7 +422,8 @@ void console_submit(ui *u, const char *line)
     }
     if (!u->cur) {
         app_flash(u->app, true, "pick a conversation first (/chat, /new, /open, or the sidebar)");
-        input_set_text(u, line); /* keep what was typed */
+        free(u->refill);
+        u->refill = xstrdup(line); /* keep what was typed */
         return;
     }
     convui *cu = ui_convui(u, u->cur);

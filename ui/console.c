@@ -145,8 +145,7 @@ static void after_events(ui *u)
         beep();
         u->m->new_drafts = 0;
     }
-    if (u->draft_sel >= u->m->ndrafts && u->m->ndrafts)
-        u->draft_sel = u->m->ndrafts - 1;
+    console_drafts_watch(u);
 }
 
 /* Benchmark hooks (bench/, docs/performance.md): with
@@ -282,6 +281,9 @@ int console_run(const config_t *cfg, const console_opts *opts)
     free(u.cuis);
     free(u.sorted);
     free(u.editing_draft);
+    free(u.refill);
+    dq_clear(&u.queue);
+    dq_clear(&u.queue_cmd);
     free(u.search);
     return rc;
 }

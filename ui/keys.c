@@ -34,29 +34,57 @@ static void move_selection(ui *u, int delta)
         ui_select_cmp(u, u->cmps[(size_t)next - u->nsorted]);
 }
 
+/* A key for the input line. A line handled by that key may ask for text
+ * in the next one (u->refill): readline clears the line after its handler
+ * returns, so it is put there now. */
+static void feed(ui *u, int is_key, wint_t ch)
+{
+    input_key(u, is_key, ch);
+    if (u->refill) {
+        char *text = u->refill;
+        u->refill = NULL;
+        input_set_text(u, text);
+        free(text);
+    }
+}
+
+/* Keys on the drafts queue act on the row as the last frame drew it
+ * (u->queue): a draft that left the queue since is reported as such by the
+ * app, and the row's neighbour is never acted on in its place. */
 static void drafts_key(ui *u, int is_key, wint_t ch)
 {
-    size_t n = u->m->ndrafts;
-    if (is_key && ch == KEY_UP && u->draft_sel > 0)
-        u->draft_sel--;
-    else if (is_key && ch == KEY_DOWN && u->draft_sel + 1 < n)
-        u->draft_sel++;
-    else if (!is_key && (ch == 27 || ch == 'q'))
+    const dq_row *row = dq_selected(&u->queue);
+    if (is_key && ch == KEY_UP) {
+        dq_move(&u->queue, -1);
+    } else if (is_key && ch == KEY_DOWN) {
+        dq_move(&u->queue, 1);
+    } else if (!is_key && (ch == 27 || ch == 'q')) {
         u->focus = FOCUS_INPUT;
-    else if (!is_key && ch == 'a' && u->draft_sel < n)
-        app_approve(u->app, u->m->drafts[u->draft_sel], NULL);
-    else if (!is_key && ch == 'e' && u->draft_sel < n)
-        console_command(u, "/edit");
-    else if (!is_key && ch == 'r' && u->draft_sel < n) {
-        char *pre = xasprintf("/reject %zu ", u->draft_sel + 1);
-        input_set_text(u, pre);
-        free(pre);
-        u->focus = FOCUS_INPUT;
-        app_flash(u->app, false, "type the reason, then Enter");
-    } else if (!is_key && (ch == '\r' || ch == '\n') && u->draft_sel < n) {
-        conv *c = model_find(u->m, u->m->drafts[u->draft_sel]->ws_id);
+    } else if (!is_key && ch == 'a' && row) {
+        app_approve_id(u->app, row->draft_id, NULL);
+    } else if (!is_key && ch == 'e' && row) {
+        console_edit_draft(u, row->draft_id);
+    } else if (!is_key && ch == 'r' && row) {
+        char *why = app_draft_why_not(u->app, row->draft_id);
+        if (why) {
+            app_flash(u->app, true, "that draft %s; nothing was sent", why);
+            free(why);
+        } else {
+            /* The id, not the row number: the line means this draft
+             * whatever the queue does while the reason is typed. */
+            char *pre = xasprintf("/reject %s ", row->draft_id);
+            console_line_opened(u);
+            input_set_text(u, pre);
+            free(pre);
+            u->focus = FOCUS_INPUT;
+            app_flash(u->app, false, "type the reason, then Enter");
+        }
+    } else if (!is_key && (ch == '\r' || ch == '\n') && row) {
+        conv *c = model_find(u->m, row->ws_id);
         if (c)
             ui_select(u, c);
+        else
+            app_flash(u->app, true, "workspace %s is not known here any more", row->label);
     }
     u->dirty = true;
 }
@@ -119,8 +147,8 @@ void keys_read(ui *u)
             int r2 = u->focus == FOCUS_INPUT ? get_wch(&next) : ERR;
             if (r2 != ERR) {
                 /* Alt-<key>: give readline both bytes. */
-                input_key(u, 0, 27);
-                input_key(u, r2 == KEY_CODE_YES, next);
+                feed(u, 0, 27);
+                feed(u, r2 == KEY_CODE_YES, next);
                 continue;
             }
             if (u->focus == FOCUS_DRAFTS) {
@@ -133,6 +161,7 @@ void keys_read(ui *u)
             } else if (u->editing_draft) {
                 free(u->editing_draft);
                 u->editing_draft = NULL;
+                u->editing_told = false;
                 input_set_text(u, "");
                 app_flash(u->app, false, "draft edit abandoned; the draft is unchanged");
             } else if (u->cur && app_cancel_stream(u->app, u->cur)) {
@@ -197,7 +226,9 @@ void keys_read(ui *u)
                 break;
             default: break;
             }
-            input_key(u, 1, ch);
+            if (input_empty())
+                console_line_opened(u);
+            feed(u, 1, ch);
             continue;
         }
         switch (ch) {
@@ -226,7 +257,9 @@ void keys_read(ui *u)
             break;
         default: break;
         }
-        input_key(u, 0, ch);
+        if (input_empty())
+            console_line_opened(u);
+        feed(u, 0, ch);
     }
 }
 

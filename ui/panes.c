@@ -195,8 +195,17 @@ void typing_draw(ui *u)
 
 /* -------------------------------------------------------------- drafts */
 
+/* Each frame takes a new picture of the queue (u->queue): the selection
+ * follows its draft, or moves to a neighbour when its draft left; keys act
+ * on this picture until the next frame. Taken even when the queue is not
+ * on screen, so that row numbers mean what F2 would show. */
 void drafts_draw(ui *u)
 {
+    if (!u->queue_taken || u->queue_rev != u->m->rev) {
+        dq_capture(&u->queue, u->m, dq_follow(&u->queue, u->m));
+        u->queue_rev = u->m->rev;
+        u->queue_taken = true;
+    }
     rect r = u->lay.drafts;
     if (r.h <= 0)
         return;
@@ -204,36 +213,40 @@ void drafts_draw(ui *u)
     for (int y = 0; y < r.h; y++)
         ui_blank(u, r.y + y, r.x, r.w, a);
     char head[160];
-    int n = snprintf(head, sizeof head, " Drafts waiting for approval: %zu%s", u->m->ndrafts,
+    int n = snprintf(head, sizeof head, " Drafts waiting for approval: %zu%s", u->queue.n,
                      u->focus == FOCUS_DRAFTS ? "   a approve  e edit  r reject  Enter open  Esc back"
                                               : "   F2 to choose");
     attrset(ui_style(u, THEME_BORDER));
     mvhline(r.y, r.x, ACS_HLINE, r.w);
     ui_text(u, r.y, r.x, r.w, head, (size_t)n, ui_style(u, THEME_TITLE));
     int rows = r.h - 1, per = 2;
-    size_t first = 0;
-    if (u->draft_sel >= (size_t)(rows / per))
-        first = u->draft_sel - (size_t)(rows / per) + 1;
-    for (size_t i = first; i < u->m->ndrafts && (int)(i - first) * per + per <= rows; i++) {
-        const draft *d = u->m->drafts[i];
+    long at = dq_find(&u->queue, u->queue.sel);
+    size_t sel = at < 0 ? 0 : (size_t)at, first = 0;
+    if (sel >= (size_t)(rows / per))
+        first = sel - (size_t)(rows / per) + 1;
+    for (size_t i = first; i < u->queue.n && (int)(i - first) * per + per <= rows; i++) {
+        const draft *d = model_find_draft(u->m, u->queue.rows[i].draft_id);
+        if (!d)
+            continue; /* not reached: the picture was taken from the model above */
         int y = r.y + 1 + (int)(i - first) * per;
-        bool sel = u->focus == FOCUS_DRAFTS && i == u->draft_sel;
-        int da = sel ? ui_style(u, THEME_DRAFTS_SELECTED) : a;
+        bool on = u->focus == FOCUS_DRAFTS && at >= 0 && i == sel;
+        int da = on ? ui_style(u, THEME_DRAFTS_SELECTED) : a;
         ui_blank(u, y, r.x, r.w, da);
         ui_blank(u, y + 1, r.x, r.w, da);
-        const conv *c = model_find(u->m, d->ws_id);
         char lead[160];
         time_t t = (time_t)(d->created_ms / 1000);
         struct tm tm;
         localtime_r(&t, &tm);
         n = snprintf(lead, sizeof lead, " %zu. %s %02d:%02d  \xE2\x86\xB3 ", i + 1,
-                     c && c->title ? c->title : d->ws_id, tm.tm_hour, tm.tm_min);
+                     u->queue.rows[i].label, tm.tm_hour, tm.tm_min);
+        if (n < 0 || (size_t)n >= sizeof lead)
+            n = (int)sizeof lead - 1; /* a long name, cut */
         int x = r.x + ui_text(u, y, r.x, r.w, lead, (size_t)n, da | A_BOLD);
         const char *q = d->reply_to ? d->reply_to : "";
-        ui_text_oneline(u, y, x, r.x + r.w - x, q, strlen(q), sel ? da : ui_style(u, THEME_ROLE_CUSTOMER));
+        ui_text_oneline(u, y, x, r.x + r.w - x, q, strlen(q), on ? da : ui_style(u, THEME_ROLE_CUSTOMER));
         x = r.x + ui_text(u, y + 1, r.x, r.w, "    AI: ", 8, da);
         ui_text_oneline(u, y + 1, x, r.x + r.w - x, d->content, strlen(d->content),
-                        sel ? da : ui_style(u, THEME_ROLE_AI));
+                        on ? da : ui_style(u, THEME_ROLE_AI));
     }
 }
 
@@ -272,6 +285,7 @@ void status_draw(ui *u)
         break;
     default: x = put(u, r.y, x, end, "AiAssist connecting", THEME_STATUS); break;
     }
+    int after_conn = x;
     x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
     switch (st->live) {
     case APP_LIVE_STREAMING: x = put(u, r.y, x, end, "live", THEME_STATUS_OK); break;
@@ -316,6 +330,13 @@ void status_draw(ui *u)
         x = put(u, r.y, x, end, tmp, g->remaining * 10 < g->limit ? THEME_STATUS_WARN : base);
     }
     if (st->flash) {
+        /* A message cut short says nothing: while it shows, it takes the
+         * place of everything but the connection state if the line has no
+         * room for it otherwise. */
+        if (x + 3 + (int)tw_str_width(st->flash, strlen(st->flash)) > end && after_conn < x) {
+            ui_blank(u, r.y, after_conn, end - after_conn, ui_style(u, base));
+            x = after_conn;
+        }
         x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
         put(u, r.y, x, end, st->flash, st->flash_is_error ? THEME_FLASH_ERROR : THEME_FLASH_INFO);
     }

@@ -17,6 +17,7 @@
 #include "config/theme.h"
 #include "core/app.h"
 #include "core/compare.h"
+#include "core/draftq.h"
 #include "core/gatectl.h"
 #include "text/view.h"
 #include "core/model.h"
@@ -97,9 +98,17 @@ typedef struct ui {
     int side_top;       /* first sidebar row shown */
 
     ui_focus focus;
-    size_t draft_sel;
+    /* The drafts queue as the last frame drew it; its sel is the queue's
+     * selection (a draft id). Keys act on what it holds, never on the
+     * model's list as it is by then (core/draftq.h). */
+    dq_view queue;
+    unsigned queue_rev;  /* the model's rev when the picture was taken */
+    bool queue_taken;
+    dq_view queue_cmd;   /* the queue when the command line was opened */
     int help_top;
-    char *editing_draft; /* a draft being edited in the input line */
+    char *editing_draft; /* the id of the draft being edited in the input line */
+    bool editing_told;   /* the person was told that draft left the queue */
+    char *refill;        /* text for the input line once the line being handled is done */
     char *search;        /* the last /search needle */
     size_t search_msg;   /* the message of the last match */
 
@@ -211,6 +220,15 @@ void input_edit_external(ui *u);
 /* ---- cmdrun.c: what a finished line does */
 void console_submit(ui *u, const char *line);
 void console_command(ui *u, const char *line);
+/* The command line is being opened (its first key): row numbers typed in
+ * it are read against the queue as it shows now. */
+void console_line_opened(ui *u);
+/* Starts editing draft_id (the draft a row or a command named) in the
+ * input line; says why not when it left the queue. */
+void console_edit_draft(ui *u, const char *draft_id);
+/* After events: tells the person, once, that the draft they are editing
+ * left the queue. */
+void console_drafts_watch(ui *u);
 /* Completion candidates for an argument kind (readline's Tab). */
 const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n);
 

@@ -31,6 +31,26 @@ def delete_fault(app, req, out, ident):
     return 200, {"ok": True, "removed": n}
 
 
+def decide_draft(app, req, out, draft_id):
+    """Decides a draft as another manager would, through the same path as
+    the manager calls (same answers, same events), at a moment a test
+    chooses."""
+    body = req.json()
+    action = body.get("action")
+    reason = body.get("reason")
+    content = body.get("content")
+    if action not in ("approve", "reject"):
+        raise ApiError(400, "bad_request", "'action' must be approve or reject.")
+    if reason is not None and not isinstance(reason, str):
+        raise ApiError(400, "bad_request", "'reason' must be a string.")
+    if content is not None and (not isinstance(content, str) or not content.strip()):
+        raise ApiError(400, "bad_request", "'content' must be a non-empty string.")
+    if action == "reject":
+        return 200, {"draft": app.store.reject(draft_id, reason)}
+    draft, msg = app.store.approve(draft_id, content)
+    return 200, {"draft": draft, "message": msg}
+
+
 def reset(app, req, out):
     app.reset()
     return 200, {"ok": True}

@@ -137,6 +137,7 @@ class App:
             Route(M, "DELETE", "/_sim/faults", admin.clear_faults),
             Route(M, "DELETE", "/_sim/faults/([^/]+)", admin.delete_fault),
             Route(M, "POST", "/_sim/reset", admin.reset),
+            Route(M, "POST", "/_sim/drafts/([^/]+)/decide", admin.decide_draft),
             Route(M, "GET", "/_sim/stats", admin.stats),
             Route(M, "GET", "/_sim/gate", admin.gate),
         ]

@@ -143,6 +143,7 @@ void ai_draft_clear(ai_draft *d)
     ai_message_free(d->in_reply_to_message);
     free(d->status);
     free(d->reason);
+    free(d->decided_at);
     memset(d, 0, sizeof *d);
 }
 
@@ -255,9 +256,11 @@ bool ai_draft_from_json(jsonu_dec *d, json_object *o, ai_draft *dr)
     jsonu_str(d, o, "in_reply_to", false, &dr->in_reply_to);
     jsonu_str(d, o, "status", false, &dr->status);
     jsonu_str(d, o, "reason", false, &dr->reason);
+    jsonu_str(d, o, "decided_at", false, &dr->decided_at);
     if (d->error)
         return false;
     dr->created_ms = parse_ms(dr->created_at);
+    dr->decided_ms = parse_ms(dr->decided_at);
     return ai_message_field(d, o, "in_reply_to_message", false, &dr->in_reply_to_message);
 }
 

@@ -91,6 +91,8 @@ typedef struct ai_draft {
     ai_message *in_reply_to_message; /* or NULL */
     char *status;                    /* "pending", "approved", "rejected", or NULL */
     char *reason;                    /* why it was rejected, or NULL */
+    char *decided_at;                /* when it was approved or rejected, or NULL */
+    int64_t decided_ms;              /* the same in unix ms, 0 if absent */
 } ai_draft;
 
 typedef struct ai_draft_list {

@@ -146,8 +146,29 @@ bool app_retry(app_t *a, conv *c, msg *m);
  * last text always goes out). */
 void app_typing(app_t *a, conv *c, const char *text, bool as_agent);
 void app_set_mode(app_t *a, conv *c, ai_mode mode);
+/* Approving and rejecting act on a draft's identity (its id), never on a
+ * position in the queue. A draft this console knows has left the queue
+ * (decided by another manager, withdrawn because its workspace ended) or
+ * is already being decided here is not asked for again: the status line
+ * says what happened and when ("that draft was already approved by another
+ * manager at 14:02; nothing was sent"), and nothing else is done.
+ * Otherwise the request goes out and the server decides: its 409
+ * draft_not_pending is reported the same way, as decided elsewhere, not as
+ * a failure. edited: the new text, or NULL to approve as is. */
 void app_approve(app_t *a, const draft *d, const char *edited);
 void app_reject(app_t *a, const draft *d, const char *reason);
+/* The same by id, for a draft that may have left the queue meanwhile (a
+ * row drawn a moment ago, an id typed by hand); one the console has never
+ * seen goes to the server, which decides. Returns true when a request went
+ * out. */
+bool app_approve_id(app_t *a, const char *draft_id, const char *edited);
+bool app_reject_id(app_t *a, const char *draft_id, const char *reason);
+/* Why acting on draft_id now would do nothing, as the rest of a sentence
+ * about it ("was already approved by another manager at 14:02", "was
+ * withdrawn: its workspace cust_7 ended at 14:05", "is being decided by
+ * this console already: ..."); NULL when it is pending and free to decide,
+ * or unknown here. Caller frees. */
+char *app_draft_why_not(const app_t *a, const char *draft_id);
 /* Stops the reply streaming in c; the partial text is kept. Returns false
  * when nothing was streaming. */
 bool app_cancel_stream(app_t *a, conv *c);

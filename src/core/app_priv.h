@@ -117,6 +117,14 @@ bool app_has_waiting_unsent(const app_t *a);
 void app_unsent_sweep(app_t *a);
 void app_unsent_free(app_t *a);
 
+/* app_drafts.c */
+/* The answer to an approve or reject. */
+void app_drafts_done(app_t *a, op *o, net_event *ev);
+/* Whether a decision on draft_id should go out now (says why not). */
+bool app_draft_may_decide(app_t *a, const char *draft_id);
+/* Books o (NULL: the request could not be built) as deciding draft_id. */
+void app_draft_deciding(app_t *a, op *o, const char *draft_id);
+
 /* app_live.c */
 void app_live_start(app_t *a);
 void app_live_event(app_t *a, op *o, net_event *ev);

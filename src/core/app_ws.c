@@ -252,43 +252,6 @@ static void find_done(app_t *a, op *o, net_event *ev)
     ai_by_client_result_free(r);
 }
 
-static void decided_done(app_t *a, op *o, net_event *ev)
-{
-    const char *what = o->kind == OP_APPROVE ? "approving the draft" : "rejecting the draft";
-    if (ev->kind != NET_EV_DONE) {
-        api_error *e = app_event_error(a, ev, what);
-        if (e->kind == API_ERR_CONFLICT || e->kind == API_ERR_NOT_FOUND)
-            model_remove_draft(a->m, o->draft_id); /* decided elsewhere */
-        api_error_free(e);
-        return;
-    }
-    model_remove_draft(a->m, o->draft_id);
-    char *err = NULL;
-    if (o->kind == OP_APPROVE) {
-        ai_approve_result *r = ai_decode_mgr_approve(ev->body, ev->body_len, &err);
-        if (r) {
-            conv *c = model_find(a->m, r->draft.workspace_id ? r->draft.workspace_id : o->conv_id);
-            if (c && r->message.id)
-                conv_upsert(a->m, c, &r->message, clock_wall_ms());
-            app_flash(a, false, "draft %s", r->message.approval && !strcmp(r->message.approval,
-                                                                            "edited")
-                                                  ? "edited and approved"
-                                                  : "approved");
-            ai_approve_result_free(r);
-        }
-    } else {
-        ai_draft *d = ai_decode_mgr_reject(ev->body, ev->body_len, &err);
-        if (d) {
-            app_flash(a, false, "draft rejected");
-            ai_draft_free(d);
-        }
-    }
-    if (err) {
-        app_flash(a, true, "%s: %s", what, err);
-        free(err);
-    }
-}
-
 void app_ws_done(app_t *a, op *o, net_event *ev)
 {
     conv *c = o->conv_id ? model_find(a->m, o->conv_id) : NULL;
@@ -332,7 +295,7 @@ void app_ws_done(app_t *a, op *o, net_event *ev)
         break;
     case OP_APPROVE:
     case OP_REJECT:
-        decided_done(a, o, ev);
+        app_drafts_done(a, o, ev);
         break;
     case OP_TYPING:
         break; /* previews are best effort, as in the SDK */
@@ -430,22 +393,20 @@ void app_set_mode(app_t *a, conv *c, ai_mode mode)
 
 void app_approve(app_t *a, const draft *d, const char *edited)
 {
-    if (!d)
+    if (!d || !app_draft_may_decide(a, d->id))
         return;
     char *key = ai_idem_key_new(); /* one decision, however often it is sent */
     op *o = app_op_new(a, OP_APPROVE, ai_req_mgr_approve(a->ai, d->id, edited, key), d->ws_id);
     free(key);
-    if (o)
-        o->draft_id = xstrdup(d->id);
+    app_draft_deciding(a, o, d->id);
 }
 
 void app_reject(app_t *a, const draft *d, const char *reason)
 {
-    if (!d)
+    if (!d || !app_draft_may_decide(a, d->id))
         return;
     char *key = ai_idem_key_new();
     op *o = app_op_new(a, OP_REJECT, ai_req_mgr_reject(a->ai, d->id, reason, key), d->ws_id);
     free(key);
-    if (o)
-        o->draft_id = xstrdup(d->id);
+    app_draft_deciding(a, o, d->id);
 }

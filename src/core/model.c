@@ -66,6 +66,11 @@ void model_free(model *m)
     for (size_t i = 0; i < m->ndrafts; i++)
         draft_free(m->drafts[i]);
     free(m->drafts);
+    for (size_t i = 0; i < m->nfates; i++) {
+        free(m->fates[i].id);
+        free(m->fates[i].ws_id);
+    }
+    free(m->fates);
     free(m);
 }
 
@@ -212,6 +217,29 @@ draft *model_find_draft(const model *m, const char *id)
     return NULL;
 }
 
+static draft_fate *fate_find(const model *m, const char *id)
+{
+    for (size_t i = 0; id && i < m->nfates; i++)
+        if (!strcmp(m->fates[i].id, id))
+            return &m->fates[i];
+    return NULL;
+}
+
+/* Forgets a record (the last one takes its place: the order of the ring
+ * only decides which old record goes first). */
+static void fate_drop(model *m, const char *id)
+{
+    draft_fate *f = fate_find(m, id);
+    if (!f)
+        return;
+    free(f->id);
+    free(f->ws_id);
+    *f = m->fates[--m->nfates];
+    memset(&m->fates[m->nfates], 0, sizeof *f);
+    if (m->fate_next >= m->nfates)
+        m->fate_next = 0;
+}
+
 static void recount_drafts(model *m, const char *ws_id)
 {
     conv *c = model_find(m, ws_id);
@@ -232,6 +260,10 @@ draft *model_add_draft(model *m, const ai_draft *ad)
         return d;
     if (ad->status && strcmp(ad->status, "pending") != 0)
         return NULL;
+    /* Pending now, whatever was remembered (a listing older than the
+     * event that decided it, or a simulator whose ids restarted): the
+     * server will say again if it is not. */
+    fate_drop(m, ad->id);
     d = xcalloc(1, sizeof *d);
     d->id = xstrdup(ad->id);
     d->ws_id = xstrdup(ad->workspace_id);
@@ -261,31 +293,117 @@ draft *model_add_draft(model *m, const ai_draft *ad)
     return d;
 }
 
+/* A new record; the oldest one goes when the ring is full. */
+static draft_fate *fate_new(model *m, const char *id, const char *ws_id)
+{
+    if (!m->fates)
+        m->fates = xcalloc(MODEL_MAX_FATES, sizeof *m->fates);
+    draft_fate *f;
+    if (m->nfates < MODEL_MAX_FATES) {
+        f = &m->fates[m->nfates++];
+    } else {
+        f = &m->fates[m->fate_next];
+        m->fate_next = (m->fate_next + 1) % MODEL_MAX_FATES;
+        free(f->id);
+        free(f->ws_id);
+    }
+    memset(f, 0, sizeof *f);
+    f->id = xstrdup(id);
+    f->ws_id = ws_id ? xstrdup(ws_id) : NULL;
+    return f;
+}
+
+const draft_fate *model_draft_fate(const model *m, const char *id)
+{
+    return fate_find(m, id);
+}
+
+static void fate_merge(draft_fate *f, draft_end how, draft_by by, int64_t at_ms)
+{
+    if (how != DRAFT_END_GONE)
+        f->how = how;
+    if (at_ms && (!f->at_ms || how != DRAFT_END_GONE))
+        f->at_ms = at_ms;
+    /* Our own confirmed answer settles everything; anything else settles
+     * only a question that was open, and an attempt of ours that may have
+     * worked stays "maybe ours". */
+    if (by == DRAFT_BY_US)
+        f->by = by;
+    else if (f->by == DRAFT_BY_UNSETTLED)
+        f->by = by == DRAFT_BY_OTHER && f->maybe_ours ? DRAFT_BY_US_MAYBE : by;
+}
+
+void model_draft_gone(model *m, const char *id, const char *ws_id, draft_end how, draft_by by,
+                      int64_t at_ms)
+{
+    if (!id)
+        return;
+    size_t at = m->ndrafts;
+    for (size_t i = 0; i < m->ndrafts; i++)
+        if (!strcmp(m->drafts[i]->id, id))
+            at = i;
+    draft *d = at < m->ndrafts ? m->drafts[at] : NULL;
+    if (d && by == DRAFT_BY_OTHER && d->deciding)
+        by = DRAFT_BY_UNSETTLED; /* ours may be the one that did it */
+    else if (d && by == DRAFT_BY_OTHER && d->maybe_ours)
+        by = DRAFT_BY_US_MAYBE;
+    draft_fate *f = fate_find(m, id);
+    if (!f && (d || ws_id)) {
+        f = fate_new(m, id, ws_id ? ws_id : d->ws_id);
+        f->how = how;
+        f->by = by;
+        f->at_ms = at_ms;
+        f->maybe_ours = d && d->maybe_ours;
+    } else if (f) {
+        fate_merge(f, how, by, at_ms);
+    }
+    if (!d)
+        return;
+    memmove(m->drafts + at, m->drafts + at + 1, (m->ndrafts - at - 1) * sizeof *m->drafts);
+    m->ndrafts--;
+    recount_drafts(m, d->ws_id);
+    draft_free(d);
+    m->rev++;
+}
+
 void model_remove_draft(model *m, const char *id)
 {
-    for (size_t i = 0; id && i < m->ndrafts; i++) {
-        if (strcmp(m->drafts[i]->id, id))
-            continue;
-        draft *d = m->drafts[i];
-        memmove(m->drafts + i, m->drafts + i + 1, (m->ndrafts - i - 1) * sizeof *m->drafts);
-        m->ndrafts--;
-        recount_drafts(m, d->ws_id);
-        draft_free(d);
-        m->rev++;
-        return;
-    }
+    model_draft_gone(m, id, NULL, DRAFT_END_GONE, DRAFT_BY_OTHER, 0);
 }
 
 void model_set_drafts(model *m, const ai_draft_list *l)
 {
+    /* What this console is doing with a draft survives a fresh listing;
+     * a draft the listing no longer has was decided meanwhile. */
+    draft *kept = l && l->n ? xcalloc(l->n, sizeof *kept) : NULL;
+    for (size_t i = 0; l && i < l->n; i++) {
+        const draft *old = model_find_draft(m, l->items[i].id);
+        if (old) {
+            kept[i].deciding = old->deciding;
+            kept[i].maybe_ours = old->maybe_ours;
+        }
+    }
+    for (size_t i = m->ndrafts; i > 0; i--) {
+        bool listed = false;
+        for (size_t j = 0; l && j < l->n && !listed; j++)
+            listed = l->items[j].id && !strcmp(l->items[j].id, m->drafts[i - 1]->id);
+        if (!listed)
+            model_draft_gone(m, m->drafts[i - 1]->id, NULL, DRAFT_END_GONE, DRAFT_BY_OTHER, 0);
+    }
     for (size_t i = 0; i < m->ndrafts; i++)
         draft_free(m->drafts[i]);
     m->ndrafts = 0;
     for (size_t i = 0; i < m->nconvs; i++)
         m->convs[i]->drafts = 0;
     size_t before = m->new_drafts;
-    for (size_t i = 0; l && i < l->n; i++)
-        model_add_draft(m, &l->items[i]);
+    for (size_t i = 0; l && i < l->n; i++) {
+        draft *d = model_add_draft(m, &l->items[i]);
+        if (d) {
+            d->deciding = d->deciding || kept[i].deciding;
+            d->maybe_ours = d->maybe_ours || kept[i].maybe_ours;
+        }
+    }
+    free(kept);
     /* A fresh load is not news: only drafts arriving live ring the bell. */
     m->new_drafts = before;
     m->rev++;

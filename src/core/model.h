@@ -84,13 +84,50 @@ typedef struct draft {
     char *content;
     char *reply_to;      /* the customer message it answers, or NULL */
     int64_t created_ms;
+    bool deciding;       /* our approve or reject is on its way */
+    bool maybe_ours;     /* an earlier attempt of ours lost its answer: it may have worked */
 } draft;
+
+/* How a draft left the queue. */
+typedef enum draft_end {
+    DRAFT_END_GONE,      /* no longer pending, how unknown (the server said so, or a
+                          * fresh listing no longer had it) */
+    DRAFT_END_APPROVED,
+    DRAFT_END_REJECTED,
+    DRAFT_END_WS_ENDED,  /* withdrawn: its workspace ended */
+} draft_end;
+
+/* Who decided it, as far as this console can tell. */
+typedef enum draft_by {
+    DRAFT_BY_OTHER,      /* another manager (or another console) */
+    DRAFT_BY_US,         /* this console; the server confirmed it */
+    DRAFT_BY_US_MAYBE,   /* perhaps this console's attempt whose answer was lost */
+    DRAFT_BY_UNSETTLED,  /* our request is still on its way: its answer will say */
+} draft_by;
+
+/* What became of a draft that left the queue. Kept for the last
+ * MODEL_MAX_FATES drafts, so that a person acting on one (a key pressed on
+ * a row drawn a moment ago, a command typed with its id) is told what
+ * happened instead of something else being done. */
+typedef struct draft_fate {
+    char *id;
+    char *ws_id;
+    draft_end how;
+    draft_by by;
+    int64_t at_ms;       /* wall clock: the server's decided_at, else when we
+                          * learned it; 0 when unknown */
+    bool maybe_ours;     /* the draft's maybe_ours when it left */
+} draft_fate;
+
+#define MODEL_MAX_FATES 256
 
 typedef struct model {
     conv **convs;        /* in order of creation */
     size_t nconvs, capconvs;
     draft **drafts;      /* pending, oldest first */
     size_t ndrafts, capdrafts;
+    draft_fate *fates;   /* drafts that left the queue: a ring of MODEL_MAX_FATES */
+    size_t nfates, fate_next;
     const conv *viewed;  /* the conversation on screen (its messages are read) */
     size_t new_drafts;   /* drafts that arrived since the UI last rang the bell */
     bool needs_reload;   /* the event stream said "reset": list everything again */
@@ -144,9 +181,27 @@ void conv_touch(conv *c);
 draft *model_find_draft(const model *m, const char *id);
 /* Adds a pending draft (ignored when already known). */
 draft *model_add_draft(model *m, const ai_draft *d);
-/* Removes a draft that was decided (no-op when unknown). */
+/* Removes a draft that was decided (no-op when unknown), remembering it as
+ * gone (DRAFT_END_GONE) with no time. */
 void model_remove_draft(model *m, const char *id);
-/* Replaces all pending drafts with the listing (a fresh load). */
+/* Records that draft id left the queue: removes it when pending, and
+ * remembers how, by whom and when (at_ms 0: unknown). ws_id may be NULL
+ * when the draft is pending or already remembered. What is already known
+ * is refined, never forgotten: a precise how replaces DRAFT_END_GONE, a
+ * known time replaces none, and "by" follows what this console knows of
+ * its own requests: DRAFT_BY_OTHER for a pending draft we were deciding
+ * becomes DRAFT_BY_UNSETTLED, for one with maybe_ours DRAFT_BY_US_MAYBE.
+ * Once gone, DRAFT_BY_US settles any; anything else settles only
+ * DRAFT_BY_UNSETTLED (DRAFT_BY_OTHER then becomes DRAFT_BY_US_MAYBE when
+ * an earlier attempt of ours may have done it). The app clears deciding
+ * before reporting its own request's answer. */
+void model_draft_gone(model *m, const char *id, const char *ws_id, draft_end how, draft_by by,
+                      int64_t at_ms);
+/* What became of a draft that left the queue, or NULL when it is pending
+ * or was never seen (or is too old to be remembered). */
+const draft_fate *model_draft_fate(const model *m, const char *id);
+/* Replaces all pending drafts with the listing (a fresh load). Drafts that
+ * were pending and are not in it are remembered as gone. */
 void model_set_drafts(model *m, const ai_draft_list *l);
 
 /* ---- live events */

@@ -1,12 +1,14 @@
 # src/core (console model): conversations, drafts, the controller.
 libaidesk_a_SOURCES += \
 	src/core/conv.c \
+	src/core/draftq.c src/core/draftq.h \
 	src/core/model.c src/core/model.h \
 	src/core/model_events.c \
 	src/core/msgindex.c src/core/msgindex.h
 libaidesk_a_SOURCES += \
 	src/core/app.c src/core/app.h src/core/app_priv.h \
 	src/core/app_chat.c \
+	src/core/app_drafts.c \
 	src/core/app_live.c \
 	src/core/app_unsent.c \
 	src/core/app_ws.c
@@ -43,3 +45,7 @@ tests_unit_test_compare_metrics_SOURCES = tests/unit/test_compare_metrics.c test
 tests_unit_test_compare_metrics_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_compare_core_SOURCES = tests/unit/test_compare_core.c tests/unit/test.h
 tests_unit_test_compare_core_CPPFLAGS = $(TEST_CPPFLAGS)
+
+UNIT_TESTS += tests/unit/test_draftq
+tests_unit_test_draftq_SOURCES = tests/unit/test_draftq.c tests/unit/test.h
+tests_unit_test_draftq_CPPFLAGS = $(TEST_CPPFLAGS)

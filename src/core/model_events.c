@@ -36,6 +36,16 @@ static void set_typing(model *m, char **slot, int64_t *when, const char *text, i
     m->rev++;
 }
 
+/* Ending a workspace rejects its drafts with the reason "workspace ended"
+ * (docs/protocol.md 3.6): that is a withdrawal, not a manager's no. */
+static draft_end draft_end_of(const ai_event *ev)
+{
+    if (ev->type == AI_EV_DRAFT_APPROVED)
+        return DRAFT_END_APPROVED;
+    const char *why = ev->reason ? ev->reason : ev->draft->reason;
+    return why && !strcmp(why, "workspace ended") ? DRAFT_END_WS_ENDED : DRAFT_END_REJECTED;
+}
+
 conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mono_ms)
 {
     conv *c = NULL;
@@ -54,7 +64,8 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
             c->typing = c->agent_typing = NULL;
             for (size_t i = m->ndrafts; i > 0; i--)
                 if (!strcmp(m->drafts[i - 1]->ws_id, c->id))
-                    model_remove_draft(m, m->drafts[i - 1]->id);
+                    model_draft_gone(m, m->drafts[i - 1]->id, NULL, DRAFT_END_WS_ENDED,
+                                     DRAFT_BY_OTHER, now_ms);
             c->rev++;
             m->rev++;
         }
@@ -96,7 +107,8 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
     case AI_EV_DRAFT_APPROVED:
     case AI_EV_DRAFT_REJECTED:
         if (ev->draft)
-            model_remove_draft(m, ev->draft->id);
+            model_draft_gone(m, ev->draft->id, ev->draft->workspace_id, draft_end_of(ev),
+                             DRAFT_BY_OTHER, ev->draft->decided_ms ? ev->draft->decided_ms : now_ms);
         c = conv_for(m, ev, now_ms);
         if (c && ev->message)
             conv_upsert(m, c, ev->message, now_ms);

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +184,35 @@ static const draft *draft_of(const model *m, const char *ws_id)
     return d;
 }
 
+/* The status line's message matches the extended regex re. */
+static void assert_flash_matches(harness *h, const char *re)
+{
+    const char *flash = app_get_status(h->app)->flash;
+    regex_t rx;
+    assert_int_equal(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB), 0);
+    bool ok = flash && regexec(&rx, flash, 0, NULL, 0) == 0;
+    regfree(&rx);
+    if (!ok)
+        fail_msg("the status line says \"%s\", not /%s/", flash ? flash : "(nothing)", re);
+}
+
+/* A copy of a pending draft's identity, to act on after it left the
+ * model (as a row drawn a moment ago does). */
+static draft keep_draft(const draft *d)
+{
+    draft k;
+    memset(&k, 0, sizeof k);
+    k.id = xstrdup(d->id);
+    k.ws_id = xstrdup(d->ws_id);
+    return k;
+}
+
+static void drop_draft(draft *k)
+{
+    free(k->id);
+    free(k->ws_id);
+}
+
 /* ------------------------------------------------- the customer side */
 
 static ai_client *client_for(const simproc *s, const char *key)
@@ -289,6 +320,15 @@ static long stat_count(const simproc *s, const char *path)
         count = (long)json_object_get_int64(n);
     json_object_put(o);
     return count;
+}
+
+/* Another manager approves or rejects a draft (POST /_sim/drafts/{id}/decide). */
+static void decide_elsewhere(const simproc *s, const char *draft_id, const char *action)
+{
+    char path[200], body[100];
+    snprintf(path, sizeof path, "/_sim/drafts/%s/decide", draft_id);
+    snprintf(body, sizeof body, "{\"action\":\"%s\"}", action);
+    assert_int_equal(simproc_admin(s, "POST", path, body, NULL, 0), 200);
 }
 
 static void add_fault(const simproc *s, const char *spec)
@@ -524,14 +564,127 @@ static void app__rejecting_a_draft_removes_it_and_adds_no_message(void **state)
     pump_for(&h, 300);
     assert_int_equal(c->drafts, 0);
     assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
-    /* Approving it afterwards (decided elsewhere) says so. */
+    /* Approving it afterwards says it was rejected here, and asks nothing. */
+    char path[200];
+    snprintf(path, sizeof path, "/api/manager/drafts/%s/approve", stale.id);
     app_approve(h.app, &stale, NULL);
-    WAIT_FOR(&h, 10000, app_get_status(h.app)->flash_is_error);
-    assert_non_null(strstr(app_get_status(h.app)->flash, "approving the draft"));
+    assert_true(app_get_status(h.app)->flash_is_error);
+    assert_flash_matches(&h, "^that draft was already rejected from this console at "
+                             "[0-9]{2}:[0-9]{2}; nothing was sent$");
+    pump_for(&h, 300);
+    assert_int_equal(stat_count(&sim, path), 0);
     assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 0);
     free(stale.id);
     free(stale.ws_id);
     h_free(&h);
+}
+
+static void app__a_draft_decided_by_another_manager_is_reported_and_nothing_is_sent(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    model *m = app_model(h.app);
+    conv *c = h_create(&h, "shadow", NULL);
+    cust_send(&sim, c->id, "Where is my refund?");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) != NULL);
+    draft shown = keep_draft(draft_of(m, c->id)); /* what the queue showed */
+    char approve_path[200], reject_path[200];
+    snprintf(approve_path, sizeof approve_path, "/api/manager/drafts/%s/approve", shown.id);
+    snprintf(reject_path, sizeof reject_path, "/api/manager/drafts/%s/reject", shown.id);
+
+    /* Another manager approves it; the event takes it off the queue. */
+    decide_elsewhere(&sim, shown.id, "approve");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) == NULL);
+    pump_for(&h, 200);
+
+    /* This console's approve and reject, aimed at that draft, only say so. */
+    app_approve(h.app, &shown, NULL);
+    assert_true(app_get_status(h.app)->flash_is_error);
+    assert_flash_matches(&h, "^that draft was already approved by another manager at "
+                             "[0-9]{2}:[0-9]{2}; nothing was sent$");
+    app_reject(h.app, &shown, "not this one");
+    assert_flash_matches(&h, "^that draft was already approved by another manager at "
+                             "[0-9]{2}:[0-9]{2}; nothing was sent$");
+    pump_for(&h, 300);
+    assert_int_equal(stat_count(&sim, approve_path), 0);
+    assert_int_equal(stat_count(&sim, reject_path), 0);
+    assert_int_equal(history_count(&sim, c->id, NULL), 2); /* the question, the one answer */
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 1);
+
+    /* A draft withdrawn because its workspace ended says that instead. */
+    conv *c2 = h_create(&h, "shadow", NULL);
+    cust_send(&sim, c2->id, "Cancel my order");
+    WAIT_FOR(&h, 10000, draft_for(m, c2->id) != NULL);
+    draft gone = keep_draft(draft_of(m, c2->id));
+    ai_client *cl = client_for(&sim, USER_KEY);
+    direct_ok(ai_req_ws_end(cl, c2->id));
+    ai_client_free(cl);
+    WAIT_FOR(&h, 10000, draft_for(m, c2->id) == NULL && c2->ended);
+    app_approve(h.app, &gone, NULL);
+    char re[300];
+    snprintf(re, sizeof re, "^that draft was withdrawn: its workspace %s ended at "
+                            "[0-9]{2}:[0-9]{2}; nothing was sent$", c2->title);
+    assert_flash_matches(&h, re);
+    pump_for(&h, 300);
+    snprintf(approve_path, sizeof approve_path, "/api/manager/drafts/%s/approve", gone.id);
+    assert_int_equal(stat_count(&sim, approve_path), 0);
+    drop_draft(&shown);
+    drop_draft(&gone);
+    h_free(&h);
+}
+
+/* Both consoles' requests go out before either hears of the other's: the
+ * server decides, the customer gets the draft once, and the console that
+ * lost says it was already decided, not that something failed. */
+static void app__two_consoles_approving_one_draft_send_it_once_and_the_second_says_so(void **state)
+{
+    (void)state;
+    harness h1, h2;
+    h_init(&h1, sim.base_url, AGENT_KEY);
+    h_init(&h2, sim.base_url, AGENT_KEY);
+    h_start(&h1);
+    h_start(&h2);
+    char *ws = cust_create(&sim, "shadow", NULL);
+    cust_send(&sim, ws, "Can I change my address?");
+    model *m1 = app_model(h1.app), *m2 = app_model(h2.app);
+    WAIT_FOR(&h1, 10000, draft_for(m1, ws) != NULL);
+    WAIT_FOR(&h2, 10000, draft_for(m2, ws) != NULL);
+    draft d1 = keep_draft(draft_of(m1, ws));
+    app_approve(h1.app, draft_of(m1, ws), NULL);
+    app_approve(h2.app, draft_of(m2, ws), NULL);
+    char path[200];
+    snprintf(path, sizeof path, "/api/manager/drafts/%s/approve", d1.id);
+    int64_t until = clock_mono_ms() + 10000;
+    const app_status *s1 = app_get_status(h1.app), *s2 = app_get_status(h2.app);
+    while (stat_count(&sim, path) < 2 || !s1->flash || !s2->flash ||
+           draft_for(m1, ws) || draft_for(m2, ws) || (!s1->flash_is_error && !s2->flash_is_error)) {
+        if (clock_mono_ms() > until)
+            fail_msg("the two answers did not come (\"%s\", \"%s\")", s1->flash ? s1->flash : "",
+                     s2->flash ? s2->flash : "");
+        pump(&h1, 20);
+        pump(&h2, 20);
+    }
+    pump_for(&h1, 200);
+    pump_for(&h2, 200);
+    assert_int_equal(stat_count(&sim, path), 2);
+    assert_int_equal(history_count(&sim, ws, NULL), 2); /* the question, the answer once */
+    harness *won = s1->flash_is_error ? &h2 : &h1, *lost = s1->flash_is_error ? &h1 : &h2;
+    assert_false(app_get_status(won->app)->flash_is_error);
+    assert_flash_matches(won, "^draft approved$");
+    assert_flash_matches(lost, "^that draft (was already approved by another manager at "
+                               "[0-9]{2}:[0-9]{2}|is no longer waiting: another manager decided "
+                               "it); nothing was sent$");
+    /* The console that lost asks nothing more when asked again. */
+    app_approve(lost->app, &d1, NULL);
+    assert_flash_matches(lost, "another manager.*nothing was sent$");
+    pump_for(lost, 300);
+    assert_int_equal(stat_count(&sim, path), 2);
+    drop_draft(&d1);
+    free(ws);
+    h_free(&h1);
+    h_free(&h2);
 }
 
 static void app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers(void **state)
@@ -1624,6 +1777,8 @@ int main(void)
         T(app__creates_a_workspace_that_gets_focus_and_the_ai_reply),
         T(app__a_shadow_draft_appears_live_and_approving_with_an_edit_shows_edited),
         T(app__rejecting_a_draft_removes_it_and_adds_no_message),
+        T(app__a_draft_decided_by_another_manager_is_reported_and_nothing_is_sent),
+        T(app__two_consoles_approving_one_draft_send_it_once_and_the_second_says_so),
         T(app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers),
         T(app__a_chat_streams_its_reply_into_a_transcript),
         T(app__cancelling_a_chat_keeps_the_partial_reply),

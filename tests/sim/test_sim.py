@@ -815,6 +815,42 @@ def _():
     expect_status(s.agent("POST", "/api/manager/drafts/%s/reject" % d["id"], {}), 409, "draft_not_pending")
 
 
+@test("admin: /_sim/drafts/{id}/decide decides as another manager would, with the usual events")
+def _():
+    s = sim("main")
+    w = s.post("/api/workspaces", {"metadata": {"mode": "shadow"}}).json["workspace"]
+    ev = SSE(s.port, "GET", "/api/manager/events?workspace_id=" + w["id"], key=AGENT)
+    eq(ev.line(), b"retry: 2000")
+    d1 = s.post("/api/workspaces/%s/messages" % w["id"], {"content": "one"}).json["responses"][0]
+    d2 = s.post("/api/workspaces/%s/messages" % w["id"], {"content": "two"}).json["responses"][0]
+    # No key needed; the answer is the manager call's answer.
+    a = s.post("/_sim/drafts/%s/decide" % d1["id"], {"action": "approve"}, key=None)
+    eq(a.status, 200)
+    eq(a.json["draft"]["status"], "approved")
+    check(ISO_RE.match(a.json["draft"]["decided_at"]), "decided_at")
+    eq((a.json["message"]["approval"], a.json["message"]["draft_id"]), ("approved", d1["id"]))
+    r = s.post("/_sim/drafts/%s/decide" % d2["id"], {"action": "reject", "reason": "elsewhere"}, key=None)
+    eq((r.json["draft"]["status"], r.json["draft"]["reason"]), ("rejected", "elsewhere"))
+    got = ev.until(lambda e: e["event"] == "draft.rejected")
+    order = [e["event"] for e in got if e["event"] != "draft.pending"]
+    eq(order, ["message.created", "message.created", "draft.approved", "message.created",
+               "draft.rejected"])
+    eq(json.loads(got[-1]["data"])["reason"], "elsewhere")
+    ev.close()
+    h = s.get("/api/workspaces/%s/messages" % w["id"]).json["messages"]
+    eq([(m["role"], m.get("draft_id")) for m in h],
+       [("user", None), ("user", None), ("ai", d1["id"])], "approved once, rejected never")
+    # The manager call now finds it decided, as it would after any manager.
+    expect_status(s.agent("POST", "/api/manager/drafts/%s/approve" % d1["id"], {}), 409,
+                  "draft_not_pending")
+    expect_status(s.post("/_sim/drafts/%s/decide" % d2["id"], {"action": "approve"}, key=None),
+                  409, "draft_not_pending")
+    expect_status(s.post("/_sim/drafts/drf_nope/decide", {"action": "reject"}, key=None), 404,
+                  "not_found")
+    expect_status(s.post("/_sim/drafts/%s/decide" % d1["id"], {"action": "maybe"}, key=None), 400,
+                  "bad_request")
+
+
 @test("takeover: empty responses, human reply enters history; mode errors")
 def _():
     s = sim("main")

@@ -562,9 +562,12 @@ static void mgr_answers__decode_approve_reject_reply_and_typing(void **state)
     ASSERT_FAILS(ai_decode_mgr_approve, "{\"draft\":{\"id\":\"d\",\"workspace_id\":\"w\",\"content\":\"x\"}}",
                  "approval: missing field 'message'");
     ai_draft *d = D(ai_decode_mgr_reject, "{\"draft\":{\"id\":\"drf_1\",\"workspace_id\":\"ws_1\","
-                                          "\"content\":\"x\",\"status\":\"rejected\",\"reason\":\"rude\"}}");
+                                          "\"content\":\"x\",\"status\":\"rejected\",\"reason\":\"rude\","
+                                          "\"decided_at\":\"2024-05-01T14:02:03.000Z\"}}");
     assert_non_null(d);
     assert_string_equal(d->reason, "rude");
+    assert_string_equal(d->decided_at, "2024-05-01T14:02:03.000Z");
+    assert_true(d->decided_ms == 1714572123000LL); /* when it was decided, for "at 14:02" */
     ai_draft_free(d);
     ASSERT_FAILS(ai_decode_mgr_reject, "{}", "rejection: missing field 'draft'");
     ai_message *m = D(ai_decode_mgr_reply, "{\"message\":{\"id\":\"msg_6\",\"role\":\"human\",\"content\":\"Hi\"}}");

@@ -60,6 +60,18 @@ static void draft_event(model *m, const char *type, const char *id, const char *
     apply(m, type, data);
 }
 
+/* draft.approved without decided_at (the console uses when it heard). */
+static void approved_event(model *m, const char *id, const char *ws)
+{
+    char data[512];
+    snprintf(data, sizeof data,
+             "{\"draft\":{\"id\":\"%s\",\"workspace_id\":\"%s\",\"content\":\"x\","
+             "\"status\":\"approved\"},\"message\":{\"id\":\"msg_%s\",\"role\":\"ai\","
+             "\"content\":\"x\"}}",
+             id, ws, id);
+    apply(m, "draft.approved", data);
+}
+
 static conv *workspace(model *m, const char *id, ai_mode mode, const char *status,
                        int64_t activity_ms, int64_t pending)
 {
@@ -463,6 +475,124 @@ static void model__keeps_draft_counts_exact_through_every_change(void **state)
     model_free(m);
 }
 
+static void model__remembers_how_by_whom_and_when_a_draft_left_the_queue(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    workspace(m, "ws_a", AI_MODE_SHADOW, "active", 0, 0);
+    for (int i = 1; i <= 5; i++) {
+        char id[16], at[40];
+        snprintf(id, sizeof id, "drf_%d", i);
+        snprintf(at, sizeof at, "2026-01-01T00:00:0%dZ", i);
+        draft_event(m, "draft.pending", id, "ws_a", at, "pending");
+    }
+    assert_null(model_draft_fate(m, "drf_1")); /* pending: nothing to tell */
+
+    /* Another manager approved it: the event says when. */
+    apply_at(m, "draft.approved",
+             "{\"draft\":{\"id\":\"drf_1\",\"workspace_id\":\"ws_a\",\"content\":\"x\","
+             "\"status\":\"approved\",\"decided_at\":\"2026-01-01T14:02:00Z\"},\"message\":"
+             "{\"id\":\"msg_1\",\"role\":\"ai\",\"content\":\"x\"}}",
+             5000, 5000);
+    const draft_fate *f = model_draft_fate(m, "drf_1");
+    assert_non_null(f);
+    assert_int_equal(f->how, DRAFT_END_APPROVED);
+    assert_int_equal(f->by, DRAFT_BY_OTHER);
+    assert_true(f->at_ms == 1767276120000LL);
+    assert_string_equal(f->ws_id, "ws_a");
+
+    /* One we were deciding: unsettled until our answer says. */
+    model_find_draft(m, "drf_2")->deciding = true;
+    draft_event(m, "draft.rejected", "drf_2", "ws_a", "2026-01-01T00:00:02Z", "rejected");
+    f = model_draft_fate(m, "drf_2");
+    assert_int_equal(f->how, DRAFT_END_REJECTED);
+    assert_int_equal(f->by, DRAFT_BY_UNSETTLED);
+    assert_true(f->at_ms == 1000); /* no decided_at: when we heard */
+    model_draft_gone(m, "drf_2", NULL, DRAFT_END_REJECTED, DRAFT_BY_US, 7000);
+    assert_int_equal(f->by, DRAFT_BY_US);
+    assert_true(f->at_ms == 7000);
+    /* A later refusal does not undo what our own answer settled. */
+    model_draft_gone(m, "drf_2", NULL, DRAFT_END_GONE, DRAFT_BY_OTHER, 0);
+    assert_int_equal(f->how, DRAFT_END_REJECTED);
+    assert_int_equal(f->by, DRAFT_BY_US);
+
+    /* Our refused request first (409: how unknown), the event after it. */
+    model_draft_gone(m, "drf_3", NULL, DRAFT_END_GONE, DRAFT_BY_OTHER, 0);
+    f = model_draft_fate(m, "drf_3");
+    assert_int_equal(f->how, DRAFT_END_GONE);
+    assert_true(f->at_ms == 0);
+    assert_null(model_find_draft(m, "drf_3"));
+    approved_event(m, "drf_3", "ws_a");
+    assert_int_equal(f->how, DRAFT_END_APPROVED);
+    assert_int_equal(f->by, DRAFT_BY_OTHER);
+    assert_true(f->at_ms == 1000);
+
+    /* An earlier attempt of ours whose answer was lost may be what did it. */
+    model_find_draft(m, "drf_4")->maybe_ours = true;
+    approved_event(m, "drf_4", "ws_a");
+    assert_int_equal(model_draft_fate(m, "drf_4")->by, DRAFT_BY_US_MAYBE);
+
+    /* Ending the workspace withdraws its drafts: reported as such. */
+    apply(m, "draft.rejected",
+          "{\"draft\":{\"id\":\"drf_5\",\"workspace_id\":\"ws_a\",\"content\":\"x\","
+          "\"status\":\"rejected\"},\"reason\":\"workspace ended\"}");
+    assert_int_equal(model_draft_fate(m, "drf_5")->how, DRAFT_END_WS_ENDED);
+    assert_int_equal(m->ndrafts, 0);
+    assert_draft_counts_exact(m);
+    model_free(m);
+}
+
+static void model__a_draft_missing_from_a_fresh_listing_is_remembered_as_gone(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    workspace(m, "ws_a", AI_MODE_SHADOW, "active", 0, 0);
+    draft_event(m, "draft.pending", "drf_1", "ws_a", "2026-01-01T00:00:01Z", "pending");
+    draft_event(m, "draft.pending", "drf_2", "ws_a", "2026-01-01T00:00:02Z", "pending");
+    model_find_draft(m, "drf_2")->deciding = true;
+    ai_draft_list *l = drafts_json(
+        "{\"drafts\":[{\"id\":\"drf_2\",\"workspace_id\":\"ws_a\",\"content\":\"two\"}]}");
+    model_set_drafts(m, l);
+    ai_draft_list_free(l);
+    assert_int_equal(m->ndrafts, 1);
+    assert_int_equal(model_draft_fate(m, "drf_1")->how, DRAFT_END_GONE);
+    assert_int_equal(model_draft_fate(m, "drf_1")->by, DRAFT_BY_OTHER);
+    /* What we were doing with one still listed survives the listing. */
+    assert_true(model_find_draft(m, "drf_2")->deciding);
+    /* A draft pending again (a simulator whose ids restarted) is not gone. */
+    draft_event(m, "draft.pending", "drf_1", "ws_a", "2026-01-01T00:00:03Z", "pending");
+    assert_null(model_draft_fate(m, "drf_1"));
+    assert_non_null(model_find_draft(m, "drf_1"));
+    model_free(m);
+}
+
+static void model__remembers_the_last_drafts_that_left_and_forgets_the_oldest(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    workspace(m, "ws_a", AI_MODE_SHADOW, "active", 0, 0);
+    char id[32];
+    for (int i = 0; i < MODEL_MAX_FATES + 10; i++) {
+        snprintf(id, sizeof id, "drf_%d", i);
+        model_draft_gone(m, id, "ws_a", DRAFT_END_APPROVED, DRAFT_BY_OTHER, 1000 + i);
+    }
+    assert_int_equal(m->nfates, MODEL_MAX_FATES);
+    for (int i = 0; i < 10; i++) {
+        snprintf(id, sizeof id, "drf_%d", i);
+        assert_null(model_draft_fate(m, id));
+    }
+    for (int i = 10; i < MODEL_MAX_FATES + 10; i++) {
+        snprintf(id, sizeof id, "drf_%d", i);
+        const draft_fate *f = model_draft_fate(m, id);
+        assert_non_null(f);
+        assert_true(f->at_ms == 1000 + i);
+    }
+    /* Without a workspace and not pending, an unknown id is not recorded. */
+    model_draft_gone(m, "drf_unknown", NULL, DRAFT_END_GONE, DRAFT_BY_OTHER, 0);
+    assert_null(model_draft_fate(m, "drf_unknown"));
+    model_free(m);
+}
+
 static void model__counts_drafts_loaded_before_their_workspace_is_listed(void **state)
 {
     (void)state;
@@ -776,6 +906,9 @@ TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_tw
           cmocka_unit_test(model__a_live_draft_names_the_message_it_answers),
           cmocka_unit_test(model__keeps_draft_counts_exact_through_every_change),
           cmocka_unit_test(model__counts_drafts_loaded_before_their_workspace_is_listed),
+          cmocka_unit_test(model__remembers_how_by_whom_and_when_a_draft_left_the_queue),
+          cmocka_unit_test(model__a_draft_missing_from_a_fresh_listing_is_remembered_as_gone),
+          cmocka_unit_test(model__remembers_the_last_drafts_that_left_and_forgets_the_oldest),
           cmocka_unit_test(model__shows_typing_until_the_customer_sends_or_it_expires),
           cmocka_unit_test(model__follows_mode_changes),
           cmocka_unit_test(model__reset_asks_for_a_reload),
