@@ -92,8 +92,9 @@ class App:
         self.bus = EventBus()
         self.store = Store(self)
         self.gate = Gate(self, projects)
-        self.persist = Persist(self, opts.state)
+        self.persist = Persist(self, opts.state, getattr(opts, "sync_state", False))
         self.bus.on_change = self.persist.mark
+        self.bus.hold = self.persist.sync
         self.idem = IdempotencyStore(self.clock, self.persist.mark)
         self.server = None      # set by cli.main: the crash fault closes it first
         self.customers = Customers(self, opts.customers)
@@ -205,6 +206,7 @@ class App:
             if claim is not None:
                 claim.finish(res[0], res[1])
             self._crash_if_asked(req)
+            self.persist.wait_durable()  # --sync-state: on disk before it is said
             out.send_json(res[0], res[1])
         elif claim is not None:
             claim.abandon()

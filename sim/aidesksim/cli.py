@@ -66,6 +66,8 @@ def parse_args(argv):
     p.add_argument("--speed", type=_positive_float, default=1.0,
                    help="time multiplier; simulated delays are divided by it; 0 = no delays")
     p.add_argument("--state", metavar="FILE", help="load and save state in this JSON file")
+    p.add_argument("--sync-state", action="store_true",
+                   help="with --state: save every change before answering or publishing it")
     p.add_argument("--keys", metavar="FILE", help="JSON file with user_keys, agent_keys, projects")
     p.add_argument("--customers", type=_count, default=0, help="simulated customers (default 0)")
     p.add_argument("--fault", type=_fault, action="append", metavar="SPEC",
@@ -88,6 +90,8 @@ def parse_args(argv):
         p.error("--heartbeat must be positive")
     if not 0 <= opts.port <= 65535:
         p.error("--port must be between 0 and 65535")
+    if opts.sync_state and not opts.state:
+        p.error("--sync-state needs --state FILE")
     return opts
 
 

@@ -47,6 +47,21 @@ class EventBus:
         self.subscribers = 0
         self.stopping = False
         self.on_change = None
+        # --sync-state: events reach subscribers only once saved (release);
+        # without it every event is visible at once.
+        self.hold = False
+        self.released = 0
+
+    def _top(self):
+        """The newest event a subscriber may see (call with cond held)."""
+        return min(self.last_id, self.released) if self.hold else self.last_id
+
+    def release(self, upto):
+        """The events up to id `upto` are saved: subscribers may see them."""
+        with self.cond:
+            if upto > self.released:
+                self.released = upto
+                self.cond.notify_all()
 
     def publish(self, etype, data, ws=None):
         with self.cond:
@@ -60,13 +75,15 @@ class EventBus:
                 if len(self.retained) > RETAIN:
                     self.floor = self.retained.popleft().id
             self.cond.notify_all()
-        if self.on_change is not None and etype not in NOT_RETAINED:
+        # Held events wait for a save, which live-only ones would not bring.
+        if self.on_change is not None and (etype not in NOT_RETAINED or self.hold):
             self.on_change()
         return ev
 
     def reset(self):
         with self.cond:
             self.last_id = 0
+            self.released = 0
             self.floor = 0
             self.live.clear()
             self.retained.clear()
@@ -100,36 +117,39 @@ class EventBus:
                 self.floor = max(self.floor, self.retained[0].id - 1)
             else:
                 self.floor = self.last_id
+            self.released = self.last_id  # loaded from the file: saved
 
     # -- subscribing ----------------------------------------------------------
     def start(self, resume_from):
         """Begin a subscription.  Returns (cursor, replay_events, reset_reason)."""
         with self.cond:
+            top = self._top()
             if resume_from is None:
-                return self.last_id, [], None
-            if resume_from > self.last_id:
-                return self.last_id, [], "last_event_id is newer than the newest event"
+                return top, [], None
+            if resume_from > top:
+                return top, [], "last_event_id is newer than the newest event"
             if resume_from < self.floor:
-                return self.last_id, [], "last_event_id is older than the oldest retained event"
-            replay = [e for e in self.retained if e.id > resume_from]
-            return self.last_id, replay, None
+                return top, [], "last_event_id is older than the oldest retained event"
+            replay = [e for e in self.retained if resume_from < e.id <= top]
+            return top, replay, None
 
     def wait(self, cursor, generation, timeout):
         """Events after `cursor`, waiting up to `timeout` seconds.
         Returns (events, new_cursor, reset_reason)."""
         with self.cond:
-            if not (self.last_id > cursor or self.generation != generation or self.stopping):
+            if not (self._top() > cursor or self.generation != generation or self.stopping):
                 self.cond.wait(timeout)
             if self.stopping:
                 return [], cursor, None
+            top = self._top()
             if self.generation != generation:
-                return [], self.last_id, "server state was reset"
-            if self.last_id <= cursor:
+                return [], top, "server state was reset"
+            if top <= cursor:
                 return [], cursor, None
-            if cursor < self.last_id and self.live and self.live[0].id > cursor + 1:
-                return [], self.last_id, "subscriber fell too far behind"
+            if self.live and self.live[0].id > cursor + 1:
+                return [], top, "subscriber fell too far behind"
             if not self.live:
-                return [], self.last_id, None
+                return [], top, None
             start = cursor + 1 - self.live[0].id
-            evs = list(itertools.islice(self.live, max(0, start), None))
-            return evs, self.last_id, None
+            evs = [e for e in itertools.islice(self.live, max(0, start), None) if e.id <= top]
+            return evs, top, None

@@ -15,13 +15,18 @@ EVENT_TAIL = 1000
 
 
 class Persist:
-    def __init__(self, app, path):
+    def __init__(self, app, path, sync=False):
         self.app = app
         self.path = path
+        self.sync = bool(path) and sync
         self.dirty = threading.Event()
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.thread = None
+        # --sync-state: changes marked and changes saved, counted.
+        self.durable = threading.Condition()
+        self.marked = 0
+        self.saved = 0
 
     def load(self):
         if not self.path or not os.path.exists(self.path):
@@ -46,35 +51,58 @@ class Persist:
             self.thread.start()
 
     def mark(self):
+        if self.sync:
+            with self.durable:
+                self.marked += 1
         if self.path:
             self.dirty.set()
+
+    def wait_durable(self, timeout=10.0):
+        """--sync-state: returns once every change marked so far is saved
+        (or after timeout; at once without --sync-state)."""
+        if not self.sync:
+            return
+        with self.durable:
+            target = self.marked
+            self.durable.wait_for(lambda: self.saved >= target or self.stop.is_set(), timeout)
 
     def _run(self):
         while not self.stop.is_set():
             self.dirty.wait()
             if self.stop.is_set():
                 break
-            self.stop.wait(DEBOUNCE)
+            if not self.sync:
+                self.stop.wait(DEBOUNCE)
             self.dirty.clear()
+            with self.durable:
+                target = self.marked
             try:
                 self.save()
             except OSError as e:
                 sys.stderr.write("aidesk-sim: cannot save state: %s\n" % e)
+                continue
+            with self.durable:
+                self.saved = max(self.saved, target)
+                self.durable.notify_all()
 
     def save(self):
         if not self.path:
             return
-        # Keys before the store: a key in the file always has its effect
-        # there too (the effect is applied before its key is recorded), so
-        # a replayed answer never stands for an effect the file lost.
-        idem = self.app.idem.snapshot()
-        snap = {"format": FORMAT, "saved_at": time.time(),
-                "idempotency": idem,
-                "store": self.app.store.snapshot(),
-                "events": self.app.bus.snapshot(EVENT_TAIL),
-                "gate": self.app.gate.snapshot()}
-        data = json.dumps(snap, ensure_ascii=False).encode("utf-8")
+        # Taken and written under one lock, so that an older snapshot never
+        # lands after a newer one. Keys before the store: a key in the file
+        # always has its effect there too (the effect is applied before its
+        # key is recorded), so a replayed answer never stands for an effect
+        # the file lost. Events before the store likewise: an event is
+        # published after its change, so every event kept has its change.
         with self.lock:
+            idem = self.app.idem.snapshot()
+            events = self.app.bus.snapshot(EVENT_TAIL)
+            snap = {"format": FORMAT, "saved_at": time.time(),
+                    "idempotency": idem,
+                    "store": self.app.store.snapshot(),
+                    "events": events,
+                    "gate": self.app.gate.snapshot()}
+            data = json.dumps(snap, ensure_ascii=False).encode("utf-8")
             d = os.path.dirname(os.path.abspath(self.path))
             fd, tmp = tempfile.mkstemp(prefix=".aidesk-sim-state.", dir=d)
             try:
@@ -97,10 +125,14 @@ class Persist:
                     os.close(dfd)
             except OSError:
                 pass
+        # Saved: the events it holds may now reach subscribers.
+        self.app.bus.release(events["last_id"])
 
     def close(self):
         self.stop.set()
         self.dirty.set()
+        with self.durable:
+            self.durable.notify_all()
         if self.thread is not None:
             self.thread.join(2)
         if self.path:

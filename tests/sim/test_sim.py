@@ -1718,6 +1718,39 @@ def _():
         s.stop()
 
 
+@test("--sync-state: whatever was answered or published survives a SIGKILL at once")
+def _():
+    s = Sim("--rate-limit", "100000/60", "--sync-state", state=True)
+    try:
+        ev = SSE(s.port, "GET", "/api/manager/events", key=AGENT)
+        w = s.post("/api/workspaces", {"initial_message": "kept", "metadata": {"mode": "takeover"}}).json
+        wid = w["workspace"]["id"]
+        seen = ev.until(lambda e: e["event"] == "message.created")
+        r = s.agent("POST", "/api/manager/workspaces/%s/reply" % wid, {"content": "answered"})
+        eq(r.status, 200)
+        ev.until(lambda e: e["event"] == "message.created" and "answered" in e["data"])
+        last = seen[-1]["id"]
+        ev.close()
+        # Killed the moment the answer arrived: nothing said is lost.
+        s.stop(signal.SIGKILL)
+        s.start()
+        h = s.get("/api/workspaces/%s/messages" % wid).json["messages"]
+        eq([m["content"] for m in h], ["kept", "answered"])
+        # The events seen before the kill are still there to resume after.
+        again = SSE(s.port, "GET", "/api/manager/events", key=AGENT,
+                    headers={"Last-Event-ID": str(last)})
+        e = again.next_event()
+        eq(e["event"], "message.created", "resumed, not reset")
+        check("answered" in e["data"])
+        again.close()
+        # Without --state the option is refused.
+        p = subprocess.run([sys.executable, SIM, "--sync-state"], capture_output=True)
+        eq(p.returncode, 2)
+        check(b"--sync-state needs --state" in p.stderr)
+    finally:
+        s.stop()
+
+
 @test("admin: /_sim/reset clears state and tells subscribers; admin needs no key")
 def _():
     s = sim("main")
