@@ -12,11 +12,12 @@ TEST_EXTENSIONS = .py .sh
 AM_TESTS_ENVIRONMENT = \
 	AIDESK_SIM='$(abs_top_srcdir)/sim/aidesk-sim'; export AIDESK_SIM; \
 	AIDESK_BIN='$(abs_top_builddir)/aidesk'; export AIDESK_BIN; \
+	AIDESK_BUILDDIR='$(abs_top_builddir)'; export AIDESK_BUILDDIR; \
 	AIDESK_SRCDIR='$(abs_top_srcdir)'; export AIDESK_SRCDIR; \
 	PYTHON3='$(PYTHON3)'; export PYTHON3;
 
 if HAVE_CMOCKA
-TESTS = $(UNIT_TESTS) $(SIM_TESTS) $(INTEGRATION_TESTS)
+TESTS = $(UNIT_TESTS) $(SIM_TESTS) $(INTEGRATION_TESTS) $(SOAK_TESTS)
 if HAVE_TMUX
 TESTS += $(TUI_TESTS)
 endif
@@ -28,4 +29,4 @@ check-local:
 	@exit 1
 endif
 
-EXTRA_DIST += $(SIM_TESTS) $(TUI_TESTS)
+EXTRA_DIST += $(SIM_TESTS) $(TUI_TESTS) $(SOAK_TESTS)

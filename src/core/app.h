@@ -22,8 +22,9 @@
  * server acted) is UNCERTAIN, and only the user can send it again
  * (app_retry). Manager actions (replies, approvals, rejections, modes)
  * carry an idempotency key chosen when the person acts; a reply keeps its
- * key on the message, so /retry of an UNCERTAIN reply cannot deliver it
- * twice.
+ * key on the message (and on disk), so sending it again cannot deliver it
+ * twice: an UNCERTAIN reply goes out again by itself once the server
+ * answers, as an UNSENT message does.
  *
  * UI thread only. */
 #ifndef AIDESK_CORE_APP_H

@@ -112,6 +112,10 @@ void app_ws_done(app_t *a, op *o, net_event *ev);
 void app_ws_submit(app_t *a, conv *c, msg *m);
 void app_unsent_restore(app_t *a);
 void app_unsent_resend(app_t *a);
+/* Whether m goes out again by itself once the server answers: UNSENT
+ * (certainly not delivered), or an UNCERTAIN reply with its idempotency
+ * key; in both cases m->resend says it was not given up. */
+bool app_msg_waits_to_resend(const msg *m);
 bool app_has_waiting_unsent(const app_t *a);
 /* Forgets stored messages the server has since confirmed. */
 void app_unsent_sweep(app_t *a);

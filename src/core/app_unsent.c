@@ -132,12 +132,19 @@ void app_unsent_free(app_t *a)
     a->nkept = a->capkept = 0;
 }
 
+bool app_msg_waits_to_resend(const msg *m)
+{
+    /* Certainly not delivered, or a reply whose key makes a second
+     * delivery impossible (the service answers a repeat from its record). */
+    return m->resend && (m->state == MSG_UNSENT || (m->state == MSG_UNCERTAIN && m->idem_key));
+}
+
 bool app_has_waiting_unsent(const app_t *a)
 {
     for (size_t i = 0; i < a->m->nconvs; i++) {
         const conv *c = a->m->convs[i];
         for (size_t k = 0; k < c->nmsgs; k++)
-            if (c->msgs[k]->state == MSG_UNSENT && c->msgs[k]->resend)
+            if (app_msg_waits_to_resend(c->msgs[k]))
                 return true;
     }
     return false;
@@ -149,7 +156,7 @@ void app_unsent_resend(app_t *a)
         conv *c = a->m->convs[i];
         for (size_t k = 0; k < c->nmsgs; k++) {
             msg *m = c->msgs[k];
-            if (m->state == MSG_UNSENT && m->resend) {
+            if (app_msg_waits_to_resend(m)) {
                 m->resend = false;
                 log_msg("console: the server is back; sending %s in %s", m->id, c->id);
                 app_ws_submit(a, c, m);

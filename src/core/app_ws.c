@@ -96,10 +96,15 @@ static void send_failed(app_t *a, conv *c, msg *m, const net_event *ev)
         note = xasprintf("not sent: %s", why);
         msg_set_state(m, MSG_UNSENT, note);
     } else if (m->idem_key) {
-        note = xasprintf("may not have arrived (%s); /retry sends it again with the same "
-                         "idempotency key, so it cannot arrive twice",
+        /* Safe to repeat: the service answers a repeated key from its
+         * record, so it goes out again by itself, as an unsent one does. */
+        note = xasprintf("may not have arrived (%s); it goes out again with its idempotency "
+                         "key when the server answers, so it cannot arrive twice",
                          why);
         msg_set_state(m, MSG_UNCERTAIN, note);
+        m->resend = true;
+        if (!a->next_probe)
+            a->next_probe = clock_mono_ms() + APP_PROBE_MS;
     } else {
         note = xasprintf("may not have arrived (%s); check the conversation, /retry sends it "
                          "again",

@@ -46,3 +46,11 @@ tests_integration_test_compare_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 INTEGRATION_TESTS += tests/integration/test_sse_resume
 tests_integration_test_sse_resume_SOURCES = tests/integration/test_sse_resume.c $(CLI_TEST_SUPPORT)
 tests_integration_test_sse_resume_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The fault soak (about two minutes): two consoles without a screen
+# (soak_console) and the command line send while the simulator is killed
+# and restarted at random; every message arrives once or is kept.
+check_PROGRAMS += tests/integration/soak_console
+tests_integration_soak_console_SOURCES = tests/integration/soak_console.c
+tests_integration_soak_console_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+SOAK_TESTS = tests/integration/test_soak.py
