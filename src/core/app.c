@@ -34,6 +34,7 @@ app_t *app_new(const config_t *cfg, net_t *net, char **err)
     a->net = net;
     a->ai = ai;
     a->m = model_new();
+    model_set_keep(a->m, cfg->keep_workspaces < 0 ? 0 : (size_t)cfg->keep_workspaces);
     return a;
 }
 
@@ -394,6 +395,12 @@ void app_drain(app_t *a)
         app_handle_event(a, ev);
     app_chat_flush_logs(a);
     app_unsent_sweep(a);
+    /* The bound (core/model.h): here no conversation pointer is held but
+     * the protected ones' (the one on screen). */
+    size_t gone = model_trim(a->m);
+    if (gone)
+        log_msg("console: %zu workspaces left memory (%llu so far, %zu kept whole)", gone,
+                (unsigned long long)a->m->evicted, a->m->nkept);
     if (a->m->needs_reload) {
         a->m->needs_reload = false;
         app_reload(a);
@@ -465,6 +472,7 @@ void app_typing(app_t *a, conv *c, const char *text, bool as_agent)
         }
         free(a->typing_conv);
         a->typing_conv = xstrdup(c->id);
+        a->m->typed_in = c; /* kept whole while typed in */
     }
     free(a->typing_text);
     a->typing_text = xstrdup(text);

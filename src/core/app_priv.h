@@ -29,6 +29,7 @@ typedef enum op_kind {
     OP_REJECT,
     OP_CHAT,
     OP_PROBE,   /* is the server back? */
+    OP_GET,     /* a workspace by id, to open it (app_find_by_name) */
 } op_kind;
 
 /* A request in flight and what to do with its answer. */

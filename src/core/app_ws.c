@@ -234,6 +234,36 @@ static void find_done(app_t *a, op *o, net_event *ev)
     ai_by_client_result_free(r);
 }
 
+static void get_done(app_t *a, op *o, net_event *ev)
+{
+    if (ev->kind != NET_EV_DONE) {
+        api_error *e = ai_error_from_event(a->ai, ev);
+        if (e->kind == API_ERR_NOT_FOUND) {
+            app_flash(a, true, "no conversation called %s", o->text);
+        } else {
+            char *why = api_error_message(e);
+            app_flash(a, true, "finding %s: %s", o->text, why);
+            free(why);
+        }
+        api_error_free(e);
+        return;
+    }
+    char *err = NULL;
+    ai_workspace *w = ai_decode_ws_get(ev->body, ev->body_len, &err);
+    if (!w) {
+        app_flash(a, true, "finding %s: %s", o->text, err);
+        free(err);
+        return;
+    }
+    conv *c = model_upsert_workspace(a->m, w, clock_wall_ms());
+    if (c) {
+        /* Opening it loads its history (app_open). */
+        free(a->focus);
+        a->focus = xstrdup(c->id);
+    }
+    ai_workspace_free(w);
+}
+
 static void decided_done(app_t *a, op *o, net_event *ev)
 {
     const char *what = o->kind == OP_APPROVE ? "approving the draft" : "rejecting the draft";
@@ -280,6 +310,9 @@ void app_ws_done(app_t *a, op *o, net_event *ev)
         break;
     case OP_FIND:
         find_done(a, o, ev);
+        break;
+    case OP_GET:
+        get_done(a, o, ev);
         break;
     case OP_SEND:
     case OP_REPLY:
@@ -393,6 +426,23 @@ void app_find_workspace(app_t *a, const char *client_id)
         o->text = xstrdup(client_id);
     else
         app_flash(a, true, "give a client id");
+}
+
+void app_find_by_name(app_t *a, const char *name)
+{
+    if (!name || !*name) {
+        app_flash(a, true, "give a conversation's name");
+        return;
+    }
+    if (strncmp(name, "ws_", 3) != 0) {
+        app_find_workspace(a, name);
+        return;
+    }
+    op *o = app_op_new(a, OP_GET, ai_req_ws_get(a->ai, name), NULL);
+    if (o)
+        o->text = xstrdup(name);
+    else
+        app_flash(a, true, "no conversation called %s", name);
 }
 
 void app_end_workspace(app_t *a, conv *c)

@@ -126,6 +126,8 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
     case AI_EV_UNKNOWN:
         break;
     }
+    /* Named by a live event: among the recent ones (the bound, model.h). */
+    model_touch(m, c);
     return c;
 }
 
