@@ -105,6 +105,7 @@ conv *app_take_focus(app_t *a)
     conv *c = model_find(a->m, a->focus);
     free(a->focus);
     a->focus = NULL;
+    a->m->opening = NULL;
     return c;
 }
 

@@ -195,6 +195,7 @@ static void create_done(app_t *a, op *o, net_event *ev)
         conv_merge_history(a->m, c, &r->messages, now);
         free(a->focus);
         a->focus = xstrdup(c->id);
+        a->m->opening = c; /* kept whole until it is on screen */
         app_flash(a, false, "workspace %s created (%s mode)", c->title, ai_mode_name(c->mode));
     }
     ai_create_result_free(r);
@@ -230,6 +231,7 @@ static void find_done(app_t *a, op *o, net_event *ev)
         conv_merge_history(a->m, c, &r->messages, now);
         free(a->focus);
         a->focus = xstrdup(c->id);
+        a->m->opening = c; /* kept whole until it is on screen */
     }
     ai_by_client_result_free(r);
 }
@@ -260,6 +262,7 @@ static void get_done(app_t *a, op *o, net_event *ev)
         /* Opening it loads its history (app_open). */
         free(a->focus);
         a->focus = xstrdup(c->id);
+        a->m->opening = c; /* kept whole until it is on screen */
     }
     ai_workspace_free(w);
 }
@@ -418,6 +421,7 @@ void app_find_workspace(app_t *a, const char *client_id)
         if (c->kind == CONV_WORKSPACE && !c->ended && c->title && !strcmp(c->title, client_id)) {
             free(a->focus);
             a->focus = xstrdup(c->id);
+            a->m->opening = c;
             return;
         }
     }

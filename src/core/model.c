@@ -109,6 +109,8 @@ void model_drop(model *m, conv *c)
         m->viewed = NULL;
     if (m->typed_in == c)
         m->typed_in = NULL;
+    if (m->opening == c)
+        m->opening = NULL;
     conv_free(c);
     m->rev++;
 }

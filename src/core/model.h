@@ -110,6 +110,7 @@ typedef struct model {
     conv *kept_head, *kept_tail; /* the recent list: workspaces held whole */
     size_t nkept;
     const conv *typed_in; /* the conversation the person types in (protected) */
+    const conv *opening; /* about to be put on screen (protected) */
     uint64_t evicted;    /* workspaces that left memory so far (for the debug log) */
 } model;
 
@@ -139,7 +140,8 @@ size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
  * model keeps whole (messages, their text views, the index) only the
  * `keep` workspaces most recently touched (created, named by a live event,
  * opened, their history loaded), plus every protected one: the one on
- * screen, the one typed in (typed_in), one with a pending draft, and one
+ * screen, the one typed in (typed_in), the one about to be put on screen
+ * (opening), one with a pending draft, and one
  * with a message sending, unsent, uncertain or streaming. Chats are local
  * and never leave.
  *

@@ -81,7 +81,8 @@ void model_keep_place(model *m, conv *c)
 
 bool model_is_protected(const model *m, const conv *c)
 {
-    if (c->kind != CONV_WORKSPACE || c == m->viewed || c == m->typed_in || c->drafts)
+    if (c->kind != CONV_WORKSPACE || c == m->viewed || c == m->typed_in || c == m->opening ||
+        c->drafts)
         return true;
     /* Our messages in flight and replies still streaming are usually the
      * last few: look from the end. */
