@@ -54,6 +54,11 @@ void app_free(app_t *a)
 {
     if (!a)
         return;
+    /* For benchmarks (bench/shift.sh) and the curious. */
+    log_msg("console: %llu live events applied; %llu workspaces left memory, %zu in memory, "
+            "%zu kept whole",
+            (unsigned long long)a->m->events, (unsigned long long)a->m->evicted, a->m->nconvs,
+            a->m->nkept);
     app_chat_flush_logs(a);
     app_chat_free_logs(a);
     app_unsent_free(a);
@@ -398,10 +403,7 @@ void app_drain(app_t *a)
     app_unsent_sweep(a);
     /* The bound (core/model.h): here no conversation pointer is held but
      * the protected ones' (the one on screen). */
-    size_t gone = model_trim(a->m);
-    if (gone)
-        log_msg("console: %zu workspaces left memory (%llu so far, %zu kept whole)", gone,
-                (unsigned long long)a->m->evicted, a->m->nkept);
+    model_trim(a->m);
     if (a->m->needs_reload) {
         a->m->needs_reload = false;
         app_reload(a);

@@ -112,6 +112,7 @@ typedef struct model {
     const conv *typed_in; /* the conversation the person types in (protected) */
     const conv *opening; /* about to be put on screen (protected) */
     uint64_t evicted;    /* workspaces that left memory so far (for the debug log) */
+    uint64_t events;     /* live events applied so far (likewise, and benchmarks) */
 } model;
 
 model *model_new(void);

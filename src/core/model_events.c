@@ -39,6 +39,7 @@ static void set_typing(model *m, char **slot, int64_t *when, const char *text, i
 conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mono_ms)
 {
     conv *c = NULL;
+    m->events++;
     switch (ev->type) {
     case AI_EV_WORKSPACE_CREATED:
         c = conv_for(m, ev, now_ms);
