@@ -136,7 +136,8 @@ frames_line() {
 # cpu_ns PID: CPU time of every live thread, in nanoseconds (schedstat:
 # exact run time, not the tick-sampled utime/stime).
 cpu_ns() {
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d\n", s}'
+    # %.0f, not %d: mawk's %d stops at 2^31 (2.1 s of CPU).
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%.0f\n", s}'
 }
 
 # cpu_ticks PID: utime + stime from /proc/PID/stat (all threads, in ticks).
