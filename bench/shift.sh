@@ -18,7 +18,7 @@
 
 # shift_stats: "EVENTS WORKSPACES" from the simulator.
 shift_stats() {
-    curl -s "$(sim_url)/_sim/stats" | "$PYTHON3" -c \
+    curl -s --max-time 10 "$(sim_url)/_sim/stats" | "$PYTHON3" -c \
         'import json,sys; o=json.load(sys.stdin); print(o["last_event_id"], o["workspaces"])' \
         2>/dev/null || echo "0 0"
 }
@@ -86,27 +86,63 @@ bench_shift() {
     out shift_console_events "${1:-?}"
     out shift_console_evicted "${2:-?}"
     out shift_console_in_memory "${3:-?}"
+    # The console's CPU is a cost per event plus a cost per second (frames,
+    # timers), and the simulator's event rate varies with the machine's
+    # load: fit both over the whole run (least squares over the sample
+    # intervals), so that each quarter's cost per event can be given with
+    # the per-second part taken out.
+    local fit
+    fit=$(awk 'NR > 1 {
+            if (have) {
+                de = $4 - pe; dt = $1 - pt; dc = $3 - pc
+                a += de * de; b += de * dt; d += dt * dt; x += de * dc; y += dt * dc
+            }
+            pt = $1; pc = $3; pe = $4; have = 1
+        }
+        END {
+            det = a * d - b * b
+            if (det == 0) { print "0 0"; exit }
+            printf "%.2f %.2f\n", 1000 * (x * d - y * b) / det, (a * y - b * x) / det
+        }' "$samples")
+    local per_s=${fit#* }
+    out shift_fit_us_per_event "${fit% *}"
+    out shift_fit_ms_per_s "$per_s"
     # Per quarter: RSS at its end, CPU per event within it.
-    local pq=0 pc=0 pe=0 line qq qt qr qc qe
+    local pt=0 pc=0 pe=0 qq qt qr qc qe
     while read -r qq qt qr qc qe; do
         out "shift_q${qq}_rss_kb" "$qr"
         out "shift_q${qq}_events" "$((qe - pe))"
+        out "shift_q${qq}_events_per_s" "$(( (qe - pe) / (qt - pt > 0 ? qt - pt : 1) ))"
         out "shift_q${qq}_cpu_ms" "$((qc - pc))"
         out "shift_q${qq}_cpu_us_per_event" \
             "$(awk -v c="$((qc - pc))" -v n="$((qe - pe))" 'BEGIN{printf "%.1f", n ? 1000 * c / n : 0}')"
-        pc=$qc; pe=$qe
+        out "shift_q${qq}_net_us_per_event" \
+            "$(awk -v c="$((qc - pc))" -v n="$((qe - pe))" -v t="$((qt - pt))" -v b="$per_s" \
+                'BEGIN{printf "%.1f", n ? 1000 * (c - b * t) / n : 0}')"
+        pt=$qt; pc=$qc; pe=$qe
     done <"$B_DIR/shift.quarters"
     if [ "$cg" = 1 ]; then
-        # Each dump holds the instructions since the one before.
-        local f n=0 ir
-        pe=0
+        # Each dump holds the instructions since the one before: all of
+        # them, and those spent handling network events (app_drain,
+        # inclusive: decoding, the model, the bound); the rest (frames,
+        # timers, the network thread) is given per second.
+        local f n=0 ir drain
+        pt=0; pe=0
         while read -r qq qt qr qc qe; do
             f=$(ls "$B_DIR"/cg.out.* 2>/dev/null | sort -t. -k3 -n | sed -n "$((n + 1))p")
             n=$((n + 1))
-            ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p; s/^summary: *\([0-9]*\).*/\1/p' "$f" 2>/dev/null | head -1)
+            [ -n "$f" ] || continue
+            ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p; s/^summary: *\([0-9]*\).*/\1/p' "$f" | head -1)
+            callgrind_annotate --inclusive=yes "$f" >"$f.txt" 2>/dev/null
+            drain=$(awk '/[:. ]app_drain[ '"'"'\[]/ {gsub(",", "", $1); print $1; exit}' "$f.txt")
             out "shift_q${qq}_instr_per_event" \
                 "$(awk -v i="${ir:-0}" -v n="$((qe - pe))" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
-            pe=$qe
+            out "shift_q${qq}_drain_instr_per_event" \
+                "$(awk -v i="${drain:-0}" -v n="$((qe - pe))" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
+            out "shift_q${qq}_other_minstr_per_s" \
+                "$(awk -v i="${ir:-0}" -v d="${drain:-0}" -v t="$((qt - pt))" \
+                    'BEGIN{printf "%.1f", t ? (i - d) / t / 1e6 : 0}')"
+            pt=$qt; pe=$qe
         done <"$B_DIR/shift.quarters"
     fi
     cp "$samples" "$BENCH_BUILD/shift-samples.txt" 2>/dev/null
