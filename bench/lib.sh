@@ -114,11 +114,12 @@ wait_gone() {
     return 1
 }
 
-# console_quit: F10, then wait for the process to go (killed after 5 s).
+# console_quit [SECONDS]: F10, then wait for the process to go (killed
+# after SECONDS, default 5).
 console_quit() {
     keys F10
     local i
-    for i in $(seq 1 250); do
+    for i in $(seq 1 $((${1:-5} * 50))); do
         [ -d "/proc/$CONSOLE_PID" ] || break
         sleep 0.02
     done

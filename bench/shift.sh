@@ -11,10 +11,36 @@
 # the goal), and the CPU per event in each quarter, so growth shows.
 #
 # SHIFT_KEEP sets [ui] keep_workspaces (default: the console's default).
-# SHIFT_CALLGRIND=1 runs the console under valgrind --tool=callgrind and
-# dumps its counters at each quarter's end: instructions per event per
-# quarter, which do not depend on the machine's load (use a low speed:
-# under valgrind the console is some 50 times slower).
+# SHIFT_CALLGRIND=1 runs the console under valgrind --tool=callgrind:
+# instructions per event over the whole run, which do not depend on the
+# machine's load; a short and a long run compared show growth (use a low
+# speed: under valgrind the console is some 50 times slower). Counters are
+# not dumped by quarter: a dump asked for from outside
+# (callgrind_control -d) stalled the console under valgrind.
+
+# cg_calls FILE NAME: how many calls to function NAME a callgrind profile
+# counted (its "cfn=" / "calls=" records; names are given once, then by id).
+cg_calls() {
+    awk -v want="$2" '
+        /^c?fn=\(/ {
+            id = $0; sub(/^c?fn=/, "", id); name = id
+            sub(/\).*/, ")", id); sub(/^\([0-9]+\) ?/, "", name)
+            if (name != "") names[id] = name
+            if ($0 ~ /^cfn=/) callee = names[id]
+            next
+        }
+        /^calls=/ { if (callee == want) { split(substr($0, 7), v, " "); n += v[1] } callee = "" }
+        END { printf "%d\n", n }' "$1"
+}
+
+# cg_incl ANNOTATED NAME: inclusive instructions of NAME in a
+# callgrind_annotate --inclusive=yes listing.
+cg_incl() {
+    awk -v want="$2" '{
+        f = $0; sub(/ \[.*/, "", f); sub(/.*:/, "", f)
+        if (f == want) { gsub(",", "", $1); print $1; found = 1; exit }
+    } END { if (!found) print 0 }' "$1"
+}
 
 # shift_stats: "EVENTS WORKSPACES" from the simulator.
 shift_stats() {
@@ -62,7 +88,6 @@ bench_shift() {
         if [ "$t" -ge $((secs * q / 4)) ]; then
             # A quarter's end: one line "Q T RSS CPU_MS EVENTS".
             printf '%s %s %s %s %s\n' "$q" "$t" "$r" "$c" "$((e - e0))" >>"$B_DIR/shift.quarters"
-            [ "$cg" = 1 ] && callgrind_control -d "q$q" "$CONSOLE_PID" >/dev/null 2>&1
             q=$((q + 1))
             [ "$q" -gt 4 ] && break
         fi
@@ -71,7 +96,11 @@ bench_shift() {
     hwm=$(hwm_kb "$CONSOLE_PID")
     read -r e w <<<"$(shift_stats)"
     sim_stop # the customers stop; the console sees the stream end
-    console_quit
+    if [ "$cg" = 1 ]; then
+        console_quit 300 # valgrind writes its profile at exit
+    else
+        console_quit
+    fi
     local applied
     applied=$(sed -n 's/.*console: \([0-9]*\) live events applied; \([0-9]*\) workspaces left memory, \([0-9]*\) in memory.*/\1 \2 \3/p' \
         "$B_DIR/debug.log" | tail -1)
@@ -122,28 +151,32 @@ bench_shift() {
         pt=$qt; pc=$qc; pe=$qe
     done <"$B_DIR/shift.quarters"
     if [ "$cg" = 1 ]; then
-        # Each dump holds the instructions since the one before: all of
-        # them, and those spent handling network events (app_drain,
-        # inclusive: decoding, the model, the bound); the rest (frames,
-        # timers, the network thread) is given per second.
-        local f n=0 ir drain
-        pt=0; pe=0
-        while read -r qq qt qr qc qe; do
-            f=$(ls "$B_DIR"/cg.out.* 2>/dev/null | sort -t. -k3 -n | sed -n "$((n + 1))p")
-            n=$((n + 1))
-            [ -n "$f" ] || continue
-            ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p; s/^summary: *\([0-9]*\).*/\1/p' "$f" | head -1)
+        # Instructions: all of them; those spent on live events (decoding
+        # and applying them: app_live_event, inclusive), per event applied
+        # (calls of model_apply_event); those spent reloading the lists
+        # (ai_decode_mgr_list: after a reconnect or a reset, which the
+        # simulator sends a subscriber that fell behind); and the rest
+        # (frames, timers, the network thread) per second.
+        local f=$B_DIR/cg.out ir live lists nev nlists
+        if [ -s "$f" ]; then
             callgrind_annotate --inclusive=yes "$f" >"$f.txt" 2>/dev/null
-            drain=$(awk '/[:. ]app_drain[ '"'"'\[]/ {gsub(",", "", $1); print $1; exit}' "$f.txt")
-            out "shift_q${qq}_instr_per_event" \
-                "$(awk -v i="${ir:-0}" -v n="$((qe - pe))" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
-            out "shift_q${qq}_drain_instr_per_event" \
-                "$(awk -v i="${drain:-0}" -v n="$((qe - pe))" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
-            out "shift_q${qq}_other_minstr_per_s" \
-                "$(awk -v i="${ir:-0}" -v d="${drain:-0}" -v t="$((qt - pt))" \
-                    'BEGIN{printf "%.1f", t ? (i - d) / t / 1e6 : 0}')"
-            pt=$qt; pe=$qe
-        done <"$B_DIR/shift.quarters"
+            ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p; s/^summary: *\([0-9]*\).*/\1/p' "$f" | head -1)
+            live=$(cg_incl "$f.txt" app_live_event)
+            lists=$(cg_incl "$f.txt" ai_decode_mgr_list)
+            nev=$(cg_calls "$f" model_apply_event)
+            nlists=$(cg_calls "$f" ai_decode_mgr_list)
+            out shift_cg_events "$nev"
+            out shift_cg_instr_per_event "$(awk -v i="${ir:-0}" -v n="$nev" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
+            out shift_cg_live_instr_per_event \
+                "$(awk -v i="$live" -v l="$lists" -v n="$nev" 'BEGIN{printf "%.0f", n ? (i - l) / n : 0}')"
+            out shift_cg_lists "$nlists"
+            out shift_cg_list_minstr "$(awk -v l="$lists" 'BEGIN{printf "%.0f", l / 1e6}')"
+            out shift_cg_other_minstr_per_s \
+                "$(awk -v i="${ir:-0}" -v d="$live" -v t="$secs" 'BEGIN{printf "%.1f", (i - d) / t / 1e6}')"
+            cp "$f.txt" "$BENCH_BUILD/shift-callgrind.txt" 2>/dev/null
+        else
+            echo "no callgrind profile was written" >&2
+        fi
     fi
     cp "$samples" "$BENCH_BUILD/shift-samples.txt" 2>/dev/null
     return 0

@@ -2,11 +2,10 @@
 #include "config.h"
 #include "core/model.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <stddef.h>
 
 #include "core/model_priv.h"
 #include "core/msgindex.h"
