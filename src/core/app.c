@@ -206,7 +206,7 @@ api_error *app_event_error(app_t *a, const net_event *ev, const char *doing)
 
 /* ------------------------------------------------------ simple answers */
 
-static void list_done(app_t *a, net_event *ev)
+static void list_done(app_t *a, op *o, net_event *ev)
 {
     if (ev->kind != NET_EV_DONE) {
         /* A user key may not list: the live view explains that itself. */
@@ -224,6 +224,8 @@ static void list_done(app_t *a, net_event *ev)
     int64_t now = clock_wall_ms();
     for (size_t i = 0; i < l->n; i++)
         model_upsert_workspace(a->m, &l->items[i], now);
+    if (o->asked_ms)
+        model_end_unlisted(a->m, l, o->asked_ms);
     ai_workspace_list_free(l);
 }
 
@@ -286,7 +288,13 @@ static void history_done(app_t *a, op *o, net_event *ev)
 
 void app_reload(app_t *a)
 {
-    app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, NULL), NULL);
+    /* Only the active ones: the server keeps every workspace of the day,
+     * and a listing of them all grows until it passes the size cap (and
+     * fills memory with what the bound then lets go). Those we know that
+     * ended meanwhile are the live ones the listing leaves out. */
+    op *lo = app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, "active"), NULL);
+    if (lo)
+        lo->asked_ms = clock_wall_ms();
     app_op_new(a, OP_DRAFTS, ai_req_mgr_drafts(a->ai, NULL), NULL);
     /* Histories of what is on screen may have missed events too. */
     for (size_t i = 0; i < a->m->nconvs; i++) {
@@ -344,7 +352,7 @@ bool app_handle_event(app_t *a, net_event *ev)
         if (!terminal)
             break;
         switch (o->kind) {
-        case OP_LIST: list_done(a, ev); break;
+        case OP_LIST: list_done(a, o, ev); break;
         case OP_DRAFTS: drafts_done(a, ev); break;
         case OP_MODELS: models_done(a, ev); break;
         case OP_HISTORY: history_done(a, o, ev); break;

@@ -41,6 +41,7 @@ typedef struct op {
     char *draft_id;
     char *text;      /* what we sent */
     bool polling;    /* OP_HISTORY made by the poller */
+    int64_t asked_ms; /* OP_LIST of the active ones only: when asked (wall clock), else 0 */
     ai_stream *stream;
     struct op *next;
 } op;

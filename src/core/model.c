@@ -171,6 +171,28 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
     return c;
 }
 
+size_t model_end_unlisted(model *m, const ai_workspace_list *active, int64_t asked_ms)
+{
+    msgindex *listed = msgindex_new_at(offsetof(ai_workspace, id));
+    for (size_t i = 0; active && i < active->n; i++)
+        if (active->items[i].id)
+            msgindex_put(listed, &active->items[i]);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nconvs; i++) {
+        conv *c = m->convs[i];
+        if (c->kind != CONV_WORKSPACE || c->ended || c->activity_ms >= asked_ms ||
+            msgindex_get(listed, c->id))
+            continue;
+        c->ended = true;
+        c->rev++;
+        n++;
+    }
+    msgindex_free(listed);
+    if (n)
+        m->rev++;
+    return n;
+}
+
 conv *model_new_chat(model *m, const char *model_name, int64_t now_ms)
 {
     char id[32];

@@ -122,6 +122,13 @@ void model_free(model *m);
 conv *model_find(const model *m, const char *id);
 /* Adds or updates the workspace w describes (copying what it needs). */
 conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms);
+/* After a listing of the active workspaces only (a reload, which must not
+ * list everything the server ever had: that grows all day): every live
+ * workspace the model has that the listing does not name, and that has
+ * seen no activity since asked_ms (wall clock, when the listing was asked
+ * for: one created since may be missing from it), has ended. Returns how
+ * many. */
+size_t model_end_unlisted(model *m, const ai_workspace_list *active, int64_t asked_ms);
 /* A new local chat with model_name (copied). */
 conv *model_new_chat(model *m, const char *model_name, int64_t now_ms);
 /* Removes a conversation (a closed chat) and everything in it. */

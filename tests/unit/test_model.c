@@ -946,6 +946,31 @@ static void model__keeps_order_and_ids_consistent_through_a_long_run(void **stat
     model_free(m);
 }
 
+static void model__a_listing_of_the_active_ones_ends_those_it_leaves_out(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *listed = workspace(m, "ws_listed", AI_MODE_AI, "active", 10, -1);
+    conv *gone = workspace(m, "ws_gone", AI_MODE_AI, "active", 20, -1);
+    conv *fresh = said(m, "ws_fresh", 1, 500); /* created after the listing was asked */
+    conv *chat = model_new_chat(m, "gpt-4o", 30);
+    ai_workspace item;
+    memset(&item, 0, sizeof item);
+    item.id = (char *)"ws_listed";
+    item.status = (char *)"active";
+    item.pending_drafts = -1;
+    ai_workspace_list l = {&item, 1};
+    unsigned rev = m->rev;
+    assert_int_equal(model_end_unlisted(m, &l, 400), 1);
+    assert_true(gone->ended);
+    assert_false(listed->ended);
+    assert_false(fresh->ended);
+    assert_false(chat->ended);
+    assert_true(m->rev != rev);
+    assert_int_equal(model_end_unlisted(m, &l, 400), 0);
+    model_free(m);
+}
+
 /* ------------------------------------------------------------ msgindex */
 
 static void msgindex__agrees_with_a_scan_through_adds_removals_and_renames(void **state)
@@ -1070,4 +1095,5 @@ TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_tw
           cmocka_unit_test(model__never_lets_a_protected_workspace_go),
           cmocka_unit_test(model__a_workspace_that_left_comes_back_whole_when_its_history_loads),
           cmocka_unit_test(model__a_live_event_for_a_workspace_that_left_brings_it_back),
-          cmocka_unit_test(model__keeps_order_and_ids_consistent_through_a_long_run))
+          cmocka_unit_test(model__keeps_order_and_ids_consistent_through_a_long_run),
+          cmocka_unit_test(model__a_listing_of_the_active_ones_ends_those_it_leaves_out))
