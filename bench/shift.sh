@@ -153,10 +153,11 @@ bench_shift() {
     if [ "$cg" = 1 ]; then
         # Instructions: all of them; those spent on live events (decoding
         # and applying them: app_live_event, inclusive), per event applied
-        # (calls of model_apply_event); those spent reloading the lists
-        # (ai_decode_mgr_list: after a reconnect or a reset, which the
-        # simulator sends a subscriber that fell behind); and the rest
-        # (frames, timers, the network thread) per second.
+        # (calls of model_apply_event); those spent decoding list reloads
+        # (ai_decode_mgr_list, under list_done, not app_live_event: after a
+        # reconnect or a reset, which the simulator sends a subscriber that
+        # fell behind); and the rest (frames, timers, the network thread)
+        # per second.
         local f=$B_DIR/cg.out ir live lists nev nlists
         if [ -s "$f" ]; then
             callgrind_annotate --inclusive=yes "$f" >"$f.txt" 2>/dev/null
@@ -168,11 +169,12 @@ bench_shift() {
             out shift_cg_events "$nev"
             out shift_cg_instr_per_event "$(awk -v i="${ir:-0}" -v n="$nev" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
             out shift_cg_live_instr_per_event \
-                "$(awk -v i="$live" -v l="$lists" -v n="$nev" 'BEGIN{printf "%.0f", n ? (i - l) / n : 0}')"
+                "$(awk -v i="$live" -v n="$nev" 'BEGIN{printf "%.0f", n ? i / n : 0}')"
             out shift_cg_lists "$nlists"
             out shift_cg_list_minstr "$(awk -v l="$lists" 'BEGIN{printf "%.0f", l / 1e6}')"
             out shift_cg_other_minstr_per_s \
-                "$(awk -v i="${ir:-0}" -v d="$live" -v t="$secs" 'BEGIN{printf "%.1f", (i - d) / t / 1e6}')"
+                "$(awk -v i="${ir:-0}" -v d="$live" -v l="$lists" -v t="$secs" \
+                    'BEGIN{printf "%.1f", (i - d - l) / t / 1e6}')"
             cp "$f.txt" "$BENCH_BUILD/shift-callgrind.txt" 2>/dev/null
         else
             echo "no callgrind profile was written" >&2
