@@ -823,6 +823,7 @@ static void config__render_shows_sources_but_never_secrets(void **state)
     assert_contains(text, "(option: --model)");
     assert_contains(text, "(default)");
     assert_contains(text, "30 s");
+    assert_contains(text, "ui.keep_workspaces     200");
     assert_contains(text, " (read)\n");
     free(text);
     config_free(c);
