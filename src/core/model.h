@@ -149,12 +149,12 @@ size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
  * `keep` workspaces most recently touched (created, named by a live event,
  * opened, their history loaded), plus every protected one: the one on
  * screen, the one typed in (typed_in), the one about to be put on screen
- * (opening), one with a pending draft, and one
- * with a message sending, unsent, uncertain or streaming. Chats are local
- * and never leave.
+ * (opening), one with a pending draft, and one with a message sending,
+ * unsent, uncertain or streaming. Chats are local and never leave.
  *
  * model_trim lets the others go, least recent first: an ended workspace
- * leaves the model (and the sidebar; /open finds it on the server again);
+ * leaves the model (and the sidebar; /open and /go find it on the server
+ * again, app_find_by_name);
  * a live one keeps only its summary (title, mode, activity, unread and
  * draft counts) and history_loaded becomes false, so that opening it loads
  * its history again (app_open). A live event for a workspace that left
@@ -162,7 +162,9 @@ size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
  *
  * Each touch is constant time; a trim costs the conversations it lets go
  * plus the protected ones it meets (each moved to the front, so it is not
- * met again before the others), and never walks the list twice. */
+ * met again before the others; at most 16 more than it lets go), and never
+ * walks the list twice. Placing a workspace first heard of from a listing
+ * walks from the old end of the list to its place by activity. */
 #define MODEL_KEEP_UNBOUNDED ((size_t)-1)
 /* The default of a new model is MODEL_KEEP_UNBOUNDED. */
 void model_set_keep(model *m, size_t keep);
