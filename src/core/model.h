@@ -163,9 +163,9 @@ size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
  * Each touch is constant time; a trim costs the conversations it lets go
  * plus the protected ones it meets (each moved to the front, so it is not
  * met again before the others; in all at most 16 more steps than there
- * are workspaces over the bound), and never
- * walks the list twice. Placing a workspace first heard of from a listing
- * walks from the old end of the list to its place by activity. */
+ * are workspaces over the bound), and never walks the list twice. Placing
+ * a workspace first heard of from a listing walks from the old end of the
+ * list to its place by activity. */
 #define MODEL_KEEP_UNBOUNDED ((size_t)-1)
 /* The default of a new model is MODEL_KEEP_UNBOUNDED. */
 void model_set_keep(model *m, size_t keep);
