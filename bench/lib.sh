@@ -114,11 +114,12 @@ wait_gone() {
     return 1
 }
 
-# console_quit: F10, then wait for the process to go (killed after 5 s).
+# console_quit [SECONDS]: F10, then wait for the process to go (killed
+# after SECONDS, default 5).
 console_quit() {
     keys F10
     local i
-    for i in $(seq 1 250); do
+    for i in $(seq 1 $((${1:-5} * 50))); do
         [ -d "/proc/$CONSOLE_PID" ] || break
         sleep 0.02
     done
@@ -136,7 +137,8 @@ frames_line() {
 # cpu_ns PID: CPU time of every live thread, in nanoseconds (schedstat:
 # exact run time, not the tick-sampled utime/stime).
 cpu_ns() {
-    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d\n", s}'
+    # %.0f, not %d: mawk's %d stops at 2^31 (2.1 s of CPU).
+    cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%.0f\n", s}'
 }
 
 # cpu_ticks PID: utime + stime from /proc/PID/stat (all threads, in ticks).

@@ -12,5 +12,5 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 .PHONY: bench
 bench: aidesk$(EXEEXT) $(EXTRA_PROGRAMS)
 
-EXTRA_DIST += bench/run bench/lib.sh bench/console.sh bench/mkstate.py \
+EXTRA_DIST += bench/run bench/lib.sh bench/console.sh bench/shift.sh bench/mkstate.py \
 	docs/performance.md

@@ -238,8 +238,8 @@ void console_command(ui *u, const char *line)
     case CMD_GO:
         if ((c = find_conv(u, p.rest)))
             ui_select(u, c);
-        else
-            app_flash(u->app, true, "no conversation called %s", p.rest);
+        else /* it may have left memory (core/model.h): ask the server */
+            app_find_by_name(u->app, p.rest);
         break;
     case CMD_END:
         if ((c = need_workspace(u)))

@@ -55,6 +55,9 @@ static void print_json(cli_ctx *c, const config_t *cfg)
     json_object_object_add(o, "theme", item_json(cfg, CONFIG_THEME, cli_jstr(cfg->theme)));
     json_object_object_add(o, "osc52",
                            item_json(cfg, CONFIG_OSC52, json_object_new_boolean(cfg->osc52)));
+    json_object_object_add(o, "keep_workspaces",
+                           item_json(cfg, CONFIG_KEEP_WORKSPACES,
+                                     json_object_new_int(cfg->keep_workspaces)));
     json_object_object_add(o, "debug_log", item_json(cfg, CONFIG_DEBUG_LOG, cli_jstr(cfg->debug_log)));
     cli_json_print(c, o);
 }

@@ -35,7 +35,8 @@ typedef enum kind {
     K_MAX_TOKENS,
     K_FLAG,
     K_THEME,
-    K_PATH
+    K_PATH,
+    K_KEEP
 } kind;
 
 typedef struct key_rule {
@@ -59,6 +60,7 @@ static const key_rule rules[] = {
     {"gate", "project_id_cmd", K_CMD, CONFIG_PROJECT_ID},
     {"ui", "theme", K_THEME, CONFIG_THEME},
     {"ui", "osc52", K_FLAG, CONFIG_OSC52},
+    {"ui", "keep_workspaces", K_KEEP, CONFIG_KEEP_WORKSPACES},
     {"debug", "log", K_PATH, CONFIG_DEBUG_LOG},
 };
 
@@ -157,6 +159,13 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         msg = config_parse_max_tokens(value, &n);
         if (!msg) {
             c->max_tokens = n;
+            config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
+        }
+        return msg;
+    case K_KEEP:
+        msg = config_parse_keep_workspaces(value, &n);
+        if (!msg) {
+            c->keep_workspaces = n;
             config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
         }
         return msg;

@@ -118,6 +118,8 @@ char *config_render(const config_t *c)
     put_secret(&b, "gate", c, CONFIG_PROJECT_ID, c->project_id);
     put_value(&b, "ui", c, CONFIG_THEME, c->theme);
     put_value(&b, "ui", c, CONFIG_OSC52, c->osc52 ? "true" : "false");
+    snprintf(num, sizeof num, "%d", c->keep_workspaces);
+    put_value(&b, "ui", c, CONFIG_KEEP_WORKSPACES, num);
     put_value(&b, "debug", c, CONFIG_DEBUG_LOG, c->debug_log ? c->debug_log : "(off)");
     return buf_steal(&b);
 }

@@ -28,6 +28,7 @@ static const char *const item_names[CONFIG_N_ITEMS] = {
     [CONFIG_INSECURE_TLS] = "insecure_tls",
     [CONFIG_THEME] = "theme",
     [CONFIG_OSC52] = "osc52",
+    [CONFIG_KEEP_WORKSPACES] = "keep_workspaces",
     [CONFIG_DEBUG_LOG] = "log",
 };
 
@@ -116,6 +117,7 @@ config_t *config_new_defaults(void)
     c->max_retries = CONFIG_DEFAULT_MAX_RETRIES;
     c->max_tokens = CONFIG_DEFAULT_MAX_TOKENS;
     c->theme = xstrdup(CONFIG_DEFAULT_THEME);
+    c->keep_workspaces = CONFIG_DEFAULT_KEEP_WORKSPACES;
     return c;
 }
 

@@ -18,7 +18,9 @@
  *              fractional allowed), max_retries, max_tokens (the longest
  *              reply the console's chats and comparisons ask for), allow_http
  *   [gate]     base_url, project_id, project_id_cmd
- *   [ui]       theme, osc52
+ *   [ui]       theme, osc52, keep_workspaces (how many recent workspaces
+ *              the console keeps whole in memory besides the one on screen
+ *              and those in use; 0 to 100000)
  *   [debug]    log (a path; a leading ~/ means the home directory)
  * Unknown sections and keys are errors, so that a typo is not silently
  * ignored. allow_http applies to both base URLs.
@@ -40,6 +42,8 @@
 #define CONFIG_DEFAULT_MAX_TOKENS 1024 /* the SDK's */
 #define CONFIG_MAX_TOKENS_MAX 1000000
 #define CONFIG_DEFAULT_THEME "default"
+#define CONFIG_DEFAULT_KEEP_WORKSPACES 200
+#define CONFIG_KEEP_WORKSPACES_MAX 100000
 
 #define CONFIG_TIMEOUT_MIN_MS 100
 #define CONFIG_TIMEOUT_MAX_MS 3600000
@@ -66,6 +70,7 @@ typedef enum config_item {
     CONFIG_INSECURE_TLS,
     CONFIG_THEME,
     CONFIG_OSC52,
+    CONFIG_KEEP_WORKSPACES,
     CONFIG_DEBUG_LOG,
     CONFIG_N_ITEMS
 } config_item;
@@ -99,6 +104,7 @@ typedef struct config {
     bool insecure_tls;
     char *theme;
     bool osc52;      /* clipboard writes through the terminal: opt-in */
+    int keep_workspaces; /* recent workspaces kept whole (core/model.h, the bound) */
     char *debug_log; /* NULL: no debug log */
 
     char *config_path;  /* the file consulted, NULL if no home was found */

@@ -13,6 +13,7 @@
 char *config_parse_timeout(const char *s, int *ms);
 char *config_parse_retries(const char *s, int *n);
 char *config_parse_max_tokens(const char *s, int *n);
+char *config_parse_keep_workspaces(const char *s, int *n);
 char *config_parse_flag(const char *s, bool *b);
 char *config_check_model(const char *s);
 char *config_check_theme(const char *s);

@@ -87,6 +87,21 @@ char *config_parse_max_tokens(const char *s, int *n)
     return NULL;
 }
 
+char *config_parse_keep_workspaces(const char *s, int *n)
+{
+    long v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (v <= CONFIG_KEEP_WORKSPACES_MAX)
+            v = v * 10 + (*p - '0');
+    if (*p || p == s)
+        return bad_value("keep_workspaces must be a whole number, found '%s'", s);
+    if (v > CONFIG_KEEP_WORKSPACES_MAX)
+        return bad_value("keep_workspaces must be between 0 and 100000, found '%s'", s);
+    *n = (int)v;
+    return NULL;
+}
+
 char *config_parse_flag(const char *s, bool *b)
 {
     if (ini_parse_bool(s, b) == 0)

@@ -35,6 +35,7 @@ app_t *app_new(const config_t *cfg, net_t *net, char **err)
     a->net = net;
     a->ai = ai;
     a->m = model_new();
+    model_set_keep(a->m, cfg->keep_workspaces < 0 ? 0 : (size_t)cfg->keep_workspaces);
     return a;
 }
 
@@ -54,6 +55,11 @@ void app_free(app_t *a)
 {
     if (!a)
         return;
+    /* For benchmarks (bench/shift.sh) and the curious. */
+    log_msg("console: %llu live events applied; %llu workspaces left memory, %zu in memory, "
+            "%zu kept whole",
+            (unsigned long long)a->m->events, (unsigned long long)a->m->evicted, a->m->nconvs,
+            a->m->nkept);
     app_chat_flush_logs(a);
     app_chat_free_logs(a);
     app_unsent_free(a);
@@ -105,6 +111,7 @@ conv *app_take_focus(app_t *a)
     conv *c = model_find(a->m, a->focus);
     free(a->focus);
     a->focus = NULL;
+    a->m->opening = NULL;
     return c;
 }
 
@@ -201,7 +208,7 @@ api_error *app_event_error(app_t *a, const net_event *ev, const char *doing)
 
 /* ------------------------------------------------------ simple answers */
 
-static void list_done(app_t *a, net_event *ev)
+static void list_done(app_t *a, op *o, net_event *ev)
 {
     if (ev->kind != NET_EV_DONE) {
         /* A user key may not list: the live view explains that itself. */
@@ -219,6 +226,8 @@ static void list_done(app_t *a, net_event *ev)
     int64_t now = clock_wall_ms();
     for (size_t i = 0; i < l->n; i++)
         model_upsert_workspace(a->m, &l->items[i], now);
+    if (o->asked_ms)
+        model_end_unlisted(a->m, l, o->asked_ms);
     ai_workspace_list_free(l);
 }
 
@@ -281,7 +290,13 @@ static void history_done(app_t *a, op *o, net_event *ev)
 
 void app_reload(app_t *a)
 {
-    app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, NULL), NULL);
+    /* Only the active ones: the server keeps every workspace of the day,
+     * and a listing of them all grows until it passes the size cap (and
+     * fills memory with what the bound then lets go). Those we know that
+     * ended meanwhile are the live ones the listing leaves out. */
+    op *lo = app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, "active"), NULL);
+    if (lo)
+        lo->asked_ms = clock_wall_ms();
     app_op_new(a, OP_DRAFTS, ai_req_mgr_drafts(a->ai, NULL), NULL);
     /* Histories of what is on screen may have missed events too. */
     for (size_t i = 0; i < a->m->nconvs; i++) {
@@ -357,7 +372,7 @@ bool app_handle_event(app_t *a, net_event *ev)
         if (!terminal)
             break;
         switch (o->kind) {
-        case OP_LIST: list_done(a, ev); break;
+        case OP_LIST: list_done(a, o, ev); break;
         case OP_DRAFTS: drafts_done(a, ev); break;
         case OP_MODELS: models_done(a, ev); break;
         case OP_HISTORY: history_done(a, o, ev); break;
@@ -416,6 +431,9 @@ void app_drain(app_t *a)
         app_handle_event(a, ev);
     app_chat_flush_logs(a);
     app_unsent_sweep(a);
+    /* The bound (core/model.h): here no conversation pointer is held but
+     * the protected ones' (the one on screen). */
+    model_trim(a->m);
     if (a->m->needs_reload) {
         a->m->needs_reload = false;
         app_reload(a);
@@ -487,6 +505,7 @@ void app_typing(app_t *a, conv *c, const char *text, bool as_agent)
         }
         free(a->typing_conv);
         a->typing_conv = xstrdup(c->id);
+        a->m->typed_in = c; /* kept whole while typed in */
     }
     free(a->typing_text);
     a->typing_text = xstrdup(text);

@@ -135,6 +135,11 @@ bool app_create_workspace(app_t *a, const app_ws_params *p, char **err);
 /* Resumes the workspace of a client id (opens it when found). One the
  * model already has and that has not ended is opened without a request. */
 void app_find_workspace(app_t *a, const char *client_id);
+/* For a name the model does not have (a workspace that left memory, see
+ * the bound in core/model.h): asks the server for the workspace with that
+ * id (ws_...) or, otherwise, that client id, and opens it when found; says
+ * so when there is none. */
+void app_find_by_name(app_t *a, const char *name);
 void app_end_workspace(app_t *a, conv *c);
 
 /* Sends text in c: in a chat, to its model (streamed); in a workspace, as

@@ -29,6 +29,7 @@ typedef enum op_kind {
     OP_REJECT,
     OP_CHAT,
     OP_PROBE,   /* is the server back? */
+    OP_GET,     /* a workspace by id, to open it (app_find_by_name) */
 } op_kind;
 
 /* A request in flight and what to do with its answer. */
@@ -41,6 +42,7 @@ typedef struct op {
     char *text;      /* what we sent */
     bool polling;    /* OP_HISTORY made by the poller */
     bool told_repair; /* the user heard that its text held invalid UTF-8 */
+    int64_t asked_ms; /* OP_LIST of the active ones only: when asked (wall clock), else 0 */
     ai_stream *stream;
     struct op *next;
 } op;

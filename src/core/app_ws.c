@@ -218,6 +218,7 @@ static void create_done(app_t *a, op *o, net_event *ev)
         conv_merge_history(a->m, c, &r->messages, now);
         free(a->focus);
         a->focus = xstrdup(c->id);
+        a->m->opening = c; /* kept whole until it is on screen */
         app_flash(a, false, "workspace %s created (%s mode)", c->title, ai_mode_name(c->mode));
     }
     ai_create_result_free(r);
@@ -253,8 +254,40 @@ static void find_done(app_t *a, op *o, net_event *ev)
         conv_merge_history(a->m, c, &r->messages, now);
         free(a->focus);
         a->focus = xstrdup(c->id);
+        a->m->opening = c; /* kept whole until it is on screen */
     }
     ai_by_client_result_free(r);
+}
+
+static void get_done(app_t *a, op *o, net_event *ev)
+{
+    if (ev->kind != NET_EV_DONE) {
+        api_error *e = ai_error_from_event(a->ai, ev);
+        if (e->kind == API_ERR_NOT_FOUND) {
+            app_flash(a, true, "no conversation called %s", o->text);
+        } else {
+            char *why = api_error_message(e);
+            app_flash(a, true, "finding %s: %s", o->text, why);
+            free(why);
+        }
+        api_error_free(e);
+        return;
+    }
+    char *err = NULL;
+    ai_workspace *w = ai_decode_ws_get(ev->body, ev->body_len, &err);
+    if (!w) {
+        app_flash(a, true, "finding %s: %s", o->text, err);
+        free(err);
+        return;
+    }
+    conv *c = model_upsert_workspace(a->m, w, clock_wall_ms());
+    if (c) {
+        /* Opening it loads its history (app_open). */
+        free(a->focus);
+        a->focus = xstrdup(c->id);
+        a->m->opening = c; /* kept whole until it is on screen */
+    }
+    ai_workspace_free(w);
 }
 
 void app_ws_done(app_t *a, op *o, net_event *ev)
@@ -266,6 +299,9 @@ void app_ws_done(app_t *a, op *o, net_event *ev)
         break;
     case OP_FIND:
         find_done(a, o, ev);
+        break;
+    case OP_GET:
+        get_done(a, o, ev);
         break;
     case OP_SEND:
     case OP_REPLY:
@@ -371,6 +407,7 @@ void app_find_workspace(app_t *a, const char *client_id)
         if (c->kind == CONV_WORKSPACE && !c->ended && c->title && !strcmp(c->title, client_id)) {
             free(a->focus);
             a->focus = xstrdup(c->id);
+            a->m->opening = c;
             return;
         }
     }
@@ -379,6 +416,23 @@ void app_find_workspace(app_t *a, const char *client_id)
         o->text = xstrdup(client_id);
     else
         app_flash(a, true, "give a client id");
+}
+
+void app_find_by_name(app_t *a, const char *name)
+{
+    if (!name || !*name) {
+        app_flash(a, true, "give a conversation's name");
+        return;
+    }
+    if (strncmp(name, "ws_", 3) != 0) {
+        app_find_workspace(a, name);
+        return;
+    }
+    op *o = app_op_new(a, OP_GET, ai_req_ws_get(a->ai, name), NULL);
+    if (o)
+        o->text = xstrdup(name);
+    else
+        app_flash(a, true, "no conversation called %s", name);
 }
 
 void app_end_workspace(app_t *a, conv *c)

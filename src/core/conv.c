@@ -192,5 +192,6 @@ void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms)
         c->unread = unread;
         c->history_loaded = true;
     }
+    model_touch(m, c);
     m->rev++;
 }

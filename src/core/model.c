@@ -2,16 +2,20 @@
 #include "config.h"
 #include "core/model.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/model_priv.h"
 #include "core/msgindex.h"
 #include "util/mem.h"
 
 model *model_new(void)
 {
     model *m = xcalloc(1, sizeof *m);
+    m->byid = msgindex_new_at(offsetof(conv, id));
+    m->keep = MODEL_KEEP_UNBOUNDED;
     return m;
 }
 
@@ -29,14 +33,22 @@ static void msg_free(msg *mm)
     free(mm);
 }
 
-static void conv_free(conv *c)
+void model_conv_clear(conv *c)
 {
-    if (!c)
-        return;
     for (size_t i = 0; i < c->nmsgs; i++)
         msg_free(c->msgs[i]);
     free(c->msgs);
     msgindex_free(c->byid);
+    c->msgs = NULL;
+    c->byid = NULL;
+    c->nmsgs = c->capmsgs = c->nlocal = 0;
+}
+
+static void conv_free(conv *c)
+{
+    if (!c)
+        return;
+    model_conv_clear(c);
     free(c->id);
     free(c->title);
     free(c->typing);
@@ -63,6 +75,7 @@ void model_free(model *m)
     for (size_t i = 0; i < m->nconvs; i++)
         conv_free(m->convs[i]);
     free(m->convs);
+    msgindex_free(m->byid);
     for (size_t i = 0; i < m->ndrafts; i++)
         draft_free(m->drafts[i]);
     free(m->drafts);
@@ -76,12 +89,7 @@ void model_free(model *m)
 
 conv *model_find(const model *m, const char *id)
 {
-    if (!id)
-        return NULL;
-    for (size_t i = 0; i < m->nconvs; i++)
-        if (!strcmp(m->convs[i]->id, id))
-            return m->convs[i];
-    return NULL;
+    return msgindex_get(m->byid, id);
 }
 
 static conv *add_conv(model *m, conv_kind kind, const char *id)
@@ -90,9 +98,39 @@ static conv *add_conv(model *m, conv_kind kind, const char *id)
     c->kind = kind;
     c->id = xstrdup(id);
     m->convs = xgrow(m->convs, &m->capconvs, m->nconvs + 1, sizeof *m->convs);
+    c->slot = m->nconvs;
     m->convs[m->nconvs++] = c;
+    msgindex_put(m->byid, c);
     m->rev++;
     return c;
+}
+
+void model_drop(model *m, conv *c)
+{
+    m->convs[c->slot] = NULL;
+    msgindex_del(m->byid, c);
+    model_keep_unlink(m, c);
+    if (m->viewed == c)
+        m->viewed = NULL;
+    if (m->typed_in == c)
+        m->typed_in = NULL;
+    if (m->opening == c)
+        m->opening = NULL;
+    conv_free(c);
+    m->rev++;
+}
+
+void model_compact(model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nconvs; i++) {
+        if (!m->convs[i])
+            continue;
+        m->convs[n] = m->convs[i];
+        m->convs[n]->slot = n;
+        n++;
+    }
+    m->nconvs = n;
 }
 
 static void set_str(char **dst, const char *src)
@@ -108,7 +146,8 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
     if (!w || !w->id)
         return NULL;
     conv *c = model_find(m, w->id);
-    if (!c) {
+    bool is_new = !c;
+    if (is_new) {
         c = add_conv(m, CONV_WORKSPACE, w->id);
         c->activity_ms = now_ms;
     }
@@ -132,8 +171,32 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
         /* Drafts loaded before their workspace was listed count too. */
         c->drafts = known ? known : (size_t)w->pending_drafts;
     }
+    if (is_new)
+        model_keep_place(m, c);
     m->rev++;
     return c;
+}
+
+size_t model_end_unlisted(model *m, const ai_workspace_list *active, int64_t asked_ms)
+{
+    msgindex *listed = msgindex_new_at(offsetof(ai_workspace, id));
+    for (size_t i = 0; active && i < active->n; i++)
+        if (active->items[i].id)
+            msgindex_put(listed, &active->items[i]);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nconvs; i++) {
+        conv *c = m->convs[i];
+        if (c->kind != CONV_WORKSPACE || c->ended || c->activity_ms >= asked_ms ||
+            msgindex_get(listed, c->id))
+            continue;
+        c->ended = true;
+        c->rev++;
+        n++;
+    }
+    msgindex_free(listed);
+    if (n)
+        m->rev++;
+    return n;
 }
 
 conv *model_new_chat(model *m, const char *model_name, int64_t now_ms)
@@ -152,22 +215,17 @@ conv *model_new_chat(model *m, const char *model_name, int64_t now_ms)
 
 void model_remove(model *m, conv *c)
 {
-    for (size_t i = 0; i < m->nconvs; i++) {
-        if (m->convs[i] != c)
-            continue;
-        memmove(m->convs + i, m->convs + i + 1, (m->nconvs - i - 1) * sizeof *m->convs);
-        m->nconvs--;
-        if (m->viewed == c)
-            m->viewed = NULL;
-        conv_free(c);
-        m->rev++;
+    if (!c || c->slot >= m->nconvs || m->convs[c->slot] != c)
         return;
-    }
+    model_drop(m, c);
+    model_compact(m);
 }
 
 void model_view(model *m, const conv *c)
 {
     m->viewed = c;
+    if (c) /* what is on screen is recent */
+        model_touch(m, (conv *)c);
     if (c && c->unread) {
         ((conv *)c)->unread = 0;
         m->rev++;
@@ -185,25 +243,30 @@ static bool sorts_before(const conv *x, const conv *y)
     return (x->ended != y->ended) ? !x->ended : x->activity_ms > y->activity_ms;
 }
 
-size_t model_sorted(const model *m, ai_mode filter, conv **out, size_t max)
+size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max)
 {
-    /* Insertion into the bounded output: lists are short and mostly sorted
-     * already, and with more conversations than max the most recent ones
-     * are kept (not the first created). */
-    size_t n = 0;
-    for (size_t i = 0; i < m->nconvs && max > 0; i++) {
-        conv *x = m->convs[i];
-        if (filter != AI_MODE_UNKNOWN && effective_mode(x) != filter)
-            continue;
-        size_t j = n < max ? n++ : max;
-        while (j > 0 && sorts_before(x, out[j - 1])) {
-            if (j < max)
-                out[j] = out[j - 1];
+    /* Repair the last order in place: between two calls only the
+     * conversations with new activity moved (usually a few, each up to the
+     * top), and new ones sit at the end. Stable, so equal ones keep their
+     * places. */
+    conv **v = m->convs;
+    for (size_t i = 1; i < m->nconvs; i++) {
+        conv *x = v[i];
+        size_t j = i;
+        while (j > 0 && sorts_before(x, v[j - 1])) {
+            v[j] = v[j - 1];
+            v[j]->slot = j;
             j--;
         }
-        if (j < max)
-            out[j] = x;
+        if (j != i) {
+            v[j] = x;
+            x->slot = j;
+        }
     }
+    size_t n = 0;
+    for (size_t i = 0; i < m->nconvs && n < max; i++)
+        if (filter == AI_MODE_UNKNOWN || effective_mode(v[i]) == filter)
+            out[n++] = v[i];
     return n;
 }
 

@@ -7,7 +7,11 @@
  * panes know what to redraw: model.rev for the sidebar and the drafts
  * queue, conv.rev for a conversation's message list, msg.rev for one
  * message's text or state. No I/O, no curses: app.h drives it from network
- * events, and tests drive it directly. */
+ * events, and tests drive it directly.
+ *
+ * Memory is bounded for a whole shift (see "the bound" below): only the
+ * most recently active workspaces are kept whole; the others leave memory
+ * and come back from the server when opened. */
 #ifndef AIDESK_CORE_MODEL_H
 #define AIDESK_CORE_MODEL_H
 
@@ -76,6 +80,12 @@ typedef struct conv {
     char *chat_model;    /* chats: the model that answers */
     uint64_t next_local; /* for "local-N" ids */
     unsigned rev;        /* bumped when messages are added/removed or typing changes */
+
+    /* The model's own book-keeping (model.c, model_keep.c); read-only for
+     * everyone else. */
+    size_t slot;         /* where it is in model.convs */
+    bool kept;           /* in the list of recent workspaces (the bound) */
+    struct conv *kept_prev, *kept_next; /* that list, most recent first */
 } conv;
 
 typedef struct draft {
@@ -122,8 +132,11 @@ typedef struct draft_fate {
 #define MODEL_MAX_FATES 256
 
 typedef struct model {
-    conv **convs;        /* in order of creation */
+    /* Every conversation in memory, in the sidebar's order as of the last
+     * model_sorted (which repairs it in place); new ones at the end. */
+    conv **convs;
     size_t nconvs, capconvs;
+    struct msgindex *byid; /* convs by id (core/msgindex.h) */
     draft **drafts;      /* pending, oldest first */
     size_t ndrafts, capdrafts;
     draft_fate *fates;   /* drafts that left the queue: a ring of MODEL_MAX_FATES */
@@ -133,6 +146,15 @@ typedef struct model {
     bool needs_reload;   /* the event stream said "reset": list everything again */
     unsigned rev;        /* bumped on sidebar / drafts changes */
     uint64_t next_chat;
+
+    /* The bound (model_keep.c). */
+    size_t keep;         /* workspaces kept whole besides the protected ones */
+    conv *kept_head, *kept_tail; /* the recent list: workspaces held whole */
+    size_t nkept;
+    const conv *typed_in; /* the conversation the person types in (protected) */
+    const conv *opening; /* about to be put on screen (protected) */
+    uint64_t evicted;    /* workspaces that left memory so far (for the debug log) */
+    uint64_t events;     /* live events applied so far (likewise, and benchmarks) */
 } model;
 
 model *model_new(void);
@@ -142,6 +164,13 @@ void model_free(model *m);
 conv *model_find(const model *m, const char *id);
 /* Adds or updates the workspace w describes (copying what it needs). */
 conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms);
+/* After a listing of the active workspaces only (a reload, which must not
+ * list everything the server ever had: that grows all day): every live
+ * workspace the model has that the listing does not name, and that has
+ * seen no activity since asked_ms (wall clock, when the listing was asked
+ * for: one created since may be missing from it), has ended. Returns how
+ * many. */
+size_t model_end_unlisted(model *m, const ai_workspace_list *active, int64_t asked_ms);
 /* A new local chat with model_name (copied). */
 conv *model_new_chat(model *m, const char *model_name, int64_t now_ms);
 /* Removes a conversation (a closed chat) and everything in it. */
@@ -150,8 +179,47 @@ void model_remove(model *m, conv *c);
 void model_view(model *m, const conv *c);
 /* Fills out with up to max conversations, most recent activity first,
  * keeping only the given mode when filter is not AI_MODE_UNKNOWN (chats are
- * kept only without a filter). Returns how many. */
-size_t model_sorted(const model *m, ai_mode filter, conv **out, size_t max);
+ * kept only without a filter). Returns how many. The model keeps the order
+ * of the last call and repairs it (an insertion sort of a list that is
+ * nearly sorted), so the cost is the number of conversations in memory plus
+ * how far the ones with new activity move up, not a fresh sort. */
+size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
+
+/* ---- the bound (model_keep.c)
+ * A support console runs all day and sees thousands of workspaces. The
+ * model keeps whole (messages, their text views, the index) only the
+ * `keep` workspaces most recently touched (created, named by a live event,
+ * opened, their history loaded), plus every protected one: the one on
+ * screen, the one typed in (typed_in), the one about to be put on screen
+ * (opening), one with a pending draft, and one with a message sending,
+ * unsent, uncertain or streaming. Chats are local and never leave.
+ *
+ * model_trim lets the others go, least recent first: an ended workspace
+ * leaves the model (and the sidebar; /open and /go find it on the server
+ * again, app_find_by_name);
+ * a live one keeps only its summary (title, mode, activity, unread and
+ * draft counts) and history_loaded becomes false, so that opening it loads
+ * its history again (app_open). A live event for a workspace that left
+ * brings it back, as for any workspace first heard of from an event.
+ *
+ * Each touch is constant time; a trim costs the conversations it lets go
+ * plus the protected ones it meets (each moved to the front, so it is not
+ * met again before the others; in all at most 16 more steps than there
+ * are workspaces over the bound), and never walks the list twice. Placing
+ * a workspace first heard of from a listing walks from the old end of the
+ * list to its place by activity. */
+#define MODEL_KEEP_UNBOUNDED ((size_t)-1)
+/* The default of a new model is MODEL_KEEP_UNBOUNDED. */
+void model_set_keep(model *m, size_t keep);
+/* c was active or used: it becomes the most recent (workspaces only). */
+void model_touch(model *m, conv *c);
+/* Whether c must stay whole whatever the bound. */
+bool model_is_protected(const model *m, const conv *c);
+/* Lets workspaces beyond the bound go. Call it where no conversation
+ * pointer is held across it except those of protected conversations (the
+ * app does it after handling a batch of network events). Returns how many
+ * left. */
+size_t model_trim(model *m);
 
 /* ---- messages */
 msg *conv_find_msg(const conv *c, const char *id);

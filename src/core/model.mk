@@ -4,6 +4,7 @@ libaidesk_a_SOURCES += \
 	src/core/draftq.c src/core/draftq.h \
 	src/core/model.c src/core/model.h \
 	src/core/model_events.c \
+	src/core/model_keep.c src/core/model_priv.h \
 	src/core/msgindex.c src/core/msgindex.h
 libaidesk_a_SOURCES += \
 	src/core/app.c src/core/app.h src/core/app_priv.h \

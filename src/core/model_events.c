@@ -49,6 +49,7 @@ static draft_end draft_end_of(const ai_event *ev)
 conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mono_ms)
 {
     conv *c = NULL;
+    m->events++;
     switch (ev->type) {
     case AI_EV_WORKSPACE_CREATED:
         c = conv_for(m, ev, now_ms);
@@ -138,6 +139,8 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
     case AI_EV_UNKNOWN:
         break;
     }
+    /* Named by a live event: among the recent ones (the bound, model.h). */
+    model_touch(m, c);
     return c;
 }
 

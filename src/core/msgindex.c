@@ -3,6 +3,7 @@
 #include "config.h"
 #include "core/msgindex.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,17 @@
 #include "util/mem.h"
 
 struct msgindex {
-    msg **slots;
+    void **slots;
     size_t cap; /* a power of two, or 0 */
     size_t n;
+    size_t off; /* where an item keeps its id */
 };
+
+static const char *key_of(const msgindex *ix, const void *item)
+{
+    const char *const *id = (const char *const *)((const char *)item + ix->off);
+    return *id;
+}
 
 static size_t hash(const char *s)
 {
@@ -24,9 +32,16 @@ static size_t hash(const char *s)
     return (size_t)(h ^ (h >> 32));
 }
 
+msgindex *msgindex_new_at(size_t id_offset)
+{
+    msgindex *ix = xcalloc(1, sizeof *ix);
+    ix->off = id_offset;
+    return ix;
+}
+
 msgindex *msgindex_new(void)
 {
-    return xcalloc(1, sizeof(msgindex));
+    return msgindex_new_at(offsetof(msg, id));
 }
 
 void msgindex_free(msgindex *ix)
@@ -46,46 +61,46 @@ size_t msgindex_count(const msgindex *ix)
 static size_t find_slot(const msgindex *ix, const char *id)
 {
     size_t mask = ix->cap - 1, i = hash(id) & mask;
-    while (ix->slots[i] && strcmp(ix->slots[i]->id, id))
+    while (ix->slots[i] && strcmp(key_of(ix, ix->slots[i]), id))
         i = (i + 1) & mask;
     return i;
 }
 
 static void grow(msgindex *ix)
 {
-    msg **old = ix->slots;
+    void **old = ix->slots;
     size_t oldcap = ix->cap;
     ix->cap = oldcap ? oldcap * 2 : 16;
     ix->slots = xcalloc(ix->cap, sizeof *ix->slots);
     for (size_t i = 0; i < oldcap; i++)
         if (old[i])
-            ix->slots[find_slot(ix, old[i]->id)] = old[i];
+            ix->slots[find_slot(ix, key_of(ix, old[i]))] = old[i];
     free(old);
 }
 
-void msgindex_put(msgindex *ix, msg *mm)
+void msgindex_put(msgindex *ix, void *mm)
 {
     /* At most half full: probes stay short. */
     if ((ix->n + 1) * 2 > ix->cap)
         grow(ix);
-    size_t i = find_slot(ix, mm->id);
+    size_t i = find_slot(ix, key_of(ix, mm));
     if (!ix->slots[i])
         ix->n++;
     ix->slots[i] = mm;
 }
 
-msg *msgindex_get(const msgindex *ix, const char *id)
+void *msgindex_get(const msgindex *ix, const char *id)
 {
     if (!ix || !ix->cap || !id)
         return NULL;
     return ix->slots[find_slot(ix, id)];
 }
 
-void msgindex_del(msgindex *ix, const msg *mm)
+void msgindex_del(msgindex *ix, const void *mm)
 {
     if (!ix || !ix->cap)
         return;
-    size_t mask = ix->cap - 1, i = find_slot(ix, mm->id);
+    size_t mask = ix->cap - 1, i = find_slot(ix, key_of(ix, mm));
     if (ix->slots[i] != mm)
         return;
     /* Close the gap: move back each following entry whose home slot is
@@ -94,7 +109,7 @@ void msgindex_del(msgindex *ix, const msg *mm)
         j = (j + 1) & mask;
         if (!ix->slots[j])
             break;
-        size_t k = hash(ix->slots[j]->id) & mask;
+        size_t k = hash(key_of(ix, ix->slots[j])) & mask;
         bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
         if (!stays) {
             ix->slots[i] = ix->slots[j];

@@ -1767,6 +1767,83 @@ static void app__an_uncertain_reply_goes_out_again_after_a_crash_and_arrives_onc
     simproc_stop(&own);
 }
 
+/* The messages of c are the server's history of ws: same ids, roles and
+ * texts, in the same order. */
+static void assert_same_as_server(const conv *c, const char *ws)
+{
+    ai_message_list *l = history(&sim, ws);
+    assert_int_equal(c->nmsgs, l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        assert_string_equal(c->msgs[i]->id, l->items[i].id);
+        assert_int_equal(c->msgs[i]->role, l->items[i].role);
+        assert_string_equal(buf_cstr(&c->msgs[i]->text), l->items[i].content);
+    }
+    ai_message_list_free(l);
+}
+
+static void app__a_workspace_that_left_memory_opens_with_its_whole_history(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    /* A bound of one workspace, from the configuration. */
+    app_free(h.app);
+    h.cfg->keep_workspaces = 1;
+    char *err = NULL;
+    h.app = app_new(h.cfg, h.net, &err);
+    assert_non_null(h.app);
+    h_start(&h);
+    model *m = app_model(h.app);
+
+    /* Two conversations the console watches live: one that ends, one that
+     * stays open. */
+    char *gone = cust_create(&sim, "ai", "Where is my order?");
+    cust_send(&sim, gone, "It was due on Monday.");
+    cust_send(&sim, gone, "Thanks, bye.");
+    char *idle = cust_create(&sim, "ai", "Can I change my address?");
+    cust_send(&sim, idle, "It is 12 High Street.");
+    WAIT_FOR(&h, 10000, model_find(m, idle) && model_find(m, idle)->nmsgs >= 4);
+    ai_client *cl = client_for(&sim, USER_KEY);
+    direct_ok(ai_req_ws_end(cl, gone));
+    ai_client_free(cl);
+    WAIT_FOR(&h, 10000, model_find(m, gone) && model_find(m, gone)->ended);
+
+    /* A newer customer pushes both out of memory. */
+    char *newer = cust_create(&sim, "ai", "Hello?");
+    WAIT_FOR(&h, 10000, model_find(m, newer) && model_find(m, newer)->nmsgs >= 2);
+    WAIT_FOR(&h, 10000, !model_find(m, gone) && model_find(m, idle) &&
+                            model_find(m, idle)->nmsgs == 0);
+    assert_true(m->nkept <= 1);
+    conv *c = model_find(m, idle);
+    assert_false(c->history_loaded);
+    assert_non_null(c->title); /* its summary stays in the sidebar */
+
+    /* Opened again, the live one loads its whole history. */
+    app_open(h.app, c);
+    WAIT_FOR(&h, 10000, c->history_loaded);
+    assert_same_as_server(c, idle);
+
+    /* The ended one is found on the server by its id (as /go does) and
+     * opens with its whole history. */
+    app_find_by_name(h.app, gone);
+    WAIT_FOR(&h, 10000, (c = app_take_focus(h.app)) != NULL);
+    assert_string_equal(c->id, gone);
+    assert_true(c->ended);
+    app_open(h.app, c);
+    WAIT_FOR(&h, 10000, c->history_loaded);
+    assert_same_as_server(c, gone);
+    assert_true(c->nmsgs >= 6);
+
+    /* A name the server does not know either is said so. */
+    app_find_by_name(h.app, "ws_nowhere");
+    WAIT_FOR(&h, 10000, app_get_status(h.app)->flash &&
+                            strstr(app_get_status(h.app)->flash, "no conversation called ws_nowhere"));
+    free(gone);
+    free(idle);
+    free(newer);
+    h_free(&h);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1803,6 +1880,7 @@ int main(void)
         T(app__a_reply_whose_answer_was_lost_is_retried_with_its_key_and_arrives_once),
         T(app__an_approval_whose_answer_was_lost_is_retried_and_the_customer_gets_one_message),
         T(app__an_uncertain_reply_goes_out_again_after_a_crash_and_arrives_once),
+        T(app__a_workspace_that_left_memory_opens_with_its_whole_history),
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -132,6 +132,7 @@ static void config__uses_defaults_without_file_env_or_options(void **state)
     assert_int_equal(c->timeout_ms, 30000);
     assert_int_equal(c->max_retries, 3);
     assert_int_equal(c->max_tokens, 1024);
+    assert_int_equal(c->keep_workspaces, 200);
     assert_false(c->allow_http);
     assert_false(c->insecure_tls);
     assert_false(c->osc52);
@@ -189,9 +190,11 @@ static void config__option_beats_file_for_every_other_setting(void **state)
     write_file(f->conf,
                "[aiassist]\nmodel = claude-3-haiku-20240307\ntimeout = 2.5\nmax_retries = 7\n"
                "max_tokens = 20000\n"
-               "allow_http = yes\n[ui]\ntheme = dark\nosc52 = on\n[debug]\nlog = ~/aidesk.log\n",
+               "allow_http = yes\n[ui]\ntheme = dark\nosc52 = on\nkeep_workspaces = 50\n"
+               "[debug]\nlog = ~/aidesk.log\n",
                0644);
     config_t *c = load_ok(NULL);
+    assert_int_equal(c->keep_workspaces, 50);
     assert_string_equal(c->model, "claude-3-haiku-20240307");
     assert_int_equal(c->timeout_ms, 2500);
     assert_int_equal(c->max_retries, 7);
@@ -446,6 +449,9 @@ static void config__bad_section_number_and_boolean_are_errors(void **state)
         {"[aiassist]\nmax_tokens = many\n", ":2: max_tokens: max_tokens must be a whole number"},
         {"[aiassist]\nallow_http = maybe\n", ":2: allow_http: expected true or false"},
         {"[ui]\nosc52 = enabled\n", ":2: osc52: expected true or false"},
+        {"[ui]\nkeep_workspaces = -1\n", ":2: keep_workspaces: keep_workspaces must be a whole"},
+        {"[ui]\nkeep_workspaces = 100001\n",
+         ":2: keep_workspaces: keep_workspaces must be between 0 and 100000"},
         {"[gate]\nmodel = x\n", ":2: unknown key 'model' in [gate]"},
         {"[aiassist]\nbase_url = https://user:pw@x.example\n",
          ":2: base_url: the URL must not contain user info"},
@@ -817,6 +823,7 @@ static void config__render_shows_sources_but_never_secrets(void **state)
     assert_contains(text, "(option: --model)");
     assert_contains(text, "(default)");
     assert_contains(text, "30 s");
+    assert_contains(text, "ui.keep_workspaces     200");
     assert_contains(text, " (read)\n");
     free(text);
     config_free(c);

@@ -795,6 +795,312 @@ static void model__removes_a_chat_with_its_messages(void **state)
     model_free(m);
 }
 
+/* ------------------------------------------------------------ the bound */
+
+/* A customer message in ws at wall time t (the event names it). */
+static conv *said(model *m, const char *ws, int n, int64_t t)
+{
+    char data[512];
+    snprintf(data, sizeof data,
+             "{\"workspace_id\":\"%s\",\"message\":{\"id\":\"msg_%s_%d\",\"role\":\"user\","
+             "\"content\":\"hello %d\"}}",
+             ws, ws, n, n);
+    return apply_at(m, "message.created", data, t, t);
+}
+
+static void ended(model *m, const char *ws, int64_t t)
+{
+    char data[256];
+    snprintf(data, sizeof data, "{\"workspace\":{\"id\":\"%s\",\"status\":\"ended\"}}", ws);
+    apply_at(m, "workspace.ended", data, t, t);
+}
+
+/* Everything the model keeps about its conversations agrees: the index,
+ * the slots, the recent list, and the sidebar's order (checked against a
+ * plain comparison of every pair). */
+static void assert_consistent(model *m)
+{
+    assert_int_equal(msgindex_count(m->byid), m->nconvs);
+    size_t kept = 0;
+    for (size_t i = 0; i < m->nconvs; i++) {
+        conv *c = m->convs[i];
+        assert_ptr_equal(model_find(m, c->id), c);
+        assert_int_equal(c->slot, i);
+        kept += c->kept;
+        if (c->kind == CONV_CHAT)
+            assert_false(c->kept);
+        if (!c->history_loaded && c->nmsgs == 0)
+            assert_null(c->byid);
+    }
+    assert_int_equal(kept, m->nkept);
+    size_t n = 0;
+    const conv *prev = NULL;
+    for (const conv *c = m->kept_head; c; prev = c, c = c->kept_next, n++) {
+        assert_true(c->kept);
+        assert_ptr_equal(c->kept_prev, prev);
+        assert_ptr_equal(m->convs[c->slot], c);
+    }
+    assert_ptr_equal(m->kept_tail, prev);
+    assert_int_equal(n, m->nkept);
+    conv **out = xcalloc(m->nconvs + 1, sizeof *out);
+    size_t k = model_sorted(m, AI_MODE_UNKNOWN, out, m->nconvs);
+    assert_int_equal(k, m->nconvs);
+    for (size_t i = 0; i + 1 < k; i++) {
+        const conv *x = out[i], *y = out[i + 1];
+        if (x->ended != y->ended)
+            assert_false(x->ended);
+        else
+            assert_true(x->activity_ms >= y->activity_ms);
+    }
+    free(out);
+}
+
+static void model__keeps_at_most_the_bound_of_workspaces_whole(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_set_keep(m, 5);
+    char ws[32];
+    /* A shift in small: 60 customers, each says three things and leaves;
+     * every other one stays open. The app trims after each batch. */
+    for (int i = 0; i < 60; i++) {
+        snprintf(ws, sizeof ws, "ws_%d", i);
+        for (int k = 0; k < 3; k++)
+            said(m, ws, k, 1000 + i * 10 + k);
+        if (i % 2)
+            ended(m, ws, 1000 + i * 10 + 5);
+        model_trim(m);
+        assert_true(m->nkept <= 5);
+        assert_consistent(m);
+    }
+    /* The five most recent are whole. */
+    for (int i = 55; i < 60; i++) {
+        snprintf(ws, sizeof ws, "ws_%d", i);
+        conv *c = model_find(m, ws);
+        assert_non_null(c);
+        assert_int_equal(c->nmsgs, 3);
+        assert_true(c->kept);
+    }
+    /* The older ones went: ended ones entirely, live ones down to their
+     * summary, which opening loads again. */
+    size_t whole = 0, summaries = 0;
+    for (int i = 0; i < 55; i++) {
+        snprintf(ws, sizeof ws, "ws_%d", i);
+        conv *c = model_find(m, ws);
+        if (i % 2) {
+            assert_null(c);
+            continue;
+        }
+        assert_non_null(c);
+        assert_false(c->kept);
+        assert_int_equal(c->nmsgs, 0);
+        assert_false(c->history_loaded);
+        assert_int_equal(c->unread, 3); /* still says there is news */
+        summaries++;
+        whole += c->nmsgs > 0;
+    }
+    assert_int_equal(summaries, 28);
+    assert_int_equal(whole, 0);
+    assert_int_equal(m->nconvs, 5 + 28);
+    assert_int_equal(m->evicted, 55);
+    model_free(m);
+}
+
+static void model__never_lets_a_protected_workspace_go(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_set_keep(m, 2);
+    conv *viewed = said(m, "ws_viewed", 1, 10);
+    model_view(m, viewed);
+    conv *typed = said(m, "ws_typed", 1, 11);
+    m->typed_in = typed;
+    conv *drafty = said(m, "ws_drafty", 1, 12);
+    draft_event(m, "draft.pending", "drf_1", "ws_drafty", "2026-01-01T00:00:01Z", "pending");
+    conv *sending = said(m, "ws_sending", 1, 13);
+    conv_append_local(sending, AI_ROLE_USER, "on its way", 13);
+    conv *unsent = said(m, "ws_unsent", 1, 14);
+    msg_set_state(conv_append_local(unsent, AI_ROLE_USER, "not sent", 14), MSG_UNSENT, "down");
+    conv *uncertain = said(m, "ws_uncertain", 1, 15);
+    msg_set_state(conv_append_local(uncertain, AI_ROLE_USER, "maybe", 15), MSG_UNCERTAIN, "cut");
+    conv *streaming = said(m, "ws_streaming", 1, 16);
+    delta(m, "ws_streaming", "msg_reply", "Hel");
+    conv *chat = model_new_chat(m, "gpt-4o", 17);
+    conv_append_local(chat, AI_ROLE_USER, "hi", 17);
+    conv *prot[] = {viewed, typed, drafty, sending, unsent, uncertain, streaming};
+    char ws[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(ws, sizeof ws, "ws_other_%d", i);
+        said(m, ws, 1, 100 + i);
+        ended(m, ws, 100 + i);
+        model_trim(m);
+        /* At most the bound plus the protected ones. */
+        assert_true(m->nkept <= 2 + 7);
+    }
+    for (size_t i = 0; i < sizeof prot / sizeof *prot; i++) {
+        assert_ptr_equal(model_find(m, prot[i]->id), prot[i]);
+        assert_true(model_is_protected(m, prot[i]));
+        assert_true(prot[i]->nmsgs >= 1);
+    }
+    assert_int_equal(sending->nmsgs, 2);
+    assert_int_equal(streaming->nmsgs, 2);
+    assert_ptr_equal(model_find(m, "chat-1"), chat);
+    assert_int_equal(chat->nmsgs, 1);
+    assert_consistent(m);
+
+    /* Once nothing holds it, the one that was on screen may go too. */
+    model_view(m, NULL);
+    assert_false(model_is_protected(m, viewed));
+    said(m, "ws_last", 1, 1000);
+    ended(m, "ws_last", 1000);
+    said(m, "ws_last2", 1, 1001);
+    model_trim(m);
+    assert_int_equal(viewed->nmsgs, 0); /* live: its summary stays */
+    assert_false(viewed->history_loaded);
+    assert_ptr_equal(model_find(m, "ws_viewed"), viewed);
+    assert_true(m->nkept <= 2 + 6);
+    assert_consistent(m);
+    model_free(m);
+}
+
+static void model__a_workspace_that_left_comes_back_whole_when_its_history_loads(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_set_keep(m, 1);
+    conv *c = workspace(m, "ws_back", AI_MODE_AI, "active", 5, -1);
+    ai_message_list *l = history(3);
+    conv_merge_history(m, c, l, 6);
+    ai_message_list_free(l);
+    assert_int_equal(c->nmsgs, 3);
+    said(m, "ws_newer", 1, 100);
+    model_trim(m);
+    assert_ptr_equal(model_find(m, "ws_back"), c);
+    assert_int_equal(c->nmsgs, 0);
+    assert_null(conv_find_msg(c, "msg_1"));
+    assert_false(c->history_loaded);
+
+    /* Opened again: the history comes back from the server, complete and
+     * in order, and it is among the recent ones again. */
+    model_view(m, c);
+    l = history(3);
+    conv_merge_history(m, c, l, 200);
+    ai_message_list_free(l);
+    assert_true(c->history_loaded);
+    assert_int_equal(c->nmsgs, 3);
+    assert_string_equal(c->msgs[0]->id, "msg_1");
+    assert_string_equal(c->msgs[2]->id, "msg_3");
+    assert_ptr_equal(conv_find_msg(c, "msg_2"), c->msgs[1]);
+    assert_ptr_equal(m->kept_head, c);
+    model_trim(m);
+    assert_int_equal(c->nmsgs, 3); /* on screen */
+    assert_null(model_find(m, "ws_newer")->msgs); /* it went instead */
+    assert_consistent(m);
+    model_free(m);
+}
+
+static void model__a_live_event_for_a_workspace_that_left_brings_it_back(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_set_keep(m, 1);
+    conv *live = said(m, "ws_live", 1, 10);
+    said(m, "ws_gone", 1, 11);
+    ended(m, "ws_gone", 12);
+    said(m, "ws_other", 1, 20);
+    model_trim(m);
+    assert_int_equal(live->nmsgs, 0);
+    assert_null(model_find(m, "ws_gone"));
+
+    /* A message for the live one: back among the recent ones, holding what
+     * the event said; its history is not loaded, so opening it loads it. */
+    conv *c = said(m, "ws_live", 2, 30);
+    assert_ptr_equal(c, live);
+    assert_true(c->kept);
+    assert_ptr_equal(m->kept_head, c);
+    assert_int_equal(c->nmsgs, 1);
+    assert_string_equal(c->msgs[0]->id, "msg_ws_live_2");
+    assert_false(c->history_loaded);
+    assert_int_equal(c->unread, 2);
+    model_trim(m);
+    assert_int_equal(c->nmsgs, 1); /* the most recent: kept */
+    assert_null(model_find(m, "ws_other")->msgs);
+
+    /* One that left entirely is created again from the event. */
+    c = said(m, "ws_gone", 2, 40);
+    assert_non_null(c);
+    assert_ptr_equal(model_find(m, "ws_gone"), c);
+    assert_int_equal(c->nmsgs, 1);
+    assert_consistent(m);
+    model_free(m);
+}
+
+static void model__keeps_order_and_ids_consistent_through_a_long_run(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    model_set_keep(m, 20);
+    model_new_chat(m, "gpt-4o", 1);
+    char ws[32];
+    unsigned seed = 7;
+    int64_t t = 100;
+    /* Customers come and go; old ones speak again now and then; listings
+     * bring old workspaces; the person opens some. */
+    for (int i = 0; i < 2000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = (seed >> 8) % 100;
+        int who = r < 70 ? i : (int)((seed >> 16) % (unsigned)(i + 1));
+        snprintf(ws, sizeof ws, "ws_%d", who);
+        t += 3;
+        if (r < 80) {
+            said(m, ws, i, t);
+        } else if (r < 90) {
+            ended(m, ws, t);
+        } else if (r < 95) {
+            workspace(m, ws, AI_MODE_SHADOW, r % 2 ? "active" : "ended", t - 5000, -1);
+        } else {
+            conv *c = model_find(m, ws);
+            if (c)
+                model_view(m, c);
+        }
+        if (i % 3 == 0) {
+            model_trim(m);
+            assert_true(m->nkept <= 20 + 1);
+        }
+        if (i % 97 == 0)
+            assert_consistent(m);
+    }
+    model_trim(m);
+    assert_consistent(m);
+    assert_true(m->evicted > 1000);
+    model_free(m);
+}
+
+static void model__a_listing_of_the_active_ones_ends_those_it_leaves_out(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *listed = workspace(m, "ws_listed", AI_MODE_AI, "active", 10, -1);
+    conv *gone = workspace(m, "ws_gone", AI_MODE_AI, "active", 20, -1);
+    conv *fresh = said(m, "ws_fresh", 1, 500); /* created after the listing was asked */
+    conv *chat = model_new_chat(m, "gpt-4o", 30);
+    ai_workspace item;
+    memset(&item, 0, sizeof item);
+    item.id = (char *)"ws_listed";
+    item.status = (char *)"active";
+    item.pending_drafts = -1;
+    ai_workspace_list l = {&item, 1};
+    unsigned rev = m->rev;
+    assert_int_equal(model_end_unlisted(m, &l, 400), 1);
+    assert_true(gone->ended);
+    assert_false(listed->ended);
+    assert_false(fresh->ended);
+    assert_false(chat->ended);
+    assert_true(m->rev != rev);
+    assert_int_equal(model_end_unlisted(m, &l, 400), 0);
+    model_free(m);
+}
+
 /* ------------------------------------------------------------ msgindex */
 
 static void msgindex__agrees_with_a_scan_through_adds_removals_and_renames(void **state)
@@ -917,4 +1223,10 @@ TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_tw
           cmocka_unit_test(model__workspace_end_clears_typing_and_drafts),
           cmocka_unit_test(model__removes_a_chat_with_its_messages),
           cmocka_unit_test(msgindex__agrees_with_a_scan_through_adds_removals_and_renames),
-          cmocka_unit_test(model__a_long_history_merges_and_finds_every_message))
+          cmocka_unit_test(model__a_long_history_merges_and_finds_every_message),
+          cmocka_unit_test(model__keeps_at_most_the_bound_of_workspaces_whole),
+          cmocka_unit_test(model__never_lets_a_protected_workspace_go),
+          cmocka_unit_test(model__a_workspace_that_left_comes_back_whole_when_its_history_loads),
+          cmocka_unit_test(model__a_live_event_for_a_workspace_that_left_brings_it_back),
+          cmocka_unit_test(model__keeps_order_and_ids_consistent_through_a_long_run),
+          cmocka_unit_test(model__a_listing_of_the_active_ones_ends_those_it_leaves_out))
