@@ -372,6 +372,38 @@ static void event(const char *s, size_t n)
     free(id);
 }
 
+/* The Gate decoders register the secrets they read with the log: a debug
+ * log line holding the answer must show none of them. (Markers are taken
+ * out first, so that a secret that is a piece of one does not count.) */
+static void check_redacted(const char *what, const char *text, const char *const *secrets,
+                           size_t n)
+{
+    if (!text)
+        return;
+    char *red = log_redact(text);
+    for (char *m; (m = strstr(red, REDACTED));)
+        memset(m, '\x01', strlen(REDACTED));
+    for (size_t i = 0; i < n; i++) {
+        const char *sec = secrets[i];
+        if (!sec || strlen(sec) < 4 || strchr(sec, '\x01'))
+            continue;
+        if (strstr(red, sec)) {
+            fz_dump("secret", sec, strlen(sec));
+            fz_dump("logged", red, strlen(red));
+            fz_fail("%s: a registered secret survives log_redact", what);
+        }
+    }
+    free(red);
+}
+
+static void check_ice_redacted(const char *what, const char *text, const gate_ice_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const char *sec[2] = {l->items[i].username, l->items[i].credential};
+        check_redacted(what, text, sec, 2);
+    }
+}
+
 static void gate_sess(const char *s, size_t n)
 {
     char *err = NULL;
@@ -402,6 +434,9 @@ static void gate_sess(const char *s, size_t n)
         U(g->meta_turn_server);
         U(g->meta_created_at);
         check_int("meta_created_ms", g->meta_created_ms, MS_MIN, MS_MAX);
+        const char *sec[1] = {g->client_secret};
+        check_redacted("session", g->raw_json, sec, 1);
+        check_ice_redacted("session", g->raw_json, &g->ice);
     }
     gate_session_free(g);
     check_err("session", g, err);
@@ -411,6 +446,11 @@ static void gate_turn(const char *s, size_t n)
 {
     char *err = NULL;
     gate_ice_list *l = gate_decode_turn(s, n, &err);
+    if (l) {
+        char *text = xmemdup0(s, n);
+        check_ice_redacted("turn", text, l);
+        free(text);
+    }
     for (size_t i = 0; l && i < l->n; i++) {
         for (size_t j = 0; j < l->items[i].nurls; j++)
             U(l->items[i].urls[j]);

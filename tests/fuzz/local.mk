@@ -23,8 +23,6 @@ tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_config_LDADD = $(FUZZ_LDADD)
 
 EXTRA_DIST += tests/fuzz/run tests/fuzz/corpus tests/fuzz/dict
-FUZZ_SECONDS = 20
-
 .PHONY: fuzz
 if ENABLE_FUZZ
 fuzz: $(FUZZ_TARGETS)
