@@ -5,8 +5,9 @@
  * no leak, no undefined behaviour" (the sanitizers), each result must keep
  * what the headers promise: every decoded string valid UTF-8, every
  * "compact JSON" field JSON again, numbers in their documented ranges,
- * error messages one sanitised line; and the two readers of a long history
- * (message at a time, and the whole tree) must agree. */
+ * error messages one sanitised line, registered secrets out of the debug
+ * log; the two readers of a long history (message at a time, and the whole
+ * tree) must agree, and so must the array walker and json-c. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "api/gate.h"
 #include "fuzz.h"
 #include "net/net.h"
+#include "util/jsonarr.h"
 #include "util/jsonu.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -592,6 +594,80 @@ static void times(const char *s, size_t n)
         fz_fail("%s (asctime) reads as %lld, want %lld", buf, (long long)sec, (long long)t);
 }
 
+/* The walker of long arrays (util/jsonarr.c) against json-c: when the
+ * walker reads an array to its end, its elements are the tree's, one for
+ * one; and a valid array never surprises it. */
+static char *compact(const char *s, size_t n)
+{
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, n, &err);
+    char *text = err ? NULL : jsonu_to_string(o);
+    json_object_put(o);
+    free(err);
+    return text;
+}
+
+static void walk_against_tree(jsonarr *it, json_object *arr, bool must_finish)
+{
+    size_t i = 0, len = arr ? json_object_array_length(arr) : 0;
+    const char *e;
+    size_t elen;
+    int r;
+    while ((r = jsonarr_next(it, &e, &elen)) == 1) {
+        if (!arr)
+            continue;
+        if (i >= len)
+            fz_fail("the walker found more than the %zu elements of the array", len);
+        char *mine = compact(e, elen);
+        char *tree = jsonu_to_string(json_object_array_get_idx(arr, i));
+        if (!mine || strcmp(mine, tree)) {
+            fz_dump("walker's element", e, elen);
+            fz_dump("tree's element", tree, strlen(tree));
+            fz_fail("element %zu differs between the walker and json-c", i);
+        }
+        free(mine);
+        free(tree);
+        i++;
+    }
+    if (arr && r == 0 && i != len)
+        fz_fail("the walker found %zu elements, the array has %zu", i, len);
+    if (arr && must_finish && r != 0)
+        fz_fail("the walker gave up on a valid array");
+}
+
+static void walker(const char *s, size_t n)
+{
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, n, &err);
+    free(err);
+    bool is_arr = o && json_object_is_type(o, json_type_array);
+    jsonarr it;
+    if (jsonarr_open(&it, s, n))
+        walk_against_tree(&it, is_arr ? o : NULL, true);
+    else if (is_arr)
+        fz_fail("the walker did not open a valid array");
+    json_object_put(o);
+}
+
+static void walker_member(const char *s, size_t n)
+{
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, n, &err);
+    free(err);
+    jsonarr it;
+    size_t off, vlen;
+    if (jsonarr_open_member(&it, s, n, "messages", &off, &vlen)) {
+        if (off + vlen > n || s[off] != '[' || s[off + vlen - 1] != ']')
+            fz_fail("the member's extent is not a bracketed value inside the answer");
+        json_object *arr = NULL;
+        if (o && (!json_object_object_get_ex(o, "messages", &arr) ||
+                  !json_object_is_type(arr, json_type_array)))
+            fz_fail("the walker opened a member the tree does not have as a list");
+        walk_against_tree(&it, o ? arr : NULL, o != NULL);
+    }
+    json_object_put(o);
+}
+
 static void ai_http_error(const char *s, size_t n)
 {
     http_error(s, n, API_AIASSIST);
@@ -611,7 +687,7 @@ static const struct {
     {'d', mgr_drafts},    {'a', mgr_approve},  {'r', mgr_reject},   {'y', mgr_reply},
     {'t', mgr_typing},    {'e', event},        {'S', gate_sess}, {'T', gate_turn},
     {'k', gate_kvs},      {'x', ai_http_error}, {'X', gate_http_error}, {'z', stream_error},
-    {'R', ratelimit},     {'i', times},
+    {'R', ratelimit},     {'i', times},        {'j', walker},       {'J', walker_member},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
