@@ -18,6 +18,7 @@ dist_simpkg_DATA = \
 	sim/aidesksim/faults.py \
 	sim/aidesksim/gate.py \
 	sim/aidesksim/httpd.py \
+	sim/aidesksim/idempotency.py \
 	sim/aidesksim/models.py \
 	sim/aidesksim/pacing.py \
 	sim/aidesksim/persist.py \

@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "store/histfile.h"
 #include "store/paths.h"
 #include "term.h"
 #include "text/width.h"
@@ -34,6 +34,11 @@ static unsigned char queue[256];
 static size_t qhead, qlen;
 static FILE *devnull;
 static char *history_path;
+/* The lines entered in this console, added to the shared history file at
+ * the end (store/histfile.h): not the whole history, which would
+ * overwrite what other consoles added meanwhile. */
+static char **session_lines;
+static size_t nsession, capsession;
 static char *last_line; /* for noticing edits (typing previews) */
 
 static void push_bytes(const char *s, size_t n)
@@ -73,6 +78,22 @@ static void redisplay(void)
         U->dirty = true;
 }
 
+#define HISTORY_KEEP 2000
+
+static void remember(const char *line)
+{
+    if (!line || !*line)
+        return;
+    if (nsession == HISTORY_KEEP) {
+        /* Only the newest HISTORY_KEEP would stay in the file anyway. */
+        free(session_lines[0]);
+        memmove(session_lines, session_lines + 1, (nsession - 1) * sizeof *session_lines);
+        nsession--;
+    }
+    session_lines = xgrow(session_lines, &capsession, nsession + 1, sizeof *session_lines);
+    session_lines[nsession++] = xstrdup(line);
+}
+
 static void on_line(char *line)
 {
     if (!line) {
@@ -81,8 +102,10 @@ static void on_line(char *line)
     }
     if (*line) {
         HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
-        if (!last || strcmp(last->line, line))
+        if (!last || strcmp(last->line, line)) {
             add_history(line);
+            remember(line);
+        }
     }
     free(last_line);
     last_line = NULL;
@@ -189,7 +212,7 @@ void input_init(ui *u)
     rl_bind_keyseq("\033[F", rl_end_of_line);
 
     using_history();
-    stifle_history(2000);
+    stifle_history(HISTORY_KEEP);
     char *err = NULL;
     if (store_history_path(&history_path, &err) == 0) {
         read_history(history_path);
@@ -204,11 +227,18 @@ void input_end(ui *u)
     (void)u;
     rl_callback_handler_remove();
     if (history_path) {
-        /* readline creates it 0600; refuse to follow a planted symlink. */
-        struct stat st;
-        if (lstat(history_path, &st) != 0 || S_ISREG(st.st_mode))
-            write_history(history_path);
+        /* Appended under a lock: other consoles' lines stay. A planted
+         * symlink is refused, not followed. */
+        char *err = NULL;
+        if (store_history_append(history_path, (const char *const *)session_lines, nsession,
+                                 HISTORY_KEEP, &err) != 0)
+            free(err); /* the screen is gone: nowhere to say it */
     }
+    for (size_t i = 0; i < nsession; i++)
+        free(session_lines[i]);
+    free(session_lines);
+    session_lines = NULL;
+    nsession = capsession = 0;
     free(history_path);
     history_path = NULL;
     free(last_line);
@@ -232,6 +262,7 @@ bool input_empty(void)
 void input_clear_to_history(ui *u)
 {
     add_history(input_text());
+    remember(input_text());
     input_set_text(u, "");
 }
 

@@ -1,6 +1,8 @@
 """The simulator application: configuration, shared state, routing."""
 
+import os
 import re
+import sys
 import threading
 import time
 from urllib.parse import unquote
@@ -11,6 +13,7 @@ from .customers import Customers
 from .events import EventBus
 from .faults import FaultError, FaultRegistry
 from .gate import Gate
+from .idempotency import IdempotencyStore
 from .persist import Persist
 from .util import ApiError, Clock, IdMaker, iso_now
 from .workspaces import Store
@@ -91,6 +94,8 @@ class App:
         self.gate = Gate(self, projects)
         self.persist = Persist(self, opts.state)
         self.bus.on_change = self.persist.mark
+        self.idem = IdempotencyStore(self.clock, self.persist.mark)
+        self.server = None      # set by cli.main: the crash fault closes it first
         self.customers = Customers(self, opts.customers)
         self.routes = self._routes()
 
@@ -163,7 +168,7 @@ class App:
             if req.service == "gate":
                 self.gate.pre(req)
             try:
-                req.fault = self.faults.select(req.header("X-Sim-Fault"), req.path)
+                req.fault = self.faults.select(req.header("X-Sim-Fault"), req.path, req.reused)
             except FaultError as e:
                 raise ApiError(400, "bad_request", "Invalid X-Sim-Fault: %s." % e)
         if req.fault is not None and req.fault.status:
@@ -178,10 +183,53 @@ class App:
                                "Rate limit exceeded: %d requests per %g s. Retry in %d s."
                                % (self.limiter.limit, self.limiter.window, ra),
                                headers={"Retry-After": str(ra)})
-        res = route.fn(self, req, out, *args)
+        claim = self.idem.enter(req)
+        if isinstance(claim, tuple):            # a repeat: the first answer, no effect
+            _, status, body, headers = claim
+            headers["Idempotent-Replayed"] = "true"
+            out.send_json(status, body, headers)
+            return
+        try:
+            res = route.fn(self, req, out, *args)
+        except ApiError as e:
+            if claim is not None:
+                claim.finish(e.status, self.error_body(req, e), e.headers)
+            self._crash_if_asked(req)
+            raise
+        except BaseException:
+            if claim is not None:
+                claim.abandon()
+            raise
         if res is not None:
+            if claim is not None:
+                claim.finish(res[0], res[1])
+            self._crash_if_asked(req)
             out.send_json(res[0], res[1])
+        elif claim is not None:
+            claim.abandon()
 
+    def _crash_if_asked(self, req):
+        """The fault crash_after_apply: the request has been applied; save
+        the state as it is now and end the whole process at once, without
+        a byte of the answer, as a server that dies at the worst moment."""
+        if req.fault is None or not req.fault.get("crash_after_apply"):
+            return
+        try:
+            self.persist.save()
+        except OSError as e:
+            sys.stderr.write("aidesk-sim: cannot save state: %s\n" % e)
+        if not self.quiet:
+            sys.stderr.write("aidesk-sim: crash_after_apply on %s %s: exiting\n"
+                             % (req.method, req.path))
+            sys.stderr.flush()
+        # The listening socket goes first, so that a client reconnecting
+        # the moment its connection closes finds nobody there.
+        if self.server is not None:
+            try:
+                self.server.socket.close()
+            except OSError:
+                pass
+        os._exit(70)
     def _fault_error(self, req):
         st = req.fault.status
         hdrs = {}
@@ -197,19 +245,23 @@ class App:
             code = "upstream_error"
         return ApiError(st, code, "Simulated %d failure (fault injection)." % st, headers=hdrs)
 
-    def send_error(self, req, out, e):
+    def error_body(self, req, e):
         if req.service == "gate":
             body = {"error": e.code, "message": e.message}
         else:
             body = {"detail": e.message, "code": e.code}
         body.update(e.extra)
-        out.send_json(e.status, body, e.headers)
+        return body
+
+    def send_error(self, req, out, e):
+        out.send_json(e.status, self.error_body(req, e), e.headers)
 
     # -- admin ---------------------------------------------------------------------
     def reset(self):
         self.store.reset()
         self.bus.reset()
         self.gate.reset()
+        self.idem.reset()
         self.limiter.clear()
         self.faults.reset()
         self.stats.reset()

@@ -126,6 +126,7 @@ def main(argv=None):
     except OSError as e:
         sys.stderr.write("aidesk-sim: cannot listen on %s:%d: %s\n" % (opts.host, opts.port, e))
         return 1
+    app.server = server
     port = server.server_address[1]
     host = "[%s]" % opts.host if ipv6 else opts.host
     if opts.port_file:

@@ -7,8 +7,8 @@ See docs/protocol.md for what each fault does.
 import threading
 
 _INT_FIELDS = {"latency", "status", "retry_after", "drop_after", "stall_after", "stall",
-               "malformed", "times", "drip"}
-_FLAGS = {"invalid_utf8", "escapes", "huge_line", "drip"}
+               "malformed", "times", "drip", "cut_at_byte"}
+_FLAGS = {"invalid_utf8", "escapes", "huge_line", "drip", "crash_after_apply", "reused_only"}
 _STR_FIELDS = {"key", "path"}
 _STATUSES = {429, 500, 502, 503, 504}
 CONTENT_KINDS = ("escapes", "invalid_utf8", "huge_line")
@@ -144,11 +144,14 @@ class FaultRegistry:
     def _fire(self, label):
         self.fired[label] = self.fired.get(label, 0) + 1
 
-    def select(self, header_spec, path):
+    def select(self, header_spec, path, reused=False):
         """The Fault for this request or None.  Raises FaultError for a bad
-        header spec.  Counting (`times`) happens here."""
+        header spec.  Counting (`times`) happens here.  `reused`: the request
+        is not the first on its TCP connection (for `reused_only`)."""
         if header_spec:
             fault = Fault(header_spec)
+            if fault.get("reused_only") and not reused:
+                return None
             with self._lock:
                 times = fault.get("times")
                 if times is not None:
@@ -163,6 +166,8 @@ class FaultRegistry:
             for g in self.globals:
                 prefix = g.fault.get("path")
                 if prefix and not path.startswith(prefix):
+                    continue
+                if g.fault.get("reused_only") and not reused:
                     continue
                 times = g.fault.get("times")
                 if times is not None and g.used >= times:

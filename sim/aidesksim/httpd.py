@@ -41,6 +41,7 @@ class Request:
         self.fault = None
         self.extra_headers = {}
         self.content_faults_done = False
+        self.reused = False
 
     def header(self, name, default=None):
         return self.headers.get(name, default)
@@ -103,6 +104,7 @@ class Out:
         self.events_sent = 0
         self.data_events = 0
         self.stalled = False
+        self.body_sent = 0         # stream body bytes written, for cut_at_byte
 
     @property
     def fault(self):
@@ -172,6 +174,9 @@ class Out:
         if f is not None and f.get("drop_after") is not None:
             self._write(head + body[:half])
             self.abort()
+        if f is not None and f.get("cut_at_byte") is not None:
+            self._write(head + body[:f.get("cut_at_byte")])
+            self.abort()
         if f is not None and f.get("stall_after") is not None:
             self._write(head + body[:half])
             self.h.wfile.flush()
@@ -189,6 +194,15 @@ class Out:
         self.streaming = True
 
     def _chunk(self, data):
+        f = self.fault
+        cut = f.get("cut_at_byte") if f is not None else None
+        if cut is not None and self.body_sent + len(data) >= cut:
+            # cut_at_byte=N: the first N bytes of the body, then close.
+            data = data[:cut - self.body_sent]
+            if data:
+                self._write(b"%x\r\n" % len(data) + data + b"\r\n")
+            self.abort()
+        self.body_sent += len(data)
         if data:
             self._write(b"%x\r\n" % len(data) + data + b"\r\n")
 
@@ -306,6 +320,10 @@ class Handler(BaseHTTPRequestHandler):
         path, _, qs = self.path.partition("?")
         query = dict(parse_qsl(qs, keep_blank_values=True))
         req = Request(self, self.command, path, query, classify(path))
+        # Not the first request on this TCP connection: the client reused
+        # a kept-alive one (the fault option reused_only).
+        self.served = getattr(self, "served", 0) + 1
+        req.reused = self.served > 1
         # Latency counts from the request's arrival, as a real provider's
         # does: work this server does meanwhile (other requests' included)
         # must not add to a model's time to first token.

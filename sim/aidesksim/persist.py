@@ -1,6 +1,6 @@
 """--state FILE: load at start, save (debounced, atomic) after changes and
-at shutdown.  Holds workspaces, messages, drafts, the event log tail and the
-Gate projects' usage."""
+at shutdown.  Holds workspaces, messages, drafts, the event log tail, the
+Gate projects' usage and the manager API's idempotency keys."""
 
 import json
 import os
@@ -34,6 +34,7 @@ class Persist:
         except (OSError, ValueError) as e:
             sys.stderr.write("aidesk-sim: ignoring unreadable state file: %s\n" % e)
             return False
+        self.app.idem.restore(snap.get("idempotency", {}))
         self.app.store.restore(snap.get("store", {}))
         self.app.bus.restore(snap.get("events", {}))
         self.app.gate.restore(snap.get("gate", {}))
@@ -63,7 +64,12 @@ class Persist:
     def save(self):
         if not self.path:
             return
+        # Keys before the store: a key in the file always has its effect
+        # there too (the effect is applied before its key is recorded), so
+        # a replayed answer never stands for an effect the file lost.
+        idem = self.app.idem.snapshot()
         snap = {"format": FORMAT, "saved_at": time.time(),
+                "idempotency": idem,
                 "store": self.app.store.snapshot(),
                 "events": self.app.bus.snapshot(EVENT_TAIL),
                 "gate": self.app.gate.snapshot()}

@@ -14,9 +14,19 @@
  * another resource (GET /api/workspaces/ is not GET /api/workspaces/{id}).
  *
  * retry_safe is set where repeating cannot duplicate an effect: completions,
- * GETs, typing previews, ending a workspace, setting a mode. Creating a
- * workspace, sending a message, replying, approving and rejecting are not
- * repeated (a repeat would duplicate a message or fail as already decided). */
+ * GETs, typing previews, ending a workspace, and every manager call that
+ * carries an idempotency key. Creating a workspace and sending a customer
+ * message are not repeated unless the server certainly did not act
+ * (net/retry.h): a repeat would duplicate them.
+ *
+ * Idempotency keys (docs/protocol.md section 4, ours): the manager calls
+ * with an effect (mode, approve, reject, reply) take idem_key, the caller's
+ * key for the action, chosen once when the person asks for it and reused
+ * for every repeat of that same action. It is sent as Idempotency-Key; the
+ * server applies a key at most once and replays its first answer. With a
+ * key the request is retry_safe; with NULL it carries none and is not
+ * (a repeat could send a reply twice, or fail as "already decided" and hide
+ * that the first one worked). */
 #ifndef AIDESK_API_AIASSIST_H
 #define AIDESK_API_AIASSIST_H
 
@@ -130,16 +140,29 @@ net_request *ai_req_mgr_list(const ai_client *c, const char *mode, const char *s
 net_request *ai_req_mgr_events(const ai_client *c, const char *last_event_id,
                                const char *workspace_id);
 /* POST /api/manager/workspaces/{id}/mode {mode} */
-net_request *ai_req_mgr_set_mode(const ai_client *c, const char *id, const char *mode);
+net_request *ai_req_mgr_set_mode(const ai_client *c, const char *id, const char *mode,
+                                 const char *idem_key);
 /* GET /api/manager/drafts[?workspace_id=] */
 net_request *ai_req_mgr_drafts(const ai_client *c, const char *workspace_id);
 /* POST /api/manager/drafts/{id}/approve {content?} (content: an edit) */
-net_request *ai_req_mgr_approve(const ai_client *c, const char *draft_id, const char *content);
+net_request *ai_req_mgr_approve(const ai_client *c, const char *draft_id, const char *content,
+                                const char *idem_key);
 /* POST /api/manager/drafts/{id}/reject {reason?} */
-net_request *ai_req_mgr_reject(const ai_client *c, const char *draft_id, const char *reason);
+net_request *ai_req_mgr_reject(const ai_client *c, const char *draft_id, const char *reason,
+                               const char *idem_key);
 /* POST /api/manager/workspaces/{id}/reply {content} */
-net_request *ai_req_mgr_reply(const ai_client *c, const char *ws_id, const char *content);
-/* POST /api/manager/workspaces/{id}/typing {text} */
+net_request *ai_req_mgr_reply(const ai_client *c, const char *ws_id, const char *content,
+                              const char *idem_key);
+/* POST /api/manager/workspaces/{id}/typing {text}: a preview, no key */
 net_request *ai_req_mgr_typing(const ai_client *c, const char *ws_id, const char *text);
+
+/* A new idempotency key: 128 random bits as 32 lower-case hex digits
+ * (caller frees). */
+char *ai_idem_key_new(void);
+/* Whether s can be sent as an idempotency key: 1 to AI_IDEM_KEY_MAX
+ * characters, each a letter, digit, '-', '_', '.' or ':' (so that it can
+ * also be shown in a command to repeat, without quoting). */
+#define AI_IDEM_KEY_MAX 255
+bool ai_idem_key_ok(const char *s);
 
 #endif

@@ -36,14 +36,15 @@ static bool hex4(const char *p)
 }
 
 /* A string at s->p (after whitespace): its raw span. Rejects raw control
- * bytes and malformed escapes (their meaning is checked when decoding). */
+ * bytes and malformed escapes (their meaning is checked when decoding);
+ * notes invalid UTF-8, which decoding repairs. */
 static bool string(scan *s, chunk_str *out)
 {
     ws(s);
     if (s->p >= s->end || *s->p != '"')
         return false;
     const char *start = ++s->p;
-    bool esc = false;
+    bool esc = false, invalid = false;
     while (s->p < s->end) {
         /* Eight plain bytes at a time: none of '"', '\\', a control or a
          * non-ASCII byte among them (the usual case). */
@@ -64,19 +65,19 @@ static bool string(scan *s, chunk_str *out)
             out->raw = start;
             out->len = (size_t)(s->p - start);
             out->escaped = esc;
+            out->invalid = invalid;
             s->p++;
             return true;
         }
         if (c < 0x20)
             return false;
         if (c >= 0x80) {
-            /* Outside strings the grammar allows only ASCII, so checking
-             * here covers the whole chunk. */
+            /* Outside strings the grammar allows only ASCII (any other
+             * byte is not the usual shape), so this covers the chunk. */
             uint32_t cp;
             bool ok;
             size_t n = utf8_decode(s->p, (size_t)(s->end - s->p), &cp, &ok);
-            if (!ok)
-                return false;
+            invalid |= !ok;
             s->p += n;
             continue;
         }
@@ -244,6 +245,7 @@ static void pos_save(chunk_fast_pos *p, const chunk_str *f, const char *text, si
     p->off = (uint16_t)(p->part == 1 ? (size_t)(f->raw - text) : (size_t)(text + len - f->raw));
     p->len = (uint16_t)f->len;
     p->escaped = f->escaped;
+    p->invalid = f->invalid;
 }
 
 static void pos_load(const chunk_fast_pos *p, chunk_str *f, const char *text, size_t len)
@@ -254,6 +256,7 @@ static void pos_load(const chunk_fast_pos *p, chunk_str *f, const char *text, si
     f->raw = p->part == 1 ? text + p->off : text + len - p->off;
     f->len = p->len;
     f->escaped = p->escaped;
+    f->invalid = p->invalid;
 }
 
 /* Notes the bytes around out's content for the next chunk, when they fit. */
@@ -317,12 +320,23 @@ static unsigned hexval(const char *p)
     return v;
 }
 
+/* Raw bytes of a string (no escapes among them), repaired if need be. */
+static void append_raw(buf_t *b, const char *p, size_t n, bool invalid)
+{
+    if (invalid)
+        utf8_repair_append(b, p, n);
+    else
+        buf_append(b, p, n);
+}
+
 bool chunk_str_decode(const chunk_str *str, buf_t *b)
 {
     if (!str->raw)
         return true;
     if (!str->escaped) {
-        buf_append(b, str->raw, str->len);
+        if (str->invalid)
+            utf8_repairs_note(1);
+        append_raw(b, str->raw, str->len, str->invalid);
         return true;
     }
     size_t mark = b->len;
@@ -330,10 +344,10 @@ bool chunk_str_decode(const chunk_str *str, buf_t *b)
     while (p < end) {
         const char *bs = memchr(p, '\\', (size_t)(end - p));
         if (!bs) {
-            buf_append(b, p, (size_t)(end - p));
+            append_raw(b, p, (size_t)(end - p), str->invalid);
             break;
         }
-        buf_append(b, p, (size_t)(bs - p));
+        append_raw(b, p, (size_t)(bs - p), str->invalid);
         char e = bs[1];
         p = bs + 2;
         char c = 0;
@@ -362,8 +376,10 @@ bool chunk_str_decode(const chunk_str *str, buf_t *b)
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                 cp = 0xFFFD;
             }
-            if (cp == 0)
-                cp = 0xFFFD; /* a NUL cannot live in our strings */
+            if (cp == 0) {
+                buf_append(b, UTF8_TEXT_NUL, 2); /* aidesk's U+0000 */
+                continue;
+            }
             char tmp[4];
             buf_append(b, tmp, utf8_encode(cp, tmp));
             continue;
@@ -373,6 +389,8 @@ bool chunk_str_decode(const chunk_str *str, buf_t *b)
         }
         buf_append_char(b, c);
     }
+    if (str->invalid)
+        utf8_repairs_note(1);
     return true;
 bad:
     buf_truncate(b, mark);

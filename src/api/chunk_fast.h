@@ -11,8 +11,10 @@
  * anything it does not fully understand (an unknown key, usage, an error
  * object, a second choice, a number with a fraction, a raw control
  * character...), so the caller falls back to the general json-c decoder,
- * which stays the authority on everything unusual. Invalid UTF-8 anywhere
- * is refused too. */
+ * which stays the authority on everything unusual. Invalid UTF-8 inside a
+ * string is read as the general decoder reads it (util/jsonu.h): each
+ * maximal invalid subpart becomes U+FFFD in that string, and the repair is
+ * counted with utf8_repairs_note; elsewhere it is not the usual shape. */
 #ifndef AIDESK_API_CHUNK_FAST_H
 #define AIDESK_API_CHUNK_FAST_H
 
@@ -26,6 +28,7 @@ typedef struct chunk_str {
     const char *raw; /* the bytes between the quotes, escapes undecoded; NULL if absent or null */
     size_t len;
     bool escaped;    /* it contains a backslash */
+    bool invalid;    /* it contains invalid UTF-8 (U+FFFD when decoded) */
 } chunk_str;
 
 typedef struct chunk_fast {
@@ -51,6 +54,7 @@ int chunk_fast_read(const char *s, size_t len, chunk_fast *out);
 typedef struct chunk_fast_pos {
     unsigned char part; /* 0 absent (null), 1 before the content, 2 after it */
     bool escaped;
+    bool invalid;
     uint16_t off;       /* part 1: from the start; part 2: from the end */
     uint16_t len;
 } chunk_fast_pos;
@@ -66,9 +70,10 @@ typedef struct chunk_fast_cache {
  * results for every input (a cache that does not fit is simply updated). */
 int chunk_fast_read_cached(const char *s, size_t len, chunk_fast_cache *c, chunk_fast *out);
 
-/* Appends the decoded string to b (a lone surrogate becomes U+FFFD, a NUL
- * U+FFFD too, as the general decoder does). Returns false (b unchanged)
- * when an escape is malformed. */
+/* Appends the decoded string to b as the general decoder would: a lone
+ * surrogate becomes U+FFFD, a NUL is held as C0 80 (util/utf8.h), invalid
+ * UTF-8 becomes U+FFFD (and is counted with utf8_repairs_note). Returns
+ * false (b unchanged, nothing counted) when an escape is malformed. */
 bool chunk_str_decode(const chunk_str *str, buf_t *b);
 
 #endif

@@ -1,6 +1,7 @@
 /* agent.c: the manager side (docs/protocol.md section 4): list
  * workspaces, change a mode, review drafts. These calls need an agent key;
- * a user key gets 403 (exit status 3). */
+ * a user key gets 403 (exit status 3). Actions carry an idempotency key
+ * (idem.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -71,10 +72,16 @@ int cli_cmd_ws_mode(cli_ctx *c, const cli_args *a)
     int rc;
     if (!check_mode(c, "MODE", a->pos[1]))
         return CLI_USAGE;
-    if (!cli_ai(c))
+    char *key = cli_idem_key(c, a, &rc);
+    if (!key)
+        return rc;
+    if (!cli_ai(c)) {
+        free(key);
         return CLI_USAGE;
+    }
     net_event *ev =
-        cli_call(c, API_AIASSIST, ai_req_mgr_set_mode(c->ai, a->pos[0], a->pos[1]), &rc);
+        cli_keyed_call(c, a, ai_req_mgr_set_mode(c->ai, a->pos[0], a->pos[1], key), key, &rc);
+    free(key);
     if (!ev)
         return rc;
     char *err = NULL;
@@ -137,10 +144,16 @@ int cli_cmd_ws_drafts(cli_ctx *c, const cli_args *a)
 int cli_cmd_ws_approve(cli_ctx *c, const cli_args *a)
 {
     int rc;
-    if (!cli_ai(c))
+    char *key = cli_idem_key(c, a, &rc);
+    if (!key)
+        return rc;
+    if (!cli_ai(c)) {
+        free(key);
         return CLI_USAGE;
-    net_event *ev =
-        cli_call(c, API_AIASSIST, ai_req_mgr_approve(c->ai, a->pos[0], cli_opt(a, "edit")), &rc);
+    }
+    net_event *ev = cli_keyed_call(
+        c, a, ai_req_mgr_approve(c->ai, a->pos[0], cli_opt(a, "edit"), key), key, &rc);
+    free(key);
     if (!ev)
         return rc;
     char *err = NULL;
@@ -164,10 +177,16 @@ int cli_cmd_ws_approve(cli_ctx *c, const cli_args *a)
 int cli_cmd_ws_reject(cli_ctx *c, const cli_args *a)
 {
     int rc;
-    if (!cli_ai(c))
+    char *key = cli_idem_key(c, a, &rc);
+    if (!key)
+        return rc;
+    if (!cli_ai(c)) {
+        free(key);
         return CLI_USAGE;
-    net_event *ev =
-        cli_call(c, API_AIASSIST, ai_req_mgr_reject(c->ai, a->pos[0], cli_opt(a, "reason")), &rc);
+    }
+    net_event *ev = cli_keyed_call(
+        c, a, ai_req_mgr_reject(c->ai, a->pos[0], cli_opt(a, "reason"), key), key, &rc);
+    free(key);
     if (!ev)
         return rc;
     char *err = NULL;

@@ -14,6 +14,7 @@
 #include "util/jsonu.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
+#include "util/utf8.h"
 
 typedef struct chat_run {
     cli_ctx *c;
@@ -32,7 +33,7 @@ static void emit(chat_run *r, const char *p, size_t n)
     if (r->c->sanitize)
         cli_sanstream_feed(&r->san, p, n, &b);
     else
-        buf_append(&b, p, n);
+        utf8_text_plain_append(&b, p, n); /* U+0000 as U+FFFD, as out.c does */
     if (b.len) {
         r->wrote = true;
         r->last = b.data[b.len - 1];

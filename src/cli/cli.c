@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 static void try_help(const cli_args *a)
 {
@@ -185,6 +186,7 @@ int cli_run(const cli_args *a, config_t *cfg)
     c.json = a->g.json;
     c.quiet = a->g.quiet;
     c.sanitize = true;
+    c.repairs = utf8_repairs();
     if (a->g.raw) {
         if (isatty(STDOUT_FILENO))
             cli_note(&c, "--raw ignored: standard output is a terminal, so it is sanitised");
@@ -212,6 +214,7 @@ int cli_run(const cli_args *a, config_t *cfg)
     char name[64];
     log_msg("cli: %s", cli_cmd_name(a->cmd, name, sizeof name));
     int rc = a->cmd->run(&c, a);
+    cli_tell_repairs(&c);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (rc == CLI_OK)
             rc = CLI_ERR;

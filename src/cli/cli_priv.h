@@ -44,6 +44,8 @@ typedef struct cli_ctx {
     int signal;           /* the last SIGINT/SIGTERM read from it, 0 if none */
     char **pool;          /* strings handed out by cli_s1/cli_sm */
     size_t npool, poolcap;
+    uint64_t repairs;     /* utf8_repairs() when the command started */
+    bool told_repairs;    /* the invalid UTF-8 warning was given */
 } cli_ctx;
 
 /* ------------------------------------------------------------ ctx.c */
@@ -63,6 +65,10 @@ void cli_note(cli_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Prints the error (api_error_message) and frees it; returns its exit
  * status. */
 int cli_fail(cli_ctx *c, api_error *e);
+/* Once per command, when some text decoded since it started held invalid
+ * UTF-8 (util/utf8.h: utf8_repairs): a warning on stderr, -q or not, that
+ * the bad bytes are shown as U+FFFD. */
+void cli_tell_repairs(cli_ctx *c);
 
 /* Option values, checked; on a bad value print a usage error and return
  * false. */
@@ -135,10 +141,23 @@ api_error *cli_event_error(cli_ctx *c, api_service svc, const net_event *ev);
  * printing the error, with *rc set to the exit status. */
 net_event *cli_call(cli_ctx *c, api_service svc, net_request *req, int *rc);
 
+/* ----------------------------------------------------------- idem.c */
+
+/* The idempotency key of this invocation: --idempotency-key (checked) or a
+ * new one (caller frees). NULL after a usage message, *rc set. */
+char *cli_idem_key(cli_ctx *c, const cli_args *a, int *rc);
+/* cli_call for a manager action carrying key (req built with it). When it
+ * fails and may have been applied anyway (not certainly unprocessed, not
+ * refused), also prints the exact command that repeats it with the same
+ * key. */
+net_event *cli_keyed_call(cli_ctx *c, const cli_args *a, net_request *req, const char *key,
+                          int *rc);
+
 /* ------------------------------------------------------- json_out.c */
 
-/* A JSON string of s (NULL: JSON null); invalid UTF-8 becomes U+FFFD so
- * the document stays valid. */
+/* A JSON string of s (NULL: JSON null): every code point as it was sent,
+ * U+0000 included (written \u0000); invalid UTF-8 becomes U+FFFD so the
+ * document stays valid. */
 json_object *cli_jstr(const char *s);
 /* A compact JSON text decoded back into an object (NULL when absent). */
 json_object *cli_jraw(const char *json_text);

@@ -20,14 +20,20 @@ static const cli_optspec create_opts[] = {
     {"metadata", 0, true, true},   {"mode", 0, true, false},     {"model", 'm', true, false},
     END,
 };
-static const cli_optspec send_opts[] = {{"unsent", 0, false, false}, END};
+static const cli_optspec send_opts[] = {
+    {"unsent", 0, false, false},     {"resend", 0, true, true},
+    {"resend-all", 0, false, false}, {"include-uncertain", 0, false, false},
+    {"discard", 0, true, true},      END,
+};
 static const cli_optspec list_opts[] = {{"mode", 0, true, false}, {"status", 0, true, false}, END};
 static const cli_optspec watch_opts[] = {
     {"workspace", 0, true, false}, {"since", 0, true, false}, {"deltas", 0, false, false}, END,
 };
 static const cli_optspec drafts_opts[] = {{"workspace", 0, true, false}, END};
-static const cli_optspec approve_opts[] = {{"edit", 0, true, false}, END};
-static const cli_optspec reject_opts[] = {{"reason", 0, true, false}, END};
+#define IDEM {"idempotency-key", 0, true, false}
+static const cli_optspec approve_opts[] = {{"edit", 0, true, false}, IDEM, END};
+static const cli_optspec reject_opts[] = {{"reason", 0, true, false}, IDEM, END};
+static const cli_optspec keyed_opts[] = {IDEM, END};
 static const cli_optspec session_opts[] = {
     {"voice", 0, true, false},        {"model", 0, true, false},
     {"temperature", 0, true, false},  {"instructions", 0, true, false},
@@ -38,6 +44,15 @@ static const cli_optspec compare_opts[] = {
     {"model", 'm', true, true}, {"runs", 'n', true, false}, {"max-tokens", 0, true, false},
     {"save", 0, false, false},  END,
 };
+
+/* The manager actions' key (docs/protocol.md section 4). */
+#define IDEM_HELP                                                                              \
+    "      --idempotency-key K  the action's key (a new one when not given).\n"                \
+    "                           The service applies a key once and answers a\n"                \
+    "                           repeat with the first answer, for 24 hours:\n"                 \
+    "                           after a failure that may have left it applied,\n"              \
+    "                           repeat the command with the same key (the\n"                   \
+    "                           error shows it)\n"
 
 const cli_cmd cli_commands[] = {
     {"chat", NULL, chat_opts, 0, -1, cli_cmd_chat, "chat [OPTION]... [PROMPT... | -]",
@@ -107,11 +122,35 @@ const cli_cmd cli_commands[] = {
      "Not found: a message and exit status 1; with --json, {\"exists\":false} and 0.\n"
      "\n"
      "Example: aidesk ws find cust_42\n"},
-    {"ws", "send", send_opts, 1, -1, cli_cmd_ws_send, "ws send ID (MESSAGE... | - | --unsent)",
+    {"ws", "send", send_opts, 0, -1, cli_cmd_ws_send,
+     "ws send [OPTION]... [ID [MESSAGE... | -]]",
      "send a customer message and show the answer",
-     "A message that could not be sent is kept; send it again with:\n"
+     "  aidesk ws send ID (MESSAGE... | -)\n"
+     "  aidesk ws send [ID] --unsent\n"
+     "  aidesk ws send [ID] --resend-all [--include-uncertain]\n"
+     "  aidesk ws send --resend UNSENT_ID...\n"
+     "  aidesk ws send --discard UNSENT_ID...\n"
      "\n"
-     "      --unsent   send the kept message (forgotten only once it is sent)\n"
+     "A message that could not be sent is kept on disk under an id of its own\n"
+     "(several can wait for one workspace), with its state: \"unsent\" when the\n"
+     "service certainly did not get it, \"uncertain\" when it may have (its send\n"
+     "failed on the way, or was cut short), \"sending\" while an aidesk sends it.\n"
+     "\n"
+     "      --unsent              list the kept messages (of workspace ID, or all):\n"
+     "                            id, workspace, age, state, first line; with\n"
+     "                            --json: [{id, workspace, written, age_s, state,\n"
+     "                            as_agent, held, holder_pid, idem_key, text}]\n"
+     "      --resend UNSENT_ID    send that kept message, even an uncertain one\n"
+     "                            (repeatable); it is forgotten once sent\n"
+     "      --resend-all          send every kept message (of ID, or all) except\n"
+     "                            the uncertain ones\n"
+     "      --include-uncertain   with --resend-all: the uncertain ones too (check\n"
+     "                            'aidesk ws history ID' first)\n"
+     "      --discard UNSENT_ID   forget a kept message without sending it\n"
+     "                            (repeatable)\n"
+     "\n"
+     "A kept message that another aidesk holds (a console showing it, or a send\n"
+     "under way) is left to it; each one is sent at most once.\n"
      "\n"
      "Example: aidesk ws send ws_8f2c 'It has not arrived yet'\n"},
     {"ws", "history", NULL, 1, 1, cli_cmd_ws_history, "ws history ID",
@@ -140,26 +179,35 @@ const cli_cmd cli_commands[] = {
      "                        t, data}\n"
      "\n"
      "Example: aidesk ws watch --json | jq -c 'select(.type == \"draft.pending\")'\n"},
-    {"ws", "mode", NULL, 2, 2, cli_cmd_ws_mode, "ws mode ID MODE",
+    {"ws", "mode", keyed_opts, 2, 2, cli_cmd_ws_mode, "ws mode ID MODE [--idempotency-key K]",
      "switch a workspace to ai, shadow or takeover (agent key)",
+     IDEM_HELP
+     "\n"
      "Example: aidesk ws mode ws_8f2c takeover\n"},
     {"ws", "drafts", drafts_opts, 0, 0, cli_cmd_ws_drafts, "ws drafts [--workspace ID]",
      "list drafts waiting for approval, oldest first (agent key)",
      "Each draft comes with the customer message it answers.\n"
      "\n"
      "Example: aidesk ws drafts --workspace ws_8f2c\n"},
-    {"ws", "approve", approve_opts, 1, 1, cli_cmd_ws_approve, "ws approve DRAFT_ID [--edit TEXT]",
+    {"ws", "approve", approve_opts, 1, 1, cli_cmd_ws_approve,
+     "ws approve DRAFT_ID [--edit TEXT] [--idempotency-key K]",
      "send a draft to the customer (agent key)",
      "      --edit TEXT   send this text instead of the draft's\n"
+     IDEM_HELP
      "\n"
      "Example: aidesk ws approve drf_19a0 --edit 'It ships today.'\n"},
-    {"ws", "reject", reject_opts, 1, 1, cli_cmd_ws_reject, "ws reject DRAFT_ID [--reason TEXT]",
+    {"ws", "reject", reject_opts, 1, 1, cli_cmd_ws_reject,
+     "ws reject DRAFT_ID [--reason TEXT] [--idempotency-key K]",
      "throw a draft away (agent key)",
      "      --reason TEXT   why, for the record\n"
+     IDEM_HELP
      "\n"
      "Example: aidesk ws reject drf_19a0 --reason 'wrong order'\n"},
-    {"ws", "reply", NULL, 2, -1, cli_cmd_ws_reply, "ws reply ID (MESSAGE... | -)",
+    {"ws", "reply", keyed_opts, 2, -1, cli_cmd_ws_reply,
+     "ws reply ID (MESSAGE... | -) [--idempotency-key K]",
      "answer a customer as a human agent (agent key)",
+     IDEM_HELP
+     "\n"
      "Example: aidesk ws reply ws_8f2c 'I have refunded the order.'\n"},
     {"gate", "session", session_opts, 0, 0, cli_cmd_gate_session,
      "gate session [OPTION]...", "create an AI Gate realtime session",

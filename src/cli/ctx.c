@@ -15,6 +15,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
+#include "util/utf8.h"
 
 /* Largest message text read from standard input. */
 #define CLI_STDIN_MAX (16u * 1024 * 1024)
@@ -70,6 +71,15 @@ int cli_fail(cli_ctx *c, api_error *e)
     int rc = api_error_exit_code(e);
     api_error_free(e);
     return rc;
+}
+
+void cli_tell_repairs(cli_ctx *c)
+{
+    if (c->told_repairs || utf8_repairs() == c->repairs)
+        return;
+    c->told_repairs = true;
+    cli_error("warning: some text from the server was not valid UTF-8: "
+              "the bad bytes are shown as U+FFFD");
 }
 
 static const char *config_where(const cli_ctx *c)

@@ -10,6 +10,7 @@ libaidesk_a_SOURCES += \
 	src/cli/config_cmd.c \
 	src/cli/ctx.c \
 	src/cli/gate.c \
+	src/cli/idem.c \
 	src/cli/json_out.c \
 	src/cli/out.c \
 	src/cli/run.c \
@@ -17,6 +18,7 @@ libaidesk_a_SOURCES += \
 	src/cli/watch.c src/cli/watch.h \
 	src/cli/watch_poll.c \
 	src/cli/ws.c \
-	src/cli/ws_send.c
+	src/cli/ws_send.c \
+	src/cli/ws_unsent.c src/cli/ws_unsent.h
 # "aidesk compare" (issue 5).
 libaidesk_a_SOURCES += src/cli/compare.c

@@ -29,12 +29,24 @@ void cli_pool_clear(cli_ctx *c)
     c->npool = 0;
 }
 
+/* Raw text as it was sent, but for a U+0000 (held as C0 80, see
+ * util/utf8.h): standard output is text, and a NUL in it would stop many
+ * readers, so it is written as U+FFFD. */
+static const char *raw(cli_ctx *c, const char *s)
+{
+    if (!strchr(s, '\xC0'))
+        return s;
+    buf_t b = BUF_INIT;
+    utf8_text_plain_append(&b, s, strlen(s));
+    return pooled(c, buf_steal(&b));
+}
+
 static const char *safe(cli_ctx *c, const char *s, unsigned flags)
 {
     if (!s)
         return "";
     if (!c->sanitize)
-        return s;
+        return raw(c, s);
     return pooled(c, sanitize_dup(s, strlen(s), flags));
 }
 
@@ -64,7 +76,7 @@ const char *cli_short(cli_ctx *c, const char *s, size_t max)
     if (c->sanitize)
         sanitize_append(&b, flat, strlen(flat), 0);
     else
-        buf_append_str(&b, flat);
+        utf8_text_plain_append(&b, flat, strlen(flat));
     free(flat);
     if (cut)
         buf_append_str(&b, "...");

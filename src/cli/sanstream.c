@@ -9,6 +9,7 @@ void cli_sanstream_init(cli_sanstream *s, unsigned flags)
 {
     s->flags = flags;
     buf_init(&s->tail);
+    s->st.after_pict = false;
 }
 
 void cli_sanstream_feed(cli_sanstream *s, const char *p, size_t n, buf_t *out)
@@ -23,7 +24,10 @@ void cli_sanstream_feed(cli_sanstream *s, const char *p, size_t n, buf_t *out)
      * renders as the LF alone when newlines are kept. */
     if (cut > 0 && cut == len && d[cut - 1] == '\r' && (s->flags & SAN_KEEP_NEWLINE))
         cut--;
-    sanitize_append(out, d, cut, s->flags);
+    /* A ZWJ is kept or shown by the character after it. */
+    if (sanitize_ends_in_zwj(d, cut))
+        cut -= 3;
+    sanitize_append_piece(out, d, cut, s->flags, &s->st);
     buf_consume(&s->tail, cut);
 }
 
@@ -31,7 +35,7 @@ void cli_sanstream_finish(cli_sanstream *s, buf_t *out)
 {
     if (s->tail.len == 0)
         return;
-    sanitize_append(out, s->tail.data, s->tail.len, s->flags);
+    sanitize_append_piece(out, s->tail.data, s->tail.len, s->flags, &s->st);
     buf_clear(&s->tail);
 }
 

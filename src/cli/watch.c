@@ -165,6 +165,7 @@ static bool on_event(void *ud, const net_event *ev)
     if (show)
         print_event(w, e, ev);
     ai_event_free(e);
+    cli_tell_repairs(c); /* now, not when the watch ends */
     return !w->out_broken;
 }
 

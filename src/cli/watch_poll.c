@@ -107,6 +107,7 @@ int cli_watch_poll(cli_ctx *c, const char *ws)
     int rc = -1;
     for (bool first = true; rc < 0; first = false) {
         rc = poll_once(c, ws, &seen, first);
+        cli_tell_repairs(c);
         int64_t due = clock_mono_ms() + POLL_INTERVAL_MS;
         while (rc < 0) {
             int64_t left = due - clock_mono_ms();

@@ -1,5 +1,6 @@
 /* ws_send.c: "ws send" (a customer message; kept on disk when it cannot be
- * sent, resent with --unsent) and "ws reply" (a human agent's answer). */
+ * sent, see ws_unsent.c for sending it later) and "ws reply" (a human
+ * agent's answer, with an idempotency key: see idem.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,37 +8,53 @@
 #include <string.h>
 
 #include "cli/cli_priv.h"
+#include "cli/ws_unsent.h"
 #include "store/unsent.h"
+#include "util/mem.h"
 
 /* Whether the service may have stored the message although the call
- * failed: the request went out and no clear refusal came back. */
-static bool maybe_delivered(const api_error *e)
+ * failed: not unless the network layer knows it cannot have acted on it
+ * (the same fact its retry policy goes by, net/retry.h) or the service
+ * clearly refused it. */
+static bool maybe_delivered(const net_event *ev)
 {
-    switch (e->kind) {
-    case API_ERR_NETWORK:
-        return e->fail != NET_FAIL_CONNECT && e->fail != NET_FAIL_REFUSED &&
-               e->fail != NET_FAIL_TLS && e->fail != NET_FAIL_INTERNAL;
-    case API_ERR_SERVER:
-    case API_ERR_PROTOCOL:
-    case API_ERR_CANCELLED:
-        return true;
-    default:
-        return false;
+    return !ev->not_processed && !net_event_refused(ev);
+}
+
+bool cli_ws_ended(const api_error *e)
+{
+    return e->kind == API_ERR_CONFLICT && e->code && !strcmp(e->code, "workspace_ended");
+}
+
+net_event *cli_ws_post(cli_ctx *c, const char *ws, const char *text, bool as_agent,
+                       const char *idem_key, api_error **e, bool *maybe)
+{
+    *e = NULL;
+    *maybe = false;
+    net_request *req = as_agent ? ai_req_mgr_reply(c->ai, ws, text, idem_key)
+                                : ai_req_ws_send(c->ai, ws, text);
+    net_event *ev = cli_request(c, API_AIASSIST, req, NULL, NULL);
+    if (ev && ev->kind != NET_EV_DONE) {
+        *maybe = maybe_delivered(ev);
+        *e = cli_event_error(c, API_AIASSIST, ev);
+        net_event_free(ev);
+        return NULL;
     }
+    return ev;
+}
+
+static json_object *send_json(const ai_send_result *r)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "user_message", cli_jmessage(&r->user_message));
+    json_object_object_add(o, "responses", cli_jmessages(&r->responses));
+    json_object_object_add(o, "mode", cli_jstr(r->mode_raw ? r->mode_raw : ai_mode_name(r->mode)));
+    json_object_object_add(o, "pending_approval", json_object_new_boolean(r->pending_approval));
+    return o;
 }
 
 static void print_send(cli_ctx *c, const ai_send_result *r)
 {
-    if (c->json) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "user_message", cli_jmessage(&r->user_message));
-        json_object_object_add(o, "responses", cli_jmessages(&r->responses));
-        json_object_object_add(o, "mode",
-                               cli_jstr(r->mode_raw ? r->mode_raw : ai_mode_name(r->mode)));
-        json_object_object_add(o, "pending_approval", json_object_new_boolean(r->pending_approval));
-        cli_json_print(c, o);
-        return;
-    }
     cli_print_message(c, &r->user_message, false);
     /* In shadow mode the responses are drafts the customer does not see
      * yet: say so before showing them. */
@@ -49,86 +66,122 @@ static void print_send(cli_ctx *c, const ai_send_result *r)
         printf("a human agent will answer\n");
 }
 
-/* The send failed: keep the text (unless it is the kept one already) and
- * say how to send it again. */
-static int send_failed(cli_ctx *c, const char *id, const char *text, bool from_unsent,
-                       api_error *e)
+int cli_ws_print_answer(cli_ctx *c, net_event *ev, bool as_agent, const char *unsent_id,
+                        const char *ws)
 {
-    bool maybe = maybe_delivered(e);
-    int rc = cli_fail(c, e);
     char *err = NULL;
-    if (!from_unsent && store_unsent_save(id, text, &err) != 0) {
+    json_object *o = NULL;
+    if (as_agent) {
+        ai_message *m = ai_decode_mgr_reply(ev->body, ev->body_len, &err);
+        net_event_free(ev);
+        if (!m)
+            return cli_fail(c, ai_decode_error(err));
+        if (c->json)
+            o = cli_jmessage(m);
+        else
+            cli_print_message(c, m, false);
+        ai_message_free(m);
+    } else {
+        ai_send_result *r = ai_decode_ws_send(ev->body, ev->body_len, &err);
+        net_event_free(ev);
+        if (!r)
+            return cli_fail(c, ai_decode_error(err));
+        if (c->json)
+            o = send_json(r);
+        else
+            print_send(c, r);
+        ai_send_result_free(r);
+    }
+    if (o && unsent_id) {
+        json_object *w = json_object_new_object();
+        json_object_object_add(w, "unsent_id", cli_jstr(unsent_id));
+        json_object_object_add(w, "workspace", cli_jstr(ws));
+        json_object_object_add(w, "result", o);
+        o = w;
+    }
+    if (o)
+        cli_json_print(c, o);
+    return CLI_OK;
+}
+
+/* The send failed: keep the text as a new record and say how to send it
+ * again (or, when the workspace has ended, how to forget it). */
+static int keep_failed(cli_ctx *c, const char *ws, const char *text, api_error *e, bool maybe)
+{
+    bool ended = cli_ws_ended(e);
+    int rc = cli_fail(c, e);
+    store_unsent_rec r;
+    memset(&r, 0, sizeof r);
+    r.ws = (char *)ws;
+    r.text = (char *)text;
+    r.uncertain = maybe;
+    store_unsent_held *h = NULL;
+    char *err = NULL;
+    if (store_unsent_add(&r, &h, &err) != 0) {
         cli_error("the message could not be kept for sending later: %s", err);
         free(err);
         return rc;
     }
-    cli_error("the message is %s; send it again with: aidesk ws send %s --unsent",
-              from_unsent ? "still kept" : "kept", id);
-    if (maybe)
-        cli_error("(the service may have received it: check 'aidesk ws history %s' first)", id);
+    char *id = xstrdup(store_unsent_held_rec(h)->id);
+    store_unsent_release(h);
+    if (ended) {
+        cli_error("workspace %s has ended: the message can never be sent there; it is kept as %s "
+                  "(forget it with: aidesk ws send --discard %s)",
+                  ws, id, id);
+    } else {
+        cli_error("the message is kept as %s; send it again with: aidesk ws send --resend %s", id,
+                  id);
+        if (maybe)
+            cli_error("(the service may have received it: check 'aidesk ws history %s' first)", ws);
+    }
+    free(id);
     return rc;
 }
 
-static int send_text(cli_ctx *c, const char *id, const char *text, bool from_unsent)
+static int send_new(cli_ctx *c, const char *ws, const char *text)
 {
-    net_event *ev = cli_request(c, API_AIASSIST, ai_req_ws_send(c->ai, id, text), NULL, NULL);
-    if (!ev)
+    api_error *e = NULL;
+    bool maybe;
+    net_event *ev = cli_ws_post(c, ws, text, false, NULL, &e, &maybe);
+    if (!ev && !e)
         return cli_usage(c, "the workspace id must not be empty");
-    if (ev->kind != NET_EV_DONE) {
-        api_error *e = cli_event_error(c, API_AIASSIST, ev);
-        net_event_free(ev);
-        return send_failed(c, id, text, from_unsent, e);
-    }
-    /* Accepted: from here on the text must not be offered for resending. */
-    char *err = NULL;
-    if (from_unsent && store_unsent_clear(id, &err) != 0) {
-        cli_error("sent, but the kept copy could not be removed: %s", err);
-        free(err);
-        err = NULL;
-    }
-    ai_send_result *r = ai_decode_ws_send(ev->body, ev->body_len, &err);
-    net_event_free(ev);
-    if (!r)
-        return cli_fail(c, ai_decode_error(err));
-    print_send(c, r);
-    ai_send_result_free(r);
-    if (!from_unsent) {
-        char *kept = NULL;
-        if (store_unsent_load(id, &kept, NULL) == 0 && kept)
-            cli_note(c, "an earlier message for %s is still kept: aidesk ws send %s --unsent", id,
-                     id);
-        free(kept);
-    }
+    if (!ev)
+        return keep_failed(c, ws, text, e, maybe);
+    int rc = cli_ws_print_answer(c, ev, false, NULL, NULL);
+    if (rc != CLI_OK)
+        return rc;
+    store_unsent_entry *v = NULL;
+    size_t n = 0;
+    if (store_unsent_list(ws, &v, &n, NULL) == 0 && n > 0)
+        cli_note(c, "%zu earlier message%s for %s %s still kept: aidesk ws send %s --unsent", n,
+                 n == 1 ? "" : "s", ws, n == 1 ? "is" : "are", ws);
+    store_unsent_list_free(v, n);
     return CLI_OK;
 }
 
 int cli_cmd_ws_send(cli_ctx *c, const cli_args *a)
 {
-    const char *id = a->pos[0];
-    bool unsent = cli_flag(a, "unsent");
-    char *text = NULL, *err = NULL;
-    int rc = CLI_OK;
-    if (!*id)
+    int modes = cli_flag(a, "unsent") + cli_flag(a, "resend") + cli_flag(a, "resend-all") +
+                cli_flag(a, "discard");
+    if (modes > 1)
+        return cli_usage(c, "--unsent, --resend, --resend-all and --discard do not go together");
+    if (cli_flag(a, "include-uncertain") && !cli_flag(a, "resend-all"))
+        return cli_usage(c, "--include-uncertain goes with --resend-all");
+    const char *ws = a->npos ? a->pos[0] : NULL;
+    if (ws && !*ws)
         return cli_usage(c, "the workspace id must not be empty");
-    if (unsent) {
-        if (a->npos > 1)
-            return cli_usage(c, "--unsent sends the kept message: give no other");
-        if (store_unsent_load(id, &text, &err) != 0) {
-            cli_error("%s", err);
-            free(err);
-            return CLI_ERR;
-        }
-        if (!text) {
-            cli_error("no unsent message is kept for %s", id);
-            return CLI_ERR;
-        }
-    } else if (!(text = cli_read_text(c, 1, false, &rc))) {
+    if (modes)
+        return cli_ws_unsent(c, a, ws);
+    if (!ws)
+        return cli_usage(c, "give a workspace id and a message (or --unsent to see kept ones)");
+    int rc = CLI_OK;
+    char *text = cli_read_text(c, 1, false, &rc);
+    if (!text)
         return rc;
-    }
     if (!cli_ai(c))
         rc = CLI_USAGE;
     else
-        rc = send_text(c, id, text, unsent);
+        rc = send_new(c, ws, text);
     free(text);
     return rc;
 }
@@ -139,23 +192,21 @@ int cli_cmd_ws_reply(cli_ctx *c, const cli_args *a)
     char *text = cli_read_text(c, 1, false, &rc);
     if (!text)
         return rc;
+    char *key = cli_idem_key(c, a, &rc);
+    if (!key) {
+        free(text);
+        return rc;
+    }
     if (!cli_ai(c)) {
         free(text);
+        free(key);
         return CLI_USAGE;
     }
-    net_event *ev = cli_call(c, API_AIASSIST, ai_req_mgr_reply(c->ai, a->pos[0], text), &rc);
+    net_event *ev =
+        cli_keyed_call(c, a, ai_req_mgr_reply(c->ai, a->pos[0], text, key), key, &rc);
     free(text);
+    free(key);
     if (!ev)
         return rc;
-    char *err = NULL;
-    ai_message *m = ai_decode_mgr_reply(ev->body, ev->body_len, &err);
-    net_event_free(ev);
-    if (!m)
-        return cli_fail(c, ai_decode_error(err));
-    if (c->json)
-        cli_json_print(c, cli_jmessage(m));
-    else
-        cli_print_message(c, m, false);
-    ai_message_free(m);
-    return CLI_OK;
+    return cli_ws_print_answer(c, ev, true, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 app_t *app_new(const config_t *cfg, net_t *net, char **err)
 {
@@ -145,6 +146,7 @@ void app_flash(app_t *a, bool is_error, const char *fmt, ...)
     a->st.flash_is_error = is_error;
     a->st.flash_until = clock_mono_ms() + APP_FLASH_MS;
     a->st.rev++;
+    a->nflash++;
     log_msg("console: %s", a->st.flash);
 }
 
@@ -311,6 +313,21 @@ void app_open(app_t *a, conv *c)
 
 /* ------------------------------------------------------------ dispatch */
 
+/* Text was kept with U+FFFD in place of invalid UTF-8: say so once per
+ * chat answer, once per conversation for what reloads it (a history that
+ * the poller fetches every few seconds must not flash each time), once
+ * per answer or connection for the rest. */
+static void tell_repair(app_t *a, op *o)
+{
+    conv *c = o->kind != OP_CHAT && o->conv_id ? model_find(a->m, o->conv_id) : NULL;
+    bool *told = c ? &c->told_repair : &o->told_repair;
+    if (*told)
+        return;
+    *told = true;
+    app_flash(a, false, "some text from AiAssist was not valid UTF-8: "
+                        "the bad bytes are shown as \xEF\xBF\xBD (U+FFFD)");
+}
+
 bool app_handle_event(app_t *a, net_event *ev)
 {
     bool terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
@@ -326,6 +343,9 @@ bool app_handle_event(app_t *a, net_event *ev)
     if (o->kind != OP_EVENTS && o->kind != OP_PROBE)
         app_set_conn(a, ev);
     app_note_rate(a, ev, false);
+    if (ev->kind == NET_EV_OPEN)
+        o->told_repair = false; /* the event stream: once per connection */
+    uint64_t repairs = utf8_repairs(), flashes = a->nflash;
     switch (o->kind) {
     case OP_EVENTS:
         app_live_event(a, o, ev);
@@ -343,7 +363,7 @@ bool app_handle_event(app_t *a, net_event *ev)
         case OP_HISTORY: history_done(a, o, ev); break;
         case OP_PROBE:
             app_set_conn(a, ev);
-            /* The connection may never have looked down (a 503 or 429 on
+            /* The connection may never have looked down (a 429 on
              * the send itself): an answer is what the messages wait for. */
             if (ev->kind == NET_EV_DONE)
                 app_unsent_resend(a);
@@ -352,6 +372,8 @@ bool app_handle_event(app_t *a, net_event *ev)
         }
         break;
     }
+    if (utf8_repairs() != repairs && a->nflash == flashes)
+        tell_repair(a, o);
     net_event_free(ev);
     if (terminal)
         app_op_free(o);

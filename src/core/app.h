@@ -11,11 +11,19 @@
  * resumes with Last-Event-ID); when the server has none, the app polls the
  * history of the workspaces it knows and says so in its status.
  *
- * Sending is never repeated by accident: a message the server certainly
- * did not receive (connection refused, 429, 503) stays UNSENT, is kept in
- * the local store, and is sent again once the server answers again; a
- * message that may have arrived (dropped connection, time-out) is marked
- * UNCERTAIN and only the user can send it again (app_retry).
+ * Sending is never repeated by accident. Whether a failed message may have
+ * arrived is the network layer's fact (net_event.not_processed, the one
+ * its retry policy goes by, net/retry.h): a message the server certainly
+ * did not act on (nothing of it went out on any connection, or a 429)
+ * stays UNSENT, is kept in the local store, and is sent again once the
+ * server answers again; one the server clearly refused (a 4xx) stays
+ * UNSENT until the user sends it; anything else (a dropped connection, a
+ * time-out, a 5xx or 408 that a gateway may have produced after the
+ * server acted) is UNCERTAIN, and only the user can send it again
+ * (app_retry). Manager actions (replies, approvals, rejections, modes)
+ * carry an idempotency key chosen when the person acts; a reply keeps its
+ * key on the message, so /retry of an UNCERTAIN reply cannot deliver it
+ * twice.
  *
  * UI thread only. */
 #ifndef AIDESK_CORE_APP_H
@@ -131,7 +139,8 @@ void app_end_workspace(app_t *a, conv *c);
 /* Sends text in c: in a chat, to its model (streamed); in a workspace, as
  * the customer (the public send) or, with as_agent, as a human agent. */
 void app_send(app_t *a, conv *c, const char *text, bool as_agent);
-/* Sends an UNSENT or UNCERTAIN message again (the user's explicit wish). */
+/* Sends an UNSENT or UNCERTAIN message again (the user's explicit wish); a
+ * reply goes with the idempotency key it was first sent with. */
 bool app_retry(app_t *a, conv *c, msg *m);
 /* Typing preview for c (debounced: at most one request per 300 ms, the
  * last text always goes out). */

@@ -40,6 +40,7 @@ typedef struct op {
     char *draft_id;
     char *text;      /* what we sent */
     bool polling;    /* OP_HISTORY made by the poller */
+    bool told_repair; /* the user heard that its text held invalid UTF-8 */
     ai_stream *stream;
     struct op *next;
 } op;
@@ -63,6 +64,7 @@ struct app {
     uint64_t events_req;
     bool events_unsupported; /* 404: the server has no event stream */
     char *focus;             /* conv id to put on screen */
+    uint64_t nflash;         /* app_flash calls so far */
 
     /* Typing debounce: one preview at a time, for the conversation typed in. */
     char *typing_conv;
@@ -75,11 +77,12 @@ struct app {
     size_t poll_cursor;
     int64_t next_probe;      /* unsent messages wait: monotonic ms, 0 if off */
     chat_log *logs;
-    /* Our messages kept in the unsent store this session, as "conv#msg"
-     * keys, so that one confirmed by the server some other way (an event,
-     * a history) is forgotten there too. */
-    char **stored;
-    size_t nstored, capstored;
+    /* Our messages kept in the unsent store, each record held (locked)
+     * by this console while it shows it (app_unsent.c), so that one
+     * confirmed by the server some other way (an event, a history) is
+     * forgotten there too, and no other aidesk sends it meanwhile. */
+    struct app_kept **kept;
+    size_t nkept, capkept;
     struct app_handler {
         app_event_fn fn;
         void *ud;
@@ -96,7 +99,11 @@ void app_note_rate(app_t *a, const net_event *ev, bool gate);
 api_error *app_event_error(app_t *a, const net_event *ev, const char *doing);
 
 /* app_unsent.c */
+/* Keeps m (in c) on disk as it is now: text, agent flag, idempotency key,
+ * and its state (SENDING is written ahead of the request, UNCERTAIN stays
+ * uncertain). One record per message, held by this process. */
 void app_unsent_store(app_t *a, const conv *c, const msg *m);
+/* m was sent: its record goes. */
 void app_unsent_forget(app_t *a, const char *conv_id, const char *msg_id);
 
 /* app_ws.c */

@@ -13,61 +13,91 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-/* The store key of one of our unsent messages. */
-static char *unsent_key(const char *conv_id, const char *msg_id)
+/* One of our messages kept in the unsent store, its record held. */
+typedef struct app_kept {
+    char *conv_id;
+    char *msg_id;             /* the message's local id in this session */
+    store_unsent_held *rec;
+} app_kept;
+
+static size_t find_kept(const app_t *a, const char *conv_id, const char *msg_id)
 {
-    return xasprintf("%s#%s", conv_id, msg_id);
+    for (size_t i = 0; i < a->nkept; i++)
+        if (!strcmp(a->kept[i]->conv_id, conv_id) && !strcmp(a->kept[i]->msg_id, msg_id))
+            return i;
+    return a->nkept;
 }
 
-/* Saves rec under key (taken) and remembers the key. */
-static void unsent_save(app_t *a, char *key, const char *rec)
+static void keep(app_t *a, const char *conv_id, const char *msg_id, store_unsent_held *rec)
 {
-    char *err = NULL;
-    if (store_unsent_save(key, rec, &err) != 0) {
-        app_flash(a, true, "could not keep the unsent message on disk: %s", err);
-        free(err);
-        free(key);
-    } else {
-        bool known = false;
-        for (size_t i = 0; i < a->nstored && !known; i++)
-            known = !strcmp(a->stored[i], key);
-        if (known) {
-            free(key);
-        } else {
-            a->stored = xgrow(a->stored, &a->capstored, a->nstored + 1, sizeof *a->stored);
-            a->stored[a->nstored++] = key;
-        }
-    }
+    app_kept *k = xcalloc(1, sizeof *k);
+    k->conv_id = xstrdup(conv_id);
+    k->msg_id = xstrdup(msg_id);
+    k->rec = rec;
+    a->kept = xgrow(a->kept, &a->capkept, a->nkept + 1, sizeof *a->kept);
+    a->kept[a->nkept++] = k;
+}
+
+static void kept_free(app_kept *k)
+{
+    free(k->conv_id);
+    free(k->msg_id);
+    free(k);
 }
 
 void app_unsent_store(app_t *a, const conv *c, const msg *m)
 {
-    /* The agent flag rides in front of the text so a restart sends it the
-     * same way; lower case says it may have arrived (UNCERTAIN). */
-    char flag = m->as_agent ? 'A' : 'C';
-    if (m->state == MSG_UNCERTAIN)
-        flag = (char)(flag - 'A' + 'a');
-    char *rec = xasprintf("%c%s", flag, buf_cstr(&m->text));
-    unsent_save(a, unsent_key(c->id, m->id), rec);
-    free(rec);
+    /* The agent flag and whether it may have arrived go with the text, so
+     * that a restart (or "aidesk ws send --unsent") sends it the same way
+     * and never by itself when it may have arrived. */
+    store_unsent_rec r;
+    memset(&r, 0, sizeof r);
+    r.ws = c->id;
+    r.text = (char *)buf_cstr(&m->text);
+    r.as_agent = m->as_agent;
+    r.uncertain = m->state == MSG_UNCERTAIN;
+    r.sending = m->state == MSG_SENDING;
+    r.idem_key = m->idem_key;
+    char *err = NULL;
+    size_t i = find_kept(a, c->id, m->id);
+    if (i < a->nkept) {
+        const store_unsent_rec *old = store_unsent_held_rec(a->kept[i]->rec);
+        if (!r.idem_key)
+            r.idem_key = old->idem_key;
+        if (old->as_agent == r.as_agent && (old->uncertain || !r.uncertain) &&
+            old->sending == r.sending && !strcmp(old->text, r.text) &&
+            (old->idem_key != NULL) == (r.idem_key != NULL) &&
+            (!r.idem_key || !strcmp(old->idem_key, r.idem_key)))
+            return; /* kept as it is */
+        if (store_unsent_update(a->kept[i]->rec, &r, &err) != 0) {
+            app_flash(a, true, "could not update the unsent message on disk: %s", err);
+            free(err);
+        }
+        return;
+    }
+    store_unsent_held *h = NULL;
+    if (store_unsent_add(&r, &h, &err) != 0) {
+        app_flash(a, true, "could not keep the unsent message on disk: %s", err);
+        free(err);
+        return;
+    }
+    keep(a, c->id, m->id, h);
 }
 
 void app_unsent_forget(app_t *a, const char *conv_id, const char *msg_id)
 {
-    char *key = unsent_key(conv_id, msg_id);
+    size_t i = find_kept(a, conv_id, msg_id);
+    if (i == a->nkept)
+        return;
+    app_kept *k = a->kept[i];
+    a->kept[i] = a->kept[--a->nkept];
+    /* Deleted while still held: no other aidesk can have taken it. */
     char *err = NULL;
-    if (store_unsent_clear(key, &err) != 0) {
-        log_msg("console: could not clear unsent %s: %s", key, err);
+    if (store_unsent_delete(k->rec, &err) != 0) {
+        log_msg("console: could not remove the sent message %s from the store: %s", msg_id, err);
         free(err);
     }
-    for (size_t i = 0; i < a->nstored; i++) {
-        if (strcmp(a->stored[i], key))
-            continue;
-        free(a->stored[i]);
-        a->stored[i] = a->stored[--a->nstored];
-        break;
-    }
-    free(key);
+    kept_free(k);
 }
 
 /* A stored message is still waiting while its local id names a message
@@ -76,29 +106,30 @@ void app_unsent_forget(app_t *a, const char *conv_id, const char *msg_id)
  * this, a restart would offer to send it again. */
 void app_unsent_sweep(app_t *a)
 {
-    for (size_t i = a->nstored; i > 0; i--) {
-        const char *key = a->stored[i - 1];
-        const char *hash = strchr(key, '#');
-        char *conv_id = xstrndup(key, (size_t)(hash - key));
-        conv *c = model_find(a->m, conv_id);
-        const msg *m = c ? conv_find_msg(c, hash + 1) : NULL;
+    for (size_t i = a->nkept; i > 0; i--) {
+        const app_kept *k = a->kept[i - 1];
+        conv *c = model_find(a->m, k->conv_id);
+        const msg *m = c ? conv_find_msg(c, k->msg_id) : NULL;
         if (!m || (m->state != MSG_UNSENT && m->state != MSG_UNCERTAIN &&
                    m->state != MSG_SENDING)) {
-            char *msg_id = xstrdup(hash + 1);
+            char *conv_id = xstrdup(k->conv_id), *msg_id = xstrdup(k->msg_id);
             app_unsent_forget(a, conv_id, msg_id);
+            free(conv_id);
             free(msg_id);
         }
-        free(conv_id);
     }
 }
 
 void app_unsent_free(app_t *a)
 {
-    for (size_t i = 0; i < a->nstored; i++)
-        free(a->stored[i]);
-    free(a->stored);
-    a->stored = NULL;
-    a->nstored = a->capstored = 0;
+    /* Released, not deleted: they wait for the next start. */
+    for (size_t i = 0; i < a->nkept; i++) {
+        store_unsent_release(a->kept[i]->rec);
+        kept_free(a->kept[i]);
+    }
+    free(a->kept);
+    a->kept = NULL;
+    a->nkept = a->capkept = 0;
 }
 
 bool app_has_waiting_unsent(const app_t *a)
@@ -127,98 +158,64 @@ void app_unsent_resend(app_t *a)
     }
 }
 
-typedef struct restored {
-    const char *key;
-    char *ws;
-    char *text;
-    unsigned long long num; /* the N of "local-N", for ordering */
-    bool numeric;
-} restored;
-
-static int restored_cmp(const void *x, const void *y)
-{
-    const restored *p = x, *q = y;
-    int c = strcmp(p->ws, q->ws);
-    if (c)
-        return c;
-    if (p->numeric != q->numeric)
-        return p->numeric ? -1 : 1;
-    if (p->numeric)
-        return p->num < q->num ? -1 : p->num > q->num;
-    return strcmp(p->key, q->key);
-}
-
 /* Messages a previous session could not send come back as UNSENT; only the
- * user sends them (the server's state may have moved on since). */
+ * user sends them (the server's state may have moved on since). Records
+ * another aidesk holds stay its own: it shows them, and may send them. */
 void app_unsent_restore(app_t *a)
 {
-    char **keys = NULL;
-    size_t n = 0;
+    store_unsent_entry *v = NULL;
+    size_t n = 0, elsewhere = 0;
+    long holder = 0;
     char *err = NULL;
-    if (store_unsent_keys(&keys, &n, &err) != 0) {
+    if (store_unsent_list(NULL, &v, &n, &err) != 0) {
+        app_flash(a, true, "could not read the unsent messages: %s", err);
         free(err);
         return;
     }
-    /* Everything is read before anything is re-keyed: a new key may be an
-     * old one not read yet ("local-10" becoming "local-2"). The order is
-     * the order they were written in, which the sorted keys are not. */
-    restored *v = xcalloc(n + 1, sizeof *v);
-    size_t nv = 0;
+    /* Oldest first: the order they were written in. */
     for (size_t i = 0; i < n; i++) {
-        const char *hash = strchr(keys[i], '#');
-        char *text = NULL;
-        if (!hash || store_unsent_load(keys[i], &text, &err) != 0 || !text || !*text) {
-            free(err);
-            err = NULL;
-            free(text);
+        store_unsent_held *h = NULL;
+        long who = 0;
+        int rc = v[i].held ? STORE_UNSENT_HELD : store_unsent_take(v[i].rec.id, &h, &who, &err);
+        if (rc == STORE_UNSENT_HELD) {
+            elsewhere++;
+            holder = v[i].held ? v[i].holder : who;
             continue;
         }
-        restored *r = &v[nv++];
-        r->key = keys[i];
-        r->ws = xstrndup(keys[i], (size_t)(hash - keys[i]));
-        r->text = text;
-        char *end = NULL;
-        if (!strncmp(hash + 1, "local-", 6) && hash[7] >= '0' && hash[7] <= '9') {
-            r->num = strtoull(hash + 7, &end, 10);
-            r->numeric = end && !*end;
+        if (rc != STORE_UNSENT_TAKEN) {
+            if (err)
+                log_msg("console: an unsent message stays on disk: %s", err);
+            free(err);
+            err = NULL;
+            continue; /* sent meanwhile by another aidesk, or unreadable */
         }
-    }
-    qsort(v, nv, sizeof *v, restored_cmp);
-    for (size_t i = 0; i < nv; i++) {
-        const char *text = v[i].text;
-        conv *c = model_find(a->m, v[i].ws);
+        const store_unsent_rec *r = store_unsent_held_rec(h);
+        conv *c = model_find(a->m, r->ws);
         if (!c) {
             ai_workspace w;
             memset(&w, 0, sizeof w);
-            w.id = v[i].ws;
+            w.id = r->ws;
             w.pending_drafts = -1;
             c = model_upsert_workspace(a->m, &w, clock_wall_ms());
         }
-        bool agent = text[0] == 'A' || text[0] == 'a';
-        bool maybe = text[0] == 'a' || text[0] == 'c';
-        const char *body = strchr("AaCc", text[0]) ? text + 1 : text;
-        msg *m = conv_append_local(c, agent ? AI_ROLE_HUMAN : AI_ROLE_USER, body, clock_wall_ms());
-        m->as_agent = agent;
+        msg *m = conv_append_local(c, r->as_agent ? AI_ROLE_HUMAN : AI_ROLE_USER, r->text,
+                                   r->written_ms ? r->written_ms : clock_wall_ms());
+        m->as_agent = r->as_agent;
+        if (r->idem_key)
+            m->idem_key = xstrdup(r->idem_key); /* a resend stays the same reply */
         msg_set_state(m, MSG_UNSENT,
-                      maybe ? "may have arrived in an earlier session: check the conversation; "
-                              "/retry sends it again"
-                            : "not sent in an earlier session; /retry sends it");
-        /* Re-keyed under its new local id, as it was (flags and all). */
-        unsent_save(a, unsent_key(c->id, m->id), text);
+                      !r->uncertain ? "not sent in an earlier session; /retry sends it"
+                      : m->idem_key ? "may have arrived in an earlier session; /retry sends it "
+                                      "with its idempotency key, so it cannot arrive twice"
+                                    : "may have arrived in an earlier session: check the "
+                                      "conversation; /retry sends it again");
+        keep(a, c->id, m->id, h);
     }
-    /* Then the old keys go, unless one is also a new key. A crash in
-     * between leaves a message twice, never loses one. */
-    for (size_t i = 0; i < nv; i++) {
-        bool reused = false;
-        for (size_t k = 0; k < a->nstored && !reused; k++)
-            reused = !strcmp(a->stored[k], v[i].key);
-        if (!reused && store_unsent_clear(v[i].key, &err) != 0) {
-            free(err);
-            err = NULL;
-        }
-        free(v[i].ws);
-        free(v[i].text);
-    }
-    free(v);
-    store_unsent_keys_free(keys);
+    store_unsent_list_free(v, n);
+    if (elsewhere && holder > 0)
+        app_flash(a, false, "%zu unsent message%s held by another aidesk (pid %ld)", elsewhere,
+                  elsewhere == 1 ? " is" : "s are", holder);
+    else if (elsewhere)
+        app_flash(a, false, "%zu unsent message%s held by another aidesk", elsewhere,
+                  elsewhere == 1 ? " is" : "s are");
 }

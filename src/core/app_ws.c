@@ -14,9 +14,17 @@
 void app_ws_submit(app_t *a, conv *c, msg *m)
 {
     const char *text = buf_cstr(&m->text);
-    net_request *r = m->as_agent ? ai_req_mgr_reply(a->ai, c->id, text)
+    /* A reply keeps one key for all its sends: a resend the server has
+     * seen already is answered from its record, not delivered again. */
+    if (m->as_agent && !m->idem_key)
+        m->idem_key = ai_idem_key_new();
+    net_request *r = m->as_agent ? ai_req_mgr_reply(a->ai, c->id, text, m->idem_key)
                                  : ai_req_ws_send(a->ai, c->id, text);
     msg_set_state(m, MSG_SENDING, NULL);
+    /* Written ahead, marked as being sent: should the console die before
+     * the answer, the next start finds the message, and knows it may have
+     * arrived. */
+    app_unsent_store(a, c, m);
     op *o = app_op_new(a, m->as_agent ? OP_REPLY : OP_SEND, r, c->id);
     if (!o) {
         msg_set_state(m, MSG_UNSENT, "this workspace id cannot be used");
@@ -41,6 +49,8 @@ void app_send(app_t *a, conv *c, const char *text, bool as_agent)
     }
     msg *m = conv_append_local(c, as_agent ? AI_ROLE_HUMAN : AI_ROLE_USER, text, clock_wall_ms());
     m->as_agent = as_agent;
+    if (as_agent)
+        m->idem_key = ai_idem_key_new(); /* fixed now, when the person sent it */
     /* The preview is over: what was typed is now sent. */
     if (a->typing_conv && !strcmp(a->typing_conv, c->id)) {
         free(a->typing_text);
@@ -61,17 +71,20 @@ bool app_retry(app_t *a, conv *c, msg *m)
     return true;
 }
 
-/* A send failed: decide whether the text certainly did not arrive. */
+/* A send failed: decide whether the text certainly did not arrive. That is
+ * the network layer's fact, the same one its retry policy goes by
+ * (net/retry.h): nothing of the request can have reached the server in any
+ * attempt, or it answered 429. A clear refusal (a 4xx saying the request
+ * is wrong or not allowed) did not arrive either, but sending it again as
+ * it is would not help: it waits for the person. Anything else may have
+ * arrived. */
 static void send_failed(app_t *a, conv *c, msg *m, const net_event *ev)
 {
     api_error *e = ai_error_from_event(a->ai, ev);
     char *why = api_error_message(e);
-    bool not_arrived =
-        (e->kind == API_ERR_NETWORK && e->fail == NET_FAIL_CONNECT) ||
-        e->kind == API_ERR_RATE_LIMITED || (e->kind == API_ERR_SERVER && e->status == 503);
-    bool refused = e->kind == API_ERR_AUTH || e->kind == API_ERR_FORBIDDEN ||
-                   e->kind == API_ERR_BAD_REQUEST || e->kind == API_ERR_CONFLICT ||
-                   e->kind == API_ERR_NOT_FOUND || e->kind == API_ERR_QUOTA;
+    /* Cancelled before it went out: not sent, but not by itself later. */
+    bool not_arrived = ev->not_processed && ev->kind == NET_EV_FAILED;
+    bool refused = net_event_refused(ev) || (ev->kind == NET_EV_CANCELLED && ev->not_processed);
     char *note;
     if (not_arrived) {
         note = xasprintf("not sent (%s); it goes out when the server answers again", why);
@@ -82,6 +95,11 @@ static void send_failed(app_t *a, conv *c, msg *m, const net_event *ev)
     } else if (refused) {
         note = xasprintf("not sent: %s", why);
         msg_set_state(m, MSG_UNSENT, note);
+    } else if (m->idem_key) {
+        note = xasprintf("may not have arrived (%s); /retry sends it again with the same "
+                         "idempotency key, so it cannot arrive twice",
+                         why);
+        msg_set_state(m, MSG_UNCERTAIN, note);
     } else {
         note = xasprintf("may not have arrived (%s); check the conversation, /retry sends it "
                          "again",
@@ -405,14 +423,18 @@ void app_set_mode(app_t *a, conv *c, ai_mode mode)
 {
     if (!c || c->kind != CONV_WORKSPACE || mode == AI_MODE_UNKNOWN)
         return;
-    app_op_new(a, OP_MODE, ai_req_mgr_set_mode(a->ai, c->id, ai_mode_name(mode)), c->id);
+    char *key = ai_idem_key_new();
+    app_op_new(a, OP_MODE, ai_req_mgr_set_mode(a->ai, c->id, ai_mode_name(mode), key), c->id);
+    free(key);
 }
 
 void app_approve(app_t *a, const draft *d, const char *edited)
 {
     if (!d)
         return;
-    op *o = app_op_new(a, OP_APPROVE, ai_req_mgr_approve(a->ai, d->id, edited), d->ws_id);
+    char *key = ai_idem_key_new(); /* one decision, however often it is sent */
+    op *o = app_op_new(a, OP_APPROVE, ai_req_mgr_approve(a->ai, d->id, edited, key), d->ws_id);
+    free(key);
     if (o)
         o->draft_id = xstrdup(d->id);
 }
@@ -421,7 +443,9 @@ void app_reject(app_t *a, const draft *d, const char *reason)
 {
     if (!d)
         return;
-    op *o = app_op_new(a, OP_REJECT, ai_req_mgr_reject(a->ai, d->id, reason), d->ws_id);
+    char *key = ai_idem_key_new();
+    op *o = app_op_new(a, OP_REJECT, ai_req_mgr_reject(a->ai, d->id, reason, key), d->ws_id);
+    free(key);
     if (o)
         o->draft_id = xstrdup(d->id);
 }

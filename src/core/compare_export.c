@@ -17,6 +17,7 @@
 #include "util/clock.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define CMP_EXPORT_FORMAT "aidesk-compare"
 #define CMP_EXPORT_VERSION 1
@@ -311,7 +312,7 @@ static void render_md(const compare_t *c, buf_t *out)
             const cmp_run *r = cmp_kept(turn, i);
             buf_printf(out, "### %s\n\n", col_title(c, i, title, sizeof title));
             if (r && r->text.len) {
-                buf_append(out, r->text.data, r->text.len);
+                utf8_text_plain_append(out, r->text.data, r->text.len); /* U+0000 as U+FFFD */
                 buf_append_str(out, "\n\n");
             }
             if (r && r->error)

@@ -72,6 +72,7 @@ void conv_remove_msg(conv *c, msg *mm)
         buf_free(&mm->text);
         free(mm->approval);
         free(mm->note);
+        free(mm->idem_key);
         free(mm);
         c->rev++;
         return;

@@ -15,6 +15,7 @@
 #include "store/paths.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 static const char *author(const conv *c, const msg *m)
 {
@@ -53,7 +54,8 @@ static void render_md(const conv *c, buf_t *out)
         if (m->state != MSG_FINAL)
             buf_printf(out, " · %s", msg_state_name(m->state));
         buf_append_str(out, "\n\n");
-        buf_append(out, m->text.data ? m->text.data : "", m->text.len);
+        /* A U+0000 (held as C0 80) as U+FFFD: the file is plain text. */
+        utf8_text_plain_append(out, m->text.data ? m->text.data : "", m->text.len);
         if (m->note)
             buf_printf(out, "\n\n> %s", m->note);
         buf_append_str(out, "\n\n");

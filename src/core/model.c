@@ -25,6 +25,7 @@ static void msg_free(msg *mm)
     buf_free(&mm->text);
     free(mm->approval);
     free(mm->note);
+    free(mm->idem_key);
     free(mm);
 }
 

@@ -39,6 +39,10 @@ typedef struct msg {
     char *note;        /* why it failed / was cut, or NULL */
     bool as_agent;     /* ours: sent as a human agent (manager reply) */
     bool resend;       /* UNSENT: send again by itself once the server answers */
+    char *idem_key;    /* ours, as_agent: the reply's idempotency key, fixed
+                        * when the person sent it and reused by every resend
+                        * (/retry included), so the server applies it at
+                        * most once; NULL until it is first sent */
     unsigned rev;      /* bumped on every change */
     /* The UI's render cache for this message; freed with the message. */
     void *cache;
@@ -68,6 +72,7 @@ typedef struct conv {
     char *agent_typing;  /* another agent's preview, or NULL */
     int64_t activity_ms; /* wall clock of the last activity, for sorting */
     bool history_loaded;
+    bool told_repair;    /* the user heard that its text held invalid UTF-8 */
     char *chat_model;    /* chats: the model that answers */
     uint64_t next_local; /* for "local-N" ids */
     unsigned rev;        /* bumped when messages are added/removed or typing changes */

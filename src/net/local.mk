@@ -11,3 +11,13 @@ tests_unit_test_sse_SOURCES = tests/unit/test_sse.c tests/unit/test.h
 tests_unit_test_sse_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_retry_SOURCES = tests/unit/test_retry.c tests/unit/test.h
 tests_unit_test_retry_CPPFLAGS = $(TEST_CPPFLAGS)
+
+# The SSE parser against public test vectors, and resuming a cut event stream
+# exactly once; both read their data from tests/files/sse.
+SSE_TEST_SUPPORT = tests/unit/test_sse_data.c tests/unit/test_sse_data.h tests/unit/test.h
+UNIT_TESTS += tests/unit/test_sse_vectors tests/unit/test_sse_resume
+tests_unit_test_sse_vectors_SOURCES = tests/unit/test_sse_vectors.c $(SSE_TEST_SUPPORT)
+tests_unit_test_sse_vectors_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_sse_resume_SOURCES = tests/unit/test_sse_resume.c $(SSE_TEST_SUPPORT)
+tests_unit_test_sse_resume_CPPFLAGS = $(TEST_CPPFLAGS)
+EXTRA_DIST += tests/files/sse/conformance.txt tests/files/sse/manager-stream.txt

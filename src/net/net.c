@@ -268,15 +268,6 @@ static void drop_transfer(net_t *n, transfer *t)
     transfer_free(t);
 }
 
-static void emit_simple(net_t *n, transfer *t, net_event_kind kind)
-{
-    net_event *ev = xcalloc(1, sizeof *ev);
-    ev->kind = kind;
-    ev->id = t->id;
-    ev->tag = t->req->tag;
-    net_push_event(n, ev);
-}
-
 static void start_transfer(net_t *n, transfer *t)
 {
     net_fail fail = NET_FAIL_NONE;
@@ -289,6 +280,7 @@ static void start_transfer(net_t *n, transfer *t)
         ev->tag = t->req->tag;
         ev->fail = fail ? fail : NET_FAIL_INTERNAL;
         ev->message = why ? why : xstrdup("the transfer could not be set up");
+        ev->not_processed = !t->may_have_acted; /* this attempt never started */
         net_push_event(n, ev);
         drop_transfer(n, t);
         return;
@@ -317,7 +309,12 @@ static void process_commands(net_t *n)
             transfer *t = find_transfer(n, c->id);
             if (t) {
                 log_msg("net #%llu: cancelled", (unsigned long long)t->id);
-                emit_simple(n, t, NET_EV_CANCELLED);
+                net_event *ev = xcalloc(1, sizeof *ev);
+                ev->kind = NET_EV_CANCELLED;
+                ev->id = t->id;
+                ev->tag = t->req->tag;
+                ev->not_processed = !transfer_may_have_acted(t);
+                net_push_event(n, ev);
                 drop_transfer(n, t);
             }
         }

@@ -83,7 +83,9 @@ typedef enum net_event_kind {
 typedef enum net_fail {
     NET_FAIL_NONE = 0,
     NET_FAIL_HTTP,      /* the server answered with a status >= 300 */
-    NET_FAIL_CONNECT,   /* could not resolve or connect: nothing was sent */
+    NET_FAIL_CONNECT,   /* could not resolve or connect, and nothing was sent
+                         * on any connection (a connect failure after the
+                         * request went out is NET_FAIL_DROPPED) */
     NET_FAIL_TIMEOUT,   /* no complete answer in time */
     NET_FAIL_STALL,     /* a stream went silent for longer than allowed */
     NET_FAIL_DROPPED,   /* the connection closed before the answer ended */
@@ -114,6 +116,11 @@ typedef struct net_event {
     net_fail fail;     /* FAILED, RETRY: what went wrong */
     char *message;     /* FAILED, RETRY: a one-line description (no secrets) */
     bool delivered;    /* FAILED on a stream: events had been delivered */
+    bool not_processed; /* FAILED, CANCELLED, RETRY: no attempt of the
+                        * request can have been acted on (retry.h's
+                        * retry_not_processed held for every attempt so
+                        * far). The one fact that says a request with an
+                        * effect may be sent again without asking anyone */
     int64_t at_us;     /* when the network thread had it (monotonic µs):
                         * for timings that must not include the caller's
                         * own delays (time to first token) */
@@ -132,6 +139,11 @@ void net_event_drop_body(net_event *ev);
 /* The value of a response header (name case-insensitive), or NULL. */
 const char *net_event_header(const net_event *ev, const char *name);
 const char *net_fail_name(net_fail f);
+/* Whether a FAILED event is the server's clear refusal: a 4xx other than
+ * 408 and 429. The request was not acted on, but sending it again as it is
+ * would be refused again, so it waits for a person (unlike not_processed,
+ * which says it may go out again by itself). */
+bool net_event_refused(const net_event *ev);
 
 typedef struct net_config {
     const char *user_agent;   /* default "aidesk/<version>" */

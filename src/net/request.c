@@ -85,6 +85,12 @@ const char *net_event_header(const net_event *ev, const char *name)
     return NULL;
 }
 
+bool net_event_refused(const net_event *ev)
+{
+    return ev->kind == NET_EV_FAILED && ev->fail == NET_FAIL_HTTP && ev->status >= 400 &&
+           ev->status < 500 && ev->status != 408 && ev->status != 429;
+}
+
 const char *net_fail_name(net_fail f)
 {
     switch (f) {

@@ -84,17 +84,23 @@ static bool status_retryable(long status)
            status == 504;
 }
 
-/* Whether the server cannot have acted on the request. */
-static bool certainly_not_processed(const retry_attempt *a)
+static bool says_retry(const retry_attempt *a)
+{
+    return a->fail == NET_FAIL_HTTP && a->should_retry && !strcasecmp(a->should_retry, "true");
+}
+
+bool retry_not_processed(const retry_attempt *a)
 {
     if (a->fail == NET_FAIL_HTTP)
-        return a->status == 408 || a->status == 429 || a->status == 503;
-    return a->fail == NET_FAIL_CONNECT || !a->reached_server;
+        return a->status == 429 || says_retry(a);
+    /* Whatever libcurl's error code says: "could not connect" may be the
+     * end of its own retry after the request went out on a reused
+     * connection. */
+    return !a->reached_server;
 }
 
 long retry_decide(const retry_policy *p, const retry_attempt *a, double jitter, time_t now)
 {
-    bool server_says_yes = false;
     switch (a->fail) {
     case NET_FAIL_REFUSED:
     case NET_FAIL_INTERNAL:
@@ -103,9 +109,9 @@ long retry_decide(const retry_policy *p, const retry_attempt *a, double jitter, 
     case NET_FAIL_NONE:
         return -1;
     case NET_FAIL_HTTP:
-        if (a->should_retry && !strcasecmp(a->should_retry, "true"))
-            server_says_yes = true;
-        else if (a->should_retry && !strcasecmp(a->should_retry, "false"))
+        if (says_retry(a))
+            break;
+        if (a->should_retry && !strcasecmp(a->should_retry, "false"))
             return -1;
         else if (!status_retryable(a->status) || (a->status == 429 && a->no_429))
             return -1;
@@ -117,7 +123,7 @@ long retry_decide(const retry_policy *p, const retry_attempt *a, double jitter, 
         return -1;
     if (!a->reconnect && a->attempt >= p->max_retries)
         return -1;
-    if (!a->retry_safe && !server_says_yes && !certainly_not_processed(a))
+    if (!a->retry_safe && !retry_not_processed(a))
         return -1;
 
     long delay = -1;

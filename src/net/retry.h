@@ -1,4 +1,6 @@
-/* retry.h: the one retry policy, as the official OpenAI SDKs apply it.
+/* retry.h: the one retry policy, as the official OpenAI SDKs apply it,
+ * and the one fact that says whether a failed request may be repeated
+ * without asking anyone.
  *
  * Retried: connection failures, time-outs, stalls, dropped connections, and
  * HTTP 408, 429, 500, 502, 503, 504; a server's x-should-retry header
@@ -6,14 +8,26 @@
  * AiAssist it means "workspace ended" or "draft decided", which a repeat
  * cannot fix), TLS failures, refused URLs, over-size answers.
  *
- * Never repeated by accident:
- *   - a request that is not retry_safe (it could duplicate an effect, like
- *     sending a message) is retried only when the server cannot have acted
- *     on it: the connection never opened, or the server said 408, 429 or
- *     503, or x-should-retry: true;
- *   - a stream that has delivered any event is not retried (its partial
- *     text is already shown), unless it is an EventSource (reconnect), whose
- *     resume with Last-Event-ID is designed for exactly this.
+ * Never repeated by accident. A request that is not retry_safe (it could
+ * duplicate an effect: a customer message, a workspace, an AI Gate
+ * session, a manager call without an idempotency key) is retried only when
+ * retry_not_processed() holds, which is:
+ *   - no byte of it can have reached a server, on any connection: libcurl's
+ *     prereq callback never fired in the attempt. libcurl repeats a request
+ *     by itself on a fresh connection when a reused one dies before
+ *     answering; if that fresh connection then fails to connect, the
+ *     attempt ends in "could not connect" although the request went out on
+ *     the first one. The prereq flag, not the error code, is what counts;
+ *   - or the server answered 429 (a rate limiter refuses before acting:
+ *     the AiAssist SDK retries it too), or said x-should-retry: true.
+ * Nothing else counts: a 408 or a 503 may come from a gateway after the
+ * backend acted, so a send that got one is not repeated. The console and
+ * the CLI read the same fact from net_event.not_processed to tell UNSENT
+ * (goes out by itself later) from UNCERTAIN (only the person sends again).
+ *
+ * A stream that has delivered any event is not retried (its partial text
+ * is already shown), unless it is an EventSource (reconnect), whose resume
+ * with Last-Event-ID is designed for exactly this.
  *
  * Delay: retry-after-ms, else Retry-After (seconds or an HTTP date), capped;
  * a Retry-After beyond the cap means "do not retry now". Otherwise
@@ -38,7 +52,8 @@ typedef struct retry_policy {
 typedef struct retry_attempt {
     int attempt;            /* retries already made (0 after the first failure) */
     bool retry_safe;
-    bool reached_server;    /* a connection was open: the request may have arrived */
+    bool reached_server;    /* the prereq callback fired in this attempt (on any
+                             * connection): the request may have arrived */
     bool delivered;         /* stream: events were delivered to the caller */
     bool reconnect;         /* EventSource: no retry limit */
     bool no_429;            /* the request asked not to retry a 429 */
@@ -49,6 +64,9 @@ typedef struct retry_attempt {
     const char *should_retry;
     long sse_retry_ms;      /* the stream's retry: field, or -1 */
 } retry_attempt;
+
+/* Whether the server certainly did not act on this attempt (above). */
+bool retry_not_processed(const retry_attempt *a);
 
 /* The delay in milliseconds before the next attempt, or -1 for no retry.
  * jitter is a random number in [0, 1). now is the wall clock (for HTTP

@@ -14,7 +14,11 @@ struct sse_parser {
     buf_t line;     /* a line split across slices */
     buf_t data;     /* the data buffer of the event being built */
     buf_t type;     /* its event type */
-    buf_t last_id;  /* persists across events and connections */
+    buf_t id;       /* the id of the event being built: an "id" field sets it,
+                     * and it carries over to the next event */
+    buf_t last_id;  /* the id of the last event dispatched: what a reconnect
+                     * sends as Last-Event-ID; outlives connections */
+    bool id_set;    /* an "id" field was read since the last dispatch */
     long retry_ms;
     size_t bom_seen;  /* bytes of a leading BOM matched so far */
     bool bom_done;    /* past the point where a BOM may appear */
@@ -27,6 +31,7 @@ sse_parser *sse_parser_new(size_t max_line)
     sse_parser *p = xcalloc(1, sizeof *p);
     p->max_line = max_line ? max_line : 1024 * 1024;
     p->retry_ms = -1;
+    buf_append(&p->id, "", 0);
     buf_append(&p->last_id, "", 0);
     return p;
 }
@@ -38,8 +43,16 @@ void sse_parser_free(sse_parser *p)
     buf_free(&p->line);
     buf_free(&p->data);
     buf_free(&p->type);
+    buf_free(&p->id);
     buf_free(&p->last_id);
     free(p);
+}
+
+/* Copies an id (the ids are short: a copy per event that has one). */
+static void copy_id(buf_t *to, const buf_t *from)
+{
+    buf_clear(to);
+    buf_append(to, from->data, from->len);
 }
 
 void sse_parser_reset(sse_parser *p)
@@ -47,6 +60,12 @@ void sse_parser_reset(sse_parser *p)
     buf_clear(&p->line);
     buf_clear(&p->data);
     buf_clear(&p->type);
+    /* An event cut off by the end of a connection was never dispatched: its
+     * id must not be sent as Last-Event-ID, or the server would resume after
+     * an event the caller never saw. */
+    if (p->id_set)
+        copy_id(&p->id, &p->last_id);
+    p->id_set = false;
     p->bom_seen = 0;
     p->bom_done = false;
     p->pending_cr = false;
@@ -62,6 +81,8 @@ void sse_parser_set_last_id(sse_parser *p, const char *id)
 {
     buf_clear(&p->last_id);
     buf_append_str(&p->last_id, id ? id : "");
+    copy_id(&p->id, &p->last_id);
+    p->id_set = false;
 }
 
 long sse_parser_retry_ms(const sse_parser *p)
@@ -71,6 +92,12 @@ long sse_parser_retry_ms(const sse_parser *p)
 
 static int dispatch(sse_parser *p, sse_event_cb cb, void *ud)
 {
+    /* The id counts from here, whether or not the event has data (WHATWG:
+     * the last event ID string is set before the empty-data check). */
+    if (p->id_set) {
+        copy_id(&p->last_id, &p->id);
+        p->id_set = false;
+    }
     if (p->data.len == 0) {
         buf_clear(&p->type);
         return 0;
@@ -130,8 +157,9 @@ static int process_line(sse_parser *p, const char *s, size_t n, sse_event_cb cb,
         buf_append(&p->type, v, vlen);
     } else if (flen == 2 && !memcmp(s, "id", 2)) {
         if (!memchr(v, '\0', vlen)) {
-            buf_clear(&p->last_id);
-            buf_append(&p->last_id, v, vlen);
+            buf_clear(&p->id);
+            buf_append(&p->id, v, vlen);
+            p->id_set = true;
         }
     } else if (flen == 5 && !memcmp(s, "retry", 5)) {
         if (all_digits(v, vlen))

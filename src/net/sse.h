@@ -11,6 +11,15 @@
  * nothing; an event not followed by a blank line is never dispatched.
  * Unknown fields are ignored.
  *
+ * Event ids: an "id" field names the event being read, and the events after
+ * it that have none (an empty value clears it). It becomes the last event id
+ * only when that event's blank line is read, whether or not the event had
+ * data (so "id: 7" followed by a blank line counts). An event cut short by
+ * the end of a connection never counts: sse_parser_reset forgets its id. So
+ * the last event id, sent as Last-Event-ID on a reconnect, always names an
+ * event the callback was given (or an id-only block that was complete), and
+ * a server that resumes after it repeats nothing and loses nothing.
+ *
  * The parser bounds memory: a line or an event's data longer than max_line
  * bytes makes sse_parser_feed return SSE_TOO_LONG and the parser unusable
  * until sse_parser_reset. */
@@ -25,7 +34,8 @@ typedef struct sse_event {
     size_t type_len;
     const char *data; /* the data lines joined by '\n'; NUL-terminated */
     size_t data_len;
-    const char *id;   /* the last event id so far ("" if none); NUL-terminated */
+    const char *id;   /* the last event id, this event's own if it had an id
+                       * field ("" if none so far); NUL-terminated */
     size_t id_len;
 } sse_event;
 
@@ -43,18 +53,24 @@ typedef struct sse_parser sse_parser;
 
 sse_parser *sse_parser_new(size_t max_line);
 void sse_parser_free(sse_parser *p);
-/* Forgets any partial line and event, as at the start of a new connection.
- * The last event id and retry time are kept (they outlive connections). */
+/* Forgets any partial line and event, as at the start of a new connection,
+ * the id of an event not yet dispatched included. The last event id and
+ * retry time are kept (they outlive connections), and an event of the new
+ * connection without an id field carries the last event id. */
 void sse_parser_reset(sse_parser *p);
 
 /* Parses len more bytes. Returns SSE_OK, SSE_STOPPED (the callback asked to
  * stop; the rest of this slice was not parsed) or SSE_TOO_LONG. */
 int sse_parser_feed(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud);
 
-/* The last event id seen ("" if none), to send as Last-Event-ID. */
+/* The id of the last event dispatched ("" if none), to send as
+ * Last-Event-ID. Never the id of an event still being read. */
 const char *sse_parser_last_id(const sse_parser *p);
+/* Sets the last event id (NULL: ""), as if an event with that id had been
+ * dispatched: for a stream that resumes where an earlier one stopped. */
 void sse_parser_set_last_id(sse_parser *p, const char *id);
-/* The reconnection time the server asked for with "retry:", or -1. */
+/* The reconnection time the server asked for with "retry:", or -1. It
+ * counts as soon as its line is read, dispatched or not. */
 long sse_parser_retry_ms(const sse_parser *p);
 
 #endif

@@ -320,6 +320,12 @@ int transfer_prepare(transfer *t, net_fail *fail, char **why)
 #if LIBCURL_VERSION_NUM >= 0x075000
     SET(CURLOPT_PREREQFUNCTION, on_prereq);
     SET(CURLOPT_PREREQDATA, (void *)t);
+#else
+    /* Without the prereq callback nothing tells when libcurl repeated the
+     * request by itself after a reused connection died: a request with an
+     * effect gets a connection of its own, where libcurl never does. */
+    if (!r->retry_safe)
+        SET(CURLOPT_FRESH_CONNECT, 1L);
 #endif
     if (r->method == NET_POST) {
         SET(CURLOPT_POST, 1L);
@@ -345,10 +351,14 @@ static net_fail classify(CURLcode code, bool sent, const char **what)
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-        *what = "could not resolve the host";
-        return NET_FAIL_CONNECT;
     case CURLE_COULDNT_CONNECT:
-        *what = "could not connect";
+        if (sent) {
+            /* libcurl's own retry on a fresh connection, after a reused
+             * one died with our request on it. */
+            *what = "the connection closed after the request went out, and reconnecting failed";
+            return NET_FAIL_DROPPED;
+        }
+        *what = code == CURLE_COULDNT_CONNECT ? "could not connect" : "could not resolve the host";
         return NET_FAIL_CONNECT;
     case CURLE_OPERATION_TIMEDOUT:
         *what = sent ? "timed out waiting for the answer" : "timed out connecting";
@@ -437,7 +447,12 @@ net_event *transfer_outcome(transfer *t, CURLcode code)
     return ev;
 }
 
-void transfer_retry_input(const transfer *t, const net_event *ev, retry_attempt *a)
+bool transfer_may_have_acted(const transfer *t)
+{
+    return t->may_have_acted || t->request_sent;
+}
+
+void transfer_retry_input(transfer *t, net_event *ev, retry_attempt *a)
 {
     memset(a, 0, sizeof *a);
     a->reconnect = t->req->stream && t->req->reconnect;
@@ -452,6 +467,9 @@ void transfer_retry_input(const transfer *t, const net_event *ev, retry_attempt 
     a->retry_after_ms = net_event_header(ev, "retry-after-ms");
     a->should_retry = net_event_header(ev, "x-should-retry");
     a->sse_retry_ms = t->sse ? sse_parser_retry_ms(t->sse) : -1;
+    if (!retry_not_processed(a))
+        t->may_have_acted = true;
+    ev->not_processed = !t->may_have_acted;
 }
 
 int64_t transfer_stall_deadline(const transfer *t)

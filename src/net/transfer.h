@@ -26,7 +26,9 @@ typedef struct transfer {
     bool paused;             /* waiting for the event queue to drain */
     bool stalled;            /* ended by our stall check */
     bool too_large;          /* ended by a byte cap */
-    bool request_sent;       /* the request may have reached the server */
+    bool request_sent;       /* this attempt: the prereq callback fired (on any
+                              * connection libcurl used for it) */
+    bool may_have_acted;     /* some attempt so far may have been acted on */
     int attempt;             /* retries made so far */
     int consecutive;         /* EventSource: failures since the last open */
     int64_t retry_due_us;    /* waiting for a retry: when (monotonic) */
@@ -53,8 +55,12 @@ int transfer_prepare(transfer *t, net_fail *fail, char **why);
 /* The terminal event for an attempt that ended with code: DONE, or FAILED
  * (which the caller may turn into RETRY). Moves the body and headers. */
 net_event *transfer_outcome(transfer *t, CURLcode code);
-/* Facts about the failed attempt ev for the retry policy. */
-void transfer_retry_input(const transfer *t, const net_event *ev, retry_attempt *a);
+/* Facts about the failed attempt ev for the retry policy. Also folds the
+ * attempt into may_have_acted and sets ev->not_processed. */
+void transfer_retry_input(transfer *t, net_event *ev, retry_attempt *a);
+/* Whether the request in flight may have been acted on: an earlier attempt
+ * may have been, or this one has gone out. For a cancel. */
+bool transfer_may_have_acted(const transfer *t);
 /* Forgets the attempt's easy handle and response, keeping the request. */
 void transfer_reset_attempt(transfer *t);
 /* Stall detection for streams: the deadline (monotonic us; 0 if none) and

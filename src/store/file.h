@@ -12,10 +12,22 @@
 #include <stddef.h>
 
 /* Replaces the file at path with data[0..len): a temporary file in the same
- * directory (mode 0600) is written, synced and renamed over path, then the
- * directory is synced. On failure the temporary file is removed and path is
- * unchanged. The directory must exist. */
+ * directory (mode 0600, named ".<name>.tmp-<pid>-XXXXXX") is written,
+ * synced and renamed over path, then the directory is synced. On failure
+ * the temporary file is removed and path is unchanged; a writer killed on
+ * the way leaves it behind, for store_clean_leftovers. The directory must
+ * exist. */
 int store_write_atomic(const char *path, const void *data, size_t len, char **err);
+
+/* How old a temporary file of a live writer must be to count as left over
+ * (its pid was reused, or it belongs to an older version that did not put
+ * the pid in the name): no store write takes this long. */
+#define STORE_LEFTOVER_MAX_AGE_S (15 * 60)
+
+/* Removes the temporary files in dir that interrupted writes left: those
+ * whose writer is dead, and those older than STORE_LEFTOVER_MAX_AGE_S.
+ * Returns how many were removed (a missing dir: 0), or -1 with *err. */
+int store_clean_leftovers(const char *dir, char **err);
 
 /* Reads the whole file at path, refusing one larger than max bytes or that
  * is not a regular file. Returns 0 with *data (NUL-terminated, caller frees)

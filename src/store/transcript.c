@@ -133,6 +133,9 @@ int store_transcript_create(const char *kind, const char *title, store_transcrip
     free(dir);
     if (fd < 0)
         return -1;
+    /* Ours alone while it is open (see store_transcript_open_existing);
+     * nobody else knows the new name yet, so this cannot wait. */
+    store_lock_try(fd, false);
     store_transcript *t = transcript_new(fd, path);
     free(path);
     json_object *meta = json_object_new_object();
@@ -166,6 +169,22 @@ int store_transcript_open_existing(const char *path, store_transcript **out, cha
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return store_fail(err, "%s is not a regular file", path);
+    }
+    /* Two writers would interleave their records (two runs of one
+     * comparison, say), and one's torn line would swallow the other's
+     * next record: one writer at a time. */
+    int locked = store_lock_try(fd, false);
+    if (locked != 0) {
+        int e = errno;
+        long pid = locked == 1 ? store_lock_holder(fd) : 0;
+        close(fd);
+        if (locked == 1 && pid == (long)getpid())
+            return store_fail(err, "%s is already open here", path);
+        if (locked == 1 && pid > 0)
+            return store_fail(err, "%s is open in another aidesk (pid %ld)", path, pid);
+        if (locked == 1)
+            return store_fail(err, "%s is open in another aidesk", path);
+        return store_fail(err, "cannot lock %s: %s", path, strerror(e));
     }
     char last = '\n';
     if (st.st_size > 0) {

@@ -34,7 +34,11 @@ typedef struct store_transcript store_transcript;
 int store_transcript_create(const char *kind, const char *title, store_transcript **out,
                             char **err);
 
-/* Reopens an existing transcript for appending. */
+/* Reopens an existing transcript for appending. A transcript has one
+ * writer at a time: the one that created it or reopened it holds an
+ * exclusive flock on it while it is open (the kernel drops it when that
+ * process dies), and reopening one held elsewhere fails with a message
+ * saying so ("open in another aidesk (pid N)"). Reading it stays free. */
 int store_transcript_open_existing(const char *path, store_transcript **out, char **err);
 
 /* Appends record (borrowed) as one line. A record whose serialisation

@@ -55,6 +55,7 @@ void md_reset(md_doc *d)
     struct md_priv *p = d->priv;
     buf_clear(&p->san);
     buf_clear(&p->tail);
+    p->after_pict = false;
     p->nph = 0;
     p->parsed_len = 0;
     p->line_start = 0;
@@ -77,7 +78,8 @@ static void add_ph(struct md_priv *p, size_t off)
 
 /* Sanitises s[0..len) onto san and returns how many bytes it used: all of
  * them when final, otherwise it stops before a tail that more input could
- * change (a character cut short, a CR that may begin a CRLF). The output for
+ * change (a character cut short, a CR that may begin a CRLF, a ZWJ that
+ * may join two emoji). The output for
  * the bytes it used is exactly what sanitising the whole input would give. */
 static size_t sanitize_some(struct md_priv *p, const char *s, size_t len, bool final)
 {
@@ -90,6 +92,8 @@ static size_t sanitize_some(struct md_priv *p, const char *s, size_t len, bool f
                 break;
             i++;
         }
+        if (i > run)
+            p->after_pict = false;
         buf_append(&p->san, s + run, i - run);
         if (i == len)
             break;
@@ -103,20 +107,30 @@ static size_t sanitize_some(struct md_priv *p, const char *s, size_t len, bool f
         }
         uint32_t cp;
         bool ok;
-        size_t n = utf8_decode(s + i, len - i, &cp, &ok);
+        size_t n = utf8_text_decode(s + i, len - i, &cp, &ok);
         if (!ok && i + n == len && !final)
             break; /* may be the start of a character still on its way */
+        bool joins = false;
+        if (ok && cp == 0x200D && p->after_pict) {
+            uint32_t next = 0;
+            bool next_ok = false;
+            size_t m = i + n < len ? utf8_decode(s + i + n, len - i - n, &next, &next_ok) : 0;
+            if (!final && (i + n == len || (!next_ok && i + n + m == len)))
+                break; /* the character after it decides */
+            joins = next_ok && sanitize_zwj_joins(true, next);
+        }
         size_t at = p->san.len;
         if (!ok) {
             char rep[4];
             buf_append(&p->san, rep, utf8_encode(UTF8_REPLACEMENT, rep));
             add_ph(p, at);
-        } else if (sanitize_is_unsafe_cp(cp)) {
+        } else if (sanitize_is_unsafe_cp(cp) && !joins) {
             sanitize_append(&p->san, s + i, n, SAN_FLAGS);
             add_ph(p, at);
         } else {
             buf_append(&p->san, s + i, n);
         }
+        p->after_pict = ok && (joins || sanitize_after_pict(p->after_pict, cp));
         i += n;
     }
     return i;

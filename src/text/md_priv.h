@@ -64,7 +64,8 @@ typedef struct md_bracket {
 
 struct md_priv {
     buf_t san;  /* sanitised input */
-    buf_t tail; /* raw bytes held back: a partial character or a CR */
+    buf_t tail; /* raw bytes held back: a partial character, a CR or a ZWJ */
+    bool after_pict; /* the last character sanitised may start an emoji ZWJ sequence */
     md_ph *ph;
     size_t nph, ph_cap;
     md_state *states; /* per block */

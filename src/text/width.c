@@ -2,6 +2,7 @@
 #include "text/width.h"
 
 #include "text/width_tab.h"
+#include "util/emoji.h"
 #include "util/utf8.h"
 
 #define ZWJ 0x200Du
@@ -40,7 +41,7 @@ int tw_cp_width(uint32_t cp)
 
 bool tw_is_pictographic(uint32_t cp)
 {
-    return cp >= 0xA9 && in_table(cp, tw_pict_tab, tw_pict_len);
+    return cp >= 0xA9 && emoji_is_pictographic(cp);
 }
 
 static bool is_ri(uint32_t cp)
@@ -50,7 +51,7 @@ static bool is_ri(uint32_t cp)
 
 static bool is_skin_tone(uint32_t cp)
 {
-    return cp >= 0x1F3FB && cp <= 0x1F3FF;
+    return emoji_is_modifier(cp);
 }
 
 static bool is_keycap_base(uint32_t cp)

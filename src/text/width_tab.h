@@ -14,8 +14,6 @@ extern const tw_range tw_zero_tab[];
 extern const size_t tw_zero_len;
 extern const tw_range tw_wide_tab[];
 extern const size_t tw_wide_len;
-extern const tw_range tw_pict_tab[];
-extern const size_t tw_pict_len;
 extern const tw_range tw_modbase_tab[];
 extern const size_t tw_modbase_len;
 

@@ -11,14 +11,66 @@
 #include "util/mem.h"
 #include "util/utf8.h"
 
-/* Lexical check json-c does not do: strict UTF-8, no raw control bytes in
- * strings, and outside strings only JSON punctuation, numbers and the three
- * literal words; and not more values than can be decoded safely. Returns
- * NULL when fine, else a static description. */
-static const char *prescan(const char *s, size_t len)
+/* A number as RFC 8259 writes it, starting at s[i]: the index after it,
+ * or 0 when what starts there is not one. json-c alone takes "1.", "2.e3"
+ * and "-01"; JSON does not. */
+static size_t number_end(const char *s, size_t len, size_t i)
 {
-    if (!utf8_valid(s, len))
-        return "invalid UTF-8";
+#define DIGIT(k) ((k) < len && s[k] >= '0' && s[k] <= '9')
+    size_t j = i;
+    if (j < len && s[j] == '-')
+        j++;
+    if (!DIGIT(j))
+        return 0;
+    if (s[j] == '0')
+        j++;
+    else
+        while (DIGIT(j))
+            j++;
+    if (j < len && s[j] == '.') {
+        if (!DIGIT(j + 1))
+            return 0;
+        for (j++; DIGIT(j); j++)
+            ;
+    }
+    if (j < len && (s[j] == 'e' || s[j] == 'E')) {
+        j++;
+        if (j < len && (s[j] == '+' || s[j] == '-'))
+            j++;
+        if (!DIGIT(j))
+            return 0;
+        while (DIGIT(j))
+            j++;
+    }
+    /* Whatever follows must end it: "01", "1.5.2", "0x1" are not numbers. */
+    if (j < len && ((s[j] >= '0' && s[j] <= '9') || (s[j] >= 'a' && s[j] <= 'z') ||
+                    (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '.' || s[j] == '+' || s[j] == '-'))
+        return 0;
+    return j;
+#undef DIGIT
+}
+
+/* "'01' is not a number ..." for the token at s[i], into why. */
+static const char *bad_number(const char *s, size_t len, size_t i, char *why, size_t n)
+{
+    size_t j = i;
+    while (j < len && j - i < 24 &&
+           ((s[j] >= '0' && s[j] <= '9') || (s[j] >= 'a' && s[j] <= 'z') ||
+            (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '.' || s[j] == '+' || s[j] == '-'))
+        j++;
+    bool more = j < len && j - i == 24;
+    snprintf(why, n, "'%.*s%s' is not a number as JSON writes it", (int)(j - i), s + i,
+             more ? "..." : "");
+    return why;
+}
+
+/* Lexical check json-c does not do: no raw control bytes in
+ * strings, and outside strings only JSON punctuation, numbers as RFC 8259
+ * writes them and the three literal words; and not more values than can
+ * be decoded safely. Returns NULL when fine, else a description (static,
+ * or written into why). */
+static const char *prescan(const char *s, size_t len, char *why, size_t nwhy)
+{
     size_t i = 0, containers = 0, commas = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
@@ -48,37 +100,81 @@ static const char *prescan(const char *s, size_t len)
             continue;
         }
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' || c == '}' ||
-            c == '[' || c == ']' || c == ':' || c == ',' || c == '-' || c == '+' ||
-            c == '.' || (c >= '0' && c <= '9')) {
+            c == '[' || c == ']' || c == ':' || c == ',') {
             i++;
             continue;
         }
-        if (c >= 'a' && c <= 'z') {
+        if (c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9')) {
+            size_t e = number_end(s, len, i);
+            if (!e)
+                return bad_number(s, len, i, why, nwhy);
+            i = e;
+            continue;
+        }
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
             size_t j = i;
-            while (j < len && s[j] >= 'a' && s[j] <= 'z')
+            while (j < len && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')))
                 j++;
             size_t n = j - i;
-            /* 'e' is an exponent and only valid after digits: json-c checks
-             * number syntax, we only keep words out. */
             if ((n == 4 && (!memcmp(s + i, "true", 4) || !memcmp(s + i, "null", 4))) ||
-                (n == 5 && !memcmp(s + i, "false", 5)) || (n == 1 && s[i] == 'e')) {
+                (n == 5 && !memcmp(s + i, "false", 5))) {
                 i = j;
                 continue;
             }
             return "unexpected word outside a string";
-        }
-        if (c == 'E') {
-            i++;
-            continue;
         }
         return "unexpected character outside a string";
     }
     return NULL;
 }
 
+/* Copies s[0..len) to out with invalid UTF-8 inside strings replaced, each
+ * maximal invalid subpart by one U+FFFD. Bytes outside strings are copied
+ * as they are, for the caller to refuse. Returns the number of strings
+ * repaired. */
+static size_t repair_strings(const char *s, size_t len, buf_t *out)
+{
+    size_t strings = 0, i = 0, run = 0;
+    buf_reserve(out, len + len / 4);
+    while (i < len) {
+        if (s[i] != '"') {
+            i++;
+            continue;
+        }
+        bool fixed = false;
+        for (i++; i < len && s[i] != '"';) {
+            unsigned char d = (unsigned char)s[i];
+            if (d == '\\' && i + 1 < len && (unsigned char)s[i + 1] < 0x80) {
+                i += 2;
+                continue;
+            }
+            if (d < 0x80) {
+                i++;
+                continue;
+            }
+            uint32_t cp;
+            bool ok;
+            size_t n = utf8_decode(s + i, len - i, &cp, &ok);
+            if (!ok) {
+                buf_append(out, s + run, i - run);
+                buf_append(out, "\xEF\xBF\xBD", 3);
+                run = i + n;
+                fixed = true;
+            }
+            i += n;
+        }
+        i++; /* the closing quote */
+        strings += fixed;
+    }
+    buf_append(out, s + run, len - run);
+    return strings;
+}
+
 struct jsonu_parser {
     json_tokener *tok; /* NULL when it could not be made */
 };
+
+static json_object *parse(jsonu_parser *p, const char *s, size_t len, char **err);
 
 jsonu_parser *jsonu_parser_new(int outer)
 {
@@ -103,7 +199,29 @@ void jsonu_parser_free(jsonu_parser *p)
 json_object *jsonu_parser_parse(jsonu_parser *p, const char *s, size_t len, char **err)
 {
     *err = NULL;
-    const char *bad = prescan(s, len);
+    buf_t fixed = BUF_INIT;
+    size_t repaired = 0;
+    if (!utf8_valid(s, len)) {
+        repaired = repair_strings(s, len, &fixed);
+        s = buf_cstr(&fixed);
+        len = fixed.len;
+        if (!utf8_valid(s, len)) {
+            buf_free(&fixed);
+            *err = xstrdup("malformed JSON: invalid UTF-8 outside a string");
+            return NULL;
+        }
+    }
+    json_object *o = parse(p, s, len, err);
+    buf_free(&fixed);
+    if (o && repaired)
+        utf8_repairs_note(repaired);
+    return o;
+}
+
+static json_object *parse(jsonu_parser *p, const char *s, size_t len, char **err)
+{
+    char why[96];
+    const char *bad = prescan(s, len, why, sizeof why);
     if (bad) {
         *err = xasprintf("malformed JSON: %s", bad);
         return NULL;
@@ -200,7 +318,7 @@ char *jsonu_strdup(json_object *str)
     buf_t b = BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (p[i] == '\0')
-            buf_append(&b, "\xEF\xBF\xBD", 3);
+            buf_append(&b, UTF8_TEXT_NUL, 2);
         else
             buf_append_char(&b, p[i]);
     }
@@ -302,5 +420,28 @@ char *jsonu_to_string(json_object *o)
     size_t n = 0;
     const char *s = json_object_to_json_string_length(
         o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-    return xmemdup0(s ? s : "null", s ? n : 4);
+    if (!s)
+        return xstrdup("null");
+    const char *c0 = memchr(s, 0xC0, n);
+    if (!c0)
+        return xmemdup0(s, n);
+    /* Text that held a U+0000 (as C0 80, see utf8.h) is written back as
+     * JSON's \u0000. json-c copies non-ASCII bytes of strings as they are,
+     * and outside strings it writes only ASCII, so every C0 80 here is
+     * one of those. */
+    buf_t b = BUF_INIT;
+    size_t i = 0;
+    while (c0) {
+        size_t at = (size_t)(c0 - s);
+        bool nul = at + 1 < n && (unsigned char)s[at + 1] == 0x80;
+        buf_append(&b, s + i, at - i);
+        if (nul)
+            buf_append(&b, "\\u0000", 6);
+        else
+            buf_append_char(&b, s[at]);
+        i = at + (nul ? 2 : 1);
+        c0 = i < n ? memchr(s + i, 0xC0, n - i) : NULL;
+    }
+    buf_append(&b, s + i, n - i);
+    return buf_steal(&b);
 }

@@ -2,11 +2,20 @@
  *
  * json-c alone is too lenient for input from the network (see the project's
  * docs/architecture.md): even in strict mode it takes NaN, single-quoted
- * strings and raw control bytes, accepts invalid UTF-8 forms and clamps huge
- * integers. jsonu_parse closes those holes: it checks UTF-8 and the lexical
- * form itself, limits nesting depth and the number of values, and requires
- * the whole input to be one value. The getters check type and range, and copy strings so that a NUL
- * inside one (from \u0000) cannot cut it short. */
+ * strings, raw control bytes and numbers such as "1.", "2.e3" and "-01",
+ * accepts invalid UTF-8 forms and clamps huge integers. jsonu_parse closes
+ * those holes: it checks UTF-8 and the lexical form itself (numbers as RFC
+ * 8259 writes them), limits nesting depth and the number of values, and
+ * requires the whole input to be one value.
+ *
+ * Invalid UTF-8 inside a string does not cost the answer: each maximal
+ * invalid subpart becomes U+FFFD in that string alone, and the repair is
+ * counted (utf8_repairs, util/utf8.h) so that the user can be told. Invalid
+ * UTF-8 outside strings is malformed JSON.
+ *
+ * The getters check type and range, and copy strings so that a NUL inside
+ * one (from \u0000) cannot cut it short: it is held as C0 80 (utf8.h), and
+ * jsonu_to_string writes it back as \u0000. */
 #ifndef AIDESK_UTIL_JSONU_H
 #define AIDESK_UTIL_JSONU_H
 
@@ -51,7 +60,7 @@ bool jsonu_fail(jsonu_dec *d, const char *fmt, ...) __attribute__((format(printf
 /* Field getters. A missing field or JSON null is an error only when
  * required; then *out is left unchanged and the getter returns false. A
  * present field of the wrong type or out of range is always an error.
- * Returned strings are new copies (NUL bytes replaced by U+FFFD). */
+ * Returned strings are new copies (a NUL held as C0 80, see utf8.h). */
 bool jsonu_str(jsonu_dec *d, json_object *o, const char *key, bool required, char **out);
 bool jsonu_int(jsonu_dec *d, json_object *o, const char *key, bool required, int64_t min,
                int64_t max, int64_t *out);
@@ -62,9 +71,10 @@ bool jsonu_bool(jsonu_dec *d, json_object *o, const char *key, bool required, bo
 json_object *jsonu_obj(jsonu_dec *d, json_object *o, const char *key, bool required);
 json_object *jsonu_arr(jsonu_dec *d, json_object *o, const char *key, bool required);
 
-/* A copy of a string value (NUL bytes replaced by U+FFFD). */
+/* A copy of a string value (a NUL held as C0 80). */
 char *jsonu_strdup(json_object *str);
-/* Serialises o compactly (no slash escaping); caller frees. */
+/* Serialises o compactly (no slash escaping); caller frees. C0 80 inside a
+ * string, aidesk's U+0000, is written as \u0000. */
 char *jsonu_to_string(json_object *o);
 
 #endif

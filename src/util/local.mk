@@ -2,6 +2,7 @@
 libaidesk_a_SOURCES += \
 	src/util/buf.c src/util/buf.h \
 	src/util/clock.c src/util/clock.h \
+	src/util/emoji.c src/util/emoji.h \
 	src/util/jsonarr.c src/util/jsonarr.h \
 	src/util/jsonu.c src/util/jsonu.h \
 	src/util/log.c src/util/log.h \
@@ -12,3 +13,14 @@ libaidesk_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_util
 tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/test.h
 tests_unit_test_util_CPPFLAGS = $(TEST_CPPFLAGS)
+
+# The strict JSON layer against JSONTestSuite's cases (see the README there).
+UNIT_TESTS += tests/unit/test_json_suite
+tests_unit_test_json_suite_SOURCES = tests/unit/test_json_suite.c tests/unit/test.h
+tests_unit_test_json_suite_CPPFLAGS = $(TEST_CPPFLAGS)
+EXTRA_DIST += tests/files/jsontestsuite/README.md tests/files/jsontestsuite/i_outcomes.txt \
+	tests/files/jsontestsuite/test_parsing/n_number_-00.0.json \
+	tests/files/jsontestsuite/test_parsing/n_number_-00e0.json \
+	tests/files/jsontestsuite/test_parsing/n_number_00.0.json \
+	tests/files/jsontestsuite/test_parsing/n_number_00e0.json \
+	tests/files/jsontestsuite/test_parsing/n_string_octal_escape.json

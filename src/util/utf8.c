@@ -131,3 +131,84 @@ size_t utf8_prefix_len(const char *str, size_t len)
         return len;
     return back < want ? i - 1 : len;
 }
+
+size_t utf8_text_decode(const char *s, size_t len, uint32_t *cp, bool *valid)
+{
+    if (len >= 2 && (unsigned char)s[0] == 0xC0 && (unsigned char)s[1] == 0x80) {
+        *cp = 0;
+        *valid = true;
+        return 2;
+    }
+    return utf8_decode(s, len, cp, valid);
+}
+
+bool utf8_text_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        const char *c0 = memchr(s + i, 0xC0, len - i);
+        size_t end = c0 ? (size_t)(c0 - s) : len;
+        if (!utf8_valid(s + i, end - i))
+            return false;
+        if (!c0)
+            return true;
+        if (end + 1 >= len || (unsigned char)s[end + 1] != 0x80)
+            return false;
+        i = end + 2;
+    }
+    return true;
+}
+
+size_t utf8_text_plain_append(buf_t *out, const char *s, size_t len)
+{
+    size_t n = 0, i = 0;
+    while (i < len) {
+        const char *c0 = memchr(s + i, 0xC0, len - i);
+        if (!c0 || c0 + 1 >= s + len || (unsigned char)c0[1] != 0x80) {
+            size_t end = c0 ? (size_t)(c0 - s) + 1 : len;
+            buf_append(out, s + i, end - i);
+            i = end;
+            continue;
+        }
+        buf_append(out, s + i, (size_t)(c0 - (s + i)));
+        buf_append(out, "\xEF\xBF\xBD", 3);
+        n++;
+        i = (size_t)(c0 - s) + 2;
+    }
+    return n;
+}
+
+size_t utf8_repair_append(buf_t *out, const char *s, size_t len)
+{
+    size_t n = 0, i = 0, run = 0; /* run: start of bytes copied as they are */
+    while (i < len) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        bool ok;
+        size_t k = utf8_decode(s + i, len - i, &cp, &ok);
+        if (!ok) {
+            buf_append(out, s + run, i - run);
+            buf_append(out, "\xEF\xBF\xBD", 3);
+            n++;
+            run = i + k;
+        }
+        i += k;
+    }
+    buf_append(out, s + run, len - run);
+    return n;
+}
+
+static _Thread_local uint64_t repairs;
+
+void utf8_repairs_note(size_t strings)
+{
+    repairs += strings;
+}
+
+uint64_t utf8_repairs(void)
+{
+    return repairs;
+}

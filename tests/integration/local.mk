@@ -22,6 +22,10 @@ tests_integration_test_cli_ws_SOURCES = tests/integration/test_cli_ws.c $(CLI_TE
 tests_integration_test_cli_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_cli_gate_SOURCES = tests/integration/test_cli_gate.c $(CLI_TEST_SUPPORT)
 tests_integration_test_cli_gate_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+# Calls that may have been applied although they failed: never twice.
+INTEGRATION_TESTS += tests/integration/test_cli_retry
+tests_integration_test_cli_retry_SOURCES = tests/integration/test_cli_retry.c $(CLI_TEST_SUPPORT)
+tests_integration_test_cli_retry_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 
 # The console's AI Gate controller (src/core/gatectl.h) against the simulator.
 INTEGRATION_TESTS += tests/integration/test_gatectl
@@ -35,3 +39,10 @@ tests_integration_test_compare_SOURCES = tests/integration/test_compare.c $(INTE
 tests_integration_test_compare_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_compare_cli_SOURCES = tests/integration/test_compare_cli.c $(CLI_TEST_SUPPORT)
 tests_integration_test_compare_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The manager event stream cut inside an event (the simulator's cut_at_byte):
+# every event exactly once after the reconnect, through the network thread
+# and through "aidesk ws watch".
+INTEGRATION_TESTS += tests/integration/test_sse_resume
+tests_integration_test_sse_resume_SOURCES = tests/integration/test_sse_resume.c $(CLI_TEST_SUPPORT)
+tests_integration_test_sse_resume_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

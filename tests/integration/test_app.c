@@ -4,13 +4,16 @@
  * user key through a second network thread. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -23,8 +26,8 @@
 #include "nettest.h"
 #include "simproc.h"
 #include "xdgtmp.h"
+#include "store/paths.h"
 #include "store/transcript.h"
-#include "store/unsent.h"
 #include "test.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -310,13 +313,37 @@ static void clear_faults(const simproc *s)
     assert_int_equal(simproc_admin(s, "DELETE", "/_sim/faults", NULL, NULL, 0), 200);
 }
 
+/* The messages kept in the unsent store: its files, in whatever format. */
 static size_t unsent_count(void)
 {
-    char **keys = NULL;
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
     size_t n = 0;
-    assert_int_equal(store_unsent_keys(&keys, &n, NULL), 0);
-    store_unsent_keys_free(keys);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
     return n;
+}
+
+/* Keeps a message the way an older aidesk did: one file per key, its name
+ * the key in hex, a flag byte in front of the text. */
+static void write_legacy_unsent(const char *key, const char *content)
+{
+    char path[600];
+    int at = snprintf(path, sizeof path, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
+    assert_int_equal(store_mkdirs(path, NULL), 0);
+    at += snprintf(path + at, sizeof path - (size_t)at, "/");
+    for (const char *k = key; *k; k++)
+        at += snprintf(path + at, sizeof path - (size_t)at, "%02x", (unsigned char)*k);
+    snprintf(path + at, sizeof path - (size_t)at, ".msg");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(content, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
 }
 
 /* A loopback port nobody listens on. */
@@ -700,6 +727,35 @@ static void app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text(void **s
     h_free(&h);
 }
 
+static void app__a_chat_reply_with_invalid_utf8_is_kept_and_noted(void **state)
+{
+    (void)state;
+#define FFFD "\xEF\xBF\xBD"
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    add_fault(&sim, "invalid_utf8;path=/v1/chat/completions;times=1");
+    conv *c = app_new_chat(h.app, "gpt-4o-mini");
+    app_send(h.app, c, "Tell me about refunds", false);
+    msg *reply = c->msgs[1];
+    WAIT_FOR(&h, 10000, !app_is_streaming(h.app, c));
+    /* The chunk with the bad bytes is kept, each maximal invalid subpart
+     * one U+FFFD (docs/protocol.md 6 lists the bytes). */
+    assert_int_equal(reply->state, MSG_FINAL);
+    if (!strstr(buf_cstr(&reply->text), FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " "
+                                        FFFD FFFD FFFD FFFD FFFD))
+        fail_msg("reply: %s", buf_cstr(&reply->text));
+    const app_status *st = app_get_status(h.app);
+    assert_non_null(st->flash);
+    assert_non_null(strstr(st->flash, "not valid UTF-8"));
+    assert_false(st->flash_is_error);
+    /* The next turn sends it back and works. */
+    app_send(h.app, c, "Go on", false);
+    WAIT_FOR(&h, 10000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[3]->state, MSG_FINAL);
+    h_free(&h);
+}
+
 static void app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back(void **state)
 {
     (void)state;
@@ -745,15 +801,15 @@ static void app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_bac
     simproc_stop(&own);
 }
 
-static void app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe(void **state)
+static void app__a_send_refused_with_429_goes_out_once_the_server_answers_a_probe(void **state)
 {
     (void)state;
     harness h;
-    h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 503 reaches the app at once */
+    h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 429 reaches the app at once */
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200];
-    fault_next_send(c, "status=503", path, sizeof path);
+    fault_next_send(c, "status=429;retry_after=1", path, sizeof path);
     app_send(h.app, c, "Busy?", false);
     msg *m = find_msg(c, AI_ROLE_USER, "Busy?");
     WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
@@ -769,9 +825,34 @@ static void app__a_send_refused_with_503_goes_out_once_the_server_answers_a_prob
     pump_for(&h, 300);
     assert_true(is_server_id(m));
     assert_int_equal(count_msgs(c, AI_ROLE_USER, "Busy?"), 1);
-    assert_int_equal(stat_count(&sim, path), 2); /* the 503 and the resend */
+    assert_int_equal(stat_count(&sim, path), 2); /* the 429 and the resend */
     assert_int_equal(history_count(&sim, c->id, "Busy?"), 1);
     assert_int_equal(unsent_count(), 0);
+    h_free(&h);
+}
+
+static void app__a_send_answered_503_may_have_arrived_and_is_never_resent(void **state)
+{
+    (void)state;
+    /* A 503 may come from a gateway after the server stored the message:
+     * not a proof that it did not arrive. A user key: no live stream
+     * settles it either. */
+    harness h;
+    h_init(&h, sim.base_url, USER_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200];
+    fault_next_send(c, "status=503", path, sizeof path);
+    app_send(h.app, c, "Overloaded?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Overloaded?");
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_false(m->resend);
+    assert_non_null(strstr(m->note, "may not have arrived"));
+    app_tick(h.app, clock_mono_ms() + 60000);
+    pump_for(&h, 500);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_int_equal(stat_count(&sim, path), 1); /* never repeated */
     h_free(&h);
 }
 
@@ -941,7 +1022,7 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
     assert_false(a->as_agent);
     assert_true(b->as_agent);
     assert_false(a->resend); /* only the user sends them again */
-    assert_int_equal(unsent_count(), 2); /* re-keyed, not doubled */
+    assert_int_equal(unsent_count(), 2); /* the same records, not doubled */
     /* The user's retry: still no server, so it waits again. */
     assert_true(app_retry(h.app, c, a));
     assert_int_equal(a->state, MSG_SENDING);
@@ -954,13 +1035,13 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
 static void app__a_restart_restores_many_unsent_messages_in_order_and_loses_none(void **state)
 {
     (void)state;
-    /* Twelve left by an earlier session: "local-10" sorts before
-     * "local-2", and re-keying must not overwrite a key not yet read. */
+    /* Twelve left by an older aidesk, in its format: "local-10" sorts
+     * before "local-2"; each comes back once, in order. */
     char key[64], text[64];
     for (int i = 1; i <= 12; i++) {
         snprintf(key, sizeof key, "ws_many#local-%d", i);
         snprintf(text, sizeof text, "Cmessage %d", i);
-        assert_int_equal(store_unsent_save(key, text, NULL), 0);
+        write_legacy_unsent(key, text);
     }
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
@@ -979,6 +1060,245 @@ static void app__a_restart_restores_many_unsent_messages_in_order_and_loses_none
         assert_int_equal(unsent_count(), 12);
         h_free(&h);
     }
+}
+
+/* ------------------------------------- two consoles on one data directory */
+
+/* One console in a child process, on the data directory of the test. It
+ * keeps three messages (sent while the server is down) when tag is set,
+ * then writes the text of every unsent message it shows to out_fd and
+ * closes it, and ends when go_fd says so: both consoles are alive at once.
+ * It never returns into the test runner. */
+typedef struct console_kid {
+    const char *url;
+    const char *tag;
+    int out_fd, go_fd;
+} console_kid;
+
+static size_t count_in(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static bool all_unsent(const conv *c, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->nmsgs; i++)
+        k += c->msgs[i]->state == MSG_UNSENT;
+    return k == n;
+}
+
+static void console_kid_run(const console_kid *k)
+{
+    harness h;
+    h_init_retries(&h, k->url, AGENT_KEY, 0);
+    app_start(h.app);
+    conv *c = model_find(app_model(h.app), "ws_both");
+    if (k->tag) {
+        ai_workspace w;
+        memset(&w, 0, sizeof w);
+        w.id = (char *)"ws_both";
+        w.pending_drafts = -1;
+        c = model_upsert_workspace(app_model(h.app), &w, 1);
+        char text[64];
+        for (int i = 1; i <= 3; i++) {
+            snprintf(text, sizeof text, "%s says %d", k->tag, i);
+            app_send(h.app, c, text, false);
+        }
+        int64_t until = clock_mono_ms() + 15000;
+        while (!all_unsent(c, 3) && clock_mono_ms() < until)
+            pump(&h, 50);
+        if (!all_unsent(c, 3))
+            _exit(2);
+    }
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; c && i < c->nmsgs; i++)
+        if (c->msgs[i]->state == MSG_UNSENT)
+            buf_printf(&b, "%s\n", buf_cstr(&c->msgs[i]->text));
+    if (b.len && write(k->out_fd, b.data, b.len) != (ssize_t)b.len)
+        _exit(3);
+    close(k->out_fd);
+    buf_free(&b);
+    char go;
+    if (read(k->go_fd, &go, 1) != 1)
+        _exit(4);
+    h_free(&h);
+    _exit(0);
+}
+
+/* Runs two consoles at once (tags a and b, or restoring only when NULL)
+ * and returns what each showed, in out[0] and out[1] (caller frees). */
+static void two_consoles(const char *url, const char *a, const char *b, char *out[2])
+{
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pids[2];
+    int outs[2];
+    const char *tags[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        int p[2];
+        assert_int_equal(pipe(p), 0);
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            close(p[0]);
+            close(go[1]);
+            console_kid k = {url, tags[i], p[1], go[0]};
+            console_kid_run(&k);
+        }
+        close(p[1]);
+        outs[i] = p[0];
+    }
+    for (int i = 0; i < 2; i++) {
+        buf_t r = BUF_INIT;
+        char chunk[512];
+        ssize_t n;
+        while ((n = read(outs[i], chunk, sizeof chunk)) > 0)
+            buf_append(&r, chunk, (size_t)n);
+        close(outs[i]);
+        out[i] = buf_steal(&r);
+    }
+    /* Both have shown what they show: now they may end. */
+    assert_int_equal(write(go[1], "gg", 2), 2);
+    for (int i = 0; i < 2; i++) {
+        int st = 0;
+        assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 0);
+    }
+    close(go[0]);
+    close(go[1]);
+}
+
+static void app__two_consoles_on_one_data_directory_keep_every_unsent_message_once(void **state)
+{
+    (void)state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
+    /* Both keep three messages for the same workspace, at the same time. */
+    char *shown[2];
+    two_consoles(url, "alpha", "beta", shown);
+    assert_string_equal(shown[0], "alpha says 1\nalpha says 2\nalpha says 3\n");
+    assert_string_equal(shown[1], "beta says 1\nbeta says 2\nbeta says 3\n");
+    free(shown[0]);
+    free(shown[1]);
+    assert_int_equal(unsent_count(), 6);
+
+    /* Both restart at once: each message comes back in exactly one. */
+    two_consoles(url, NULL, NULL, shown);
+    char both[1024];
+    snprintf(both, sizeof both, "%s%s", shown[0], shown[1]);
+    char text[64];
+    for (int i = 1; i <= 3; i++) {
+        snprintf(text, sizeof text, "alpha says %d\n", i);
+        assert_int_equal(count_in(both, text), 1);
+        snprintf(text, sizeof text, "beta says %d\n", i);
+        assert_int_equal(count_in(both, text), 1);
+    }
+    free(shown[0]);
+    free(shown[1]);
+
+    /* And once more, in one console: all six, once each, still kept. */
+    harness h;
+    h_init_retries(&h, url, AGENT_KEY, 0);
+    app_start(h.app);
+    conv *c = model_find(app_model(h.app), "ws_both");
+    assert_non_null(c);
+    assert_int_equal(c->nmsgs, 6);
+    for (int i = 1; i <= 3; i++) {
+        snprintf(text, sizeof text, "alpha says %d", i);
+        assert_int_equal(count_msgs(c, AI_ROLE_USER, text), 1);
+        snprintf(text, sizeof text, "beta says %d", i);
+        assert_int_equal(count_msgs(c, AI_ROLE_USER, text), 1);
+    }
+    assert_int_equal(unsent_count(), 6);
+    h_free(&h);
+}
+
+/* A port that takes connections and reads nothing: a request sent there
+ * is on the wire, and no answer ever comes. Returns the listening socket. */
+static int black_hole(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(fd, 64), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
+/* A console killed while its messages were on the wire: they were written
+ * ahead, so the next start finds them, as "may have arrived" (they may
+ * have), and the agent reply with the idempotency key it went out with. */
+static void app__a_console_killed_during_a_send_finds_the_message_again_as_uncertain(void **state)
+{
+    (void)state;
+    int port;
+    int hole = black_hole(&port);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        close(ready[0]);
+        harness h;
+        h_init(&h, url, AGENT_KEY);
+        app_start(h.app);
+        ai_workspace w;
+        memset(&w, 0, sizeof w);
+        w.id = (char *)"ws_wire";
+        w.pending_drafts = -1;
+        conv *c = model_upsert_workspace(app_model(h.app), &w, 1);
+        app_send(h.app, c, "on the wire as the customer", false);
+        app_send(h.app, c, "on the wire as an agent", true);
+        const char *key = c->msgs[c->nmsgs - 1]->idem_key;
+        pump_for(&h, 300);
+        if (!key || c->msgs[0]->state != MSG_SENDING || c->msgs[1]->state != MSG_SENDING ||
+            write(ready[1], key, strlen(key)) != (ssize_t)strlen(key))
+            _exit(2);
+        close(ready[1]);
+        for (;;)
+            pump(&h, 1000); /* until killed */
+    }
+    close(ready[1]);
+    char key[128] = "";
+    ssize_t n = read(ready[0], key, sizeof key - 1);
+    close(ready[0]);
+    assert_true(n > 0);
+    key[n] = '\0';
+    kill(kid, SIGKILL);
+    int st;
+    assert_int_equal(waitpid(kid, &st, 0), kid);
+    close(hole);
+    assert_int_equal(unsent_count(), 2);
+
+    harness h;
+    h_init(&h, url, AGENT_KEY);
+    app_start(h.app);
+    conv *c = model_find(app_model(h.app), "ws_wire");
+    assert_non_null(c);
+    msg *a = find_msg(c, AI_ROLE_USER, "on the wire as the customer");
+    msg *b = find_msg(c, AI_ROLE_HUMAN, "on the wire as an agent");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_false(a->resend); /* may have arrived: only the person decides */
+    assert_false(b->resend);
+    assert_non_null(strstr(a->note, "may have arrived"));
+    assert_non_null(b->idem_key);
+    assert_string_equal(b->idem_key, key);
+    assert_int_equal(unsent_count(), 2);
+    h_free(&h);
 }
 
 static void app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating(void **state)
@@ -1042,6 +1362,37 @@ static void app__without_the_manager_api_it_polls_the_workspace_on_screen(void *
     pump_for(&h, 3500);
     assert_int_equal(c->nmsgs, 2);
     assert_int_equal(app_get_status(h.app)->live, APP_LIVE_POLLING);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
+static void app__a_polled_history_with_invalid_utf8_is_noted_once(void **state)
+{
+    (void)state;
+    simproc own;
+    const char *args[] = {"--speed", "10", "--no-manager", NULL};
+    assert_int_equal(simproc_start(&own, args), 0);
+    harness h;
+    h_init(&h, own.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", "Hi there");
+    WAIT_FOR(&h, 5000, c->history_loaded);
+    /* Every history answer from now on holds bytes that are not UTF-8. */
+    char spec[200];
+    snprintf(spec, sizeof spec, "invalid_utf8;path=/api/workspaces/%s/messages", c->id);
+    add_fault(&own, spec);
+    const app_status *st = app_get_status(h.app);
+    WAIT_FOR(&h, 10000, st->flash && strstr(st->flash, "not valid UTF-8"));
+    /* The message is there, with U+FFFD where the bad bytes were. */
+    bool kept = false;
+    for (size_t i = 0; i < c->nmsgs; i++)
+        kept |= !strncmp(buf_cstr(&c->msgs[i]->text), "Hi there \xEF\xBF\xBD\xEF\xBF\xBD bad", 16);
+    assert_true(kept);
+    int64_t first = st->flash_until;
+    /* The poller reads it again every few seconds: no new note. */
+    pump_for(&h, 3500);
+    assert_non_null(st->flash);
+    assert_int_equal(st->flash_until, first);
     h_free(&h);
     simproc_stop(&own);
 }
@@ -1112,6 +1463,157 @@ static void app__a_server_reset_makes_it_list_everything_again(void **state)
     h_free(&h);
 }
 
+/* ------------------------------------- a server that dies at the worst moment */
+
+/* A simulator of this test's own, keeping its state in statefile (under
+ * the test's XDG directory) so that it can come back as it was. */
+static void own_start(simproc *own, char *statefile, size_t n, int port)
+{
+    if (port == 0)
+        snprintf(statefile, n, "%s/sim-state.json", xdg);
+    char portarg[16];
+    snprintf(portarg, sizeof portarg, "%d", port);
+    const char *args[] = {"--speed", "10", "--state", statefile, "--port", portarg, NULL};
+    assert_int_equal(simproc_start(own, args), 0);
+    if (port)
+        assert_int_equal(own->port, port);
+}
+
+static void app__a_message_recorded_by_a_server_that_died_is_uncertain_and_never_resent(void **state)
+{
+    (void)state;
+    char statefile[300];
+    simproc own;
+    own_start(&own, statefile, sizeof statefile, 0);
+    int port = own.port;
+    /* A user key: no live stream, so only the send's own answer could
+     * tell the app what happened. */
+    harness h;
+    h_init(&h, own.base_url, USER_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "takeover", NULL);
+    WAIT_FOR(&h, 10000, c->history_loaded); /* a GET: the connection stays open */
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", c->id);
+    snprintf(spec, sizeof spec, "crash_after_apply;reused_only;path=%s", path);
+    add_fault(&own, spec);
+
+    /* Sent on the kept-alive connection, stored, and then the server is
+     * gone: libcurl's own retry on a new connection is refused. */
+    app_send(h.app, c, "Did you get this?", false);
+    msg *m = find_msg(c, AI_ROLE_USER, "Did you get this?");
+    WAIT_FOR(&h, 15000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_false(m->resend);
+    assert_non_null(strstr(m->note, "may not have arrived"));
+    assert_int_equal(unsent_count(), 1);
+    simproc_stop(&own);
+
+    /* Back on the same port with the same state: the server has it once,
+     * and nothing sends it again, however long the app runs. */
+    own_start(&own, statefile, sizeof statefile, port);
+    pump_for(&h, 800);
+    app_tick(h.app, clock_mono_ms() + 60000);
+    pump_for(&h, 800);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_int_equal(stat_count(&own, path), 0);
+    assert_int_equal(history_count(&own, c->id, "Did you get this?"), 1);
+    assert_int_equal(count_msgs(c, AI_ROLE_USER, "Did you get this?"), 1);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
+static void app__a_reply_whose_answer_was_lost_is_retried_with_its_key_and_arrives_once(void **state)
+{
+    (void)state;
+    /* Not started: no live stream names the reply first; only its own
+     * answers can. */
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/manager/workspaces/%s/reply", c->id);
+    snprintf(spec, sizeof spec, "drop_after=0;times=1;path=%s", path);
+    add_fault(&sim, spec);
+    app_send(h.app, c, "I have refunded the order.", true);
+    msg *m = find_msg(c, AI_ROLE_HUMAN, "I have refunded the order.");
+    assert_non_null(m->idem_key);
+    WAIT_FOR(&h, 10000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_FINAL);
+    assert_true(is_server_id(m));
+    assert_int_equal(stat_count(&sim, path), 2); /* the lost answer, the replay */
+    assert_int_equal(history_count(&sim, c->id, "I have refunded the order."), 1);
+    h_free(&h);
+}
+
+static void app__an_approval_whose_answer_was_lost_is_retried_and_the_customer_gets_one_message(
+    void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = h_create(&h, "shadow", NULL);
+    model *m = app_model(h.app);
+    cust_send(&sim, c->id, "Where is my refund?");
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) != NULL);
+    const draft *d = draft_of(m, c->id);
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/manager/drafts/%s/approve", d->id);
+    snprintf(spec, sizeof spec, "drop_after=0;times=1;path=%s", path);
+    add_fault(&sim, spec);
+    app_approve(h.app, d, "It left our bank today.");
+    WAIT_FOR(&h, 10000, stat_count(&sim, path) == 2);
+    WAIT_FOR(&h, 10000, draft_for(m, c->id) == NULL &&
+                            find_msg(c, AI_ROLE_AI, "It left our bank today.") != NULL &&
+                            app_get_status(h.app)->flash &&
+                            strstr(app_get_status(h.app)->flash, "approved"));
+    assert_false(app_get_status(h.app)->flash_is_error);
+    pump_for(&h, 300);
+    assert_int_equal(history_count(&sim, c->id, "It left our bank today."), 1);
+    assert_int_equal(count_msgs(c, AI_ROLE_AI, NULL), 1);
+    h_free(&h);
+}
+
+static void app__an_uncertain_reply_sent_again_after_a_crash_arrives_once(void **state)
+{
+    (void)state;
+    char statefile[300];
+    simproc own;
+    own_start(&own, statefile, sizeof statefile, 0);
+    int port = own.port;
+    harness h;
+    h_init(&h, own.base_url, AGENT_KEY); /* not started: no live stream */
+    conv *c = h_create(&h, "takeover", NULL);
+    char path[200], spec[300];
+    snprintf(path, sizeof path, "/api/manager/workspaces/%s/reply", c->id);
+    snprintf(spec, sizeof spec, "crash_after_apply;path=%s", path);
+    add_fault(&own, spec);
+
+    /* Applied, then the server is gone: retried with its key while it is
+     * down, in vain. It may have arrived. */
+    app_send(h.app, c, "Your parcel is on its way.", true);
+    msg *m = find_msg(c, AI_ROLE_HUMAN, "Your parcel is on its way.");
+    char *key = xstrdup(m->idem_key);
+    WAIT_FOR(&h, 15000, m->state != MSG_SENDING);
+    assert_int_equal(m->state, MSG_UNCERTAIN);
+    assert_non_null(strstr(m->note, "same idempotency key"));
+    simproc_stop(&own);
+
+    /* Back with the same state; the person sends it again: the same key,
+     * so the server answers from its record and the customer has one. */
+    own_start(&own, statefile, sizeof statefile, port);
+    assert_true(app_retry(h.app, c, m));
+    assert_string_equal(m->idem_key, key);
+    WAIT_FOR(&h, 15000, m->state == MSG_FINAL);
+    assert_true(is_server_id(m));
+    assert_int_equal(stat_count(&own, path), 1);
+    assert_int_equal(history_count(&own, c->id, "Your parcel is on its way."), 1);
+    free(key);
+    h_free(&h);
+    simproc_stop(&own);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1126,17 +1628,26 @@ int main(void)
         T(app__a_chat_streams_its_reply_into_a_transcript),
         T(app__cancelling_a_chat_keeps_the_partial_reply),
         T(app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text),
+        T(app__a_chat_reply_with_invalid_utf8_is_kept_and_noted),
         T(app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_back),
-        T(app__a_send_refused_with_503_goes_out_once_the_server_answers_a_probe),
+        T(app__a_send_refused_with_429_goes_out_once_the_server_answers_a_probe),
+        T(app__a_send_answered_503_may_have_arrived_and_is_never_resent),
         T(app__a_send_that_may_have_arrived_is_uncertain_and_never_resent),
         T(app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived),
         T(app__a_restart_restores_unsent_messages_as_unsent),
         T(app__a_restart_restores_many_unsent_messages_in_order_and_loses_none),
+        T(app__two_consoles_on_one_data_directory_keep_every_unsent_message_once),
+        T(app__a_console_killed_during_a_send_finds_the_message_again_as_uncertain),
         T(app__the_live_stream_resumes_after_a_drop_without_losing_or_repeating),
         T(app__without_the_manager_api_it_polls_the_workspace_on_screen),
+        T(app__a_polled_history_with_invalid_utf8_is_noted_once),
         T(app__typing_previews_are_debounced_and_the_last_one_goes_out),
         T(app__a_customers_typing_shows_in_the_conversation),
         T(app__a_server_reset_makes_it_list_everything_again),
+        T(app__a_message_recorded_by_a_server_that_died_is_uncertain_and_never_resent),
+        T(app__a_reply_whose_answer_was_lost_is_retried_with_its_key_and_arrives_once),
+        T(app__an_approval_whose_answer_was_lost_is_retried_and_the_customer_gets_one_message),
+        T(app__an_uncertain_reply_sent_again_after_a_crash_arrives_once),
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -266,17 +266,59 @@ static void output__is_sanitised_unless_raw_to_a_pipe(void **state)
     assert_non_null(strstr(r.out, "\\u202e"));
     clit_res_free(&r);
 
-    /* Invalid UTF-8 inside a chunk's JSON: the chunk is skipped, with a note. */
-    clit_fault(&sim, "path=/v1/chat/completions;times=1;invalid_utf8");
-    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "10", "hi"));
-    CLIT_EXPECT(r, 0, NULL, "malformed chunk was skipped");
-    assert_true(utf8_valid(r.out, r.out_len));
-    clit_res_free(&r);
-
     clit_fault(&sim, "path=/v1/chat/completions;times=1;escapes");
     clit_run_pty(&r, NULL, W("--raw", "chat", FAST, "--max-tokens", "10", "hi"));
     CLIT_EXPECT(r, 0, "\xe2\x90\x9b[2J", "--raw ignored");
     assert_false(has_controls(&r));
+    clit_res_free(&r);
+}
+
+/* What the simulator's invalid_utf8 fault sends (docs/protocol.md 6),
+ * each maximal invalid subpart one U+FFFD. */
+#define FFFD "\xef\xbf\xbd"
+#define SIM_FIXED FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " " FFFD FFFD FFFD FFFD FFFD
+#define BAD_UTF8_WARNING "not valid UTF-8"
+
+static void invalid_utf8_kept(const clit_res *r)
+{
+    if (!strstr(r->out, SIM_FIXED))
+        fail_msg("the text around the bad bytes is not all there: %s", r->out);
+    assert_true(utf8_valid(r->out, r->out_len));
+    assert_int_equal(clit_count(r->err, BAD_UTF8_WARNING), 1);
+    assert_null(strstr(r->err, "malformed"));
+}
+
+static void chat__keeps_text_around_invalid_utf8_with_one_warning(void **state)
+{
+    (void)state;
+    clit_res r;
+    /* Streamed: the chunk that holds the bad bytes is kept, not skipped. */
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;invalid_utf8");
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, NULL, BAD_UTF8_WARNING);
+    invalid_utf8_kept(&r);
+    clit_res_free(&r);
+    /* A plain answer is not refused for it. */
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;invalid_utf8");
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--no-stream", "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, NULL, BAD_UTF8_WARNING);
+    invalid_utf8_kept(&r);
+    clit_res_free(&r);
+    /* --json, and --raw to a pipe: U+FFFD there too, the output valid. */
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;invalid_utf8");
+    clit_run(&r, NULL, NULL, W("--json", "chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, "\"skipped_chunks\":0", BAD_UTF8_WARNING);
+    invalid_utf8_kept(&r);
+    clit_res_free(&r);
+    clit_fault(&sim, "path=/v1/chat/completions;times=1;invalid_utf8");
+    clit_run(&r, NULL, NULL, W("--raw", "chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, NULL, BAD_UTF8_WARNING);
+    invalid_utf8_kept(&r);
+    clit_res_free(&r);
+    /* No bad bytes, no warning. */
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "10", "hi"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_null(strstr(r.err, BAD_UTF8_WARNING));
     clit_res_free(&r);
 }
 
@@ -348,6 +390,7 @@ int main(void)
         T(stream__fails_a_stall_after_the_timeout),
         T(stream__is_cancelled_by_sigint_with_status_130),
         T(output__is_sanitised_unless_raw_to_a_pipe),
+        T(chat__keeps_text_around_invalid_utf8_with_one_warning),
         T(output__never_shows_the_key),
         T(help__shows_syntax_and_exit_codes),
     };

@@ -10,6 +10,7 @@
 #include "cli/sanstream.h"
 #include "test.h"
 #include "util/buf.h"
+#include "util/jsonu.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
@@ -181,6 +182,10 @@ static const char *const samples[] = {
     "cut at the end \xe4\xb8",
     "lone cr\r",
     "\r\r\n\r",
+    /* ZWJ: kept between emoji, shown elsewhere, whatever the cuts */
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7 a\xe2\x80\x8d" "b "
+    "\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb \xe2\x80\x8c \xf0\x9f\x91\xa9\xe2\x80\x8d",
+    "nul \xc0\x80 held",
 };
 
 static void cli__sanitises_a_stream_like_the_whole_text(void **state)
@@ -240,6 +245,28 @@ static void cli__makes_json_strings_valid_utf8(void **state)
     assert_null(cli_jstr(NULL));
 }
 
+static void cli__json_carries_a_nul_as_u0000(void **state)
+{
+    (void)state;
+    /* A message whose content held \u0000, decoded and written for --json. */
+    const char *body = "[{\"id\":\"m1\",\"role\":\"user\",\"content\":\"a\\u0000b \xc3\xa9 \xff\"}]";
+    char *err = NULL;
+    ai_message_list *l = ai_decode_ws_history(body, strlen(body), &err);
+    assert_non_null(l);
+    json_object *o = cli_jmessages(l);
+    char *text = jsonu_to_string(o);
+    if (!strstr(text, "\"content\":\"a\\u0000b \xc3\xa9 \xef\xbf\xbd\""))
+        fail_msg("got %s", text);
+    free(text);
+    json_object_put(o);
+    ai_message_list_free(l);
+    /* The JSON string itself holds the NUL. */
+    o = cli_jstr("x\xc0\x80y");
+    assert_int_equal(json_object_get_string_len(o), 3);
+    assert_memory_equal(json_object_get_string(o), "x\0y", 3);
+    json_object_put(o);
+}
+
 TEST_MAIN(cmocka_unit_test(cli__takes_global_options_before_and_after_the_command),
           cmocka_unit_test(cli__reads_command_options_in_every_spelling),
           cmocka_unit_test(cli__lets_a_command_option_shadow_a_global_one),
@@ -248,4 +275,5 @@ TEST_MAIN(cmocka_unit_test(cli__takes_global_options_before_and_after_the_comman
           cmocka_unit_test(cli__checks_the_number_of_arguments),
           cmocka_unit_test(cli__sanitises_a_stream_like_the_whole_text),
           cmocka_unit_test(cli__never_splits_a_character_in_its_output),
-          cmocka_unit_test(cli__makes_json_strings_valid_utf8))
+          cmocka_unit_test(cli__makes_json_strings_valid_utf8),
+          cmocka_unit_test(cli__json_carries_a_nul_as_u0000))

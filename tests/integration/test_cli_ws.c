@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test.h"
+#include "store/unsent.h"
 #include "test_cli_lib.h"
 #include "util/clock.h"
 #include "util/mem.h"
@@ -163,30 +165,301 @@ static void ws__runs_the_shadow_review_flow(void **state)
     free(id);
 }
 
-static void ws__keeps_a_failed_message_and_resends_it_once(void **state)
+/* The id in "... kept as <id>..." on stderr (a new string). */
+static char *kept_id(const char *err)
+{
+    const char *p = strstr(err, "kept as ");
+    if (!p)
+        fail_msg("no kept message id in: %s", err);
+    p += strlen("kept as ");
+    size_t n = strspn(p, "0123456789abcdef-");
+    assert_true(n > 0);
+    return xstrndup(p, n);
+}
+
+static const char *const down[] = {"AIASSIST_BASE_URL=http://127.0.0.1:1", NULL};
+
+/* Sends text while the service is down; returns the kept message's id. */
+static char *send_down(const char *id, const char *text)
+{
+    clit_res r;
+    clit_run(&r, down, NULL, W("--max-retries", "0", "ws", "send", id, text));
+    CLIT_EXPECT(r, 5, NULL, "the message is kept as ");
+    assert_non_null(strstr(r.err, "send it again with: aidesk ws send --resend "));
+    assert_null(strstr(r.err, "may have received it")); /* it never left */
+    char *kept = kept_id(r.err);
+    clit_res_free(&r);
+    return kept;
+}
+
+static void ws__sends_while_the_service_is_down_are_all_kept_and_each_sent_once(void **state)
 {
     (void)state;
-    char *id = create("takeover", "cli-unsent", NULL);
-    char path[128];
-    snprintf(path, sizeof path, "path=/api/workspaces/%s/messages;times=1;status=500", id);
-    clit_fault(&sim, path);
+    char *id = create("takeover", "cli-down", NULL);
+    char *first = send_down(id, "first while down");
+    char *second = send_down(id, "second while down");
+    assert_string_not_equal(first, second);
+    /* Two at once. */
+    clit_proc p[2];
+    const char *texts[2] = {"third, at once", "fourth, at once"};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(clit_spawn(&p[i], down, W("--max-retries", "0", "ws", "send", id, texts[i])),
+                         0);
     clit_res r;
-    clit_run(&r, NULL, NULL, W("ws", "send", id, "please keep me"));
-    CLIT_EXPECT(r, 6, NULL, "the message is kept; send it again with: aidesk ws send");
-    assert_non_null(strstr(r.err, "--unsent"));
+    for (int i = 0; i < 2; i++) {
+        clit_stop(&p[i], 0, 30000, &r);
+        CLIT_EXPECT(r, 5, NULL, "the message is kept as ");
+        clit_res_free(&r);
+    }
+
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, first, NULL);
+    assert_non_null(strstr(r.out, second));
+    for (int i = 0; i < 2; i++)
+        assert_non_null(strstr(r.out, texts[i]));
+    assert_int_equal(clit_count(r.out, id), 4);
+    assert_int_equal(clit_count(r.out, " unsent "), 4);
+    /* Oldest first. */
+    assert_true(strstr(r.out, "first while down") < strstr(r.out, "second while down"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "send", id, "--unsent"));
+    CLIT_EXPECT(r, 0, "\"state\":\"unsent\"", NULL);
+    assert_int_equal(clit_count(r.out, "\"workspace\":"), 4);
+    char *text0 = clit_json_str(r.out, "0.text");
+    assert_string_equal(text0, "first while down");
+    free(text0);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "ws_someone_else", "--unsent"));
+    CLIT_EXPECT(r, 0, NULL, "no unsent messages are kept for ws_someone_else");
+    assert_int_equal(r.out_len, 0);
     clit_res_free(&r);
 
-    clit_run(&r, NULL, NULL, W("ws", "send", id, "--unsent"));
-    CLIT_EXPECT(r, 0, "user: please keep me", NULL);
+    /* One by its id, then all the others. */
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", first));
+    CLIT_EXPECT(r, 0, "user: first while down", NULL);
     clit_res_free(&r);
-    clit_run(&r, NULL, NULL, W("ws", "send", id, "--unsent"));
-    CLIT_EXPECT(r, 1, NULL, "no unsent message is kept");
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend-all"));
+    CLIT_EXPECT(r, 0, "user: second while down", NULL);
+    assert_non_null(strstr(r.out, "user: third, at once"));
+    assert_non_null(strstr(r.out, "user: fourth, at once"));
+    assert_null(strstr(r.out, "first while down"));
     clit_res_free(&r);
 
     clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
     CLIT_EXPECT(r, 0, NULL, NULL);
-    assert_int_equal(clit_count(r.out, "please keep me"), 1);
+    assert_int_equal(clit_count(r.out, "first while down"), 1);
+    assert_int_equal(clit_count(r.out, "second while down"), 1);
+    assert_int_equal(clit_count(r.out, texts[0]), 1);
+    assert_int_equal(clit_count(r.out, texts[1]), 1);
     clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, NULL, "no unsent messages are kept");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", first));
+    CLIT_EXPECT(r, 1, NULL, "no kept message");
+    clit_res_free(&r);
+    free(first);
+    free(second);
+    free(id);
+}
+
+static void ws__two_resends_at_once_send_each_kept_message_once(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-race", NULL);
+    char text[64];
+    for (int i = 0; i < 8; i++) {
+        snprintf(text, sizeof text, "raced message %d", i);
+        free(send_down(id, text));
+    }
+    clit_proc p[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(clit_spawn(&p[i], NULL, W("ws", "send", "--resend-all")), 0);
+    clit_res r;
+    for (int i = 0; i < 2; i++) {
+        clit_stop(&p[i], 0, 30000, &r);
+        /* 1 when the other held one of them: left to it, said so. */
+        if (r.status != 0)
+            CLIT_EXPECT(r, 1, NULL, "held by another aidesk");
+        clit_res_free(&r);
+    }
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    for (int i = 0; i < 8; i++) {
+        snprintf(text, sizeof text, "raced message %d\"", i);
+        assert_int_equal(clit_count(r.out, text), 1);
+    }
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, "[]\n", NULL);
+    clit_res_free(&r);
+    free(id);
+}
+
+static void ws__an_uncertain_message_is_sent_again_only_when_named(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-unsent", NULL);
+    char path[128];
+    snprintf(path, sizeof path, "path=/api/workspaces/%s/messages;times=2;status=500", id);
+    clit_fault(&sim, path);
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("ws", "send", id, "please keep me"));
+    CLIT_EXPECT(r, 6, NULL, "the message is kept as ");
+    assert_non_null(strstr(r.err, "the service may have received it"));
+    char *kept = kept_id(r.err);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", id, "and me"));
+    char *kept2 = kept_id(r.err);
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL, W("ws", "send", id, "--unsent"));
+    CLIT_EXPECT(r, 0, " uncertain ", NULL);
+    assert_int_equal(clit_count(r.out, " uncertain "), 2);
+    clit_res_free(&r);
+    /* "All" leaves what may have arrived to the person. */
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend-all"));
+    CLIT_EXPECT(r, 1, NULL, "may have arrived: check 'aidesk ws history");
+    assert_int_equal(r.out_len, 0);
+    clit_res_free(&r);
+    /* Named, it goes. */
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", kept));
+    CLIT_EXPECT(r, 0, "user: please keep me", NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", kept));
+    CLIT_EXPECT(r, 1, NULL, "no kept message");
+    clit_res_free(&r);
+    /* Or with the flag that says so. */
+    clit_run(&r, NULL, NULL, W("ws", "send", id, "--resend-all", "--include-uncertain"));
+    CLIT_EXPECT(r, 0, "user: and me", NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_int_equal(clit_count(r.out, "please keep me"), 1);
+    assert_int_equal(clit_count(r.out, "and me"), 1);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", "x", "--include-uncertain"));
+    CLIT_EXPECT(r, 2, NULL, "--include-uncertain goes with --resend-all");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent", "--resend-all"));
+    CLIT_EXPECT(r, 2, NULL, "do not go together");
+    clit_res_free(&r);
+    free(kept);
+    free(kept2);
+    free(id);
+}
+
+static void ws__a_message_for_an_ended_workspace_is_discarded_not_resent(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-ended", NULL);
+    char *kept = send_down(id, "too late");
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("ws", "end", id));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", kept));
+    CLIT_EXPECT(r, 1, NULL, "has ended: the kept message");
+    assert_non_null(strstr(r.err, "aidesk ws send --discard "));
+    assert_null(strstr(r.err, "--resend"));
+    assert_null(strstr(r.err, "--unsent"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", id, "even later"));
+    CLIT_EXPECT(r, 1, NULL, "has ended: the message can never be sent there");
+    assert_null(strstr(r.err, "--resend"));
+    char *kept2 = kept_id(r.err);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--discard", kept, "--discard", kept2));
+    CLIT_EXPECT(r, 0, NULL, "forgot the kept message");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, "[]\n", NULL);
+    clit_res_free(&r);
+    free(kept);
+    free(kept2);
+    free(id);
+}
+
+static void ws__a_kept_message_another_aidesk_holds_is_left_to_it(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-held", NULL);
+    char *kept = send_down(id, "held elsewhere");
+    /* This process plays the console that shows it. */
+    char data[400];
+    snprintf(data, sizeof data, "%s/d", clit_home());
+    setenv("XDG_DATA_HOME", data, 1);
+    store_unsent_held *h = NULL;
+    assert_int_equal(store_unsent_take(kept, &h, NULL, NULL), STORE_UNSENT_TAKEN);
+    char pid[64];
+    snprintf(pid, sizeof pid, "held by another aidesk (pid %ld)", (long)getpid());
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", kept));
+    CLIT_EXPECT(r, 1, NULL, pid);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend-all"));
+    CLIT_EXPECT(r, 1, NULL, "left to it");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--discard", kept));
+    CLIT_EXPECT(r, 1, NULL, pid);
+    clit_res_free(&r);
+    snprintf(pid, sizeof pid, "held by pid %ld", (long)getpid());
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, pid, NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    assert_int_equal(clit_count(r.out, "held elsewhere"), 0);
+    clit_res_free(&r);
+    store_unsent_release(h);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend", kept));
+    CLIT_EXPECT(r, 0, "user: held elsewhere", NULL);
+    clit_res_free(&r);
+    free(kept);
+    free(id);
+}
+
+static void ws__a_resend_killed_on_the_way_leaves_the_message_uncertain(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-killed", NULL);
+    char *kept = send_down(id, "cut short");
+    char spec[160];
+    snprintf(spec, sizeof spec, "path=/api/workspaces/%s/messages;times=1;latency=8000", id);
+    clit_fault(&sim, spec);
+    clit_proc p;
+    assert_int_equal(clit_spawn(&p, NULL, W("ws", "send", "--resend", kept)), 0);
+    /* Until the send is under way (the service has the message and waits
+     * before answering). */
+    clit_res r;
+    int64_t until = clock_mono_ms() + 10000;
+    bool sending = false;
+    while (!sending && clock_mono_ms() < until) {
+        clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+        sending = strstr(r.out, "sending, held by pid") != NULL;
+        clit_res_free(&r);
+        if (!sending) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    assert_true(sending);
+    clit_stop(&p, SIGKILL, 5000, &r);
+    assert_int_equal(r.status, 128 + SIGKILL);
+    clit_res_free(&r);
+    /* Nobody knows whether it arrived: a person decides. */
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent"));
+    CLIT_EXPECT(r, 0, " uncertain ", NULL);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--resend-all"));
+    CLIT_EXPECT(r, 1, NULL, "may have arrived");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    assert_int_equal(clit_count(r.out, "cut short"), 1);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--discard", kept));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    clit_res_free(&r);
+    free(kept);
     free(id);
 }
 
@@ -203,11 +476,29 @@ static void ws__shows_hostile_text_safely(void **state)
     assert_null(memchr(r.out, 0x1b, r.out_len));
     assert_null(strstr(r.out, "\xc2\x9b"));
     clit_res_free(&r);
-    /* Bytes json-c would take but that are not UTF-8: the answer is refused. */
+    free(id);
+}
+
+#define FFFD "\xef\xbf\xbd"
+#define SIM_FIXED FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " " FFFD FFFD FFFD FFFD FFFD
+
+static void ws__history_keeps_the_conversation_around_invalid_utf8(void **state)
+{
+    (void)state;
+    char *id = create("takeover", "cli-badbytes", "hello there");
+    char spec[160];
+    /* Bytes that are not UTF-8 in every message's content: each message is
+     * kept, with U+FFFD in place of the bad bytes, and the user is told once. */
     snprintf(spec, sizeof spec, "path=/api/workspaces/%s/messages;times=1;invalid_utf8", id);
     clit_fault(&sim, spec);
+    clit_res r;
     clit_run(&r, NULL, NULL, W("ws", "history", id));
-    CLIT_EXPECT(r, 7, NULL, "malformed answer");
+    CLIT_EXPECT(r, 0, "user: hello there " SIM_FIXED, "not valid UTF-8");
+    assert_int_equal(clit_count(r.err, "not valid UTF-8"), 1);
+    clit_res_free(&r);
+    clit_fault(&sim, spec);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+    CLIT_EXPECT(r, 0, "\"content\":\"hello there " SIM_FIXED "\"", "not valid UTF-8");
     clit_res_free(&r);
     free(id);
 }
@@ -317,8 +608,14 @@ int main(void)
         T(ws__creates_finds_and_ends_a_workspace),
         T(ws__reports_not_found_forbidden_and_conflict),
         T(ws__runs_the_shadow_review_flow),
-        T(ws__keeps_a_failed_message_and_resends_it_once),
+        T(ws__sends_while_the_service_is_down_are_all_kept_and_each_sent_once),
+        T(ws__two_resends_at_once_send_each_kept_message_once),
+        T(ws__an_uncertain_message_is_sent_again_only_when_named),
+        T(ws__a_message_for_an_ended_workspace_is_discarded_not_resent),
+        T(ws__a_kept_message_another_aidesk_holds_is_left_to_it),
+        T(ws__a_resend_killed_on_the_way_leaves_the_message_uncertain),
         T(ws__shows_hostile_text_safely),
+        T(ws__history_keeps_the_conversation_around_invalid_utf8),
         T(watch__prints_live_events_once_across_a_drop),
         T(watch__polls_without_the_manager_api),
     };

@@ -260,12 +260,11 @@ static void net__does_not_retry_a_stream_dropped_after_delivery(void **state)
     nt_result_free(&r);
 }
 
-static void net__never_repeats_a_post_that_reached_the_server(void **state)
+/* Creates a workspace on s (body: the create body) and copies its id. */
+static void create_ws(const simproc *s, const char *json, char *wsid, size_t n)
 {
-    (void)state;
-    /* Create a workspace, then send a message whose answer is cut off. */
-    net_request *req = nt_request(NET_POST, simproc_url(&sim, "/api/workspaces"), KEY);
-    char *body = xstrdup("{\"client_id\":\"nt-once\"}");
+    net_request *req = nt_request(NET_POST, simproc_url(s, "/api/workspaces"), KEY);
+    char *body = xstrdup(json);
     net_request_set_body(req, body, strlen(body));
     req->retry_safe = false;
     uint64_t id = net_submit(net, req);
@@ -273,42 +272,110 @@ static void net__never_repeats_a_post_that_reached_the_server(void **state)
     nt_collect(net, id, 10000, &r);
     assert_non_null(r.last);
     assert_int_equal(r.last->kind, NET_EV_DONE);
-    char wsid[64] = "";
     const char *p = strstr(r.last->body, "\"id\": \"ws_");
     if (!p)
         p = strstr(r.last->body, "\"id\":\"ws_");
     assert_non_null(p);
     p = strstr(p, "ws_");
     size_t k = 0;
-    while (p[k] && p[k] != '"' && k < sizeof wsid - 1) {
+    while (p[k] && p[k] != '"' && k < n - 1) {
         wsid[k] = p[k];
         k++;
     }
     wsid[k] = '\0';
     nt_result_free(&r);
+}
+
+/* How often text occurs in the history of workspace wsid on s. */
+static int history_count(const simproc *s, const char *wsid, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", wsid);
+    uint64_t id = net_submit(net, nt_request(NET_GET, simproc_url(s, path), KEY));
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    int n = 0;
+    for (const char *p = r.last->body; (p = strstr(p, text)) != NULL; p++)
+        n++;
+    nt_result_free(&r);
+    return n;
+}
+
+static void net__never_repeats_a_post_that_reached_the_server(void **state)
+{
+    (void)state;
+    /* Create a workspace, then send a message whose answer is cut off. */
+    char wsid[64];
+    create_ws(&sim, "{\"client_id\":\"nt-once\"}", wsid, sizeof wsid);
 
     char path[128];
     snprintf(path, sizeof path, "/api/workspaces/%s/messages", wsid);
-    req = nt_request(NET_POST, simproc_url(&sim, path), KEY);
+    net_request *req = nt_request(NET_POST, simproc_url(&sim, path), KEY);
     add_fault(req, "drop_after=0", 5);
-    body = xstrdup("{\"content\":\"only once please\"}");
+    char *body = xstrdup("{\"content\":\"only once please\"}");
     net_request_set_body(req, body, strlen(body));
     req->retry_safe = false;
-    id = net_submit(net, req);
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 15000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_false(r.last->not_processed);
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+    assert_int_equal(history_count(&sim, wsid, "only once please"), 1);
+}
+
+static void net__a_post_on_a_reused_connection_that_died_is_not_repeated(void **state)
+{
+    (void)state;
+    /* The server records the message and dies before answering, on a
+     * kept-alive connection. libcurl then repeats the request by itself on
+     * a fresh connection, which is refused: "could not connect", although
+     * the server got it. Neither libcurl's retry nor ours may go further. */
+    char dir[256], statefile[300], port[16];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/aidesk-nt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(statefile, sizeof statefile, "%s/state.json", dir);
+    simproc own;
+    const char *args[] = {"--speed", "20", "--state", statefile, NULL};
+    assert_int_equal(simproc_start(&own, args), 0);
+    snprintf(port, sizeof port, "%d", own.port);
+
+    char wsid[64];
+    create_ws(&own, "{\"metadata\":{\"mode\":\"takeover\"}}", wsid, sizeof wsid);
+    assert_int_equal(history_count(&own, wsid, "exactly once"), 0); /* a GET, kept alive */
+
+    char path[128];
+    snprintf(path, sizeof path, "/api/workspaces/%s/messages", wsid);
+    net_request *req = nt_request(NET_POST, simproc_url(&own, path), KEY);
+    net_request_add_header(req, "X-Sim-Fault", "crash_after_apply;reused_only");
+    char *body = xstrdup("{\"content\":\"exactly once\"}");
+    net_request_set_body(req, body, strlen(body));
+    req->retry_safe = false;
+    uint64_t id = net_submit(net, req);
+    nt_result r;
     nt_collect(net, id, 15000, &r);
     assert_non_null(r.last);
     assert_int_equal(r.last->kind, NET_EV_FAILED);
     assert_int_equal(r.retries, 0);
+    assert_false(r.last->not_processed);
+    assert_int_equal(r.last->fail, NET_FAIL_DROPPED); /* not "could not connect" */
+    assert_non_null(strstr(r.last->message, "after the request went out"));
     nt_result_free(&r);
 
-    id = net_submit(net, nt_request(NET_GET, simproc_url(&sim, path), KEY));
-    nt_collect(net, id, 10000, &r);
-    assert_non_null(r.last);
-    assert_int_equal(r.last->kind, NET_EV_DONE);
-    const char *first = strstr(r.last->body, "only once please");
-    assert_non_null(first);
-    assert_null(strstr(first + 1, "only once please"));
-    nt_result_free(&r);
+    /* Back on the same port with the same state: the message is there,
+     * once. */
+    simproc_stop(&own);
+    const char *args2[] = {"--speed", "20", "--state", statefile, "--port", port, NULL};
+    assert_int_equal(simproc_start(&own, args2), 0);
+    assert_int_equal(history_count(&own, wsid, "exactly once"), 1);
+    simproc_stop(&own);
+    unlink(statefile);
+    rmdir(dir);
 }
 
 static void net__fails_a_stalled_stream(void **state)
@@ -390,6 +457,7 @@ static void net__retries_connection_refused_then_fails(void **state)
     assert_non_null(r.last);
     assert_int_equal(r.last->kind, NET_EV_FAILED);
     assert_int_equal(r.last->fail, NET_FAIL_CONNECT);
+    assert_true(r.last->not_processed);
     assert_int_equal(r.retries, 2);
     assert_int_equal(r.events[0]->fail, NET_FAIL_CONNECT);
     nt_result_free(&r);
@@ -475,6 +543,7 @@ int main(void)
         cmocka_unit_test(net__gives_up_after_max_retries),
         cmocka_unit_test(net__does_not_retry_a_stream_dropped_after_delivery),
         cmocka_unit_test(net__never_repeats_a_post_that_reached_the_server),
+        cmocka_unit_test(net__a_post_on_a_reused_connection_that_died_is_not_repeated),
         cmocka_unit_test(net__fails_a_stalled_stream),
         cmocka_unit_test(net__refuses_an_event_over_the_cap),
         cmocka_unit_test(net__delivers_a_malformed_chunk_as_data),

@@ -840,6 +840,101 @@ def _():
     eq(d["mode"], "takeover")
 
 
+@test("manager: Idempotency-Key applies a request once and replays its answer; 422 when reused")
+def _():
+    s = sim("main")
+    w = s.post("/api/workspaces", {"metadata": {"mode": "takeover"}}).json["workspace"]
+    path = "/api/manager/workspaces/%s/reply" % w["id"]
+    k = {"Idempotency-Key": "7f3c0a9e5d2b41c8a6e0f19b3d7c5a21"}
+    first = s.agent("POST", path, {"content": "Only once"}, headers=k)
+    eq(first.status, 200)
+    check("idempotent-replayed" not in first.headers, "a first answer is not a replay")
+    again = s.agent("POST", path, {"content": "Only once"}, headers=k)
+    eq((again.status, again.json), (200, first.json), "the first answer, replayed")
+    eq(again.headers.get("idempotent-replayed"), "true")
+    expect_status(s.agent("POST", path, {"content": "Something else"}, headers=k),
+                  422, "idempotency_key_reused")
+    expect_status(s.agent("POST", "/api/manager/workspaces/%s/mode" % w["id"], {"mode": "ai"},
+                          headers=k), 422, "idempotency_key_reused")
+    expect_status(s.agent("POST", path, {"content": "x"}, headers={"Idempotency-Key": "a b"}),
+                  400, "bad_request")
+    # Twenty at once with one key: one effect, one answer for all (the
+    # later ones wait for the first).
+    import threading
+    k2 = {"Idempotency-Key": "race-%d" % time.time_ns()}
+    got = []
+    ts = [threading.Thread(target=lambda: got.append(
+        s.agent("POST", path, {"content": "Raced"}, headers=k2))) for _ in range(20)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(20)
+    eq(len(got), 20)
+    eq({(r.status, r.json["message"]["id"]) for r in got}.__len__(), 1, "one answer for all")
+    # A decision replays too: approving twice with one key is not a 409.
+    sh = s.post("/api/workspaces", {"metadata": {"mode": "shadow"}, "initial_message": "refund?"}).json
+    d = s.agent("GET", "/api/manager/drafts?workspace_id=" + sh["workspace"]["id"]).json["drafts"][0]
+    k3 = {"Idempotency-Key": "approve-%d" % time.time_ns()}
+    a1 = s.agent("POST", "/api/manager/drafts/%s/approve" % d["id"], {}, headers=k3)
+    a2 = s.agent("POST", "/api/manager/drafts/%s/approve" % d["id"], {}, headers=k3)
+    eq((a1.status, a2.status, a2.json), (200, 200, a1.json))
+    expect_status(s.agent("POST", "/api/manager/drafts/%s/approve" % d["id"], {}), 409,
+                  "draft_not_pending")
+    h = s.get("/api/workspaces/%s/messages" % w["id"]).json["messages"]
+    eq([m["content"] for m in h], ["Only once", "Raced"])
+    h = s.get("/api/workspaces/%s/messages" % sh["workspace"]["id"]).json["messages"]
+    eq([m["role"] for m in h], ["user", "ai"])
+
+
+@test("idempotency store: a repeat waits for the first; keys expire after 24 simulated hours; bounded")
+def _():
+    import threading
+    from aidesksim import idempotency
+    from aidesksim.util import Clock
+
+    class FakeReq:
+        def __init__(self, key, body=b"{}", api_key=AGENT):
+            self.method, self.path, self.body, self.key = "POST", "/api/manager/x", body, api_key
+            self._h = {"Idempotency-Key": key}
+
+        def header(self, name, default=None):
+            return self._h.get(name, default)
+
+    store = idempotency.IdempotencyStore(Clock(3600))     # 24 simulated h = 24 real s
+    first = store.enter(FakeReq("k1"))
+    check(isinstance(first, idempotency.Claim), "the first one runs")
+    got = []
+    t = threading.Thread(target=lambda: got.append(store.enter(FakeReq("k1"))))
+    t.start()
+    t.join(0.3)
+    check(t.is_alive() and not got, "a repeat waits while the first runs")
+    first.finish(200, {"ok": 1})
+    t.join(5)
+    eq(got, [("replay", 200, {"ok": 1}, {})], "then gets its answer")
+    # An abandoned claim (the request failed inside) lets the next one run.
+    c = store.enter(FakeReq("k2"))
+    c.abandon()
+    check(isinstance(store.enter(FakeReq("k2")), idempotency.Claim), "runs again after abandon")
+    # Expiry: older than 24 simulated hours, the key is free again.
+    store.entries[(idempotency._scope(AGENT), "k1")].at -= 25
+    check(isinstance(store.enter(FakeReq("k1")), idempotency.Claim), "expired key is free")
+    # Bounded: only the newest KEEP_COUNT finished keys stay.
+    keep = idempotency.KEEP_COUNT
+    idempotency.KEEP_COUNT = 3
+    try:
+        small = idempotency.IdempotencyStore(Clock(1))
+        for i in range(5):
+            small.enter(FakeReq("b%d" % i)).finish(200, {"i": i})
+        small.enter(FakeReq("probe")).finish(200, {})
+        eq([k for _, k in small.entries], ["b3", "b4", "probe"], "oldest evicted")
+        snap = json.loads(json.dumps(small.snapshot()))
+        again = idempotency.IdempotencyStore(Clock(1))
+        again.restore(snap)
+        eq(again.enter(FakeReq("b4")), ("replay", 200, {"i": 4}, {}), "kept across a restore")
+    finally:
+        idempotency.KEEP_COUNT = keep
+
+
 @test("manager: user key 403 forbidden, bad key 401")
 def _():
     s = sim("main")
@@ -1066,6 +1161,63 @@ def _():
     check(0 < len(body) < int(r.headers["content-length"]), "short body")
 
 
+@test("fault cut_at_byte=N: exactly N body bytes, then the connection closes, inside an event")
+def _():
+    s = sim("main")
+    wid = s.post("/api/workspaces", {}).json["workspace"]["id"]
+    path = "/api/manager/events?workspace_id=" + wid
+    first = SSE(s.port, "GET", path, key=AGENT)
+    s.post("/api/workspaces/%s/typing" % wid, {"text": "before"})
+    start = first.next_event()["id"]
+    first.close()
+    for i in range(3):
+        s.post("/api/workspaces/%s/typing" % wid, {"text": "cut%d" % i})
+    # The uncut body of a stream resumed at `start`: retry:, then 3 events.
+    ref = Raw(s.port, "GET", path, key=AGENT, headers={"Last-Event-ID": str(start)})
+    while ref.body.count(b"\n\n") < 4:
+        ref.next_chunk()
+    ref.close()
+    full = bytes(ref.body)
+    end = 0
+    for _ in range(4):
+        end = full.index(b"\n\n", end) + 2
+    full = full[:end]
+    check(full.startswith(b"retry: 2000\n\nid: %d\nevent: typing\ndata: {" % (start + 1)), full[:40])
+    # Inside the retry line, on its end, in an id line, after it, in the data,
+    # just before the blank line, and on the last byte.
+    ev1 = len(b"retry: 2000\n\n")
+    for n in (0, 1, ev1, ev1 + 2, ev1 + len(b"id: %d\n" % (start + 1)), ev1 + 40,
+              full.index(b"\n\n", ev1) + 1, end - 1):
+        r = Raw(s.port, "GET", path, key=AGENT,
+                headers={"Last-Event-ID": str(start),
+                         "X-Sim-Fault": "cut_at_byte=%d;times=1;key=cut%d-%s" % (n, n, wid)})
+        body, complete = r.read_all()
+        r.close()
+        eq(body, full[:n], "cut at %d" % n)
+        check(not complete, "no terminating chunk after a cut at %d" % n)
+    # times=1: the same key again is not cut.
+    again = SSE(s.port, "GET", path, key=AGENT,
+                headers={"Last-Event-ID": str(start),
+                         "X-Sim-Fault": "cut_at_byte=%d;times=1;key=cut%d-%s" % (n, n, wid)})
+    eq([e["id"] for e in again.events(3)], [start + 1, start + 2, start + 3])
+    again.close()
+    # As a global fault aimed at the event stream.
+    s.post("/_sim/faults", {"spec": "path=/api/manager/events;times=1;cut_at_byte=%d" % (ev1 + 3)},
+           key=None)
+    r = Raw(s.port, "GET", path, key=AGENT, headers={"Last-Event-ID": str(start)})
+    body, complete = r.read_all()
+    r.close()
+    eq((body, complete), (full[:ev1 + 3], False))
+    eq(s.req("DELETE", "/_sim/faults", key=None).status, 200)
+    # A plain answer: the headers, then the first N bytes of the body.
+    r = Raw(s.port, "GET", "/v1/models", headers={"X-Sim-Fault": "cut_at_byte=10"})
+    body, complete = r.read_all()
+    r.close()
+    eq(len(body), 10)
+    check(int(r.headers["content-length"]) > 10, "the full length announced")
+    check(s.get("/v1/models").body.startswith(body), "the first 10 bytes of the answer")
+
+
 @test("fault stall_after=N;stall=MS pauses the stream")
 def _():
     s = sim("main")
@@ -1155,6 +1307,58 @@ def _():
     r.close()
     eq(json.loads(body)["workspace"]["id"], wid)
     check(time.time() - t >= 0.05, "slow")
+
+
+@test("fault crash_after_apply: applied and saved, then the process exits without answering")
+def _():
+    keys = os.path.join(KEYS_DIR, "two-agents.json")
+    with open(keys, "w") as f:
+        json.dump({"user_keys": [USER], "agent_keys": [AGENT, "aai_other_agent"]}, f)
+    s = Sim(state=True, keys=keys)
+    try:
+        wid = s.post("/api/workspaces", {"metadata": {"mode": "takeover"}}).json["workspace"]["id"]
+        path = "/api/manager/workspaces/%s/reply" % wid
+        hdrs = {"X-API-Key": AGENT, "Content-Type": "application/json",
+                "X-Sim-Fault": "crash_after_apply;reused_only"}
+        # reused_only: the first request on a connection is served...
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+        conn.request("POST", path, body=b'{"content":"first on its connection"}', headers=hdrs)
+        r = conn.getresponse()
+        eq(r.status, 200)
+        r.read()
+        # ...the next one on the same connection is applied, and nothing answers.
+        hdrs["Idempotency-Key"] = "crash-key-1"
+        conn.request("POST", path, body=b'{"content":"then the crash"}', headers=hdrs)
+        try:
+            r = conn.getresponse()
+            raise AssertionError("an answer came: %d" % r.status)
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            pass
+        conn.close()
+        eq(s.proc.wait(5), 70, "the process ended at once")
+        refused = False
+        try:
+            socket.create_connection(("127.0.0.1", s.port), timeout=2).close()
+        except OSError:
+            refused = True
+        check(refused, "nobody listens any more")
+        s.start()
+        h = s.get("/api/workspaces/%s/messages" % wid).json["messages"]
+        eq([m["content"] for m in h], ["first on its connection", "then the crash"], "applied and saved")
+        # The key was saved with its effect: repeating the request is a replay.
+        same = {"Idempotency-Key": "crash-key-1", "Content-Type": "application/json"}
+        r = s.agent("POST", path, raw=b'{"content":"then the crash"}', headers=same)
+        eq((r.status, r.headers.get("idempotent-replayed")), (200, "true"))
+        eq(r.json["message"]["id"], h[1]["id"])
+        # Keys belong to their caller: another agent's same key is another action.
+        r = s.req("POST", path, raw=b'{"content":"then the crash"}', key="aai_other_agent",
+                  headers=same)
+        eq(r.status, 200)
+        check("idempotent-replayed" not in r.headers, "not another caller's replay")
+        h = s.get("/api/workspaces/%s/messages" % wid).json["messages"]
+        eq(len(h), 3)
+    finally:
+        s.stop()
 
 
 @test("global faults: POST/GET/DELETE /_sim/faults with path and times; stats")

@@ -10,6 +10,7 @@
 #include "test.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define D(fn, json) fn(json, strlen(json), &err)
 
@@ -87,8 +88,14 @@ static void chat__names_the_field__when_missing_or_of_the_wrong_type(void **stat
 static void chat__rejects_hostile_json__with_a_clear_message(void **state)
 {
     (void)state;
-    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":\"\xC0\xAF\"}}]}",
-                 "invalid UTF-8");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"message\":{\"content\":\"x\"}}]\xC0\xAF}",
+                 "invalid UTF-8 outside a string");
+    ASSERT_FAILS(ai_decode_chat, "{\"created\":1.,\"choices\":[{\"message\":{\"content\":\"x\"}}]}",
+                 "chat completion: malformed JSON: '1.' is not a number as JSON writes it");
+    ASSERT_FAILS(ai_decode_chat, "{\"created\":2.e3,\"choices\":[{\"message\":{\"content\":\"x\"}}]}",
+                 "'2.e3' is not a number");
+    ASSERT_FAILS(ai_decode_chat, "{\"choices\":[{\"index\":-01,\"message\":{\"content\":\"x\"}}]}",
+                 "'-01' is not a number");
     ASSERT_FAILS(ai_decode_chat, "{\"created\":NaN,\"choices\":[]}", "malformed JSON");
     ASSERT_FAILS(ai_decode_chat, "{\"created\":99999999999999999999999,\"choices\":"
                                  "[{\"message\":{\"content\":\"x\"}}]}", "field 'created' is out of range");
@@ -281,8 +288,61 @@ static void ws_history__keeps_nul_and_controls_as_data(void **state)
     char *err = NULL;
     ai_message_list *l = D(ai_decode_ws_history, "[{\"id\":\"1\",\"content\":\"a\\u0000b\\u009b2J\"}]");
     assert_non_null(l);
-    assert_string_equal(l->items[0].content, "a\xEF\xBF\xBD" "b\xC2\x9B" "2J");
+    assert_string_equal(l->items[0].content, "a\xC0\x80" "b\xC2\x9B" "2J"); /* U+0000 as C0 80 */
     ai_message_list_free(l);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+static void chat__keeps_invalid_utf8_as_replacement_characters(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    uint64_t before = utf8_repairs();
+    /* What the simulator's invalid_utf8 fault appends to a plain answer. */
+    ai_chat_result *r = D(ai_decode_chat, "{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o\",\"choices\":[{\"message\":"
+                                          "{\"content\":\"Hello \xff\xfe bad\xc3\x28 \xc0\xaf \xed\xa0\x80 "
+                                          "\xf8\x88\x80\x80\x80 end\"},\"finish_reason\":\"stop\"}]}");
+    if (!r)
+        fail_msg("refused: %s", err);
+    assert_string_equal(r->choices[0].content, "Hello " FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD
+                                               FFFD FFFD " " FFFD FFFD FFFD FFFD FFFD " end");
+    assert_string_equal(r->id, "chatcmpl-1");
+    assert_string_equal(r->choices[0].finish_reason, "stop");
+    assert_int_equal(utf8_repairs() - before, 1);
+    ai_chat_result_free(r);
+}
+
+static void ws_history__keeps_every_message_around_invalid_utf8(void **state)
+{
+    (void)state;
+    const char *body = "{\"messages\":[{\"id\":\"m1\",\"role\":\"user\",\"content\":\"hello\"},"
+                       "{\"id\":\"m2\",\"role\":\"assistant\",\"content\":\"bad \xc0\xaf here\"},"
+                       "{\"id\":\"m3\",\"role\":\"user\",\"content\":\"after \xe4\xb8\xad\"}]}";
+    /* Message by message, and through the whole tree: the same. */
+    for (int walk = 1; walk >= 0; walk--) {
+        char *err = NULL;
+        uint64_t before = utf8_repairs();
+        ai_message_list *l = ai_decode_ws_history_as(body, strlen(body), walk, &err);
+        if (!l)
+            fail_msg("walk %d refused: %s", walk, err);
+        assert_int_equal(l->n, 3);
+        assert_string_equal(l->items[0].content, "hello");
+        assert_string_equal(l->items[1].content, "bad " FFFD FFFD " here");
+        assert_string_equal(l->items[2].content, "after \xe4\xb8\xad");
+        assert_int_equal(l->items[1].role, AI_ROLE_AI);
+        assert_true(utf8_repairs() > before);
+        ai_message_list_free(l);
+    }
+    /* by-client carries a history too. */
+    const char *found = "{\"exists\":true,\"workspace\":{\"id\":\"ws_\xff\"},\"messages\":"
+                        "[{\"id\":\"m1\",\"content\":\"x\xed\xa0\x80y\"}]}";
+    char *err = NULL;
+    ai_by_client_result *c = D(ai_decode_ws_by_client, found);
+    assert_non_null(c);
+    assert_string_equal(c->workspace->id, "ws_" FFFD);
+    assert_string_equal(c->messages.items[0].content, "x" FFFD FFFD FFFD "y");
+    ai_by_client_result_free(c);
 }
 
 /* ---- the element-by-element history reader against the whole tree */
@@ -533,6 +593,8 @@ TEST_MAIN(cmocka_unit_test(chat__decodes_a_full_completion),
           cmocka_unit_test(ws_send__reads_all_three_modes),
           cmocka_unit_test(ws_history__reads_a_wrapped_or_bare_list_and_maps_roles),
           cmocka_unit_test(ws_history__keeps_nul_and_controls_as_data),
+          cmocka_unit_test(chat__keeps_invalid_utf8_as_replacement_characters),
+          cmocka_unit_test(ws_history__keeps_every_message_around_invalid_utf8),
           cmocka_unit_test(ws_history__reading_by_element_matches_the_whole_tree),
           cmocka_unit_test(ws_history__damaged_answers_fail_alike_either_way),
           cmocka_unit_test(mgr_list__reads_the_list_extras),

@@ -66,6 +66,21 @@ static void check(net_request *r, net_method m, const char *url, const char *bod
     net_request_free(r);
 }
 
+/* A manager action with the caller's idempotency key: the SDK's headers
+ * plus the key, and safe to repeat because of it. */
+static void check_keyed(net_request *r, const char *url, const char *body, const char *key)
+{
+    assert_non_null(r);
+    assert_int_equal(r->method, NET_POST);
+    assert_string_equal(r->url, url);
+    assert_int_equal(r->nheaders, 4);
+    assert_string_equal(header(r, "X-API-Key"), KEY);
+    assert_string_equal(header(r, "Idempotency-Key"), key);
+    assert_body(r, body);
+    assert_true(r->retry_safe);
+    net_request_free(r);
+}
+
 static void client__has_sdk_defaults__and_registers_the_key_as_a_secret(void **state)
 {
     (void)state;
@@ -300,10 +315,10 @@ static void ws_calls__refuse_empty_ids__that_would_address_another_resource(void
     assert_null(ai_req_ws_history(c, NULL));
     assert_null(ai_req_ws_typing(c, "", "x"));
     assert_null(ai_req_ws_end(c, ""));
-    assert_null(ai_req_mgr_set_mode(c, "", "ai"));
-    assert_null(ai_req_mgr_approve(c, "", NULL));
-    assert_null(ai_req_mgr_reject(c, NULL, NULL));
-    assert_null(ai_req_mgr_reply(c, "", "x"));
+    assert_null(ai_req_mgr_set_mode(c, "", "ai", "k1"));
+    assert_null(ai_req_mgr_approve(c, "", NULL, "k1"));
+    assert_null(ai_req_mgr_reject(c, NULL, NULL, "k1"));
+    assert_null(ai_req_mgr_reply(c, "", "x", "k1"));
     assert_null(ai_req_mgr_typing(c, "", "x"));
     ai_client_free(c);
 }
@@ -345,21 +360,63 @@ static void mgr_actions__post_their_bodies_with_the_right_retry_safety(void **st
 {
     (void)state;
     ai_client *c = ai_client_new(BASE, KEY);
-    check(ai_req_mgr_set_mode(c, "ws_1", "takeover"), NET_POST,
-          "https://api.aiassist.net/api/manager/workspaces/ws_1/mode", "{\"mode\":\"takeover\"}", true);
-    check(ai_req_mgr_approve(c, "drf_1", NULL), NET_POST,
+    /* Without a key nothing with an effect is repeated: a second reply
+     * would reach the customer twice. */
+    check(ai_req_mgr_set_mode(c, "ws_1", "takeover", NULL), NET_POST,
+          "https://api.aiassist.net/api/manager/workspaces/ws_1/mode", "{\"mode\":\"takeover\"}", false);
+    check(ai_req_mgr_approve(c, "drf_1", NULL, NULL), NET_POST,
           "https://api.aiassist.net/api/manager/drafts/drf_1/approve", "{}", false);
-    check(ai_req_mgr_approve(c, "drf_1", "Edited answer"), NET_POST,
+    check(ai_req_mgr_approve(c, "drf_1", "Edited answer", NULL), NET_POST,
           "https://api.aiassist.net/api/manager/drafts/drf_1/approve", "{\"content\":\"Edited answer\"}", false);
-    check(ai_req_mgr_reject(c, "drf_1", NULL), NET_POST,
+    check(ai_req_mgr_reject(c, "drf_1", NULL, NULL), NET_POST,
           "https://api.aiassist.net/api/manager/drafts/drf_1/reject", "{}", false);
-    check(ai_req_mgr_reject(c, "drf_1", "off topic"), NET_POST,
+    check(ai_req_mgr_reject(c, "drf_1", "off topic", ""), NET_POST,
           "https://api.aiassist.net/api/manager/drafts/drf_1/reject", "{\"reason\":\"off topic\"}", false);
-    check(ai_req_mgr_reply(c, "ws_1", "Hello, I am Ann."), NET_POST,
+    check(ai_req_mgr_reply(c, "ws_1", "Hello, I am Ann.", NULL), NET_POST,
           "https://api.aiassist.net/api/manager/workspaces/ws_1/reply", "{\"content\":\"Hello, I am Ann.\"}", false);
     check(ai_req_mgr_typing(c, "ws_1", "Hel"), NET_POST,
           "https://api.aiassist.net/api/manager/workspaces/ws_1/typing", "{\"text\":\"Hel\"}", true);
     ai_client_free(c);
+}
+
+static void mgr_actions__with_a_key_carry_it_and_are_safe_to_repeat(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    const char *k = "0123456789abcdef0123456789abcdef";
+    check_keyed(ai_req_mgr_set_mode(c, "ws_1", "shadow", k),
+                "https://api.aiassist.net/api/manager/workspaces/ws_1/mode", "{\"mode\":\"shadow\"}", k);
+    check_keyed(ai_req_mgr_approve(c, "drf_1", "Edited", k),
+                "https://api.aiassist.net/api/manager/drafts/drf_1/approve", "{\"content\":\"Edited\"}", k);
+    check_keyed(ai_req_mgr_reject(c, "drf_1", NULL, k),
+                "https://api.aiassist.net/api/manager/drafts/drf_1/reject", "{}", k);
+    check_keyed(ai_req_mgr_reply(c, "ws_1", "Hi", k),
+                "https://api.aiassist.net/api/manager/workspaces/ws_1/reply", "{\"content\":\"Hi\"}", k);
+    ai_client_free(c);
+}
+
+static void idem_keys__are_128_random_bits_in_hex_and_checked_before_use(void **state)
+{
+    (void)state;
+    char *a = ai_idem_key_new(), *b = ai_idem_key_new();
+    assert_int_equal(strlen(a), 32);
+    assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+    assert_string_not_equal(a, b);
+    assert_true(ai_idem_key_ok(a));
+    free(a);
+    free(b);
+    assert_true(ai_idem_key_ok("retry-7_a.b:c"));
+    assert_false(ai_idem_key_ok(""));
+    assert_false(ai_idem_key_ok(NULL));
+    assert_false(ai_idem_key_ok("two words"));
+    assert_false(ai_idem_key_ok("x\r\nX-Injected: 1"));
+    assert_false(ai_idem_key_ok("it's"));
+    char long_key[AI_IDEM_KEY_MAX + 2];
+    memset(long_key, 'k', sizeof long_key - 1);
+    long_key[sizeof long_key - 1] = '\0';
+    assert_false(ai_idem_key_ok(long_key));
+    long_key[AI_IDEM_KEY_MAX] = '\0';
+    assert_true(ai_idem_key_ok(long_key));
 }
 
 TEST_MAIN(cmocka_unit_test(client__has_sdk_defaults__and_registers_the_key_as_a_secret),
@@ -374,4 +431,6 @@ TEST_MAIN(cmocka_unit_test(client__has_sdk_defaults__and_registers_the_key_as_a_
           cmocka_unit_test(ws_calls__refuse_empty_ids__that_would_address_another_resource),
           cmocka_unit_test(mgr_list_and_drafts__add_only_the_filters_given),
           cmocka_unit_test(mgr_events__is_a_resumable_event_source),
-          cmocka_unit_test(mgr_actions__post_their_bodies_with_the_right_retry_safety))
+          cmocka_unit_test(mgr_actions__post_their_bodies_with_the_right_retry_safety),
+          cmocka_unit_test(mgr_actions__with_a_key_carry_it_and_are_safe_to_repeat),
+          cmocka_unit_test(idem_keys__are_128_random_bits_in_hex_and_checked_before_use))

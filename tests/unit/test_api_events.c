@@ -7,6 +7,7 @@
 
 #include "api/aiassist_events.h"
 #include "test.h"
+#include "util/utf8.h"
 
 static ai_event *decode(const char *type, const char *data, const char *id)
 {
@@ -144,8 +145,11 @@ static void events__malformed_known_events__are_errors_naming_the_field(void **s
     err = decode_error("draft.pending", "{\"draft\":{\"id\":\"d\",\"content\":\"x\"}}");
     assert_string_equal(err, "event draft.pending: draft: missing field 'workspace_id'");
     free(err);
-    err = decode_error("typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"\xC3\x28\"}");
-    assert_non_null(strstr(err, "invalid UTF-8"));
+    err = decode_error("typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"x\"\xC3\x28}");
+    assert_non_null(strstr(err, "invalid UTF-8 outside a string"));
+    free(err);
+    err = decode_error("mode.changed", "{\"workspace_id\":\"ws_1\",\"mode\":\"ai\",\"seq\":01}");
+    assert_non_null(strstr(err, "'01' is not a number"));
     free(err);
     err = decode_error("mode.changed", "[]");
     assert_non_null(strstr(err, "should be a JSON object"));
@@ -155,9 +159,26 @@ static void events__malformed_known_events__are_errors_naming_the_field(void **s
     free(err);
 }
 
+static void events__keep_invalid_utf8_text_with_replacement_characters(void **state)
+{
+    (void)state;
+    uint64_t before = utf8_repairs();
+    ai_event *ev = decode("typing", "{\"workspace_id\":\"ws_1\",\"who\":\"customer\",\"text\":\"caf\xC3\x28\"}",
+                          "7");
+    assert_int_equal(ev->type, AI_EV_TYPING);
+    assert_string_equal(ev->text, "caf\xEF\xBF\xBD(");
+    ai_event_free(ev);
+    ev = decode("message.created", "{\"workspace_id\":\"ws_1\",\"message\":{\"id\":\"m1\",\"role\":\"user\","
+                                   "\"content\":\"hi \xff\xfe there \\u0000\"}}", "8");
+    assert_string_equal(ev->message->content, "hi \xEF\xBF\xBD\xEF\xBF\xBD there \xC0\x80");
+    ai_event_free(ev);
+    assert_int_equal(utf8_repairs() - before, 2);
+}
+
 TEST_MAIN(cmocka_unit_test(events__decode_workspace_created_and_ended),
           cmocka_unit_test(events__decode_messages_and_deltas),
           cmocka_unit_test(events__decode_the_draft_lifecycle),
           cmocka_unit_test(events__decode_typing_mode_and_reset),
           cmocka_unit_test(events__unknown_types__decode_to_unknown_without_reading_data),
-          cmocka_unit_test(events__malformed_known_events__are_errors_naming_the_field))
+          cmocka_unit_test(events__malformed_known_events__are_errors_naming_the_field),
+          cmocka_unit_test(events__keep_invalid_utf8_text_with_replacement_characters))

@@ -11,6 +11,7 @@
 #include "test.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 static int fast(const char *s, chunk_fast *f)
 {
@@ -66,9 +67,9 @@ static void chunk_fast__hands_anything_unusual_to_the_general_decoder(void **sta
         "",
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":5}}]}",             /* wrong type */
         "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],}",        /* trailing comma */
-        "{\"id\":\"a\xff\"}",                                                  /* invalid UTF-8 */
-        "{\"id\":\"a\xed\xa0\x80\"}",                                          /* surrogate bytes */
-        "{\"id\":\"a\xc3\"}",                                                  /* truncated */
+        "{\"id\":\"a\",\xff" "\"model\":\"m\"}",                                  /* invalid UTF-8 outside */
+        "{\"i\xff" "d\":\"a\"}",                                              /* ... in a key */
+        "{\"created\":1.}",                                                    /* not JSON's number */
     };
     chunk_fast f;
     for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
@@ -86,7 +87,10 @@ static void chunk_fast__decodes_escapes_like_json_c(void **state)
     static const char *const pieces[] = {"a", " ", "\\n", "\\t", "\\\"", "\\\\", "\\/", "\\b", "\\f",
                                          "\\r", "\\u00e9", "\\u4e2d", "\\ud83d\\ude00", "\xE4\xB8\xAD",
                                          "\\ud800", "\\udc00", "\\ud83d\\u0041",
-                                         "\xF0\x9F\x98\x80", "\\u001b", "\\u0000", "x y", "{", "]"};
+                                         "\xF0\x9F\x98\x80", "\\u001b", "\\u0000", "x y", "{", "]",
+                                         /* invalid UTF-8: both repair it alike */
+                                         "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf8\x88\x80\x80\x80",
+                                         "\xe4\xb8", "\xf0\x9f", "\x80"};
     unsigned seed = 12345;
     for (int round = 0; round < 2000; round++) {
         buf_t content = BUF_INIT;
@@ -121,7 +125,7 @@ static void chunk_fast__keeps_nothing_of_a_malformed_string(void **state)
     (void)state;
     /* The scanner already refuses malformed escapes; the decoder checks
      * again on its own and leaves the buffer as it was. */
-    chunk_str bad = {"ok\\qno", 7, true};
+    chunk_str bad = {"ok\\qno", 7, true, false};
     buf_t b = BUF_INIT;
     buf_append_str(&b, "kept");
     assert_false(chunk_str_decode(&bad, &b));
@@ -130,12 +134,70 @@ static void chunk_fast__keeps_nothing_of_a_malformed_string(void **state)
 }
 
 /* ---- the cached reader: the same answer as the plain one, always */
+#define ENV1_PRE_SHORT "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+#define ENV1_POST_SHORT "}}]}"
+
+#define FFFD "\xEF\xBF\xBD"
+#define SIM_BAD "\xff\xfe bad\xc3\x28 \xc0\xaf \xed\xa0\x80 \xf8\x88\x80\x80\x80"
+#define SIM_FIXED FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " " FFFD FFFD FFFD FFFD FFFD
+
+static void chunk_fast__repairs_invalid_utf8_in_a_string(void **state)
+{
+    (void)state;
+    /* What the simulator's invalid_utf8 fault sends, in the usual chunk. */
+    const char *s = "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a " SIM_BAD
+                    " z\\n\"},\"finish_reason\":null}]}";
+    chunk_fast f;
+    assert_int_equal(fast(s, &f), CHUNK_FAST_OK);
+    assert_true(f.content.invalid);
+    assert_false(f.id.invalid);
+    uint64_t before = utf8_repairs();
+    buf_t b = BUF_INIT;
+    assert_true(chunk_str_decode(&f.content, &b));
+    assert_string_equal(buf_cstr(&b), "a " SIM_FIXED " z\n");
+    assert_int_equal(utf8_repairs() - before, 1);
+    buf_free(&b);
+    /* Without escapes too; and the cached reader agrees. */
+    chunk_fast_cache c;
+    memset(&c, 0, sizeof c);
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "%s\"ok\"%s", ENV1_PRE_SHORT, ENV1_POST_SHORT);
+    assert_int_equal(chunk_fast_read_cached(buf, (size_t)n, &c, &f), CHUNK_FAST_OK);
+    n = snprintf(buf, sizeof buf, "%s\"x\xc3\x28y\"%s", ENV1_PRE_SHORT, ENV1_POST_SHORT);
+    assert_int_equal(chunk_fast_read_cached(buf, (size_t)n, &c, &f), CHUNK_FAST_OK);
+    assert_true(f.content.invalid);
+    assert_true(chunk_str_decode(&f.content, &b));
+    assert_string_equal(buf_cstr(&b), "x" FFFD "(y");
+    buf_free(&b);
+    /* A malformed escape after it: nothing kept, nothing counted. */
+    chunk_str bad = {"\xff\\q", 3, true, true};
+    before = utf8_repairs();
+    assert_false(chunk_str_decode(&bad, &b));
+    assert_int_equal(b.len, 0);
+    assert_int_equal(utf8_repairs(), before);
+    buf_free(&b);
+}
+
+static void chunk_fast__holds_a_nul_as_json_c_strings_do(void **state)
+{
+    (void)state;
+    chunk_fast f;
+    assert_int_equal(fast("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\\u0000b\"}}]}", &f),
+                     CHUNK_FAST_OK);
+    buf_t b = BUF_INIT;
+    assert_true(chunk_str_decode(&f.content, &b));
+    assert_int_equal(b.len, 4);
+    assert_memory_equal(b.data, "a\xC0\x80" "b", 4);
+    buf_free(&b);
+}
+
 
 static void same_str_pos(const chunk_str *a, const chunk_str *b)
 {
     assert_ptr_equal(a->raw, b->raw);
     assert_int_equal(a->len, b->len);
     assert_int_equal(a->escaped, b->escaped);
+    assert_int_equal(a->invalid, b->invalid);
 }
 
 /* Reads s both ways; the cached reader goes on with c. */
@@ -276,10 +338,35 @@ static void chat_stream__reads_a_repeated_key_as_json_c_does(void **state)
     assert_int_equal(fast("{\"id\":\"a\",\"id\":\"b\"}", &f), CHUNK_FAST_OTHER);
 }
 
+static void chat_stream__keeps_invalid_utf8_text_on_both_paths(void **state)
+{
+    (void)state;
+    ai_stream *s = ai_stream_new(NULL);
+    ai_stream_update u;
+    uint64_t before = utf8_repairs();
+    /* The fast path... */
+    feed(s, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"one " SIM_BAD "\"}}]}", &u);
+    assert_string_equal(u.delta, "one " SIM_FIXED);
+    /* ...and the general one (usage sends it there). */
+    feed(s, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" two\xc3\x28\"}}],"
+            "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}",
+         &u);
+    assert_string_equal(u.delta, " two" FFFD "(");
+    assert_true(u.usage);
+    assert_string_equal(buf_cstr(&s->content), "one " SIM_FIXED " two" FFFD "(");
+    assert_int_equal(s->skipped, 0);
+    assert_int_equal(s->chunks, 2);
+    assert_int_equal(utf8_repairs() - before, 2);
+    ai_stream_free(s);
+}
+
 TEST_MAIN(cmocka_unit_test(chunk_fast__reads_the_usual_chunk),
           cmocka_unit_test(chunk_fast_cached__agrees_with_the_plain_reader_chunk_after_chunk),
           cmocka_unit_test(chunk_fast__hands_anything_unusual_to_the_general_decoder),
           cmocka_unit_test(chunk_fast__decodes_escapes_like_json_c),
           cmocka_unit_test(chunk_fast__keeps_nothing_of_a_malformed_string),
           cmocka_unit_test(chat_stream__gives_the_same_reply_on_both_paths),
-          cmocka_unit_test(chat_stream__reads_a_repeated_key_as_json_c_does))
+          cmocka_unit_test(chat_stream__reads_a_repeated_key_as_json_c_does),
+          cmocka_unit_test(chunk_fast__repairs_invalid_utf8_in_a_string),
+          cmocka_unit_test(chunk_fast__holds_a_nul_as_json_c_strings_do),
+          cmocka_unit_test(chat_stream__keeps_invalid_utf8_text_on_both_paths))

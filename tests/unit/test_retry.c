@@ -122,12 +122,67 @@ static void retry__never_repeats_an_unsafe_post_that_may_have_arrived(void **sta
     a = transport(NET_FAIL_CONNECT, false);
     a.retry_safe = false;
     assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    assert_true(retry_not_processed(&a));
     a = http(429);
     a.retry_safe = false;
     assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    assert_true(retry_not_processed(&a));
+}
+
+static void retry__a_connect_failure_after_the_request_went_out_is_not_retried(void **state)
+{
+    (void)state;
+    /* libcurl sent the request on a reused connection, which died; its own
+     * retry on a fresh connection could not connect. The error says
+     * "could not connect", but the prereq callback had fired. */
+    retry_attempt a = transport(NET_FAIL_CONNECT, true);
+    a.retry_safe = false;
+    assert_false(retry_not_processed(&a));
+    assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+    /* A request that is safe to repeat is retried all the same. */
+    a.retry_safe = true;
+    assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    /* Dropped, timed out or stalled before anything went out: not acted on. */
+    net_fail early[] = {NET_FAIL_DROPPED, NET_FAIL_TIMEOUT, NET_FAIL_STALL};
+    for (size_t i = 0; i < 3; i++) {
+        a = transport(early[i], false);
+        a.retry_safe = false;
+        assert_true(retry_not_processed(&a));
+        assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    }
+}
+
+static void retry__a_gateway_status_is_no_proof_that_nothing_happened(void **state)
+{
+    (void)state;
+    /* A 503 or a 408 may come from a gateway after the backend acted: an
+     * unsafe request that got one is not repeated (the SDKs would not
+     * repeat a 503 on a send either). A safe one is. */
+    long gateway[] = {408, 500, 502, 503, 504};
+    for (size_t i = 0; i < sizeof gateway / sizeof *gateway; i++) {
+        retry_attempt a = http(gateway[i]);
+        a.retry_safe = false;
+        assert_false(retry_not_processed(&a));
+        assert_int_equal(retry_decide(&pol, &a, 0, now), -1);
+        a.retry_safe = true;
+        assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    }
+    /* A rate limiter refuses before acting: 429 is retried, with its
+     * Retry-After. */
+    retry_attempt a = http(429);
+    a.retry_safe = false;
+    a.retry_after = "2";
+    assert_int_equal(retry_decide(&pol, &a, 0, now), 2000);
+    /* So is anything the server explicitly calls retryable. */
     a = http(503);
     a.retry_safe = false;
+    a.should_retry = "true";
+    assert_true(retry_not_processed(&a));
     assert_true(retry_decide(&pol, &a, 0, now) >= 0);
+    /* A 4xx answer proves nothing either way for the policy: it is final. */
+    a = http(400);
+    a.retry_safe = false;
+    assert_false(retry_not_processed(&a));
 }
 
 static void retry__follows_x_should_retry(void **state)
@@ -199,6 +254,8 @@ TEST_MAIN(cmocka_unit_test(retry__retries_transient_statuses_and_not_others),
           cmocka_unit_test(retry__honours_retry_after_seconds_date_and_ms),
           cmocka_unit_test(retry__parses_retry_after_forms),
           cmocka_unit_test(retry__never_repeats_an_unsafe_post_that_may_have_arrived),
+          cmocka_unit_test(retry__a_connect_failure_after_the_request_went_out_is_not_retried),
+          cmocka_unit_test(retry__a_gateway_status_is_no_proof_that_nothing_happened),
           cmocka_unit_test(retry__follows_x_should_retry),
           cmocka_unit_test(retry__never_retries_a_stream_that_delivered),
           cmocka_unit_test(retry__reconnects_an_event_source_for_ever),

@@ -221,6 +221,62 @@ static void sse__keeps_last_id_after_reset(void **state)
     buf_free(&c.out);
 }
 
+/* The id of an event counts only once its blank line is read: a
+ * connection cut inside the event must not make the reconnect claim it. */
+static void sse__commits_an_id_only_when_its_event_is_dispatched(void **state)
+{
+    (void)state;
+    collect c = {BUF_INIT, 0, 0};
+    sse_parser *p = sse_parser_new(0);
+    const char *in = "id: 1\ndata: a\n\nid: 2\nevent: x\ndata: b\n";
+    sse_parser_feed(p, in, strlen(in), on_event, &c);
+    assert_string_equal(buf_cstr(&c.out), "message|a|1\n");
+    assert_string_equal(sse_parser_last_id(p), "1");
+    /* The connection ends here; the next one starts after event 1. */
+    sse_parser_reset(p);
+    assert_string_equal(sse_parser_last_id(p), "1");
+    /* Its events without an id field carry the last dispatched id, not the
+     * forgotten one. */
+    in = "data: c\n\nid: 2\n";
+    sse_parser_feed(p, in, strlen(in), on_event, &c);
+    assert_string_equal(buf_cstr(&c.out), "message|a|1\nmessage|c|1\n");
+    assert_string_equal(sse_parser_last_id(p), "1");
+    /* An id-only block counts at its blank line, with nothing dispatched. */
+    sse_parser_feed(p, "\n", 1, on_event, &c);
+    assert_string_equal(sse_parser_last_id(p), "2");
+    assert_int_equal(c.count, 2);
+    /* The blank line may end in CR, with the LF still to come. */
+    in = "id: 3\r\ndata: d\r\n\r";
+    sse_parser_feed(p, in, strlen(in), on_event, &c);
+    assert_string_equal(sse_parser_last_id(p), "3");
+    sse_parser_reset(p);
+    assert_string_equal(sse_parser_last_id(p), "3");
+    /* A resumed stream starts from the id it was given. */
+    sse_parser_set_last_id(p, "40");
+    sse_parser_feed(p, "id: 41\n", 7, on_event, &c);
+    sse_parser_reset(p);
+    assert_string_equal(sse_parser_last_id(p), "40");
+    sse_parser_feed(p, "data: e\n\n", 9, on_event, &c);
+    assert_string_equal(buf_cstr(&c.out), "message|a|1\nmessage|c|1\nmessage|d|3\nmessage|e|40\n");
+    sse_parser_free(p);
+    buf_free(&c.out);
+}
+
+/* An event over the cap is never dispatched, so its id does not count. */
+static void sse__forgets_the_id_of_an_event_over_the_cap(void **state)
+{
+    (void)state;
+    collect c = {BUF_INIT, 0, 0};
+    sse_parser *p = sse_parser_new(16);
+    const char *in = "id: 5\ndata: 0123456789abcdefghij\n\n";
+    assert_int_equal(sse_parser_feed(p, in, strlen(in), on_event, &c), SSE_TOO_LONG);
+    sse_parser_reset(p);
+    assert_string_equal(sse_parser_last_id(p), "");
+    assert_int_equal(c.count, 0);
+    sse_parser_free(p);
+    buf_free(&c.out);
+}
+
 TEST_MAIN(cmocka_unit_test(sse__dispatches_on_blank_line_with_default_type),
           cmocka_unit_test(sse__accepts_every_line_ending),
           cmocka_unit_test(sse__ignores_comments_unknown_fields_and_empty_events),
@@ -231,4 +287,6 @@ TEST_MAIN(cmocka_unit_test(sse__dispatches_on_blank_line_with_default_type),
           cmocka_unit_test(sse__gives_same_events_for_every_split_position),
           cmocka_unit_test(sse__refuses_lines_and_events_over_the_cap),
           cmocka_unit_test(sse__stops_when_the_callback_asks),
-          cmocka_unit_test(sse__keeps_last_id_after_reset))
+          cmocka_unit_test(sse__keeps_last_id_after_reset),
+          cmocka_unit_test(sse__commits_an_id_only_when_its_event_is_dispatched),
+          cmocka_unit_test(sse__forgets_the_id_of_an_event_over_the_cap))

@@ -239,6 +239,39 @@ static void md__sanitises_exactly_as_util_sanitize(void **state)
     md_free(&d);
 }
 
+static void md__shows_zwj_and_zwnj_outside_emoji_sequences(void **state)
+{
+    (void)state;
+    check("a\xE2\x80\x8D" "b\xE2\x80\x8C" "c", "P: text\"a\" ph\"<U+200D>\" text\"b\" ph\"<U+200C>\" text\"c\"");
+    /* A family: one picture, its ZWJs kept. */
+    check("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",
+          "P: text\"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7\"");
+    check("\xF0\x9F\x91\xA9\xE2\x80\x8D" "x", "P: text\"\xF0\x9F\x91\xA9\" ph\"<U+200D>\" text\"x\"");
+    /* U+0000, held as C0 80, is the NUL picture. */
+    check("a\xC0\x80" "b", "P: text\"a\" ph\"\xE2\x90\x80\" text\"b\"");
+    /* The same text, sanitised here and by util/sanitize, arriving in any
+     * two pieces while streaming. */
+    const char in[] = "\xF0\x9F\x91\xA9\xF0\x9F\x8F\xBD\xE2\x80\x8D\xF0\x9F\x92\xBB a\xE2\x80\x8D"
+                      "\xF0\x9F\x91\xA9\xE2\x80\x8D \xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xF0\x9F\x8C\x88"
+                      "\xE2\x80\x8D";
+    char *want = sanitize_dup(in, sizeof in - 1, SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
+    for (size_t cut = 0; cut < sizeof in; cut++) {
+        md_doc d;
+        md_init(&d);
+        md_append(&d, in, cut);
+        md_update(&d);
+        md_append(&d, in + cut, sizeof in - 1 - cut);
+        md_finish(&d);
+        md_update(&d);
+        size_t len;
+        const char *got = md_sanitized(&d, &len);
+        if (len != strlen(want) || memcmp(got, want, len))
+            fail_msg("cut at %zu: '%.*s', want '%s'", cut, (int)len, got, want);
+        md_free(&d);
+    }
+    free(want);
+}
+
 static void md__streaming_holds_back_a_partial_character(void **state)
 {
     (void)state;
@@ -280,4 +313,5 @@ TEST_MAIN(cmocka_unit_test(md__paragraph_keeps_its_line_breaks),
           cmocka_unit_test(md__backslash_escapes_hide_the_backslash),
           cmocka_unit_test(md__terminal_escapes_become_placeholders),
           cmocka_unit_test(md__sanitises_exactly_as_util_sanitize),
-          cmocka_unit_test(md__streaming_holds_back_a_partial_character))
+          cmocka_unit_test(md__streaming_holds_back_a_partial_character),
+          cmocka_unit_test(md__shows_zwj_and_zwnj_outside_emoji_sequences))

@@ -6,6 +6,7 @@
 
 #include "test.h"
 #include "util/buf.h"
+#include "util/emoji.h"
 #include "util/jsonarr.h"
 #include "util/jsonu.h"
 #include "util/log.h"
@@ -255,7 +256,6 @@ static void jsonu__rejects_what_json_c_lets_through(void **state)
     jsonu_parse_bad("{\"a\":Infinity}", 14);
     jsonu_parse_bad("{'a':1}", 7);
     jsonu_parse_bad("{\"a\":\"x\x01y\"}", 11);     /* raw control byte */
-    jsonu_parse_bad("{\"a\":\"\xED\xA0\x80\"}", 10); /* surrogate */
     jsonu_parse_bad("{\"a\":1} {\"b\":2}", 15);      /* two values */
     jsonu_parse_bad("{\"a\":1", 6);                  /* truncated */
     jsonu_parse_bad("{\"a\":1,}", 8);                /* trailing comma */
@@ -328,7 +328,7 @@ static void jsonu__getters_check_types_and_ranges(void **state)
     jsonu_dec_init(&d, "thing");
     char *str = NULL;
     assert_true(jsonu_str(&d, o, "s", true, &str));
-    assert_string_equal(str, "a\xEF\xBF\xBD" "b"); /* NUL cannot cut it short */
+    assert_string_equal(str, "a\xC0\x80" "b"); /* U+0000 held so it cannot cut it short */
     free(str);
     int64_t n = 0;
     assert_true(jsonu_int(&d, o, "n", true, 0, 10, &n));
@@ -359,6 +359,255 @@ static void jsonu__getters_check_types_and_ranges(void **state)
     assert_string_equal(d.error, "missing field 'missing'");
     jsonu_dec_free(&d);
     json_object_put(o);
+}
+
+/* ---- invalid UTF-8: repaired, one U+FFFD per maximal invalid subpart */
+
+#define FFFD "\xEF\xBF\xBD"
+
+static void repair_check(const char *in, size_t len, const char *want, size_t nwant)
+{
+    buf_t b = BUF_INIT;
+    assert_int_equal(utf8_repair_append(&b, in, len), nwant);
+    if (strcmp(buf_cstr(&b), want))
+        fail_msg("repair of '%.*s': got '%s', want '%s'", (int)len, in, buf_cstr(&b), want);
+    assert_true(utf8_valid(b.data ? b.data : "", b.len));
+    buf_free(&b);
+}
+
+static void utf8__repairs_each_maximal_invalid_subpart(void **state)
+{
+    (void)state;
+    /* The Unicode standard's examples of "maximal subparts" (chapter 3,
+     * U+FFFD substitution), which WHATWG's decoder follows. */
+    repair_check("a\x80" "b", 3, "a" FFFD "b", 1);
+    repair_check("\xC0\xAF", 2, FFFD FFFD, 2);                      /* overlong: C0 never starts */
+    repair_check("\xE0\x80\xAF", 3, FFFD FFFD FFFD, 3);             /* overlong 3-byte */
+    repair_check("\xED\xA0\x80", 3, FFFD FFFD FFFD, 3);             /* a surrogate */
+    repair_check("\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD, 4);    /* above U+10FFFF */
+    repair_check("\xF8\x88\x80\x80\x80", 5, FFFD FFFD FFFD FFFD FFFD, 5); /* 5-byte form */
+    repair_check("\xE4\xB8" "x", 3, FFFD "x", 1);                   /* cut short: one */
+    repair_check("\xF0\x9F\x98" "x", 4, FFFD "x", 1);
+    repair_check("\xF0\x9F\x98", 3, FFFD, 1);                       /* cut at the end */
+    repair_check("\xC3\x28", 2, FFFD "(", 1);
+    /* What the simulator's invalid_utf8 fault sends. */
+    repair_check("\xff\xfe bad\xc3\x28 \xc0\xaf \xed\xa0\x80 \xf8\x88\x80\x80\x80", 21,
+                 FFFD FFFD " bad" FFFD "( " FFFD FFFD " " FFFD FFFD FFFD " " FFFD FFFD FFFD FFFD FFFD,
+                 13);
+    /* Valid text is copied as it is. */
+    repair_check("caf\xC3\xA9 \xF0\x9F\x98\x80", 10, "caf\xC3\xA9 \xF0\x9F\x98\x80", 0);
+}
+
+static void utf8__text_form_holds_a_nul_as_c0_80(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    bool ok;
+    assert_int_equal(utf8_text_decode("\xC0\x80" "x", 3, &cp, &ok), 2);
+    assert_true(ok);
+    assert_int_equal(cp, 0);
+    assert_int_equal(utf8_text_decode("\xC0\xAF", 2, &cp, &ok), 1); /* other C0 forms stay invalid */
+    assert_false(ok);
+    assert_false(utf8_valid("a\xC0\x80", 3));
+    assert_true(utf8_text_valid("a\xC0\x80" "b\xC3\xA9", 6));
+    assert_false(utf8_text_valid("a\xC0\xAF", 3));
+    assert_false(utf8_text_valid("a\xC0", 2));
+    assert_false(utf8_text_valid("\xC0\x80\xFF", 3));
+    buf_t b = BUF_INIT;
+    assert_int_equal(utf8_text_plain_append(&b, "a\xC0\x80" "b\xC0\x80", 6), 2);
+    assert_string_equal(buf_cstr(&b), "a" FFFD "b" FFFD);
+    buf_clear(&b);
+    assert_int_equal(utf8_text_plain_append(&b, "\xC0\xAF", 2), 0); /* not its form */
+    assert_memory_equal(b.data, "\xC0\xAF", 2);
+    buf_free(&b);
+}
+
+static void jsonu__repairs_invalid_utf8_inside_strings_only(void **state)
+{
+    (void)state;
+    const char *s = "{\"a\":\"x\xffy\",\"b\":\"kept \xc3\xa9\",\"c\":[\"\xc0\xaf\",\"\\u00e9\xed\xa0\x80\"],"
+                    "\"k\xfe\":1}";
+    uint64_t before = utf8_repairs();
+    char *err = NULL;
+    json_object *o = jsonu_parse(s, strlen(s), &err);
+    if (!o)
+        fail_msg("refused: %s", err);
+    assert_int_equal(utf8_repairs() - before, 4); /* strings repaired, the key included */
+    jsonu_dec d;
+    jsonu_dec_init(&d, NULL);
+    char *v = NULL;
+    assert_true(jsonu_str(&d, o, "a", true, &v));
+    assert_string_equal(v, "x" FFFD "y");
+    free(v);
+    assert_true(jsonu_str(&d, o, "b", true, &v));
+    assert_string_equal(v, "kept \xc3\xa9");
+    free(v);
+    json_object *c = jsonu_arr(&d, o, "c", true);
+    v = jsonu_strdup(json_object_array_get_idx(c, 0));
+    assert_string_equal(v, FFFD FFFD);
+    free(v);
+    v = jsonu_strdup(json_object_array_get_idx(c, 1));
+    assert_string_equal(v, "\xc3\xa9" FFFD FFFD FFFD);
+    free(v);
+    int64_t n = 0;
+    assert_true(jsonu_int(&d, o, "k" FFFD, true, 0, 9, &n));
+    assert_int_equal(n, 1);
+    assert_null(d.error);
+    jsonu_dec_free(&d);
+    json_object_put(o);
+    /* Nothing repaired, nothing counted. */
+    before = utf8_repairs();
+    jsonu_parse_ok("{\"a\":\"\\u00ff \xc3\xbf\"}");
+    assert_int_equal(utf8_repairs(), before);
+    /* Outside strings the grammar allows ASCII only: that is malformed. */
+    const char *outside[] = {"[1,\xff]", "\xff[]", "{\"a\":1}\xc3", "[\"a\"\xc0\xaf]"};
+    for (size_t i = 0; i < sizeof outside / sizeof *outside; i++) {
+        o = jsonu_parse(outside[i], strlen(outside[i]), &err);
+        assert_null(o);
+        assert_non_null(err);
+        assert_non_null(strstr(err, "malformed JSON"));
+        free(err);
+    }
+    assert_int_equal(utf8_repairs(), before);
+}
+
+static void jsonu__refuses_numbers_outside_json_grammar(void **state)
+{
+    (void)state;
+    /* RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+    const char *bad[] = {"1.", "2.e3", "01", "-", ".5", "+1", "1e", "0x1", "-01", "1.5.2", "1e+",
+                         "0x", "1E", "-.5", "--1", "1e5e5", "00", "1.e", "0.", "-0x10", "2e-",
+                         "Infinity", "-Infinity", "1_000", "0e", "1..2"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *doc[3] = {xasprintf("%s", bad[i]), xasprintf("[%s]", bad[i]),
+                        xasprintf("{\"n\": %s }", bad[i])};
+        for (int k = 0; k < 3; k++) {
+            char *err = NULL;
+            json_object *o = jsonu_parse(doc[k], strlen(doc[k]), &err);
+            if (o || !err || !strstr(err, "malformed JSON"))
+                fail_msg("'%s' accepted", doc[k]);
+            json_object_put(o);
+            free(err);
+            free(doc[k]);
+        }
+    }
+    /* The message names the number. */
+    char *err = NULL;
+    assert_null(jsonu_parse("{\"created\":1.}", 14, &err));
+    assert_string_equal(err, "malformed JSON: '1.' is not a number as JSON writes it");
+    free(err);
+    const char *good[] = {"0", "-0", "1", "-1", "10", "0.5", "-0.5", "1e5", "1E5", "1e+5", "1e-5",
+                          "1.5e-05", "-1.0E+3", "0e0", "123456789012345678901234567890"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        char *doc = xasprintf("[%s,%s]", good[i], good[i]);
+        jsonu_parse_ok(doc);
+        free(doc);
+        jsonu_parse_ok(good[i]);
+    }
+}
+
+static void jsonu__writes_a_nul_back_as_u0000(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    json_object *o = jsonu_parse("[\"a\\u0000b\\u0000\"]", 18, &err);
+    assert_non_null(o);
+    char *text = jsonu_strdup(json_object_array_get_idx(o, 0));
+    assert_memory_equal(text, "a\xC0\x80" "b\xC0\x80", 7);
+    json_object_put(o);
+    /* Text holding it, sent on in a request or a file: \u0000 again. */
+    o = json_object_new_object();
+    json_object_object_add(o, "content", json_object_new_string(text));
+    json_object_object_add(o, "other", json_object_new_string("\xC3\xA9"));
+    char *out = jsonu_to_string(o);
+    assert_string_equal(out, "{\"content\":\"a\\u0000b\\u0000\",\"other\":\"\xC3\xA9\"}");
+    assert_true(utf8_valid(out, strlen(out)));
+    free(out);
+    json_object_put(o);
+    free(text);
+}
+
+static void sanitize__shows_zwj_and_zwnj_outside_emoji_sequences(void **state)
+{
+    (void)state;
+#define ZWJ "\xE2\x80\x8D"
+#define ZWNJ "\xE2\x80\x8C"
+#define WOMAN "\xF0\x9F\x91\xA9"
+#define MAN "\xF0\x9F\x91\xA8"
+#define GIRL "\xF0\x9F\x91\xA7"
+#define LAPTOP "\xF0\x9F\x92\xBB"
+#define TONE "\xF0\x9F\x8F\xBD"
+#define FLAG "\xF0\x9F\x8F\xB3"
+#define RAINBOW "\xF0\x9F\x8C\x88"
+#define VS16 "\xEF\xB8\x8F"
+    /* Between letters, at either end, next to one emoji only: shown. */
+    sanitize_check("a" ZWJ "b", 5, 0, "a<U+200D>b");
+    sanitize_check("a" ZWNJ "b", 5, 0, "a<U+200C>b");
+    sanitize_check(ZWJ "x", 4, 0, "<U+200D>x");
+    sanitize_check(WOMAN ZWJ, 7, 0, WOMAN "<U+200D>");
+    sanitize_check(ZWJ WOMAN, 7, 0, "<U+200D>" WOMAN);
+    sanitize_check(WOMAN ZWJ "a", 8, 0, WOMAN "<U+200D>a");
+    sanitize_check("a" ZWJ WOMAN, 8, 0, "a<U+200D>" WOMAN);
+    sanitize_check(WOMAN ZWNJ LAPTOP, 11, 0, WOMAN "<U+200C>" LAPTOP); /* ZWNJ joins nothing */
+    sanitize_check(WOMAN ZWJ ZWJ LAPTOP, 14, 0, WOMAN "<U+200D><U+200D>" LAPTOP);
+    sanitize_check(WOMAN " " ZWJ LAPTOP, 12, 0, WOMAN " <U+200D>" LAPTOP);
+    /* Inside emoji sequences: kept, they are part of the picture. */
+    const char *kept[] = {
+        MAN ZWJ WOMAN ZWJ GIRL,            /* a family */
+        WOMAN TONE ZWJ LAPTOP,             /* a technologist with a skin tone */
+        FLAG VS16 ZWJ RAINBOW,             /* a rainbow flag */
+        "x " WOMAN ZWJ LAPTOP " y",
+    };
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+        sanitize_check(kept[i], strlen(kept[i]), 0, kept[i]);
+    /* U+0000 held as C0 80 is shown as the NUL picture. */
+    sanitize_check("a\xC0\x80" "b", 4, 0, "a\xE2\x90\x80" "b");
+    assert_false(sanitize_is_clean("a" ZWJ "b", 5, 0));
+    assert_true(sanitize_is_clean(MAN ZWJ WOMAN, 11, 0));
+}
+
+static void sanitize__pieces_give_what_the_whole_text_gives(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        MAN ZWJ WOMAN ZWJ GIRL " and a" ZWJ "b " WOMAN ZWJ,
+        WOMAN TONE ZWJ LAPTOP ZWNJ FLAG VS16 ZWJ RAINBOW,
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        const char *s = texts[t];
+        size_t len = strlen(s);
+        char *want = sanitize_dup(s, len, 0);
+        /* Cut at every character boundary that does not end in a ZWJ. */
+        for (size_t cut = 0; cut <= len; cut++) {
+            if ((cut < len && (s[cut] & 0xC0) == 0x80) || sanitize_ends_in_zwj(s, cut))
+                continue;
+            san_state st = {false};
+            buf_t b = BUF_INIT;
+            sanitize_append_piece(&b, s, cut, 0, &st);
+            sanitize_append_piece(&b, s + cut, len - cut, 0, &st);
+            if (strcmp(buf_cstr(&b), want))
+                fail_msg("cut at %zu: '%s', want '%s'", cut, buf_cstr(&b), want);
+            buf_free(&b);
+        }
+        free(want);
+    }
+}
+
+static void emoji__knows_extended_pictographic(void **state)
+{
+    (void)state;
+    const uint32_t yes[] = {0xA9, 0xAE, 0x203C, 0x2122, 0x231A, 0x2600, 0x2764, 0x3030, 0x303D,
+                            0x3297, 0x3299, 0x1F000, 0x1F469, 0x1F4BB, 0x1F600, 0x1FAFF, 0x1FFFD};
+    const uint32_t no[] = {'a', 0xA8, 0xAA, 0xE9, 0x200D, 0x203B, 0x3041, 0x3298, 0x4E2D, 0xAC00,
+                           0xFE0F, 0x1F1E6, 0x1F3FB, 0x1FFFE, 0x10FFFF};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        if (!emoji_is_pictographic(yes[i]))
+            fail_msg("U+%04X should be pictographic", (unsigned)yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        if (emoji_is_pictographic(no[i]))
+            fail_msg("U+%04X should not be pictographic", (unsigned)no[i]);
+    assert_true(emoji_is_modifier(0x1F3FD));
+    assert_false(emoji_is_modifier(0x1F3FA));
 }
 
 static void log__redacts_keys_headers_and_registered_secrets(void **state)
@@ -398,4 +647,12 @@ TEST_MAIN(cmocka_unit_test(buf__appends_printf_and_consumes),
           cmocka_unit_test(jsonu__rejects_what_json_c_lets_through),
           cmocka_unit_test(jsonu__refuses_answers_too_dense_to_decode_safely),
           cmocka_unit_test(jsonu__getters_check_types_and_ranges),
+          cmocka_unit_test(utf8__repairs_each_maximal_invalid_subpart),
+          cmocka_unit_test(utf8__text_form_holds_a_nul_as_c0_80),
+          cmocka_unit_test(jsonu__repairs_invalid_utf8_inside_strings_only),
+          cmocka_unit_test(jsonu__refuses_numbers_outside_json_grammar),
+          cmocka_unit_test(jsonu__writes_a_nul_back_as_u0000),
+          cmocka_unit_test(sanitize__shows_zwj_and_zwnj_outside_emoji_sequences),
+          cmocka_unit_test(sanitize__pieces_give_what_the_whole_text_gives),
+          cmocka_unit_test(emoji__knows_extended_pictographic),
           cmocka_unit_test(log__redacts_keys_headers_and_registered_secrets))
