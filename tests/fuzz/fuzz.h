@@ -54,13 +54,13 @@ static inline bool fz_same(const char *a, const char *b)
     return !strcmp(a, b);
 }
 
-/* A promise every decoded string keeps: valid UTF-8 (a C string cannot
- * hold a NUL). NULL is fine. */
+/* A promise every decoded string keeps: text as util/utf8.h defines it
+ * (strict UTF-8, with U+0000 held as C0 80). NULL is fine. */
 static inline void fz_utf8(const char *what, const char *s)
 {
-    if (s && !utf8_valid(s, strlen(s))) {
+    if (s && !utf8_text_valid(s, strlen(s))) {
         fz_dump(what, s, strlen(s));
-        fz_fail("%s is not valid UTF-8", what);
+        fz_fail("%s is not valid UTF-8 text", what);
     }
 }
 

@@ -53,7 +53,8 @@ static char *padded(const char *s, size_t n, size_t *out_len)
 
 static bool same_str(const chunk_str *a, const chunk_str *b)
 {
-    return a->raw == b->raw && a->len == b->len && (!a->raw || a->escaped == b->escaped);
+    return a->raw == b->raw && a->len == b->len &&
+           (!a->raw || (a->escaped == b->escaped && a->invalid == b->invalid));
 }
 
 /* chunk_fast_read_cached gives what chunk_fast_read gives. */

@@ -21,15 +21,13 @@
 /* The last event id: WHATWG keeps the id of an "id:" line in a buffer and
  * commits it to the stream's last event id when the blank line that ends
  * the event is read (even when the event has no data and is not
- * dispatched), so an "id:" line after the last blank line does not count.
- * The events' own ids are the same under either rule; only the final
- * sse_parser_last_id differs, when the input ends with an id that no blank
- * line committed.
- * KNOWN DIFFERENCE: this parser still commits the id as soon as it reads
- * the line, so that one case is skipped (SSE_ID_ON_DISPATCH 0). Once it
- * commits on dispatch, set SSE_ID_ON_DISPATCH to 1 to compare always. */
+ * dispatched), so an "id:" line after the last blank line does not count;
+ * the buffer itself lasts until the next "id:" line. The parser does the
+ * same (sse.h). SSE_ID_ON_DISPATCH 0 would skip comparing the final id in
+ * exactly the case where that rule matters, for a parser that commits the
+ * id as soon as it reads the line. */
 #ifndef SSE_ID_ON_DISPATCH
-#define SSE_ID_ON_DISPATCH 0
+#define SSE_ID_ON_DISPATCH 1
 #endif
 
 typedef struct ev {
