@@ -48,6 +48,50 @@ Run this, then try again:
     fi
 }
 
+# Optional: clang with libFuzzer, for the fuzzing stage of scripts/test
+# (the meta package libclang-rt-dev brings the runtime of the default clang).
+AIDESK_FUZZ_PACKAGES="clang libclang-rt-dev"
+
+# fuzz_cc: prints a compiler that can build libFuzzer targets (clang with
+# -fsanitize=fuzzer,address,undefined), or nothing.
+fuzz_cc() {
+    local cc dir
+    dir=$(mktemp -d 2>/dev/null) || return 0
+    printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+        'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return d && n > 1 && d[0] == 1; }' \
+        >"$dir/probe.c"
+    for cc in clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14; do
+        command -v "$cc" >/dev/null 2>&1 || continue
+        if "$cc" -fsanitize=fuzzer,address,undefined "$dir/probe.c" -o "$dir/probe" >/dev/null 2>&1; then
+            printf '%s' "$cc"
+            break
+        fi
+    done
+    rm -rf "$dir"
+}
+
+# install_fuzz_packages: installs clang with libFuzzer when no compiler can
+# build fuzzers and apt-get can run (root, or sudo without a password).
+# Never fails: without them the fuzzing stage is skipped.
+install_fuzz_packages() {
+    [ -n "$(fuzz_cc)" ] && return 0
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || return 0
+        sudo="sudo"
+    fi
+    say "aidesk setup: installing $AIDESK_FUZZ_PACKAGES (for fuzzing)"
+    export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y --no-install-recommends $AIDESK_FUZZ_PACKAGES >/dev/null 2>&1 \
+        || { $sudo apt-get update >/dev/null 2>&1 \
+             && $sudo apt-get install -y --no-install-recommends $AIDESK_FUZZ_PACKAGES >/dev/null 2>&1; } \
+        || say "aidesk setup: could not install $AIDESK_FUZZ_PACKAGES; fuzzing will be skipped" >&2
+    return 0
+}
+
 bootstrap() {
     cd "$top" || die "cannot enter $top"
     if [ ! -x configure ] || [ configure.ac -nt configure ] || [ ! -f Makefile.in ] \

@@ -57,11 +57,14 @@ static void chunk_clear(chunk *c)
     free(c->finish_reason);
 }
 
-/* Reads choice 0 (the only one aidesk asks for; others are ignored). */
+/* Reads choice 0 (the only one aidesk asks for; others are ignored). A
+ * second choice that also says index 0 is ignored too: the first one is
+ * choice 0. */
 static void read_choices(jsonu_dec *d, json_object *o, chunk *c)
 {
     json_object *arr = jsonu_arr(d, o, "choices", false);
     size_t n = arr ? json_object_array_length(arr) : 0;
+    bool read = false;
     for (size_t i = 0; i < n && !d->error; i++) {
         api_dec_scope sc;
         api_dec_enter(d, &sc, "choices", (long)i);
@@ -69,7 +72,8 @@ static void read_choices(jsonu_dec *d, json_object *o, chunk *c)
         int64_t index = (int64_t)i;
         if (api_dec_is_object(d, ch))
             jsonu_int(d, ch, "index", false, 0, API_INT_MAX, &index);
-        if (!d->error && index == 0) {
+        if (!d->error && index == 0 && !read) {
+            read = true;
             jsonu_str(d, ch, "finish_reason", false, &c->finish_reason);
             json_object *delta = jsonu_obj(d, ch, "delta", false);
             if (delta) {

@@ -149,18 +149,22 @@ static bool key_is(const chunk_str *k, const char *name)
     return !k->escaped && k->len == n && !memcmp(k->raw, name, n);
 }
 
-/* Iterates the members of an object: calls member() for each key. */
-typedef bool (*member_fn)(scan *s, const chunk_str *key, chunk_fast *out);
+/* Iterates the members of an object: calls member() for each key. seen
+ * marks the keys read so far (one bit each): json-c keeps the last of a
+ * repeated key where this reader would merge the two, so a repeat is left
+ * to it. */
+typedef bool (*member_fn)(scan *s, const chunk_str *key, unsigned *seen, chunk_fast *out);
 
 static bool object(scan *s, member_fn member, chunk_fast *out)
 {
+    unsigned seen = 0;
     if (!eat(s, '{'))
         return false;
     if (eat(s, '}'))
         return true;
     for (;;) {
         chunk_str key;
-        if (!string(s, &key) || !eat(s, ':') || !member(s, &key, out))
+        if (!string(s, &key) || !eat(s, ':') || !member(s, &key, &seen, out))
             return false;
         if (eat(s, ','))
             continue;
@@ -168,42 +172,53 @@ static bool object(scan *s, member_fn member, chunk_fast *out)
     }
 }
 
-static bool delta_member(scan *s, const chunk_str *k, chunk_fast *out)
+/* Whether key is the n-th of its object's and not seen before (marks it). */
+static bool first(const chunk_str *k, const char *name, unsigned *seen, unsigned n)
 {
-    if (key_is(k, "content"))
+    if (!key_is(k, name))
+        return false;
+    if (*seen & (1u << n))
+        return false;
+    *seen |= 1u << n;
+    return true;
+}
+
+static bool delta_member(scan *s, const chunk_str *k, unsigned *seen, chunk_fast *out)
+{
+    if (first(k, "content", seen, 0))
         return string_or_null(s, &out->content);
-    if (key_is(k, "role"))
+    if (first(k, "role", seen, 1))
         return string_or_null(s, &out->role);
     return false;
 }
 
-static bool choice_member(scan *s, const chunk_str *k, chunk_fast *out)
+static bool choice_member(scan *s, const chunk_str *k, unsigned *seen, chunk_fast *out)
 {
-    if (key_is(k, "index")) {
+    if (first(k, "index", seen, 0)) {
         int64_t i;
         return integer(s, &i) && i == 0;
     }
-    if (key_is(k, "delta"))
+    if (first(k, "delta", seen, 1))
         return object(s, delta_member, out);
-    if (key_is(k, "finish_reason"))
+    if (first(k, "finish_reason", seen, 2))
         return string_or_null(s, &out->finish_reason);
-    if (key_is(k, "logprobs"))
+    if (first(k, "logprobs", seen, 3))
         return literal(s, "null");
     return false;
 }
 
-static bool top_member(scan *s, const chunk_str *k, chunk_fast *out)
+static bool top_member(scan *s, const chunk_str *k, unsigned *seen, chunk_fast *out)
 {
     chunk_str ignored;
-    if (key_is(k, "id"))
+    if (first(k, "id", seen, 0))
         return string(s, &out->id);
-    if (key_is(k, "model"))
+    if (first(k, "model", seen, 1))
         return string(s, &out->model);
-    if (key_is(k, "object") || key_is(k, "system_fingerprint"))
+    if (first(k, "object", seen, 2) || first(k, "system_fingerprint", seen, 3))
         return string_or_null(s, &ignored);
-    if (key_is(k, "created"))
+    if (first(k, "created", seen, 4))
         return integer(s, &out->created);
-    if (key_is(k, "choices")) {
+    if (first(k, "choices", seen, 5)) {
         /* Exactly one choice: more (or none) go the general way. */
         return eat(s, '[') && object(s, choice_member, out) && eat(s, ']');
     }

@@ -201,6 +201,26 @@ static void stream__a_failed_event_after_partial_content__gives_the_typed_error(
     ai_stream_free(s);
 }
 
+/* Two choices that both say index 0: the first is choice 0, and the
+ * second's text is neither appended nor leaked (found by
+ * tests/fuzz/fuzz_chunk). */
+static void stream__reads_only_the_first_of_two_choices_0(void **state)
+{
+    (void)state;
+    ai_stream *s = ai_stream_new(NULL);
+    ai_stream_update u;
+    assert_int_equal(chunk(s, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},"
+                              "\"finish_reason\":\"stop\"},{\"index\":0,\"delta\":{\"role\":\"x\","
+                              "\"content\":\"b\"},\"finish_reason\":\"length\"}]}",
+                           &u),
+                     AI_STREAM_MORE);
+    assert_string_equal(buf_cstr(&s->content), "a");
+    assert_string_equal(s->finish_reason, "stop");
+    assert_null(s->role);
+    assert_int_equal(s->skipped, 0);
+    ai_stream_free(s);
+}
+
 TEST_MAIN(cmocka_unit_test(stream__assembles_a_normal_reply__until_done),
           cmocka_unit_test(stream__skips_and_counts_malformed_chunks__like_the_sdk),
           cmocka_unit_test(stream__reports_finish_reason_length),
@@ -208,4 +228,5 @@ TEST_MAIN(cmocka_unit_test(stream__assembles_a_normal_reply__until_done),
           cmocka_unit_test(stream__an_error_object_mid_stream__fails_and_keeps_the_partial_reply),
           cmocka_unit_test(stream__an_error_event__fails_with_the_kind_it_names),
           cmocka_unit_test(stream__ending_without_done__is_a_cut_off_protocol_error),
-          cmocka_unit_test(stream__a_failed_event_after_partial_content__gives_the_typed_error))
+          cmocka_unit_test(stream__a_failed_event_after_partial_content__gives_the_typed_error),
+          cmocka_unit_test(stream__reads_only_the_first_of_two_choices_0))

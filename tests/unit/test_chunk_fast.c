@@ -315,6 +315,29 @@ static void chat_stream__gives_the_same_reply_on_both_paths(void **state)
     ai_stream_free(s);
 }
 
+/* A key sent twice: json-c keeps the last value, so the fast reader must
+ * not merge the two (found by tests/fuzz/fuzz_chunk). */
+static void chat_stream__reads_a_repeated_key_as_json_c_does(void **state)
+{
+    (void)state;
+    const char *repeated[] = {
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"choices\":[{\"finish_reason\":\"stop\"}]}",
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"},\"delta\":{\"role\":\"assistant\"}}]}",
+    };
+    for (size_t i = 0; i < sizeof repeated / sizeof *repeated; i++) {
+        ai_stream *s = ai_stream_new(NULL);
+        ai_stream_update u;
+        assert_int_equal(feed(s, repeated[i], &u), AI_STREAM_MORE);
+        /* json-c reads only the last "choices" / "delta": no content. */
+        assert_string_equal(buf_cstr(&s->content), "");
+        assert_int_equal(u.delta_len, 0);
+        assert_int_equal(s->chunks, 1);
+        ai_stream_free(s);
+    }
+    chunk_fast f;
+    assert_int_equal(fast("{\"id\":\"a\",\"id\":\"b\"}", &f), CHUNK_FAST_OTHER);
+}
+
 static void chat_stream__keeps_invalid_utf8_text_on_both_paths(void **state)
 {
     (void)state;
@@ -343,6 +366,7 @@ TEST_MAIN(cmocka_unit_test(chunk_fast__reads_the_usual_chunk),
           cmocka_unit_test(chunk_fast__decodes_escapes_like_json_c),
           cmocka_unit_test(chunk_fast__keeps_nothing_of_a_malformed_string),
           cmocka_unit_test(chat_stream__gives_the_same_reply_on_both_paths),
+          cmocka_unit_test(chat_stream__reads_a_repeated_key_as_json_c_does),
           cmocka_unit_test(chunk_fast__repairs_invalid_utf8_in_a_string),
           cmocka_unit_test(chunk_fast__holds_a_nul_as_json_c_strings_do),
           cmocka_unit_test(chat_stream__keeps_invalid_utf8_text_on_both_paths))
