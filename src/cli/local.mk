@@ -20,3 +20,7 @@ libaidesk_a_SOURCES += \
 	src/cli/ws_send.c
 # "aidesk compare" (issue 5).
 libaidesk_a_SOURCES += src/cli/compare.c
+# Shell completion: "aidesk completion bash|zsh", written from the command
+# table (issue 15).
+libaidesk_a_SOURCES += src/cli/complete.c src/cli/complete.h \
+	src/cli/complete_bash.c src/cli/complete_zsh.c
