@@ -109,7 +109,7 @@ static void put_value(FILE *out, const comp_value *v)
     switch (v->kind) {
     case COMP_TEXT: fputc(' ', out); break;
     case COMP_FILE: fputs("_files", out); break;
-    case COMP_LIVE: fprintf(out, "_aidesk_live %s", v->live->kind); break;
+    case COMP_LIVE: fprintf(out, "{_aidesk_live %s}", v->live->kind); break;
     case COMP_WORDS:
         fputc('(', out);
         for (size_t i = 0; i < v->nwords; i++)
