@@ -53,14 +53,10 @@ bootstrap() {
     if [ ! -x configure ] || [ configure.ac -nt configure ] || [ ! -f Makefile.in ] \
         || [ -n "$(find . -name '*.mk' -newer Makefile.in -not -path './build/*' | head -1)" ] \
         || [ Makefile.am -nt Makefile.in ]; then
-        say "aidesk setup: generating the build system (autoreconf)"
-        mkdir -p m4 build-aux
-        autoreconf -fi || die "autoreconf failed"
+        say "aidesk setup: generating the build system (autogen.sh)"
+        ./autogen.sh >/dev/null || die "autogen.sh failed"
     fi
-    # automake does not copy the TAP driver by itself.
-    if [ ! -f build-aux/tap-driver.sh ]; then
-        cp "$(automake --print-libdir)/tap-driver.sh" build-aux/ || die "no tap-driver.sh"
-    fi
+    [ -f build-aux/tap-driver.sh ] || { ./autogen.sh >/dev/null || die "autogen.sh failed"; }
 }
 
 # configure_in DIR [configure options...]: an out-of-tree build in DIR.

@@ -4,6 +4,8 @@
 # that aidesk --help lists is offered, nothing the program refuses is;
 # values are the console's; ids come from the server, and without a key
 # nothing happens. zsh parts run when zsh is installed.
+# make check may start it with a POSIX sh; it needs bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/../tui/lib.sh"
 
 "$AIDESK_BIN" completion bash >"$T_DIR/aidesk.bash" || exit 1
@@ -154,15 +156,34 @@ bash_values() {
 
 # --------------------------------------------------------------- live ids
 
-API_USER=aai_demo_user
+# sim METHOD PATH KEY BODY FIELD: a call to the simulator; prints FIELD of
+# its answer ("workspace.id"; "data[].id" for each element), one a line.
+sim() {
+    "$PYTHON3" - "$1" "$(SIM_URL)$2" "$3" "$4" "$5" <<'PY'
+import json, sys, urllib.request
+method, url, key, body, field = sys.argv[1:6]
+req = urllib.request.Request(url, data=body.encode() if body else None, method=method,
+                             headers={"X-API-Key": key, "Authorization": "Bearer " + key,
+                                      "Content-Type": "application/json"})
+with urllib.request.urlopen(req, timeout=10) as r:
+    values = [json.load(r)]
+for part in field.split("."):
+    each = part.endswith("[]")
+    values = [v[part[:-2] if each else part] for v in values]
+    if each:
+        values = [x for v in values for x in v]
+print("\n".join(values))
+PY
+}
+
 live_setup() {
     sim_start --speed 0 || return 1
-    WS1=$(api POST /api/workspaces '{"client_id":"cust_c1","initial_message":"hello","metadata":{"mode":"shadow"}}' "$API_USER" \
-        | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])') || return 1
-    WS2=$(api POST /api/workspaces '{"client_id":"cust_c2","initial_message":"hi","metadata":{"mode":"shadow"}}' "$API_USER" \
-        | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])') || return 1
-    MODELS=$(api GET /v1/models "" "$API_USER" \
-        | "$PYTHON3" -c 'import json,sys; print("\n".join(m["id"] for m in json.load(sys.stdin)["data"]))')
+    local body='{"client_id":"cust_c%s","initial_message":"hello","metadata":{"mode":"shadow"}}'
+    # shellcheck disable=SC2059
+    WS1=$(sim POST /api/workspaces aai_demo_user "$(printf "$body" 1)" workspace.id) || return 1
+    # shellcheck disable=SC2059
+    WS2=$(sim POST /api/workspaces aai_demo_user "$(printf "$body" 2)" workspace.id) || return 1
+    MODELS=$(sim GET /v1/models aai_demo_user "" "data[].id") || return 1
     [ -n "$WS1" ] && [ -n "$WS2" ] && [ -n "$MODELS" ]
 }
 
@@ -171,8 +192,7 @@ ids() {
     case $1 in
     models) sort <<<"$MODELS" ;;
     workspaces) printf '%s\n' "$WS1" "$WS2" | sort ;;
-    drafts) api GET /api/manager/drafts "" aai_demo_agent \
-        | "$PYTHON3" -c 'import json,sys; print("\n".join(d["id"] for d in json.load(sys.stdin)["drafts"]))' | sort ;;
+    drafts) sim GET /api/manager/drafts aai_demo_agent "" "drafts[].id" | sort ;;
     esac
 }
 
