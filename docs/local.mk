@@ -1,2 +1,2 @@
 dist_doc_DATA = docs/protocol.md docs/architecture.md
-dist_man_MANS = docs/aidesk.1
+dist_man_MANS = docs/aidesk.1 docs/aidesk-sim.1

@@ -10,9 +10,10 @@ libncurses-dev libreadline-dev libcmocka-dev python3 tmux curl procps locales"
 say() { printf '%s\n' "$*"; }
 die() { printf 'aidesk setup: %s\n' "$*" >&2; exit 1; }
 
+# missing_packages [PACKAGE...]: those not installed (default: AIDESK_PACKAGES).
 missing_packages() {
     local p missing=""
-    for p in $AIDESK_PACKAGES; do
+    for p in ${*:-$AIDESK_PACKAGES}; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
             missing="$missing $p"
         fi
@@ -20,13 +21,15 @@ missing_packages() {
     printf '%s' "${missing# }"
 }
 
+# install_packages [PACKAGE...]: installs those missing (default:
+# AIDESK_PACKAGES), or stops with the command to run.
 install_packages() {
     command -v dpkg-query >/dev/null 2>&1 || {
-        say "aidesk setup: not a Debian-like system; install the equivalents of: $AIDESK_PACKAGES" >&2
+        say "aidesk setup: not a Debian-like system; install the equivalents of: ${*:-$AIDESK_PACKAGES}" >&2
         return 0
     }
     local missing
-    missing=$(missing_packages)
+    missing=$(missing_packages "$@")
     [ -z "$missing" ] && return 0
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then
@@ -97,14 +100,10 @@ bootstrap() {
     if [ ! -x configure ] || [ configure.ac -nt configure ] || [ ! -f Makefile.in ] \
         || [ -n "$(find . -name '*.mk' -newer Makefile.in -not -path './build/*' | head -1)" ] \
         || [ Makefile.am -nt Makefile.in ]; then
-        say "aidesk setup: generating the build system (autoreconf)"
-        mkdir -p m4 build-aux
-        autoreconf -fi || die "autoreconf failed"
+        say "aidesk setup: generating the build system (autogen.sh)"
+        ./autogen.sh >/dev/null || die "autogen.sh failed"
     fi
-    # automake does not copy the TAP driver by itself.
-    if [ ! -f build-aux/tap-driver.sh ]; then
-        cp "$(automake --print-libdir)/tap-driver.sh" build-aux/ || die "no tap-driver.sh"
-    fi
+    [ -f build-aux/tap-driver.sh ] || { ./autogen.sh >/dev/null || die "autogen.sh failed"; }
 }
 
 # configure_in DIR [configure options...]: an out-of-tree build in DIR.
@@ -123,3 +122,9 @@ configure_in() {
 }
 
 jobs() { nproc 2>/dev/null || echo 2; }
+
+# Whether install_packages can run apt-get (as root, or through sudo).
+can_install() {
+    command -v apt-get >/dev/null 2>&1 || return 1
+    [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }
+}

@@ -39,6 +39,11 @@ static const cli_optspec global_opts[] = {
     {"version", 'V', false, false},  {NULL, 0, false, false},
 };
 
+const cli_optspec *cli_global_options(void)
+{
+    return global_opts;
+}
+
 static void set_global(cli_global *g, size_t idx, const char *v)
 {
     switch (idx) {

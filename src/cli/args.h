@@ -87,6 +87,9 @@ bool cli_flag(const cli_args *a, const char *name);
 /* The i-th value of a repeated option name (NULL past the last). */
 const char *cli_opt_nth(const cli_args *a, const char *name, size_t i);
 
+/* The global options (ended by an entry with name NULL), for completion. */
+const cli_optspec *cli_global_options(void);
+
 /* The first group entry of table named group, or NULL. */
 const cli_cmd *cli_find_group(const cli_cmd *table, const char *group);
 /* Whether a group has actions ("ws", "gate"). */

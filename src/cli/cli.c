@@ -145,6 +145,12 @@ bool cli_info(const cli_args *a, int *rc)
         *rc = 0;
         return true;
     }
+    if (a->cmd && a->cmd->run == cli_cmd_completion) {
+        /* Static text: a shell start-up file that sources it must not
+         * depend on the configuration (nor run a key command). */
+        *rc = cli_completion(a);
+        return true;
+    }
     return false;
 }
 

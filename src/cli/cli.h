@@ -22,8 +22,9 @@
  * released with cli_args_free either way. */
 int cli_parse(int argc, char **argv, cli_args *a);
 
-/* Handles --help and --version (printing to stdout): returns true with *rc
- * set when one was given. */
+/* Handles --help, --version and the completion command, which print to
+ * stdout and need no configuration: returns true with *rc set when one
+ * was given. */
 bool cli_info(const cli_args *a, int *rc);
 
 /* The configuration options given on the command line (pointers into

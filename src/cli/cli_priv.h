@@ -194,6 +194,12 @@ int cli_cmd_ws_watch(cli_ctx *c, const cli_args *a);
 int cli_cmd_gate_session(cli_ctx *c, const cli_args *a);
 int cli_cmd_gate_turn(cli_ctx *c, const cli_args *a);
 int cli_cmd_gate_health(cli_ctx *c, const cli_args *a);
+int cli_cmd_completion(cli_ctx *c, const cli_args *a);
+
+/* "aidesk completion SHELL" (complete.c): prints the script; needs no
+ * configuration, so cli_info runs it before any is read. Returns the exit
+ * status. */
+int cli_completion(const cli_args *a);
 
 /* The command table (cmdtab.c), ended by an entry with group NULL. */
 extern const cli_cmd cli_commands[];

@@ -188,6 +188,8 @@ const cli_cmd cli_commands[] = {
      "list drafts waiting for approval, oldest first (agent key)",
      "Each draft comes with the customer message it answers.\n"
      "\n"
+     "      --workspace ID   only this workspace's drafts\n"
+     "\n"
      "Example: aidesk ws drafts --workspace ws_8f2c\n"},
     {"ws", "approve", approve_opts, 1, 1, cli_cmd_ws_approve,
      "ws approve DRAFT_ID [--edit TEXT] [--idempotency-key K]",
@@ -227,5 +229,17 @@ const cli_cmd cli_commands[] = {
      "Example: aidesk gate turn --json\n"},
     {"gate", "health", NULL, 0, 0, cli_cmd_gate_health, "gate health",
      "show AI Gate's health and public metrics", "Example: aidesk gate health\n"},
+    {"completion", NULL, NULL, 1, 1, cli_cmd_completion, "completion bash|zsh",
+     "print the shell completion script for bash or zsh",
+     "The script completes the commands, their options and arguments, modes and\n"
+     "voices, and asks the server for models, workspace ids and draft ids when\n"
+     "Tab is pressed (through this program's --json output; nothing happens\n"
+     "without a key). make install puts both scripts where the shells look for\n"
+     "them; without that, load one at start-up:\n"
+     "\n"
+     "  bash (~/.bashrc):  source <(aidesk completion bash)\n"
+     "  zsh (~/.zshrc, after compinit):  source <(aidesk completion zsh)\n"
+     "\n"
+     "Example: aidesk completion zsh > ~/.zfunc/_aidesk\n"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL},
 };

@@ -22,3 +22,21 @@ libaidesk_a_SOURCES += \
 	src/cli/ws_unsent.c src/cli/ws_unsent.h
 # "aidesk compare" (issue 5).
 libaidesk_a_SOURCES += src/cli/compare.c
+# Shell completion: "aidesk completion bash|zsh", written from the command
+# table (issue 15).
+libaidesk_a_SOURCES += src/cli/complete.c src/cli/complete.h \
+	src/cli/complete_bash.c src/cli/complete_zsh.c
+# The scripts are written by the program just built, so that they match
+# it; make install puts them where the shells look (see configure's
+# --with-bash-completion-dir and --with-zsh-completion-dir).
+if INSTALL_BASH_COMPLETION
+nodist_bashcompletion_DATA = completion/aidesk
+endif
+if INSTALL_ZSH_COMPLETION
+nodist_zshcompletion_DATA = completion/_aidesk
+endif
+completion/aidesk: aidesk$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) completion && ./aidesk$(EXEEXT) completion bash >$@-t && mv -f $@-t $@
+completion/_aidesk: aidesk$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) completion && ./aidesk$(EXEEXT) completion zsh >$@-t && mv -f $@-t $@
+CLEANFILES += completion/aidesk completion/_aidesk
