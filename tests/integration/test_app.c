@@ -786,6 +786,9 @@ static void app__a_chat_streams_its_reply_into_a_transcript(void **state)
     h_start(&h);
     conv *c = app_new_chat(h.app, "gpt-4o-mini");
     assert_string_equal(c->chat_model, "gpt-4o-mini");
+    /* A pause in the middle, so that it is seen growing however busy the
+     * machine is (a starved network thread may read a fast stream whole). */
+    add_fault(&sim, "stall_after=4;stall=1000;times=1;path=/v1/chat/completions");
     app_send(h.app, c, "Give me a list of shipping options", false);
     assert_true(app_is_streaming(h.app, c));
     assert_int_equal(c->nmsgs, 2);

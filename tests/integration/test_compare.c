@@ -150,7 +150,9 @@ static void expect_done(const compare_t *c, size_t col)
     cmp_metrics m;
     compare_col_metrics(c, col, clock_mono_us(), &m);
     assert_true(m.ttft_us > 0);
-    assert_true(m.tok_s > 0);
+    /* Unknown (-1) only when the whole answer came in one read, which a
+     * busy machine can make happen; never 0 or nonsense. */
+    assert_true(m.tok_s > 0 || m.tok_s == -1);
     assert_true(m.total_us >= m.ttft_us);
     assert_false(m.running);
     assert_int_equal(m.completion_tokens, TOKENS);
