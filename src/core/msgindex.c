@@ -20,8 +20,11 @@ struct msgindex {
 
 static const char *key_of(const msgindex *ix, const void *item)
 {
-    const char *const *id = (const char *const *)((const char *)item + ix->off);
-    return *id;
+    /* Read through memcpy: the item is some struct with a char * at off,
+     * which the compiler cannot see from a byte pointer. */
+    const char *id;
+    memcpy(&id, (const char *)item + ix->off, sizeof id);
+    return id;
 }
 
 static size_t hash(const char *s)
