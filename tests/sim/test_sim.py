@@ -649,17 +649,23 @@ def _():
 
 @test("chat: streamed tokens arrive over time (TTFT then tokens/s)")
 def _():
-    s = sim("main")
-    r = SSE(s.port, "POST", "/v1/chat/completions",
-            body=chat_body("pace", model="pin:operator-alias/llama3", stream=True),
-            headers={"X-Sim-Tokens": "60"})
-    t0 = time.time()
-    evs = [r.next_event() for _ in range(62)]
-    r.close()
+    # At --speed 5 the reply takes 0.4 s: long enough that a reader the
+    # machine starves for a few tens of milliseconds still sees its pace.
+    speed = 5
+    s = Sim(speed=speed)
+    try:
+        r = SSE(s.port, "POST", "/v1/chat/completions",
+                body=chat_body("pace", model="pin:operator-alias/llama3", stream=True),
+                headers={"X-Sim-Tokens": "60"})
+        t0 = time.time()
+        evs = [r.next_event() for _ in range(62)]
+        r.close()
+    finally:
+        s.stop()
     span = evs[-1]["t"] - evs[1]["t"]
-    want = 59 / 30.0 / SPEED
+    want = 59 / 30.0 / speed
     check(span >= want * 0.6, "60 tokens at 30 tok/s took %.3fs, expected about %.3fs" % (span, want))
-    check(evs[1]["t"] - t0 >= 0.9 / SPEED * 0.6, "TTFT")
+    check(evs[1]["t"] - t0 >= 0.9 / speed * 0.6, "TTFT")
 
 
 @test("--rate-limit: 429 rate_limited with Retry-After, then allowed again")
