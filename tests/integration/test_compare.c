@@ -217,14 +217,18 @@ static void compare__three_profiles_stream_side_by_side_in_the_predicted_order(v
                   mm.ttft_us / 1e3, ms.ttft_us / 1e3, mf.tok_s, mm.tok_s, ms.tok_s);
     /* TTFT 60 < 400 < 700 ms (+-15 %); 800 > 90 > 70 tokens/s (+-20 %). */
     assert_true(mf.ttft_us < mm.ttft_us && mm.ttft_us < ms.ttft_us);
-    assert_true(mf.tok_s > mm.tok_s && mm.tok_s > ms.tok_s);
+    /* 40 tokens at 800/s last 50 ms: a reader the machine starves that long
+     * gets them in one read, and their rate is unknown (-1), never wrong. */
+    bool fast_measured = mf.tok_s > 0;
+    assert_true(fast_measured ? mf.tok_s > mm.tok_s : mf.tok_s == -1);
+    assert_true(mm.tok_s > ms.tok_s);
     assert_true(mm.ttft_us > 300000 && mm.ttft_us < 700000);
     assert_true(ms.tok_s > 40 && ms.tok_s < 100);
     bool best_ttft[3], best_rate[3];
     compare_winners(c, now, best_ttft, best_rate);
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(best_ttft[i], i == fast);
-        assert_int_equal(best_rate[i], i == fast);
+        assert_int_equal(best_rate[i], i == (fast_measured ? fast : mid));
     }
 
     /* Kept in the store as it streamed: reopening gives the same thing. */
