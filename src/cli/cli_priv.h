@@ -152,6 +152,9 @@ char *cli_idem_key(cli_ctx *c, const cli_args *a, int *rc);
  * key. */
 net_event *cli_keyed_call(cli_ctx *c, const cli_args *a, net_request *req, const char *key,
                           int *rc);
+/* Prints (on stderr, whatever -q says) the exact command that repeats this
+ * invocation with key, for an action that may have been applied. */
+void cli_print_repeat(const cli_args *a, const char *key);
 
 /* ------------------------------------------------------- json_out.c */
 

@@ -143,7 +143,8 @@ const cli_cmd cli_commands[] = {
      "      --resend UNSENT_ID    send that kept message, even an uncertain one\n"
      "                            (repeatable); it is forgotten once sent\n"
      "      --resend-all          send every kept message (of ID, or all) except\n"
-     "                            the uncertain ones\n"
+     "                            the uncertain ones (a reply with its key goes:\n"
+     "                            the service applies it once)\n"
      "      --include-uncertain   with --resend-all: the uncertain ones too (check\n"
      "                            'aidesk ws history ID' first)\n"
      "      --discard UNSENT_ID   forget a kept message without sending it\n"
@@ -209,6 +210,8 @@ const cli_cmd cli_commands[] = {
      "ws reply ID (MESSAGE... | -) [--idempotency-key K]",
      "answer a customer as a human agent (agent key)",
      IDEM_HELP
+     "\n"
+     "A reply that cannot be sent is kept with its key (see ws send --unsent).\n"
      "\n"
      "Example: aidesk ws reply ws_8f2c 'I have refunded the order.'\n"},
     {"gate", "session", session_opts, 0, 0, cli_cmd_gate_session,

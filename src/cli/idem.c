@@ -102,6 +102,24 @@ static char *repeat_command(const cli_args *a, const char *key, bool *from_stdin
     return buf_steal(&b);
 }
 
+void cli_print_repeat(const cli_args *a, const char *key)
+{
+    /* Printed whatever -q says: without it the person cannot repeat the
+     * action safely. Newlines stay, inside the quotes. */
+    bool from_stdin;
+    char *cmd = repeat_command(a, key, &from_stdin);
+    buf_t safe = BUF_INIT;
+    sanitize_append(&safe, cmd, strlen(cmd), SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
+    fprintf(stderr,
+            "aidesk: it may have been applied although the call failed. Repeating it "
+            "with the same key is safe (the service applies a key once):\n  %s\n%s",
+            buf_cstr(&safe),
+            from_stdin ? "aidesk: (give it the same text on standard input)\n" : "");
+    fflush(stderr);
+    buf_free(&safe);
+    free(cmd);
+}
+
 net_event *cli_keyed_call(cli_ctx *c, const cli_args *a, net_request *req, const char *key,
                           int *rc)
 {
@@ -117,21 +135,7 @@ net_event *cli_keyed_call(cli_ctx *c, const cli_args *a, net_request *req, const
     bool uncertain = !ev->not_processed && !net_event_refused(ev);
     *rc = cli_fail(c, cli_event_error(c, API_AIASSIST, ev));
     net_event_free(ev);
-    if (uncertain) {
-        /* Printed whatever -q says: without it the person cannot repeat
-         * the action safely. Newlines stay, inside the quotes. */
-        bool from_stdin;
-        char *cmd = repeat_command(a, key, &from_stdin);
-        buf_t safe = BUF_INIT;
-        sanitize_append(&safe, cmd, strlen(cmd), SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
-        fprintf(stderr,
-                "aidesk: it may have been applied although the call failed. Repeating it "
-                "with the same key is safe (the service applies a key once):\n  %s\n%s",
-                buf_cstr(&safe),
-                from_stdin ? "aidesk: (give it the same text on standard input)\n" : "");
-        fflush(stderr);
-        buf_free(&safe);
-        free(cmd);
-    }
+    if (uncertain)
+        cli_print_repeat(a, key);
     return NULL;
 }

@@ -104,9 +104,11 @@ int cli_ws_print_answer(cli_ctx *c, net_event *ev, bool as_agent, const char *un
     return CLI_OK;
 }
 
-/* The send failed: keep the text as a new record and say how to send it
- * again (or, when the workspace has ended, how to forget it). */
-static int keep_failed(cli_ctx *c, const char *ws, const char *text, api_error *e, bool maybe)
+/* The send failed: keep the text as a new record (a reply with its
+ * idempotency key) and say how to send it again (or, when the workspace
+ * has ended, how to forget it). */
+static int keep_failed(cli_ctx *c, const char *ws, const char *text, const char *idem_key,
+                       api_error *e, bool maybe)
 {
     bool ended = cli_ws_ended(e);
     int rc = cli_fail(c, e);
@@ -114,6 +116,8 @@ static int keep_failed(cli_ctx *c, const char *ws, const char *text, api_error *
     memset(&r, 0, sizeof r);
     r.ws = (char *)ws;
     r.text = (char *)text;
+    r.as_agent = idem_key != NULL;
+    r.idem_key = (char *)idem_key;
     r.uncertain = maybe;
     store_unsent_held *h = NULL;
     char *err = NULL;
@@ -131,7 +135,9 @@ static int keep_failed(cli_ctx *c, const char *ws, const char *text, api_error *
     } else {
         cli_error("the message is kept as %s; send it again with: aidesk ws send --resend %s", id,
                   id);
-        if (maybe)
+        if (maybe && idem_key)
+            cli_error("(it goes with its idempotency key, so the service applies it once)");
+        else if (maybe)
             cli_error("(the service may have received it: check 'aidesk ws history %s' first)", ws);
     }
     free(id);
@@ -146,7 +152,7 @@ static int send_new(cli_ctx *c, const char *ws, const char *text)
     if (!ev && !e)
         return cli_usage(c, "the workspace id must not be empty");
     if (!ev)
-        return keep_failed(c, ws, text, e, maybe);
+        return keep_failed(c, ws, text, NULL, e, maybe);
     int rc = cli_ws_print_answer(c, ev, false, NULL, NULL);
     if (rc != CLI_OK)
         return rc;
@@ -186,6 +192,35 @@ int cli_cmd_ws_send(cli_ctx *c, const cli_args *a)
     return rc;
 }
 
+/* A reply with key was accepted: a copy kept by an earlier call with the
+ * same key (the person repeated it, as the error said) stands for this
+ * very reply and goes. One held elsewhere is left to its holder. */
+static void forget_kept_reply(const char *ws, const char *key)
+{
+    store_unsent_entry *v = NULL;
+    size_t n = 0;
+    if (store_unsent_list(ws, &v, &n, NULL) != 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].rec.as_agent || !v[i].rec.idem_key || strcmp(v[i].rec.idem_key, key))
+            continue;
+        store_unsent_held *h = NULL;
+        long holder = 0;
+        if (store_unsent_take(v[i].rec.id, &h, &holder, NULL) == STORE_UNSENT_TAKEN)
+            store_unsent_delete(h, NULL);
+    }
+    store_unsent_list_free(v, n);
+}
+
+/* A reply the service refused as it is (wrong key, unknown or ended
+ * workspace, a bad request): keeping it would not help, the error says why. */
+static bool reply_refused(const api_error *e)
+{
+    return e->kind == API_ERR_AUTH || e->kind == API_ERR_FORBIDDEN ||
+           e->kind == API_ERR_NOT_FOUND || e->kind == API_ERR_BAD_REQUEST ||
+           e->kind == API_ERR_CONFLICT;
+}
+
 int cli_cmd_ws_reply(cli_ctx *c, const cli_args *a)
 {
     int rc;
@@ -202,11 +237,24 @@ int cli_cmd_ws_reply(cli_ctx *c, const cli_args *a)
         free(key);
         return CLI_USAGE;
     }
-    net_event *ev =
-        cli_keyed_call(c, a, ai_req_mgr_reply(c->ai, a->pos[0], text, key), key, &rc);
+    /* Kept on failure like a customer's message, with its key: nothing the
+     * agent wrote is lost, and sending it again cannot deliver it twice. */
+    api_error *e = NULL;
+    bool maybe;
+    net_event *ev = cli_ws_post(c, a->pos[0], text, true, key, &e, &maybe);
+    if (!ev && !e)
+        rc = cli_usage(c, "the workspace id must not be empty");
+    else if (!ev && reply_refused(e))
+        rc = cli_fail(c, e);
+    else if (!ev) {
+        rc = keep_failed(c, a->pos[0], text, key, e, maybe);
+        if (maybe)
+            cli_print_repeat(a, key);
+    } else {
+        forget_kept_reply(a->pos[0], key);
+        rc = cli_ws_print_answer(c, ev, true, NULL, NULL);
+    }
     free(text);
     free(key);
-    if (!ev)
-        return rc;
-    return cli_ws_print_answer(c, ev, true, NULL, NULL);
+    return rc;
 }

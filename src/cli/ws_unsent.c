@@ -275,7 +275,9 @@ static int resend_all(cli_ctx *c, const char *ws, bool include_uncertain)
         }
         /* Its state as held now, not as listed. */
         const store_unsent_rec *r = store_unsent_held_rec(h);
-        if (r->uncertain && !include_uncertain) {
+        /* A reply with its idempotency key is safe to send again whether
+         * or not it arrived: the service applies a key once. */
+        if (r->uncertain && !include_uncertain && !(r->as_agent && r->idem_key)) {
             cli_error("%s may have arrived: check 'aidesk ws history %s', then send it with: "
                       "aidesk ws send --resend %s",
                       id, r->ws, id);

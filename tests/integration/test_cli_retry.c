@@ -108,6 +108,10 @@ static void reply__an_uncertain_reply_shows_the_command_that_repeats_it_safely(v
     CLIT_EXPECT(r, 0, "human: Your refund is on its way.", NULL);
     clit_res_free(&r);
     assert_int_equal(history_count(env, id, "Your refund is on its way."), 1);
+    /* The copy kept by the failed call went with the reply it stood for. */
+    clit_run(&r, env, NULL, W("--json", "ws", "send", id, "--unsent"));
+    CLIT_EXPECT(r, 0, "[]", NULL);
+    clit_res_free(&r);
 
     /* The same key for another text is refused, not applied. */
     clit_run(&r, env, NULL, W("ws", "reply", "--idempotency-key", key, id, "Something else"));
@@ -117,6 +121,53 @@ static void reply__an_uncertain_reply_shows_the_command_that_repeats_it_safely(v
     assert_int_equal(history_count(env, id, "Something else"), 0);
     free(want);
     free(key);
+    free(id);
+    simproc_stop(&own);
+}
+
+/* What an agent wrote is never lost: a reply that could not be sent is
+ * kept with its key, and sending the kept copy (even "uncertain": it may
+ * have been applied) reaches the customer once. */
+static void reply__a_failed_reply_is_kept_with_its_key_and_resent_once(void **state)
+{
+    (void)state;
+    simproc own;
+    char url[128];
+    own_start(&own, 0, url, sizeof url);
+    int port = own.port;
+    const char *const env[] = {url, NULL};
+    char *id = create_on(env, "takeover");
+    char spec[200];
+    snprintf(spec, sizeof spec, "crash_after_apply;path=/api/manager/workspaces/%s/reply", id);
+    clit_fault(&own, spec);
+    clit_res r;
+    clit_run(&r, env, NULL, W("--max-retries", "1", "ws", "reply", id, "Kept and sent once."));
+    CLIT_EXPECT(r, 5, NULL, "the message is kept as ");
+    CLIT_EXPECT(r, 5, NULL, "it goes with its idempotency key");
+    clit_res_free(&r);
+    /* And while the service is down, one that certainly never got there. */
+    simproc_stop(&own);
+    clit_run(&r, env, NULL, W("--max-retries", "0", "ws", "reply", id, "Kept while down."));
+    CLIT_EXPECT(r, 5, NULL, "the message is kept as ");
+    assert_null(strstr(r.err, "it may have been applied"));
+    clit_res_free(&r);
+    clit_run(&r, env, NULL, W("--json", "ws", "send", id, "--unsent"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_int_equal(clit_count(r.out, "\"as_agent\":true"), 2);
+    assert_int_equal(clit_count(r.out, "\"idem_key\":\""), 2);
+    clit_res_free(&r);
+
+    /* Back with its state: both go, the one it had already applied is
+     * answered from its record; each reaches the customer once. */
+    own_start(&own, port, url, sizeof url);
+    clit_run(&r, env, NULL, W("ws", "send", id, "--resend-all"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    clit_res_free(&r);
+    assert_int_equal(history_count(env, id, "Kept and sent once."), 1);
+    assert_int_equal(history_count(env, id, "Kept while down."), 1);
+    clit_run(&r, env, NULL, W("--json", "ws", "send", id, "--unsent"));
+    CLIT_EXPECT(r, 0, "[]", NULL);
+    clit_res_free(&r);
     free(id);
     simproc_stop(&own);
 }
@@ -203,6 +254,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(reply__an_uncertain_reply_shows_the_command_that_repeats_it_safely),
+        T(reply__a_failed_reply_is_kept_with_its_key_and_resent_once),
         T(send__a_retry_on_a_kept_alive_connection_that_died_may_have_arrived),
         T(approve__a_lost_answer_is_retried_with_the_key_and_a_repeat_is_answered_alike),
     };
