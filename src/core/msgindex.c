@@ -20,8 +20,9 @@ struct msgindex {
 
 static const char *key_of(const msgindex *ix, const void *item)
 {
-    const char *const *id = (const char *const *)((const char *)item + ix->off);
-    return *id;
+    const char *id; /* copied out: a cast from the byte pointer would claim an alignment */
+    memcpy(&id, (const char *)item + ix->off, sizeof id);
+    return id;
 }
 
 static size_t hash(const char *s)
