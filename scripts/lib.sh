@@ -74,25 +74,63 @@ fuzz_cc() {
     rm -rf "$dir"
 }
 
-# install_fuzz_packages: installs clang with libFuzzer when no compiler can
-# build fuzzers and apt-get can run (root, or sudo without a password).
-# Never fails: without them the fuzzing stage is skipped.
-install_fuzz_packages() {
-    [ -n "$(fuzz_cc)" ] && return 0
+# install_optional "PACKAGES" PURPOSE: installs PACKAGES when apt-get can
+# run (root, or sudo without a password). Never fails: without them the
+# stage that wanted them is skipped.
+install_optional() {
+    local packages=$1 purpose=$2
     command -v dpkg-query >/dev/null 2>&1 || return 0
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then
         command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || return 0
         sudo="sudo"
     fi
-    say "aidesk setup: installing $AIDESK_FUZZ_PACKAGES (for fuzzing)"
+    say "aidesk setup: installing $packages (for $purpose)"
     export DEBIAN_FRONTEND=noninteractive
     # shellcheck disable=SC2086
-    $sudo apt-get install -y --no-install-recommends $AIDESK_FUZZ_PACKAGES >/dev/null 2>&1 \
+    $sudo apt-get install -y --no-install-recommends $packages >/dev/null 2>&1 \
         || { $sudo apt-get update >/dev/null 2>&1 \
-             && $sudo apt-get install -y --no-install-recommends $AIDESK_FUZZ_PACKAGES >/dev/null 2>&1; } \
-        || say "aidesk setup: could not install $AIDESK_FUZZ_PACKAGES; fuzzing will be skipped" >&2
+             && $sudo apt-get install -y --no-install-recommends $packages >/dev/null 2>&1; } \
+        || say "aidesk setup: could not install $packages; $purpose will be skipped" >&2
     return 0
+}
+
+# install_fuzz_packages: clang with libFuzzer, when no compiler can build
+# fuzzers.
+install_fuzz_packages() {
+    [ -n "$(fuzz_cc)" ] || install_optional "$AIDESK_FUZZ_PACKAGES" fuzzing
+}
+
+# Optional: clang, for a second compiler's warnings, and its static
+# analyser (scan-build, in clang-tools), for the stages of scripts/test
+# that use them.
+AIDESK_CLANG_PACKAGES="clang clang-tools"
+
+# clang_cc: prints a clang that compiles C11, or nothing.
+clang_cc() {
+    local cc
+    for cc in clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14; do
+        if command -v "$cc" >/dev/null 2>&1 \
+            && printf 'int main(void) { return 0; }\n' | "$cc" -std=c11 -x c -fsyntax-only - 2>/dev/null; then
+            printf '%s' "$cc"
+            return 0
+        fi
+    done
+}
+
+# scan_build: prints clang's scan-build, or nothing.
+scan_build() {
+    local sb
+    for sb in scan-build scan-build-19 scan-build-18 scan-build-17 scan-build-16 scan-build-15 \
+        scan-build-14; do
+        command -v "$sb" >/dev/null 2>&1 && { printf '%s' "$sb"; return 0; }
+    done
+}
+
+# install_clang_packages: clang and scan-build, when either is missing.
+install_clang_packages() {
+    [ -n "$(clang_cc)" ] && [ -n "$(scan_build)" ] \
+        || install_optional "$AIDESK_CLANG_PACKAGES" "the clang build and its static analysis"
 }
 
 bootstrap() {

@@ -436,7 +436,7 @@ static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, 
     x += ui_text(u, h.y, x, end - x, name, strlen(name), ta | A_BOLD);
     if (prov) {
         snprintf(tmp, sizeof tmp, " (%s)", prov);
-        x += ui_text(u, h.y, x, end - x, tmp, strlen(tmp), ta);
+        ui_text(u, h.y, x, end - x, tmp, strlen(tmp), ta);
     }
     if (sw)
         ui_text(u, h.y, h.x + h.w - sw, sw, sn, strlen(sn), ui_style(u, state_style(st)));

@@ -233,7 +233,7 @@ void gatepane_draw(ui *u)
         buf_free(&b);
     }
     if (u->gate_details && gi->nsessions)
-        y = draw_details(u, y, gi);
+        draw_details(u, y, gi);
     if (u->focus == FOCUS_GATE && r.h > 2) {
         static const char keys[] = " Up/Down choose  Enter details  s secrets  c copy secret  y copy curl  "
                                    "j copy JSON  n new  t TURN  h health  / command  Esc back ";
@@ -358,7 +358,7 @@ void gate_command(ui *u, const cmd_parsed *p)
     } else if (!strcmp(sub, "session")) {
         gate_session_params gp;
         gate_session_params_init(&gp);
-        for (int i = 1; i < p->argc; i++) {
+        for (int i = 1; i < p->argc; i += 2) { /* option, value */
             const char *o = p->argv[i];
             const char *v = i + 1 < p->argc ? p->argv[i + 1] : NULL;
             if (!v) {
@@ -381,7 +381,6 @@ void gate_command(ui *u, const cmd_parsed *p)
                                         "--temperature, --instructions)", o);
                 return;
             }
-            i++;
         }
         char *err = NULL;
         if (!gatectl_create(u->gate, &gp, &err)) {

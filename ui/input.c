@@ -23,6 +23,7 @@
 #include "store/paths.h"
 #include "term.h"
 #include "text/width.h"
+#include "util/assert.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -128,6 +129,7 @@ static char **complete(const char *text, int start, int end)
     size_t n = 0;
     while (m[n])
         n++;
+    AIDESK_ASSERT(n > 0); /* no match is NULL, not an empty list */
     /* readline wants [common prefix, matches..., NULL], malloc'd. */
     char **out = xcalloc(n + 2, sizeof *out);
     if (n == 1) {

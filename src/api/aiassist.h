@@ -57,7 +57,7 @@ bool ai_key_check(const char *key, char **err);
 /* A client with the SDK defaults (timeout 30 s, 3 retries). base_url NULL
  * means AI_DEFAULT_BASE_URL. Both strings are copied; the key is registered
  * with log_add_secret so it never reaches the debug log. Returns NULL when
- * base_url does not pass api_url_parse or the key fails ai_key_check (call
+ * base_url does not pass baseurl_check or the key fails ai_key_check (call
  * those first for a message). */
 ai_client *ai_client_new(const char *base_url, const char *api_key);
 void ai_client_free(ai_client *c);

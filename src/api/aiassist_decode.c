@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/aiassist_json.h"
+#include "util/assert.h"
 #include "util/mem.h"
 
 /* -------------------------------------------------------------- chat */
@@ -18,6 +19,7 @@ void ai_chat_result_free(ai_chat_result *r)
     free(r->id);
     free(r->object);
     free(r->model);
+    AIDESK_ASSERT(r->choices || !r->nchoices);
     for (size_t i = 0; i < r->nchoices; i++) {
         free(r->choices[i].content);
         free(r->choices[i].finish_reason);
@@ -104,6 +106,7 @@ void ai_model_list_free(ai_model_list *l)
 {
     if (!l)
         return;
+    AIDESK_ASSERT(l->items || !l->n);
     for (size_t i = 0; i < l->n; i++) {
         free(l->items[i].id);
         free(l->items[i].owned_by);

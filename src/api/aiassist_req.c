@@ -9,8 +9,9 @@
 
 #include "api/aiassist_req.h"
 #include "api/req.h"
-#include "api/url.h"
+#include "util/baseurl.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/utf8.h"
@@ -39,12 +40,8 @@ ai_client *ai_client_new(const char *base_url, const char *api_key)
 {
     if (!base_url)
         base_url = AI_DEFAULT_BASE_URL;
-    api_url u;
     char *err = NULL;
-    bool ok = api_url_parse(base_url, &u, &err);
-    if (ok)
-        api_url_clear(&u);
-    if (!ok || !ai_key_check(api_key, &err)) {
+    if (baseurl_check(base_url, true, NULL, &err) != 0 || !ai_key_check(api_key, &err)) {
         free(err);
         return NULL;
     }
@@ -53,7 +50,7 @@ ai_client *ai_client_new(const char *base_url, const char *api_key)
     c->api_key = xstrdup(api_key);
     c->timeout_ms = 30000;
     c->max_retries = 3;
-    c->allow_http = api_url_is_loopback(c->base_url);
+    c->allow_http = baseurl_is_loopback(c->base_url);
     log_add_secret(c->api_key);
     return c;
 }
@@ -125,38 +122,44 @@ void ai_chat_params_init(ai_chat_params *p)
     p->top_p = DEFAULT_TOP_P;
 }
 
-static bool set_err(char **err, const char *msg)
-{
-    *err = xstrdup(msg);
-    return false;
-}
-
 bool ai_chat_params_validate(const ai_chat_params *p, char **err)
 {
     *err = NULL;
-    if (!p->messages || p->nmessages == 0)
-        return set_err(err, "a chat needs at least one message");
+    if (!p->messages || p->nmessages == 0) {
+        err_put(err, "a chat needs at least one message");
+        return false;
+    }
     for (size_t i = 0; i < p->nmessages; i++) {
         const ai_chat_message *m = &p->messages[i];
         if (!m->role || !*m->role || !m->content) {
-            *err = xasprintf("message %zu has no role or no content", i + 1);
+            err_put(err, "message %zu has no role or no content", i + 1);
             return false;
         }
         if (!utf8_valid(m->role, strlen(m->role)) || !utf8_valid(m->content, strlen(m->content))) {
-            *err = xasprintf("message %zu is not valid UTF-8", i + 1);
+            err_put(err, "message %zu is not valid UTF-8", i + 1);
             return false;
         }
     }
-    if (p->model && (!*p->model || !utf8_valid(p->model, strlen(p->model))))
-        return set_err(err, "the model name is empty or not valid UTF-8");
-    if (!isfinite(p->temperature) || p->temperature < 0 || p->temperature > 2)
-        return set_err(err, "temperature must be a number from 0 to 2");
-    if (!isfinite(p->top_p) || p->top_p < 0 || p->top_p > 1)
-        return set_err(err, "top_p must be a number from 0 to 1");
-    if (p->max_tokens < 1)
-        return set_err(err, "max_tokens must be at least 1");
-    if (p->extra && !json_object_is_type(p->extra, json_type_object))
-        return set_err(err, "extra chat parameters must be a JSON object");
+    if (p->model && (!*p->model || !utf8_valid(p->model, strlen(p->model)))) {
+        err_put(err, "the model name is empty or not valid UTF-8");
+        return false;
+    }
+    if (!isfinite(p->temperature) || p->temperature < 0 || p->temperature > 2) {
+        err_put(err, "temperature must be a number from 0 to 2");
+        return false;
+    }
+    if (!isfinite(p->top_p) || p->top_p < 0 || p->top_p > 1) {
+        err_put(err, "top_p must be a number from 0 to 1");
+        return false;
+    }
+    if (p->max_tokens < 1) {
+        err_put(err, "max_tokens must be at least 1");
+        return false;
+    }
+    if (p->extra && !json_object_is_type(p->extra, json_type_object)) {
+        err_put(err, "extra chat parameters must be a JSON object");
+        return false;
+    }
     return true;
 }
 

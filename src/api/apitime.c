@@ -1,10 +1,6 @@
 #include "config.h"
 #include "api/apitime.h"
 
-#include <string.h>
-
-#define RETRY_AFTER_CAP_S 86400
-
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * algorithm): no dependence on the process time zone, unlike mktime. */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -103,108 +99,5 @@ bool api_time_parse_iso8601(const char *s, int64_t *ms)
     if (*p || !valid_fields(y, mo, d, h, mi, sec))
         return false;
     *ms = (to_unix_s(y, mo, d, h, mi, sec) - offset_s) * 1000 + frac_ms;
-    return true;
-}
-
-static int month_index(const char *p)
-{
-    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    for (int i = 0; i < 12; i++)
-        if (!strncmp(p, names + 3 * i, 3))
-            return i + 1;
-    return 0;
-}
-
-/* "hh:mm:ss" */
-static bool clock_part(const char **p, int *h, int *mi, int *s)
-{
-    return digits(p, 2, h) && *(*p)++ == ':' && digits(p, 2, mi) && *(*p)++ == ':' &&
-           digits(p, 2, s);
-}
-
-bool api_time_parse_http_date(const char *s, int64_t *unix_s)
-{
-    if (!s)
-        return false;
-    const char *p = s;
-    while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
-        p++;
-    size_t wlen = (size_t)(p - s);
-    if (wlen < 3)
-        return false;
-    int y, mo, d, h, mi, sec;
-    if (*p == ',') {
-        p++;
-        if (*p++ != ' ' || !digits(&p, 2, &d))
-            return false;
-        if (*p == ' ') { /* IMF-fixdate: 06 Nov 1994 08:49:37 GMT */
-            p++;
-            if (!(mo = month_index(p)))
-                return false;
-            p += 3;
-            if (*p++ != ' ' || !digits(&p, 4, &y))
-                return false;
-        } else if (*p == '-') { /* RFC 850: 06-Nov-94 08:49:37 GMT */
-            p++;
-            if (!(mo = month_index(p)))
-                return false;
-            p += 3;
-            if (*p++ != '-' || !digits(&p, 2, &y))
-                return false;
-            /* RFC 9110: a two-digit year more than 50 years ahead is in the past century. */
-            y += y < 70 ? 2000 : 1900;
-        } else {
-            return false;
-        }
-        if (*p++ != ' ' || !clock_part(&p, &h, &mi, &sec) || strcmp(p, " GMT") != 0)
-            return false;
-    } else if (*p == ' ' && wlen == 3) { /* asctime: Sun Nov  6 08:49:37 1994 */
-        p++;
-        if (!(mo = month_index(p)))
-            return false;
-        p += 3;
-        if (*p++ != ' ')
-            return false;
-        if (*p == ' ') {
-            p++;
-            if (!digits(&p, 1, &d))
-                return false;
-        } else if (!digits(&p, 2, &d)) {
-            return false;
-        }
-        if (*p++ != ' ' || !clock_part(&p, &h, &mi, &sec) || *p++ != ' ' ||
-            !digits(&p, 4, &y) || *p)
-            return false;
-    } else {
-        return false;
-    }
-    if (!valid_fields(y, mo, d, h, mi, sec))
-        return false;
-    *unix_s = to_unix_s(y, mo, d, h, mi, sec);
-    return true;
-}
-
-bool api_retry_after_parse(const char *value, int64_t now_s, long *out_s)
-{
-    if (!value || !*value)
-        return false;
-    size_t n = strspn(value, "0123456789");
-    int64_t wait;
-    if (n == strlen(value)) {
-        /* Long digit strings are only a very long wait: cap while reading. */
-        wait = 0;
-        for (size_t i = 0; i < n && wait <= RETRY_AFTER_CAP_S; i++)
-            wait = wait * 10 + (value[i] - '0');
-    } else {
-        int64_t at;
-        if (!api_time_parse_http_date(value, &at))
-            return false;
-        wait = at - now_s;
-    }
-    if (wait < 0)
-        wait = 0;
-    if (wait > RETRY_AFTER_CAP_S)
-        wait = RETRY_AFTER_CAP_S;
-    *out_s = (long)wait;
     return true;
 }

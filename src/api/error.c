@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/apitime.h"
 #include "api/error_body.h"
-#include "api/url.h"
+#include "net/retry.h"
+#include "util/baseurl.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/mem.h"
@@ -80,7 +80,7 @@ api_error *api_error_malformed(api_service svc, const char *problem)
 void api_error_set_origin(api_error *e, const char *base_url)
 {
     free(e->origin);
-    e->origin = base_url ? api_url_origin(base_url) : NULL;
+    e->origin = base_url ? baseurl_origin(base_url) : NULL;
 }
 
 static api_error_kind kind_of_status(long status)
@@ -127,10 +127,9 @@ static api_error *http_error(api_service svc, const net_event *ev, int64_t now_s
                             api_service_name(svc), st);
     if (ev->body && ev->body_len > 0)
         api_error_read_body(e, ev->body, ev->body_len, now_s);
-    const char *ra = net_event_header(ev, "retry-after");
-    long wait;
-    if (ra && api_retry_after_parse(ra, now_s, &wait))
-        e->retry_after_s = wait; /* the header is the authority over resetAt */
+    long wait_ms = retry_after_parse_ms(net_event_header(ev, "retry-after"), (time_t)now_s);
+    if (wait_ms >= 0)
+        e->retry_after_s = wait_ms / 1000; /* the header is the authority over resetAt */
     return e;
 }
 

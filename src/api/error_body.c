@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/apitime.h"
+#include "net/retry.h"
 #include "util/buf.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
@@ -156,7 +157,9 @@ static void read_gate_limits(api_error *e, json_object *o, int64_t now_s)
             at_s = (int64_t)(d > 1e11 ? d / 1000 : d);
     }
     if (at_s >= 0 && e->retry_after_s < 0)
-        e->retry_after_s = at_s > now_s ? (long)(at_s - now_s < 86400 ? at_s - now_s : 86400) : 0;
+        e->retry_after_s =
+            at_s > now_s ? (long)(at_s - now_s < RETRY_AFTER_MAX_S ? at_s - now_s : RETRY_AFTER_MAX_S)
+                         : 0;
 }
 
 void api_error_read_json(api_error *e, json_object *o, int64_t now_s)

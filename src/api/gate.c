@@ -9,6 +9,7 @@
 
 #include "api/req.h"
 #include "api/url.h"
+#include "util/baseurl.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -40,12 +41,8 @@ gate_client *gate_client_new(const char *base_url, const char *project_id)
 {
     if (!base_url)
         base_url = GATE_DEFAULT_BASE_URL;
-    api_url u;
     char *err = NULL;
-    bool ok = api_url_parse(base_url, &u, &err);
-    if (ok)
-        api_url_clear(&u);
-    if (!ok || !gate_project_id_check(project_id, &err)) {
+    if (baseurl_check(base_url, true, NULL, &err) != 0 || !gate_project_id_check(project_id, &err)) {
         free(err);
         return NULL;
     }
@@ -54,7 +51,7 @@ gate_client *gate_client_new(const char *base_url, const char *project_id)
     c->project_id = xstrdup(project_id);
     c->timeout_ms = 30000;
     c->max_retries = 3;
-    c->allow_http = api_url_is_loopback(c->base_url);
+    c->allow_http = baseurl_is_loopback(c->base_url);
     log_add_secret(c->project_id);
     return c;
 }

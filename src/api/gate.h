@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "api/error.h"
 #include "net/net.h"
 
@@ -38,7 +40,7 @@ bool gate_project_id_check(const char *id, char **err);
 
 /* base_url NULL means GATE_DEFAULT_BASE_URL; strings are copied; the
  * project id is registered as a secret. Timeout 30 s, 3 retries. Returns
- * NULL when base_url does not pass api_url_parse or the id fails
+ * NULL when base_url does not pass baseurl_check or the id fails
  * gate_project_id_check. */
 gate_client *gate_client_new(const char *base_url, const char *project_id);
 void gate_client_free(gate_client *c);
@@ -130,6 +132,14 @@ void gate_session_free(gate_session *s);
 /* {iceServers:[{urls, username?, credential?}]}; registers credentials. */
 gate_ice_list *gate_decode_turn(const char *body, size_t len, char **err);
 void gate_ice_list_free(gate_ice_list *l);
+
+/* The one JSON form of an ICE server list, what RTCPeerConnection takes as
+ * iceServers: [{"urls": [...], "username": ..., "credential": ...}], urls
+ * always a list, username and credential only when the server gave them
+ * (a null would reach a browser as the text "null"). Everything that
+ * shows ICE servers as JSON writes this: gate turn and gate session with
+ * --json, the console's copies. A new array; the caller puts it. */
+json_object *gate_ice_json(const gate_ice_list *l);
 
 /* /health and /metrics: a JSON object flattened to (key, text) pairs in the
  * server's order, nested objects as dotted keys. A JSON string answer

@@ -7,6 +7,7 @@
 
 #include "api/apitime.h"
 #include "api/dec.h"
+#include "util/assert.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -26,6 +27,7 @@ static void ice_clear(gate_ice_server *s)
 
 static void ice_list_clear(gate_ice_list *l)
 {
+    AIDESK_ASSERT(l->items || !l->n);
     for (size_t i = 0; i < l->n; i++)
         ice_clear(&l->items[i]);
     free(l->items);

@@ -19,6 +19,7 @@ libaidesk_a_SOURCES += \
 	src/api/error_msg.c \
 	src/api/gate.c src/api/gate.h \
 	src/api/gate_decode.c \
+	src/api/gate_ice.c \
 	src/api/gate_kv.c \
 	src/api/req.c src/api/req.h \
 	src/api/url.c src/api/url.h

@@ -10,6 +10,7 @@
 #include "cli/chat_save.h"
 #include "cli/cli_priv.h"
 #include "cli/sanstream.h"
+#include "util/assert.h"
 #include "util/buf.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
@@ -149,6 +150,7 @@ static int run_plain(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
     else if (res->nchoices == 0)
         e = ai_decode_error(xstrdup("chat completion: the answer has no choices"));
     net_event_free(ev);
+    AIDESK_ASSERT(e || res); /* cli_event_error never returns NULL */
     if (e) {
         cli_chat_save_reply(save, NULL, NULL, "", NULL, e);
         if (c->json)

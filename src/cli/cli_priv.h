@@ -134,7 +134,7 @@ cli_wake cli_wait(cli_ctx *c, long timeout_ms);
  * be NULL. req NULL (a builder refused an empty id) gives NULL. */
 net_event *cli_request(cli_ctx *c, api_service svc, net_request *req, cli_event_fn fn, void *ud);
 
-/* The error of a failed event, with the service's host. */
+/* The error of a failed event, with the service's host. Never NULL. */
 api_error *cli_event_error(cli_ctx *c, api_service svc, const net_event *ev);
 
 /* A plain call: returns the DONE event (caller frees), or NULL after

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/url.h"
 #include "cli/cli_priv.h"
+#include "util/baseurl.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -120,11 +120,8 @@ ai_client *cli_ai(cli_ctx *c)
     }
     c->ai = ai_client_new(cfg->base_url, cfg->api_key);
     if (!c->ai) {
-        api_url u;
-        if (!api_url_parse(cfg->base_url, &u, &err))
+        if (baseurl_check(cfg->base_url, true, NULL, &err) != 0)
             cli_error("AiAssist base URL: %s", err);
-        else
-            api_url_clear(&u);
         free(err);
         return NULL;
     }
@@ -154,11 +151,8 @@ gate_client *cli_gate(cli_ctx *c)
     }
     c->gate = gate_client_new(cfg->gate_url, cfg->project_id);
     if (!c->gate) {
-        api_url u;
-        if (!api_url_parse(cfg->gate_url, &u, &err))
+        if (baseurl_check(cfg->gate_url, true, NULL, &err) != 0)
             cli_error("AI Gate base URL: %s", err);
-        else
-            api_url_clear(&u);
         free(err);
         return NULL;
     }

@@ -28,21 +28,17 @@ static void print_ice(cli_ctx *c, const gate_ice_list *l, bool show)
     }
 }
 
-static json_object *ice_json(const gate_ice_list *l)
+/* The answer as sent, but for its ICE servers, which are written in the
+ * one form the console copies too (gate_ice_json). */
+static json_object *session_json(const gate_session *s)
 {
-    json_object *arr = json_object_new_array();
-    for (size_t i = 0; i < l->n; i++) {
-        const gate_ice_server *s = &l->items[i];
-        json_object *o = json_object_new_object();
-        json_object *urls = json_object_new_array();
-        for (size_t u = 0; u < s->nurls; u++)
-            json_object_array_add(urls, cli_jstr(s->urls[u]));
-        json_object_object_add(o, "urls", urls);
-        json_object_object_add(o, "username", cli_jstr(s->username));
-        json_object_object_add(o, "credential", cli_jstr(s->credential));
-        json_object_array_add(arr, o);
-    }
-    return arr;
+    json_object *o = cli_jraw(s->raw_json), *tc, *ice;
+    if (o && json_object_object_get_ex(o, "turn_credentials", &tc) &&
+        json_object_is_type(tc, json_type_object) &&
+        json_object_object_get_ex(tc, "iceServers", &ice) &&
+        json_object_is_type(ice, json_type_array))
+        json_object_object_add(tc, "iceServers", gate_ice_json(&s->ice));
+    return o;
 }
 
 static json_object *ratelimit_json(const gate_ratelimit *rl)
@@ -110,7 +106,7 @@ int cli_cmd_gate_session(cli_ctx *c, const cli_args *a)
         return cli_fail(c, gate_decode_error(err));
     if (c->json) {
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "session", cli_jraw(s->raw_json));
+        json_object_object_add(o, "session", session_json(s));
         json_object_object_add(o, "rate_limit", ratelimit_json(&rl));
         cli_json_print(c, o);
     } else {
@@ -135,7 +131,7 @@ int cli_cmd_gate_turn(cli_ctx *c, const cli_args *a)
         return cli_fail(c, gate_decode_error(err));
     if (c->json) {
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "iceServers", ice_json(l));
+        json_object_object_add(o, "iceServers", gate_ice_json(l));
         cli_json_print(c, o);
     } else {
         print_ice(c, l, cli_flag(a, "show-secrets"));

@@ -15,31 +15,7 @@
 
 json_object *cli_jstr(const char *s)
 {
-    if (!s)
-        return NULL;
-    size_t len = strlen(s);
-    if (utf8_valid(s, len))
-        return json_object_new_string_len(s, (int)len);
-    /* A U+0000 (held as C0 80) becomes a real NUL, which json-c writes as
-     * \u0000; anything invalid becomes U+FFFD. */
-    buf_t b = BUF_INIT;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        bool ok;
-        size_t n = utf8_text_decode(s + i, len - i, &cp, &ok);
-        if (ok && cp == 0) {
-            buf_append_char(&b, '\0');
-        } else if (ok) {
-            buf_append(&b, s + i, n);
-        } else {
-            char tmp[4];
-            buf_append(&b, tmp, utf8_encode(UTF8_REPLACEMENT, tmp));
-        }
-        i += n;
-    }
-    json_object *o = json_object_new_string_len(buf_cstr(&b), (int)b.len);
-    buf_free(&b);
-    return o;
+    return jsonu_new_string(s);
 }
 
 json_object *cli_jraw(const char *json_text)

@@ -12,7 +12,7 @@
 #include "config/ini.h"
 #include "config/keycmd.h"
 #include "config/settings_priv.h"
-#include "config/url.h"
+#include "util/baseurl.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
@@ -107,10 +107,8 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         /* The syntax is checked here, so that a mistake is reported at its
          * line even when a higher layer overrides it; http:// is judged
          * once allow_http is known (config_load). */
-        char *norm = NULL;
-        if (config_url_check(value, true, &norm, &msg) != 0)
+        if (baseurl_check(value, true, NULL, &msg) != 0)
             return msg;
-        free(norm);
         config_set_str(c, r->item, value, CONFIG_SRC_FILE, where);
         return NULL;
     }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 #include "util/utf8.h"
@@ -94,18 +95,17 @@ typedef struct ini_state {
 static int fail(ini_state *st, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The error at a line: "NAME:LINE: what". */
 static int fail(ini_state *st, int line, const char *fmt, ...)
 {
-    if (st->err) {
-        buf_t b = BUF_INIT;
-        buf_printf(&b, "%s:%d: ", st->name, line);
-        va_list ap;
-        va_start(ap, fmt);
-        buf_vprintf(&b, fmt, ap);
-        va_end(ap);
-        *st->err = buf_steal(&b);
-    }
-    return -1;
+    buf_t what = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&what, fmt, ap);
+    va_end(ap);
+    int rc = err_set(st->err, "%s:%d: %s", st->name, line, buf_cstr(&what));
+    buf_free(&what);
+    return rc;
 }
 
 /* Hands a handler's verdict on: NULL means go on. */

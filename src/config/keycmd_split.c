@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
@@ -28,13 +29,9 @@ static void push_word(words *w)
 
 static int split_fail(words *w, char **err, const char *msg)
 {
-    if (err)
-        *err = xstrdup(msg);
     buf_free(&w->cur);
-    for (size_t i = 0; i < w->n; i++)
-        free(w->v[i]);
-    free(w->v);
-    return -1;
+    keycmd_argv_free(w->v); /* NULL-terminated, or NULL */
+    return err_set(err, "%s", msg);
 }
 
 /* Characters a shell would have given a meaning to. */

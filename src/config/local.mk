@@ -1,12 +1,11 @@
-# src/config: the config file, environment and options; key commands; URL
-# rules; the INI reader (shared with the themes); XDG directories.
+# src/config: the config file, environment and options; key commands;
+# the INI reader (shared with the themes); XDG directories.
 libaidesk_a_SOURCES += \
 	src/config/file.c \
 	src/config/ini.c src/config/ini.h \
 	src/config/keycmd.h src/config/keycmd_run.c src/config/keycmd_split.c \
 	src/config/render.c \
 	src/config/settings.c src/config/settings.h src/config/settings_priv.h \
-	src/config/url.c src/config/url.h \
 	src/config/values.c \
 	src/config/xdg.c src/config/xdg.h
 

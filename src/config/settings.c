@@ -10,8 +10,9 @@
 
 #include "config/keycmd.h"
 #include "config/settings_priv.h"
-#include "config/url.h"
 #include "config/xdg.h"
+#include "util/baseurl.h"
+#include "util/err.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -202,11 +203,12 @@ static void opt_flag(config_t *c, config_item item, bool *field, config_flag f, 
     config_set_origin(c, item, CONFIG_SRC_OPTION, name, NULL);
 }
 
+/* Takes msg. */
 static int opt_error(char **err, const char *name, char *msg)
 {
-    *err = xasprintf("%s: %s", name, msg);
+    int rc = err_set(err, "%s: %s", name, msg);
     free(msg);
-    return -1;
+    return rc;
 }
 
 static int apply_options(config_t *c, const config_options *o, char **err)
@@ -286,7 +288,7 @@ static int check_url(config_t *c, config_item item, char **err)
 {
     char **field = config_str_field(c, item);
     char *norm = NULL, *msg = NULL;
-    if (config_url_check(*field, c->allow_http, &norm, &msg) != 0) {
+    if (baseurl_check(*field, c->allow_http, &norm, &msg) != 0) {
         char *who = blame(c, item);
         *err = xasprintf("%s: %s", who, msg);
         free(who);

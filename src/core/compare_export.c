@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store/file.h"
@@ -17,22 +16,17 @@
 #include "util/clock.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/timefmt.h"
 #include "util/utf8.h"
 
 #define CMP_EXPORT_FORMAT "aidesk-compare"
 #define CMP_EXPORT_VERSION 1
 
-static void iso_time(int64_t ms, char *buf, size_t n)
+/* A time of the comparison, "-" when it has none (0: not yet). */
+static void iso_time(int64_t ms, char when[TIMEFMT_SIZE])
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    if (ms <= 0 || !gmtime_r(&t, &tm)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    char base[32];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, n, "%s.%03dZ", base, (int)(ms % 1000));
+    if (ms <= 0 || !timefmt_utc(ms, TIMEFMT_ISO_MS, when))
+        snprintf(when, TIMEFMT_SIZE, "-");
 }
 
 /* ------------------------------------------------------------ JSON */
@@ -84,8 +78,8 @@ static json_object *jrun(const cmp_run *r, int64_t now_us)
             json_object_object_add(o, opt[i], NULL);
     json_object_object_add(o, "text", json_object_new_string_len(buf_cstr(&r->text), (int)r->text.len));
     json_object_object_add(o, "sent_ms", json_object_new_int64(r->sent_ms));
-    char when[40];
-    iso_time(r->sent_ms, when, sizeof when);
+    char when[TIMEFMT_SIZE];
+    iso_time(r->sent_ms, when);
     json_object_object_add(o, "sent_at", json_object_new_string(when));
     json_object_object_add(o, "counted_prompt", jint_or_null(r->counted_prompt));
     cmp_sample s;
@@ -108,11 +102,11 @@ static void render_json(const compare_t *c, buf_t *out)
 {
     int64_t now_us = clock_mono_us();
     json_object *o = json_object_new_object();
-    char when[40];
+    char when[TIMEFMT_SIZE];
     json_object_object_add(o, "format", json_object_new_string(CMP_EXPORT_FORMAT));
     json_object_object_add(o, "version", json_object_new_int(CMP_EXPORT_VERSION));
     json_object_object_add(o, "created_ms", json_object_new_int64(c->created_ms));
-    iso_time(c->created_ms, when, sizeof when);
+    iso_time(c->created_ms, when);
     json_object_object_add(o, "created", json_object_new_string(when));
     json_object_object_add(o, "blind", json_object_new_boolean(c->blind));
     json_object_object_add(o, "revealed", json_object_new_boolean(c->revealed));
@@ -132,7 +126,7 @@ static void render_json(const compare_t *c, buf_t *out)
         json_object *jt = json_object_new_object();
         json_object_object_add(jt, "prompt", json_object_new_string(turn->prompt));
         json_object_object_add(jt, "t_ms", json_object_new_int64(turn->t_ms));
-        iso_time(turn->t_ms, when, sizeof when);
+        iso_time(turn->t_ms, when);
         json_object_object_add(jt, "at", json_object_new_string(when));
         json_object_object_add(jt, "runs", json_object_new_int(turn->runs_wanted));
         json_object *jcols = json_object_new_array();
@@ -165,7 +159,7 @@ static void render_json(const compare_t *c, buf_t *out)
         json_object_object_add(jv, "label", col && col->label[0] ? jstr(col->label) : NULL);
         json_object_object_add(jv, "model", col ? jstr(col->model) : NULL);
         json_object_object_add(jv, "t_ms", json_object_new_int64(vote->t_ms));
-        iso_time(vote->t_ms, when, sizeof when);
+        iso_time(vote->t_ms, when);
         json_object_object_add(jv, "at", json_object_new_string(when));
         json_object_array_add(votes, jv);
     }
@@ -239,7 +233,7 @@ static void render_md(const compare_t *c, buf_t *out)
 {
     int64_t now_us = clock_mono_us();
     char when[40], title[256];
-    iso_time(c->created_ms, when, sizeof when);
+    iso_time(c->created_ms, when);
     buf_append_str(out, "# Model comparison\n\n");
     buf_printf(out, "Started %s. ", when);
     if (c->blind)
@@ -254,7 +248,7 @@ static void render_md(const compare_t *c, buf_t *out)
     buf_append_char(out, '\n');
     for (size_t t = 0; t < c->nturns; t++) {
         const cmp_turn *turn = &c->turns[t];
-        iso_time(turn->t_ms, when, sizeof when);
+        iso_time(turn->t_ms, when);
         buf_printf(out, "## Turn %zu · %s", t + 1, when);
         if (turn->runs_wanted > 1)
             buf_printf(out, " · %d runs", turn->runs_wanted);
@@ -323,7 +317,7 @@ static void render_md(const compare_t *c, buf_t *out)
         buf_append_str(out, "## Votes\n\n");
         for (size_t v = 0; v < c->nvotes; v++) {
             const cmp_vote *vote = &c->votes[v];
-            iso_time(vote->t_ms, when, sizeof when);
+            iso_time(vote->t_ms, when);
             if (vote->col < 0)
                 buf_printf(out, "- Turn %zu: a tie (%s)\n", vote->turn + 1, when);
             else
@@ -360,11 +354,8 @@ int compare_export(const compare_t *c, export_format f, const char *path, char *
             buf_free(&b);
             return -1;
         }
-        char stamp[32];
-        time_t now = (time_t)(clock_wall_ms() / 1000);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        char stamp[TIMEFMT_SIZE];
+        timefmt_utc(clock_wall_ms(), TIMEFMT_STAMP, stamp);
         for (int attempt = 0; attempt < 8 && fd < 0; attempt++) {
             uint32_t rnd = 0;
             if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/msgindex.h"
+#include "util/assert.h"
 #include "util/mem.h"
 
 static bool is_local_id(const char *id)
@@ -41,6 +42,7 @@ msg *conv_append(conv *c, const char *id, ai_role role, const char *text, size_t
     if (!c->byid)
         c->byid = msgindex_new();
     msgindex_put(c->byid, mm);
+    AIDESK_ASSERT(msgindex_count(c->byid) == c->nmsgs); /* ids are unique */
     if (is_local_id(mm->id))
         c->nlocal++;
     if (at_ms > c->activity_ms)
@@ -64,8 +66,10 @@ void conv_remove_msg(conv *c, msg *mm)
         memmove(c->msgs + i, c->msgs + i + 1, (c->nmsgs - i - 1) * sizeof *c->msgs);
         c->nmsgs--;
         msgindex_del(c->byid, mm);
-        if (is_local_id(mm->id))
+        if (is_local_id(mm->id)) {
+            AIDESK_ASSERT(c->nlocal > 0);
             c->nlocal--;
+        }
         if (mm->cache && mm->cache_free)
             mm->cache_free(mm->cache);
         free(mm->id);
@@ -101,6 +105,7 @@ void msg_set_id(conv *c, msg *mm, const char *id)
     mm->id = xstrdup(id);
     c->nlocal += is_local_id(mm->id);
     msgindex_put(c->byid, mm);
+    AIDESK_ASSERT(msgindex_count(c->byid) == c->nmsgs); /* the new id is no other's */
     mm->rev++;
     c->rev++;
 }

@@ -6,15 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "store/file.h"
 #include "store/paths.h"
+#include "util/clock.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/timefmt.h"
 #include "util/utf8.h"
 
 static const char *author(const conv *c, const msg *m)
@@ -28,14 +29,6 @@ static const char *author(const conv *c, const msg *m)
     return "?";
 }
 
-static void iso_time(int64_t ms, char *buf, size_t len)
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void render_md(const conv *c, buf_t *out)
 {
     buf_printf(out, "# %s\n\n", c->title ? c->title : c->id);
@@ -46,8 +39,8 @@ static void render_md(const conv *c, buf_t *out)
                    c->ended ? ", ended" : "");
     for (size_t i = 0; i < c->nmsgs; i++) {
         const msg *m = c->msgs[i];
-        char when[32];
-        iso_time(m->at_ms, when, sizeof when);
+        char when[TIMEFMT_SIZE];
+        timefmt_utc(m->at_ms, TIMEFMT_ISO, when);
         buf_printf(out, "## %s · %s", author(c, m), when);
         if (m->approval)
             buf_printf(out, " · %s", m->approval);
@@ -76,8 +69,8 @@ static void render_json(const conv *c, buf_t *out)
     for (size_t i = 0; i < c->nmsgs; i++) {
         const msg *m = c->msgs[i];
         json_object *jm = json_object_new_object();
-        char when[32];
-        iso_time(m->at_ms, when, sizeof when);
+        char when[TIMEFMT_SIZE];
+        timefmt_utc(m->at_ms, TIMEFMT_ISO, when);
         json_object_object_add(jm, "id", json_object_new_string(m->id));
         json_object_object_add(jm, "role", json_object_new_string(ai_role_name(m->role)));
         json_object_object_add(jm, "content", json_object_new_string_len(m->text.data ? m->text.data : "", (int)m->text.len));
@@ -133,11 +126,8 @@ int export_conv(const conv *c, export_format f, const char *path, char **written
             buf_free(&b);
             return -1;
         }
-        char stamp[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        char stamp[TIMEFMT_SIZE];
+        timefmt_utc(clock_wall_ms(), TIMEFMT_STAMP, stamp);
         char *name = slug(c->title);
         target = xasprintf("%s/%s-%s.%s", dir, name, stamp, f == EXPORT_JSON ? "json" : "md");
         free(name);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/url.h"
+#include "util/baseurl.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -99,12 +99,11 @@ gatectl_t *gatectl_new(app_t *app, char **err)
     }
     gate_client *c = gate_client_new(cfg->gate_url, cfg->project_id);
     if (!c) {
-        api_url u;
-        if (!api_url_parse(cfg->gate_url ? cfg->gate_url : GATE_DEFAULT_BASE_URL, &u, &why)) {
+        if (baseurl_check(cfg->gate_url ? cfg->gate_url : GATE_DEFAULT_BASE_URL, true, NULL,
+                          &why) != 0) {
             *err = xasprintf("AI Gate base URL: %s", why);
             free(why);
         } else {
-            api_url_clear(&u);
             *err = xstrdup("the AI Gate base URL or project id cannot be used");
         }
         return NULL;

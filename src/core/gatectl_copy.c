@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -19,8 +18,10 @@
 #include "store/paths.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/err.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/timefmt.h"
 
 #define REALTIME_URL "https://api.openai.com/v1/realtime"
 
@@ -98,25 +99,6 @@ char *gatectl_details_json(const gatectl_t *g, size_t i, bool show_secrets)
 
 /* -------------------------------------------------------------- copying */
 
-static json_object *ice_json(const gate_ice_list *l)
-{
-    json_object *arr = json_object_new_array();
-    for (size_t i = 0; i < l->n; i++) {
-        const gate_ice_server *s = &l->items[i];
-        json_object *o = json_object_new_object();
-        json_object *urls = json_object_new_array();
-        for (size_t u = 0; u < s->nurls; u++)
-            json_object_array_add(urls, json_object_new_string(s->urls[u]));
-        json_object_object_add(o, "urls", urls);
-        if (s->username)
-            json_object_object_add(o, "username", json_object_new_string(s->username));
-        if (s->credential)
-            json_object_object_add(o, "credential", json_object_new_string(s->credential));
-        json_object_array_add(arr, o);
-    }
-    return arr;
-}
-
 /* s in single quotes for a POSIX shell; control characters (never in a
  * real secret) become '?' so that the snippet stays on its lines. */
 static void shell_quote(buf_t *b, const char *s)
@@ -133,21 +115,15 @@ static void shell_quote(buf_t *b, const char *s)
     buf_append_char(b, '\'');
 }
 
-static void utc_time(int64_t unix_s, char *out, size_t n)
-{
-    time_t t = (time_t)unix_s;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm) || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, n, "unix %lld", (long long)unix_s);
-}
-
 static char *curl_text(const gatectl_session *gs)
 {
     const gate_session *s = gs->s;
     const char *mname = s->model ? s->model : GATE_DEFAULT_MODEL;
     buf_t b = BUF_INIT;
-    char when[48];
-    utc_time(gs->secret_expires_s, when, sizeof when);
+    /* The expiry is at most API_INT_MAX seconds: in milliseconds it fits. */
+    char when[TIMEFMT_SIZE];
+    if (!timefmt_utc(gs->secret_expires_s * 1000, TIMEFMT_ISO, when))
+        snprintf(when, sizeof when, "unix %lld", (long long)gs->secret_expires_s);
     char *id = gatectl_safe_word(s->id, 64), *m = gatectl_safe_word(mname, 200),
          *v = gatectl_safe_word(s->voice, 32);
     buf_printf(&b, "# AI Gate realtime session %s (model %s, voice %s)\n", id, m, v);
@@ -159,7 +135,7 @@ static char *curl_text(const gatectl_session *gs)
                "# Put your WebRTC SDP offer in offer.sdp; OpenAI answers with the SDP answer.\n"
                "# ICE servers for the RTCPeerConnection:\n# ",
                when, (long long)gs->secret_expires_s);
-    json_object *ice = ice_json(&s->ice);
+    json_object *ice = gate_ice_json(&s->ice);
     char *ice_text = jsonu_to_string(ice);
     json_object_put(ice);
     buf_append_str(&b, ice_text);
@@ -189,7 +165,7 @@ static char *json_text(const gatectl_session *gs)
     json_object_object_add(o, "expires_at", json_object_new_int64(gs->secret_expires_s));
     json_object_object_add(o, "model", s->model ? json_object_new_string(s->model) : NULL);
     json_object_object_add(o, "voice", s->voice ? json_object_new_string(s->voice) : NULL);
-    json_object_object_add(o, "ice_servers", ice_json(&s->ice));
+    json_object_object_add(o, "ice_servers", gate_ice_json(&s->ice));
     char *text = pretty(o);
     json_object_put(o);
     char *out = xasprintf("%s\n", text);
@@ -210,13 +186,6 @@ char *gatectl_copy_text(const gatectl_session *s, gatectl_copy_what what)
 
 /* ------------------------------------------------------- private files */
 
-static char *fail_errno(char **err, const char *what, const char *path, int e)
-{
-    if (err)
-        *err = xasprintf("%s %s: %s", what, path, strerror(e));
-    return NULL;
-}
-
 char *gatectl_write_private(const char *dir, const char *base, const char *ext,
                             const char *text, size_t len, char **err)
 {
@@ -225,15 +194,19 @@ char *gatectl_write_private(const char *dir, const char *base, const char *ext,
     if (store_mkdirs(dir, err) != 0)
         return NULL;
     struct stat st;
-    if (stat(dir, &st) != 0)
-        return fail_errno(err, "cannot use", dir, errno);
+    if (stat(dir, &st) != 0) {
+        err_put(err, "cannot use %s: %s", dir, strerror(errno));
+        return NULL;
+    }
     if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
         if (err)
             *err = xasprintf("%s is not a directory of ours: not writing a secret there", dir);
         return NULL;
     }
-    if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
-        return fail_errno(err, "cannot make private", dir, errno);
+    if ((st.st_mode & 077) && chmod(dir, 0700) != 0) {
+        err_put(err, "cannot make private %s: %s", dir, strerror(errno));
+        return NULL;
+    }
     for (int n = 1; n <= 1000; n++) {
         char *path = n == 1 ? xasprintf("%s/%s%s", dir, base, ext)
                             : xasprintf("%s/%s-%d%s", dir, base, n, ext);
@@ -244,7 +217,7 @@ char *gatectl_write_private(const char *dir, const char *base, const char *ext,
                 free(path);
                 continue;
             }
-            fail_errno(err, "cannot create", path, e);
+            err_put(err, "cannot create %s: %s", path, strerror(e));
             free(path);
             return NULL;
         }
@@ -252,14 +225,14 @@ char *gatectl_write_private(const char *dir, const char *base, const char *ext,
             int e = errno;
             close(fd);
             unlink(path);
-            fail_errno(err, "cannot write", path, e);
+            err_put(err, "cannot write %s: %s", path, strerror(e));
             free(path);
             return NULL;
         }
         if (close(fd) != 0) {
             int e = errno;
             unlink(path);
-            fail_errno(err, "cannot write", path, e);
+            err_put(err, "cannot write %s: %s", path, strerror(e));
             free(path);
             return NULL;
         }

@@ -9,6 +9,7 @@
 
 #include "core/model_priv.h"
 #include "core/msgindex.h"
+#include "util/assert.h"
 #include "util/mem.h"
 
 model *model_new(void)
@@ -107,6 +108,7 @@ static conv *add_conv(model *m, conv_kind kind, const char *id)
 
 void model_drop(model *m, conv *c)
 {
+    AIDESK_ASSERT(c->slot < m->nconvs && m->convs[c->slot] == c); /* the model's, once */
     m->convs[c->slot] = NULL;
     msgindex_del(m->byid, c);
     model_keep_unlink(m, c);

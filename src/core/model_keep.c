@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "util/assert.h"
+
 /* Protected conversations a trim may pass over beyond those it lets go. */
 #define TRIM_SLACK 16
 
@@ -31,6 +33,7 @@ void model_keep_unlink(model *m, conv *c)
         m->kept_tail = c->kept_prev;
     c->kept_prev = c->kept_next = NULL;
     c->kept = false;
+    AIDESK_ASSERT(m->nkept > 0);
     m->nkept--;
 }
 

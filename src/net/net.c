@@ -16,6 +16,7 @@
 #include "net/retry.h"
 #include "net/sse.h"
 #include "net/transfer.h"
+#include "util/assert.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -75,6 +76,7 @@ void net_push_events(net_t *n, net_event *first)
     net_event *last = first;
     int64_t now = clock_mono_us();
     for (net_event *ev = first; ev; ev = ev->next_) {
+        AIDESK_ASSERT(ev->bytes_ == 0); /* queued once: the consumer frees it once */
         if (!ev->at_us)
             ev->at_us = now;
         ev->bytes_ = event_bytes(ev);
@@ -90,6 +92,7 @@ void net_push_events(net_t *n, net_event *first)
         n->ev_head = first;
     n->ev_tail = last;
     n->queued_bytes += bytes;
+    AIDESK_ASSERT(n->pending >= ended); /* one terminal event per request submitted */
     n->pending -= ended;
     if (!n->wake_pending) {
         n->wake_pending = true;
@@ -118,6 +121,7 @@ bool net_queue_full(net_t *n)
  * transfers go on once what was read brings the total under half the cap. */
 static void settle_locked(net_t *n)
 {
+    AIDESK_ASSERT(n->popped <= n->queued_bytes);
     n->queued_bytes -= n->popped;
     n->popped = 0;
     if (n->paused_any && n->queued_bytes < n->cfg.max_queued_bytes / 2) {

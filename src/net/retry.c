@@ -2,10 +2,11 @@
 #include "net/retry.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <curl/curl.h>
 
 static bool parse_digits(const char *s, long max, long *out)
 {
@@ -28,54 +29,24 @@ static bool parse_digits(const char *s, long max, long *out)
     return true;
 }
 
-static int month_index(const char *m)
-{
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    for (int i = 0; i < 12; i++)
-        if (!strncmp(m, months[i], 3))
-            return i;
-    return -1;
-}
-
-/* The part of an IMF-fixdate after the weekday: "06 Nov 1994 08:49:37 GMT". */
-static bool parse_http_date(const char *s, time_t *out)
-{
-    char mon[4], zone[4];
-    int day, year, hh, mm, ss;
-    if (sscanf(s, "%d %3s %d %d:%d:%d %3s", &day, mon, &year, &hh, &mm, &ss, zone) != 7)
-        return false;
-    int m = month_index(mon);
-    if (m < 0 || strcmp(zone, "GMT") || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 ||
-        year < 1970 || year > 9999)
-        return false;
-    struct tm tm = {0};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = m;
-    tm.tm_mday = day;
-    tm.tm_hour = hh;
-    tm.tm_min = mm;
-    tm.tm_sec = ss;
-    *out = timegm(&tm);
-    return *out != (time_t)-1;
-}
-
 long retry_after_parse_ms(const char *value, time_t now)
 {
     if (!value)
         return -1;
     long secs;
-    if (parse_digits(value, 24L * 3600 * 365, &secs))
+    if (parse_digits(value, RETRY_AFTER_MAX_S, &secs))
         return secs * 1000;
-    const char *comma = strchr(value, ',');
-    time_t when;
-    if (comma && parse_http_date(comma + 1, &when)) {
-        if (when <= now)
-            return 0;
-        double d = difftime(when, now);
-        return d > 24.0 * 3600 * 365 ? 24L * 3600 * 365 * 1000 : (long)d * 1000;
-    }
-    return -1;
+    /* An HTTP date, in any of the three forms RFC 9110 has a recipient
+     * accept (IMF-fixdate, RFC 850, asctime): libcurl reads them. It is
+     * lenient beyond them (another zone, a missing weekday), which does
+     * no harm in a hint that is capped whatever it says. */
+    time_t when = curl_getdate(value, NULL);
+    if (when == (time_t)-1)
+        return -1;
+    if (when <= now)
+        return 0;
+    double d = difftime(when, now);
+    return d > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000L : (long)d * 1000;
 }
 
 static bool status_retryable(long status)
@@ -129,7 +100,7 @@ long retry_decide(const retry_policy *p, const retry_attempt *a, double jitter, 
     long delay = -1;
     if (a->fail == NET_FAIL_HTTP) {
         long ms;
-        if (a->retry_after_ms && parse_digits(a->retry_after_ms, 24L * 3600 * 1000, &ms))
+        if (a->retry_after_ms && parse_digits(a->retry_after_ms, RETRY_AFTER_MAX_S * 1000L, &ms))
             delay = ms;
         else
             delay = retry_after_parse_ms(a->retry_after, now);

@@ -30,7 +30,9 @@
  * with Last-Event-ID is designed for exactly this.
  *
  * Delay: retry-after-ms, else Retry-After (seconds or an HTTP date), capped;
- * a Retry-After beyond the cap means "do not retry now". Otherwise
+ * a Retry-After beyond the cap means "do not retry now". Every wait a
+ * server asks for is read here (retry_after_parse_ms), by the console's
+ * messages too, and none counts as longer than RETRY_AFTER_MAX_S. Otherwise
  * exponential backoff from base_ms doubling to cap_ms, minus up to 25 %
  * random jitter. An EventSource's first reconnect uses the server's
  * "retry:" time when it gave one. */
@@ -73,8 +75,14 @@ bool retry_not_processed(const retry_attempt *a);
  * dates). */
 long retry_decide(const retry_policy *p, const retry_attempt *a, double jitter, time_t now);
 
-/* A Retry-After value (delta seconds or an HTTP date) in milliseconds from
- * now, or -1 if it is neither. A date in the past gives 0. */
+/* The longest wait a server's hint is taken for (a day): anything longer
+ * is not a retry hint a person would act on. */
+#define RETRY_AFTER_MAX_S 86400L
+
+/* A Retry-After value (delta seconds, spaces around them allowed, or an
+ * HTTP date in any of its three forms) in milliseconds from now, at most
+ * RETRY_AFTER_MAX_S seconds; -1 if it is neither. A date in the past
+ * gives 0. */
 long retry_after_parse_ms(const char *value, time_t now);
 
 #endif

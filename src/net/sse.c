@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/assert.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
@@ -175,7 +176,9 @@ static size_t find_eol(const char *s, size_t n)
     const char *lf = memchr(s, '\n', n);
     size_t end = lf ? (size_t)(lf - s) : n;
     const char *cr = memchr(s, '\r', end);
-    return cr ? (size_t)(cr - s) : end;
+    size_t eol = cr ? (size_t)(cr - s) : end;
+    AIDESK_ASSERT(eol <= n);
+    return eol;
 }
 
 static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)
@@ -240,6 +243,7 @@ int sse_parser_feed(sse_parser *p, const char *buf, size_t len, sse_event_cb cb,
         p->bom_done = true;
         if (p->bom_seen) {
             /* Not a BOM after all: those bytes were content. */
+            AIDESK_ASSERT(p->bom_seen < sizeof bom); /* a whole one was taken above */
             int rc = feed_body(p, bom, p->bom_seen, cb, ud);
             if (rc) {
                 p->broken = rc == SSE_TOO_LONG;

@@ -15,6 +15,7 @@
 #include "store/store_priv.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/err.h"
 #include "util/mem.h"
 
 /* What marks a temporary file, between the name it is for and the pid. */
@@ -41,10 +42,10 @@ int store_sync_dir(const char *dir, char **err)
      * can be done there. */
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return store_fail(err, "cannot open directory %s: %s", dir, strerror(errno));
+        return err_set(err, "cannot open directory %s: %s", dir, strerror(errno));
     int rc = 0;
     if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
-        rc = store_fail(err, "cannot sync directory %s: %s", dir, strerror(errno));
+        rc = err_set(err, "cannot sync directory %s: %s", dir, strerror(errno));
     close(fd);
     return rc;
 }
@@ -54,7 +55,7 @@ int store_tmp_create(const char *dir, const char *base, char **tmp, char **err)
     char *t = xasprintf("%s/.%s" TMP_MARK "%ld-XXXXXX", dir, base, (long)getpid());
     int fd = mkostemp(t, O_CLOEXEC); /* mode 0600, O_EXCL */
     if (fd < 0) {
-        store_fail(err, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+        err_put(err, "cannot create a temporary file in %s: %s", dir, strerror(errno));
         free(t);
         return -1;
     }
@@ -76,17 +77,17 @@ int store_write_atomic(const char *path, const void *data, size_t len, char **er
     if (store_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         int e = errno;
         close(fd);
-        store_fail(err, "cannot write %s: %s", tmp, strerror(e));
+        err_put(err, "cannot write %s: %s", tmp, strerror(e));
         unlink(tmp);
         goto done;
     }
     if (close(fd) != 0) {
-        store_fail(err, "cannot write %s: %s", tmp, strerror(errno));
+        err_put(err, "cannot write %s: %s", tmp, strerror(errno));
         unlink(tmp);
         goto done;
     }
     if (rename(tmp, path) != 0) {
-        store_fail(err, "cannot replace %s: %s", path, strerror(errno));
+        err_put(err, "cannot replace %s: %s", path, strerror(errno));
         unlink(tmp);
         goto done;
     }
@@ -125,7 +126,7 @@ int store_clean_leftovers(const char *dir, char **err)
     if (!d) {
         if (errno == ENOENT)
             return 0;
-        return store_fail(err, "cannot list %s: %s", dir, strerror(errno));
+        return err_set(err, "cannot list %s: %s", dir, strerror(errno));
     }
     int64_t now_s = clock_wall_ms() / 1000;
     int removed = 0;
@@ -162,9 +163,9 @@ int store_read_fd(int fd, const char *path, size_t max, char **data, size_t *len
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
-        return store_fail(err, "cannot examine %s: %s", path, strerror(errno));
+        return err_set(err, "cannot examine %s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return store_fail(err, "%s is not a regular file", path);
+        return err_set(err, "%s is not a regular file", path);
     buf_t b = BUF_INIT;
     off_t off = 0;
     for (;;) {
@@ -175,7 +176,7 @@ int store_read_fd(int fd, const char *path, size_t max, char **data, size_t *len
         if (r < 0) {
             int e = errno;
             buf_free(&b);
-            return store_fail(err, "cannot read %s: %s", path, strerror(e));
+            return err_set(err, "cannot read %s: %s", path, strerror(e));
         }
         if (r == 0)
             break;
@@ -184,7 +185,7 @@ int store_read_fd(int fd, const char *path, size_t max, char **data, size_t *len
         b.data[b.len] = '\0';
         if (b.len > max) {
             buf_free(&b);
-            return store_fail(err, "%s is larger than %zu bytes", path, max);
+            return err_set(err, "%s is larger than %zu bytes", path, max);
         }
     }
     buf_reserve(&b, 1);
@@ -200,7 +201,7 @@ int store_read_file(const char *path, size_t max, char **data, size_t *len, char
     if (fd < 0 && errno == ENOENT)
         return 1;
     if (fd < 0)
-        return store_fail(err, "cannot open %s: %s", path, strerror(errno));
+        return err_set(err, "cannot open %s: %s", path, strerror(errno));
     int rc = store_read_fd(fd, path, max, data, len, err);
     close(fd); /* read-only: nothing to lose */
     return rc;

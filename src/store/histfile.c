@@ -12,6 +12,7 @@
 #include "store/file.h"
 #include "store/store_priv.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/mem.h"
 
 /* Reads the history at path into b: all of it, or its last
@@ -22,16 +23,16 @@ static int read_tail(const char *path, buf_t *b, char **err)
     if (fd < 0 && errno == ENOENT)
         return 0;
     if (fd < 0)
-        return store_fail(err, "cannot open %s: %s", path, strerror(errno));
+        return err_set(err, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return store_fail(err, "cannot examine %s: %s", path, strerror(e));
+        return err_set(err, "cannot examine %s: %s", path, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return store_fail(err, "%s is not a regular file", path);
+        return err_set(err, "%s is not a regular file", path);
     }
     off_t off = st.st_size > STORE_HISTORY_MAX_BYTES ? st.st_size - STORE_HISTORY_MAX_BYTES : 0;
     size_t want = (size_t)(st.st_size - off);
@@ -43,7 +44,7 @@ static int read_tail(const char *path, buf_t *b, char **err)
         if (r < 0) {
             int e = errno;
             close(fd);
-            return store_fail(err, "cannot read %s: %s", path, strerror(e));
+            return err_set(err, "cannot read %s: %s", path, strerror(e));
         }
         if (r == 0)
             break; /* shortened meanwhile by another writer's replacement: fine */
@@ -75,7 +76,7 @@ int store_history_append(const char *path, const char *const *lines, size_t n, s
     int rc = -1;
     buf_t b = BUF_INIT;
     if (lfd < 0) {
-        store_fail(err, "cannot open %s: %s", lock, strerror(errno));
+        err_put(err, "cannot open %s: %s", lock, strerror(errno));
         goto done;
     }
     /* Held only while a few kilobytes are read and written; a holder that
@@ -83,9 +84,9 @@ int store_history_append(const char *path, const char *const *lines, size_t n, s
     int locked = store_lock_wait(lfd, 3000);
     if (locked != 0) {
         if (locked == 1)
-            store_fail(err, "%s is held by another aidesk (pid %ld)", lock, store_lock_holder(lfd));
+            err_put(err, "%s is held by another aidesk (pid %ld)", lock, store_lock_holder(lfd));
         else
-            store_fail(err, "cannot lock %s: %s", lock, strerror(errno));
+            err_put(err, "cannot lock %s: %s", lock, strerror(errno));
         goto done;
     }
     store_clean_leftovers(dir, NULL);

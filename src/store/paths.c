@@ -3,7 +3,6 @@
 #include "store/paths.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +12,9 @@
 
 #include "config/xdg.h"
 #include "store/store_priv.h"
-#include "util/buf.h"
 #include "util/clock.h"
+#include "util/err.h"
 #include "util/mem.h"
-
-int store_fail(char **err, const char *fmt, ...)
-{
-    if (err) {
-        buf_t b = BUF_INIT;
-        va_list ap;
-        va_start(ap, fmt);
-        buf_vprintf(&b, fmt, ap);
-        va_end(ap);
-        *err = buf_steal(&b);
-    }
-    return -1;
-}
 
 void store_random(unsigned char *out, size_t n)
 {
@@ -55,9 +41,9 @@ static int make_one(const char *path, char **err)
     if (e == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return 0;
     if (e == EEXIST)
-        return store_fail(err, "cannot create directory %s: it exists and is not a directory",
-                          path);
-    return store_fail(err, "cannot create directory %s: %s", path, strerror(e));
+        return err_set(err, "cannot create directory %s: it exists and is not a directory",
+                       path);
+    return err_set(err, "cannot create directory %s: %s", path, strerror(e));
 }
 
 int store_mkdirs(const char *path, char **err)

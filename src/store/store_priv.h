@@ -6,9 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Sets *err (when err is not NULL) to a new formatted message; returns -1. */
-int store_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* Fills out with n random bytes (the kernel's, or a time-and-pid mixture
  * when that is unavailable: names need to differ, not to be secret). */
 void store_random(unsigned char *out, size_t n);

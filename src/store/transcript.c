@@ -7,15 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store/paths.h"
 #include "store/store_priv.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/err.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
+#include "util/timefmt.h"
 
 struct store_transcript {
     int fd;
@@ -52,7 +53,7 @@ const char *store_transcript_path(const store_transcript *t)
 int store_transcript_sync(store_transcript *t, char **err)
 {
     if (fsync(t->fd) != 0)
-        return store_fail(err, "cannot sync %s: %s", t->path, strerror(errno));
+        return err_set(err, "cannot sync %s: %s", t->path, strerror(errno));
     return 0;
 }
 
@@ -61,7 +62,7 @@ int store_transcript_append(store_transcript *t, json_object *record, char **err
     char *json = jsonu_to_string(record);
     if (strchr(json, '\n')) {
         free(json); /* json-c escapes newlines in strings; this cannot happen */
-        return store_fail(err, "cannot append to %s: the record is not one line", t->path);
+        return err_set(err, "cannot append to %s: the record is not one line", t->path);
     }
     buf_t line = BUF_INIT;
     if (t->need_newline)
@@ -75,11 +76,11 @@ int store_transcript_append(store_transcript *t, json_object *record, char **err
     while (w < 0 && errno == EINTR);
     int rc = 0;
     if (w < 0) {
-        rc = store_fail(err, "cannot append to %s: %s", t->path, strerror(errno));
+        rc = err_set(err, "cannot append to %s: %s", t->path, strerror(errno));
     } else if ((size_t)w < line.len) {
         t->need_newline = true;
-        rc = store_fail(err, "cannot append to %s: only %zd of %zu bytes were written (disk full?)",
-                        t->path, w, line.len);
+        rc = err_set(err, "cannot append to %s: only %zd of %zu bytes were written (disk full?)",
+                     t->path, w, line.len);
     } else {
         t->need_newline = false;
     }
@@ -95,11 +96,9 @@ static bool valid_kind(const char *kind)
 /* Creates the file exclusively under a fresh name. */
 static int create_file(const char *dir, const char *kind, char **path, char **err)
 {
-    char stamp[32];
-    time_t now = (time_t)(clock_wall_ms() / 1000);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm))
-        return store_fail(err, "cannot format the current time");
+    char stamp[TIMEFMT_SIZE];
+    if (!timefmt_utc(clock_wall_ms(), TIMEFMT_STAMP, stamp))
+        return err_set(err, "cannot format the current time");
     for (int attempt = 0; attempt < 8; attempt++) {
         unsigned char rnd[4];
         store_random(rnd, sizeof rnd);
@@ -112,20 +111,20 @@ static int create_file(const char *dir, const char *kind, char **path, char **er
         }
         int e = errno;
         if (e != EEXIST) {
-            store_fail(err, "cannot create %s: %s", p, strerror(e));
+            err_put(err, "cannot create %s: %s", p, strerror(e));
             free(p);
             return -1;
         }
         free(p);
     }
-    return store_fail(err, "cannot create a transcript in %s: every name tried was taken", dir);
+    return err_set(err, "cannot create a transcript in %s: every name tried was taken", dir);
 }
 
 int store_transcript_create(const char *kind, const char *title, store_transcript **out, char **err)
 {
     if (!valid_kind(kind))
-        return store_fail(err, "unknown transcript kind '%s' (chat or compare)",
-                          kind ? kind : "(null)");
+        return err_set(err, "unknown transcript kind '%s' (chat or compare)",
+                       kind ? kind : "(null)");
     char *dir = NULL, *path = NULL;
     if (store_data_subdir("transcripts", &dir, err) != 0)
         return -1;
@@ -159,16 +158,16 @@ int store_transcript_open_existing(const char *path, store_transcript **out, cha
 {
     int fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
-        return store_fail(err, "cannot open %s: %s", path, strerror(errno));
+        return err_set(err, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return store_fail(err, "cannot examine %s: %s", path, strerror(e));
+        return err_set(err, "cannot examine %s: %s", path, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return store_fail(err, "%s is not a regular file", path);
+        return err_set(err, "%s is not a regular file", path);
     }
     /* Two writers would interleave their records (two runs of one
      * comparison, say), and one's torn line would swallow the other's
@@ -179,12 +178,12 @@ int store_transcript_open_existing(const char *path, store_transcript **out, cha
         long pid = locked == 1 ? store_lock_holder(fd) : 0;
         close(fd);
         if (locked == 1 && pid == (long)getpid())
-            return store_fail(err, "%s is already open here", path);
+            return err_set(err, "%s is already open here", path);
         if (locked == 1 && pid > 0)
-            return store_fail(err, "%s is open in another aidesk (pid %ld)", path, pid);
+            return err_set(err, "%s is open in another aidesk (pid %ld)", path, pid);
         if (locked == 1)
-            return store_fail(err, "%s is open in another aidesk", path);
-        return store_fail(err, "cannot lock %s: %s", path, strerror(e));
+            return err_set(err, "%s is open in another aidesk", path);
+        return err_set(err, "cannot lock %s: %s", path, strerror(e));
     }
     char last = '\n';
     if (st.st_size > 0) {
@@ -195,7 +194,7 @@ int store_transcript_open_existing(const char *path, store_transcript **out, cha
         if (r != 1) {
             int e = r < 0 ? errno : EIO;
             close(fd);
-            return store_fail(err, "cannot read %s: %s", path, strerror(e));
+            return err_set(err, "cannot read %s: %s", path, strerror(e));
         }
     }
     store_transcript *t = transcript_new(fd, path);

@@ -12,6 +12,7 @@
 
 #include "config/xdg.h"
 #include "store/store_priv.h"
+#include "util/err.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
 
@@ -105,7 +106,7 @@ int store_transcript_list(const char *kind, store_transcript_info **out, size_t 
     DIR *d = opendir(dir);
     if (!d) {
         int e = errno;
-        int rc = e == ENOENT ? 0 : store_fail(err, "cannot list %s: %s", dir, strerror(e));
+        int rc = e == ENOENT ? 0 : err_set(err, "cannot list %s: %s", dir, strerror(e));
         free(dir);
         return rc;
     }
@@ -134,7 +135,7 @@ int store_transcript_list(const char *kind, store_transcript_info **out, size_t 
     closedir(d);
     if (e) {
         store_transcript_list_free(v, count);
-        int rc = store_fail(err, "cannot list %s: %s", dir, strerror(e));
+        int rc = err_set(err, "cannot list %s: %s", dir, strerror(e));
         free(dir);
         return rc;
     }

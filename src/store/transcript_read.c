@@ -12,6 +12,7 @@
 
 #include "store/store_priv.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
 
@@ -90,20 +91,20 @@ int store_transcript_load(const char *path, store_record_cb cb, void *ud, store_
     memset(st, 0, sizeof *st);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
-        return store_fail(err, "cannot open %s: %s", path, strerror(errno));
+        return err_set(err, "cannot open %s: %s", path, strerror(errno));
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         int e = errno;
         close(fd);
-        return store_fail(err, "cannot examine %s: %s", path, strerror(e));
+        return err_set(err, "cannot examine %s: %s", path, strerror(e));
     }
     if (!S_ISREG(sb.st_mode)) {
         close(fd);
-        return store_fail(err, "%s is not a regular file", path);
+        return err_set(err, "%s is not a regular file", path);
     }
     int e = read_lines(fd, cb, ud, st);
     close(fd); /* read-only */
     if (e)
-        return store_fail(err, "cannot read %s: %s", path, strerror(e));
+        return err_set(err, "cannot read %s: %s", path, strerror(e));
     return 0;
 }

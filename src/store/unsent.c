@@ -15,6 +15,7 @@
 #include "store/store_priv.h"
 #include "store/unsent_priv.h"
 #include "util/clock.h"
+#include "util/err.h"
 #include "util/mem.h"
 
 struct store_unsent_held {
@@ -63,7 +64,7 @@ static int write_tmp(const char *dir, const store_unsent_rec *r, char **tmp, cha
 {
     char *json = unsent_rec_json(r);
     if (!json)
-        return store_fail(err, "cannot encode an unsent message");
+        return err_set(err, "cannot encode an unsent message");
     int fd = store_tmp_create(dir, "record", tmp, err);
     if (fd < 0) {
         free(json);
@@ -75,7 +76,7 @@ static int write_tmp(const char *dir, const store_unsent_rec *r, char **tmp, cha
         int e = errno;
         close(fd);
         unlink(*tmp);
-        store_fail(err, "cannot write %s: %s", *tmp, strerror(e));
+        err_put(err, "cannot write %s: %s", *tmp, strerror(e));
         free(*tmp);
         *tmp = NULL;
         free(json);
@@ -124,13 +125,13 @@ int unsent_create(const char *dir, const store_unsent_rec *r, const char *id, in
             free(tmp);
             if (e == EEXIST)
                 return 1;
-            return store_fail(err, "cannot keep an unsent message in %s: %s", dir, strerror(e));
+            return err_set(err, "cannot keep an unsent message in %s: %s", dir, strerror(e));
         }
     }
     close(fd);
     unlink(tmp);
     free(tmp);
-    return store_fail(err, "cannot keep an unsent message in %s: every name tried was taken", dir);
+    return err_set(err, "cannot keep an unsent message in %s: every name tried was taken", dir);
 }
 
 int store_unsent_add(const store_unsent_rec *in, store_unsent_held **out, char **err)
@@ -174,7 +175,7 @@ int store_unsent_take(const char *id, store_unsent_held **out, long *holder, cha
         int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
             rc = errno == ENOENT ? STORE_UNSENT_GONE
-                                 : store_fail(err, "cannot open %s: %s", path, strerror(errno));
+                                 : err_set(err, "cannot open %s: %s", path, strerror(errno));
             break;
         }
         int locked = store_lock_try(fd, false);
@@ -182,7 +183,7 @@ int store_unsent_take(const char *id, store_unsent_held **out, long *holder, cha
             if (locked == 1 && holder)
                 *holder = store_lock_holder(fd);
             rc = locked == 1 ? STORE_UNSENT_HELD
-                             : store_fail(err, "cannot lock %s: %s", path, strerror(errno));
+                             : err_set(err, "cannot lock %s: %s", path, strerror(errno));
             close(fd);
             break;
         }
@@ -191,7 +192,7 @@ int store_unsent_take(const char *id, store_unsent_held **out, long *holder, cha
             int e = errno;
             close(fd);
             if (there < 0) {
-                rc = store_fail(err, "cannot examine %s: %s", path, strerror(e));
+                rc = err_set(err, "cannot examine %s: %s", path, strerror(e));
                 break;
             }
             rc = STORE_UNSENT_GONE; /* deleted by its sender, or replaced: look again */
@@ -255,7 +256,7 @@ int store_unsent_update(store_unsent_held *h, const store_unsent_rec *r, char **
         close(fd);
         unlink(tmp);
         free(tmp);
-        return store_fail(err, "cannot replace %s: %s", h->path, strerror(e));
+        return err_set(err, "cannot replace %s: %s", h->path, strerror(e));
     }
     free(tmp);
     close(h->fd);
@@ -292,7 +293,7 @@ static void held_free(store_unsent_held *h)
 int store_unsent_delete(store_unsent_held *h, char **err)
 {
     if (unlink(h->path) != 0 && errno != ENOENT) {
-        int rc = store_fail(err, "cannot remove %s: %s", h->path, strerror(errno));
+        int rc = err_set(err, "cannot remove %s: %s", h->path, strerror(errno));
         /* Still there: its descriptor stays open, holding it to the end of
          * this process, so that nobody sends it again meanwhile. */
         free(h->dir);

@@ -12,6 +12,7 @@
 #include "store/file.h"
 #include "store/store_priv.h"
 #include "store/unsent_priv.h"
+#include "util/err.h"
 #include "util/mem.h"
 
 /* The id a file name stands for (a new string), or NULL. */
@@ -81,7 +82,7 @@ int store_unsent_list(const char *ws, store_unsent_entry **out, size_t *n, char 
     unsent_migrate_legacy(dir);
     DIR *d = opendir(dir);
     if (!d) {
-        int rc = store_fail(err, "cannot list %s: %s", dir, strerror(errno));
+        int rc = err_set(err, "cannot list %s: %s", dir, strerror(errno));
         free(dir);
         return rc;
     }
@@ -103,7 +104,7 @@ int store_unsent_list(const char *ws, store_unsent_entry **out, size_t *n, char 
     closedir(d);
     if (e) {
         store_unsent_list_free(v, count);
-        int rc = store_fail(err, "cannot list %s: %s", dir, strerror(e));
+        int rc = err_set(err, "cannot list %s: %s", dir, strerror(e));
         free(dir);
         return rc;
     }

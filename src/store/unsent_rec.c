@@ -10,6 +10,7 @@
 #include "store/file.h"
 #include "store/store_priv.h"
 #include "store/unsent_priv.h"
+#include "util/err.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
 
@@ -57,14 +58,14 @@ bool unsent_valid_id(const char *id)
 int unsent_check_rec(const store_unsent_rec *r, char **err)
 {
     if (!r->ws || !*r->ws || strlen(r->ws) > STORE_UNSENT_WS_MAX)
-        return store_fail(err, "an unsent message needs a workspace id of 1 to %d bytes",
-                          STORE_UNSENT_WS_MAX);
+        return err_set(err, "an unsent message needs a workspace id of 1 to %d bytes",
+                       STORE_UNSENT_WS_MAX);
     if (!r->text || strlen(r->text) > STORE_UNSENT_MAX_BYTES)
-        return store_fail(err, "the unsent message is larger than %d bytes",
-                          STORE_UNSENT_MAX_BYTES);
+        return err_set(err, "the unsent message is larger than %d bytes",
+                       STORE_UNSENT_MAX_BYTES);
     if (r->idem_key && strlen(r->idem_key) > STORE_UNSENT_IDEM_MAX)
-        return store_fail(err, "the idempotency key is longer than %d bytes",
-                          STORE_UNSENT_IDEM_MAX);
+        return err_set(err, "the idempotency key is longer than %d bytes",
+                       STORE_UNSENT_IDEM_MAX);
     return 0;
 }
 
@@ -101,8 +102,8 @@ int unsent_read(int fd, const char *path, const char *id, store_unsent_rec *r, c
     free(data);
     if (!o || !json_object_is_type(o, json_type_object)) {
         json_object_put(o);
-        int rc = store_fail(err, "%s is not an unsent message: %s", path,
-                            perr ? perr : "not a JSON object");
+        int rc = err_set(err, "%s is not an unsent message: %s", path,
+                         perr ? perr : "not a JSON object");
         free(perr);
         return rc;
     }
@@ -130,7 +131,7 @@ int unsent_read(int fd, const char *path, const char *id, store_unsent_rec *r, c
     free(kind);
     json_object_put(o);
     if (d.error) {
-        int rc = store_fail(err, "%s cannot be read: %s", path, d.error);
+        int rc = err_set(err, "%s cannot be read: %s", path, d.error);
         jsonu_dec_free(&d);
         store_unsent_rec_clear(r);
         return rc;

@@ -325,6 +325,35 @@ char *jsonu_strdup(json_object *str)
     return buf_steal(&b);
 }
 
+json_object *jsonu_new_string(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t len = strlen(s);
+    if (utf8_valid(s, len))
+        return json_object_new_string_len(s, (int)len);
+    /* A U+0000 (held as C0 80) becomes a real NUL, which json-c writes as
+     * \u0000; anything invalid becomes U+FFFD. */
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        bool ok;
+        size_t n = utf8_text_decode(s + i, len - i, &cp, &ok);
+        if (ok && cp == 0) {
+            buf_append_char(&b, '\0');
+        } else if (ok) {
+            buf_append(&b, s + i, n);
+        } else {
+            char tmp[4];
+            buf_append(&b, tmp, utf8_encode(UTF8_REPLACEMENT, tmp));
+        }
+        i += n;
+    }
+    json_object *o = json_object_new_string_len(buf_cstr(&b), (int)b.len);
+    buf_free(&b);
+    return o;
+}
+
 bool jsonu_str(jsonu_dec *d, json_object *o, const char *key, bool required, char **out)
 {
     json_object *v = field(o, key);

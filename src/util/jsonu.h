@@ -73,6 +73,10 @@ json_object *jsonu_arr(jsonu_dec *d, json_object *o, const char *key, bool requi
 
 /* A copy of a string value (a NUL held as C0 80). */
 char *jsonu_strdup(json_object *str);
+/* The inverse: a new JSON string of s (NULL gives NULL, JSON null), so
+ * that every writer of json-c writes valid JSON: C0 80 becomes \u0000 and
+ * bytes that are not UTF-8 become U+FFFD. */
+json_object *jsonu_new_string(const char *s);
 /* Serialises o compactly (no slash escaping); caller frees. C0 80 inside a
  * string, aidesk's U+0000, is written as \u0000. */
 char *jsonu_to_string(json_object *o);

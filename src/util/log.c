@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/mem.h"
+#include "util/timefmt.h"
 #include "util/sanitize.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -199,13 +200,10 @@ void log_msg(const char *fmt, ...)
     char *red = log_redact(buf_cstr(&raw));
     buf_free(&raw);
 
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
+    char when[TIMEFMT_SIZE];
+    timefmt_utc(clock_wall_ms(), TIMEFMT_ISO_MS, when);
     buf_t line = BUF_INIT;
-    buf_printf(&line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ ", tm.tm_year + 1900, tm.tm_mon + 1,
-               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    buf_printf(&line, "%s ", when);
     sanitize_append(&line, red, strlen(red), SAN_KEEP_TAB);
     buf_append_char(&line, '\n');
     free(red);

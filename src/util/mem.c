@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(size_t n)
+void mem_oom(size_t n)
 {
     fprintf(stderr, "aidesk: out of memory (asked for %zu bytes)\n", n);
     abort();
@@ -17,15 +17,7 @@ void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom(n);
-    return p;
-}
-
-void *xcalloc(size_t count, size_t size)
-{
-    void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p)
-        oom(count * size);
+        mem_oom(n);
     return p;
 }
 
@@ -33,7 +25,7 @@ void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        oom(n);
+        mem_oom(n);
     return q;
 }
 
@@ -44,11 +36,11 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t sz)
     size_t c = *cap ? *cap : 8;
     while (c < need) {
         if (c > SIZE_MAX / 2)
-            oom(SIZE_MAX);
+            mem_oom(SIZE_MAX);
         c *= 2;
     }
     if (sz && c > SIZE_MAX / sz)
-        oom(SIZE_MAX);
+        mem_oom(SIZE_MAX);
     p = xrealloc(p, c * sz);
     *cap = c;
     return p;
@@ -68,7 +60,7 @@ char *xstrndup(const char *s, size_t n)
 char *xmemdup0(const void *s, size_t n)
 {
     if (n == SIZE_MAX)
-        oom(n);
+        mem_oom(n);
     char *p = xmalloc(n + 1);
     if (n)
         memcpy(p, s, n);

@@ -9,9 +9,21 @@
 #define AIDESK_UTIL_MEM_H
 
 #include <stddef.h>
+#include <stdlib.h>
+
+/* Reports that n bytes could not be had, and aborts. */
+void mem_oom(size_t n) __attribute__((noreturn, cold));
 
 void *xmalloc(size_t n);
-void *xcalloc(size_t count, size_t size);
+/* Zeroed memory. Inline so that code reading it (and the static analyser)
+ * sees calloc itself: everything in it starts at zero. */
+static inline void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        mem_oom(count * size);
+    return p;
+}
 void *xrealloc(void *p, size_t n);
 /* Grows an array: returns p resized to hold at least need items of size sz,
  * updating *cap (doubling). */

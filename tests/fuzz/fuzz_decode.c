@@ -24,11 +24,13 @@
 #include "api/gate.h"
 #include "fuzz.h"
 #include "net/net.h"
+#include "net/retry.h"
 #include "util/jsonarr.h"
 #include "util/jsonu.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
+#include "util/timefmt.h"
 
 /* ------------------------------------------------------------- checks */
 
@@ -557,8 +559,8 @@ static void ratelimit(const char *s, size_t n)
         fz_fail("merging rate limits made a third one");
 }
 
-/* Timestamps: a time drawn from the input, written by the C library in
- * each form the parsers take, must read back exactly; and any text the
+/* Timestamps: a time drawn from the input, written in each form aidesk
+ * writes or a server may send, must read back exactly; and any text the
  * parsers accept stays in range. */
 static void times(const char *s, size_t n)
 {
@@ -566,12 +568,9 @@ static void times(const char *s, size_t n)
     char *text = xmemdup0(s, n);
     if (api_time_parse_iso8601(text, &ms))
         check_int("an ISO-8601 time", ms, MS_MIN, MS_MAX);
-    int64_t sec;
-    if (api_time_parse_http_date(text, &sec))
-        check_int("an HTTP date", sec, MS_MIN / 1000, MS_MAX / 1000);
-    long wait;
-    if (api_retry_after_parse(text, 1700000000, &wait))
-        check_int("Retry-After", wait, 0, 86400);
+    long wait = retry_after_parse_ms(text, 1700000000);
+    if (wait != -1)
+        check_int("Retry-After", wait, 0, RETRY_AFTER_MAX_S * 1000);
     free(text);
 
     uint64_t x = 0;
@@ -579,19 +578,26 @@ static void times(const char *s, size_t n)
         x = x << 8 | (unsigned char)s[i];
     /* Years 1970..9999: every form below can write them. */
     time_t t = (time_t)(x % UINT64_C(253402300800));
+    int64_t at_ms = (int64_t)t * 1000 + (int64_t)(x % 1000);
+    char when[TIMEFMT_SIZE];
+    if (!timefmt_utc(at_ms, TIMEFMT_ISO_MS, when) || !api_time_parse_iso8601(when, &ms) ||
+        ms != at_ms)
+        fz_fail("%s reads as %lld ms, want %lld", when, (long long)ms, (long long)at_ms);
+    if (!timefmt_utc(at_ms, TIMEFMT_ISO, when) || !api_time_parse_iso8601(when, &ms) ||
+        ms != (int64_t)t * 1000)
+        fz_fail("%s reads as %lld ms, want %lld", when, (long long)ms, (long long)t * 1000);
+    /* An HTTP date d seconds ahead is a wait of d seconds. */
     struct tm tm;
     if (!gmtime_r(&t, &tm))
         return;
+    long d = (long)(x % (RETRY_AFTER_MAX_S + 1));
     char buf[96];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (!api_time_parse_iso8601(buf, &ms) || ms != (int64_t)t * 1000)
-        fz_fail("%s reads as %lld ms, want %lld", buf, (long long)ms, (long long)t * 1000);
     strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (!api_time_parse_http_date(buf, &sec) || sec != (int64_t)t)
-        fz_fail("%s reads as %lld, want %lld", buf, (long long)sec, (long long)t);
+    if ((wait = retry_after_parse_ms(buf, t - d)) != d * 1000)
+        fz_fail("Retry-After %s, %ld s ahead, reads as %ld ms", buf, d, wait);
     strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm);
-    if (!api_time_parse_http_date(buf, &sec) || sec != (int64_t)t)
-        fz_fail("%s (asctime) reads as %lld, want %lld", buf, (long long)sec, (long long)t);
+    if ((wait = retry_after_parse_ms(buf, t - d)) != d * 1000)
+        fz_fail("Retry-After %s (asctime), %ld s ahead, reads as %ld ms", buf, d, wait);
 }
 
 /* The walker of long arrays (util/jsonarr.c) against json-c: when the

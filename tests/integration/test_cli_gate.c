@@ -9,8 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/gate.h"
+#include "core/gatectl.h"
 #include "test.h"
 #include "test_cli_lib.h"
+#include "util/jsonu.h"
 #include "util/mem.h"
 
 static simproc sim;
@@ -129,6 +132,59 @@ static void gate__shows_turn_servers_and_health(void **state)
     clit_res_free(&r);
 }
 
+/* `o`'s member at a dotted path, compact, as a new string; NULL if absent. */
+static char *json_at(json_object *o, const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *save = NULL, *k = strtok_r(p, ".", &save); o && k; k = strtok_r(NULL, ".", &save))
+        if (!json_object_object_get_ex(o, k, &o))
+            o = NULL;
+    free(p);
+    return o ? jsonu_to_string(o) : NULL;
+}
+
+/* One form of ICE servers everywhere: what `gate session --json` prints is
+ * what the console copies as JSON for the same session (the simulator
+ * sends a STUN server's urls as a bare string: both write a list), and
+ * `gate turn --json` writes no null for an absent username. */
+static void gate__prints_ice_servers_as_the_console_copies_them(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--json", "gate", "session"));
+    CLIT_EXPECT(r, 0, "\"session\":", NULL);
+    char *err = NULL;
+    json_object *doc = jsonu_parse(r.out, r.out_len, &err);
+    assert_non_null(doc);
+    char *printed = json_at(doc, "session.turn_credentials.iceServers");
+    char *session = json_at(doc, "session");
+    json_object_put(doc);
+    clit_res_free(&r);
+    assert_non_null(printed);
+
+    gate_session *s = gate_decode_session(session, strlen(session), &err);
+    assert_non_null(s);
+    gatectl_session gs = {.s = s, .secret_expires_s = s->client_secret_expires_at};
+    char *copy = gatectl_copy_text(&gs, GATECTL_COPY_JSON);
+    json_object *cdoc = jsonu_parse(copy, strlen(copy), &err);
+    assert_non_null(cdoc);
+    char *copied = json_at(cdoc, "ice_servers");
+    assert_non_null(copied);
+    assert_string_equal(printed, copied);
+    assert_non_null(strstr(printed, "{\"urls\":[\"stun:"));
+    json_object_put(cdoc);
+    free(copied);
+    free(copy);
+    gate_session_free(s);
+    free(session);
+    free(printed);
+
+    clit_run(&r, NULL, NULL, W("gate", "turn", "--json"));
+    CLIT_EXPECT(r, 0, "{\"iceServers\":[{\"urls\":[\"stun:", NULL);
+    assert_null(strstr(r.out, "null"));
+    clit_res_free(&r);
+}
+
 static void gate__keeps_secrets_out_of_the_debug_log(void **state)
 {
     (void)state;
@@ -218,6 +274,7 @@ int main(void)
         T(gate__explains_an_exhausted_quota),
         T(gate__refuses_a_sixth_concurrent_session),
         T(gate__shows_turn_servers_and_health),
+        T(gate__prints_ice_servers_as_the_console_copies_them),
         T(gate__keeps_secrets_out_of_the_debug_log),
         T(config__shows_sources_without_secrets),
         T(demo__runs_one_command_against_a_fresh_simulator),

@@ -411,8 +411,8 @@ static void history_both(const char *s, size_t len)
 static const char *HISTORY_CASES[] = {
     "[]", " [ ] ", "{\"messages\":[]}", "[null]", "[1]", "[[]]", "[{}]",
     "[{\"id\":\"1\",\"content\":\"a ] } , [ { \\\" \\\\\"}]",
-    " \r\n[ {\"id\":\"1\",\"content\":\"a\",\"meta\":{\"x\":[1,{\"y\":\"]\"}]}} ,\n"
-    "{\"id\":\"2\",\"content\":\"b\",\"role\":\"ai\",\"created_at\":\"2026-11-21T10:00:00Z\"} ]\t",
+    (" \r\n[ {\"id\":\"1\",\"content\":\"a\",\"meta\":{\"x\":[1,{\"y\":\"]\"}]}} ,\n"
+     "{\"id\":\"2\",\"content\":\"b\",\"role\":\"ai\",\"created_at\":\"2026-11-21T10:00:00Z\"} ]\t"),
     "{\"total\":2,\"messages\":[{\"id\":\"1\",\"content\":\"a\"}],\"next\":null}",
     "{\"messages\":[{\"id\":\"1\",\"content\":\"a\"}],\"messages\":[]}",
     "{\"messag\\u0065s\":[{\"id\":\"1\",\"content\":\"a\"}]}",

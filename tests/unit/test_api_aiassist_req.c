@@ -115,6 +115,23 @@ static void client__refuses_keys_that_could_inject_headers_and_bad_urls(void **s
     assert_null(ai_client_new("https://user:pw@api.aiassist.net", KEY));
 }
 
+/* The client goes by the configuration's URL rules (util/baseurl.h): what
+ * a config file could not hold, a caller cannot give it either. */
+static void client__refuses_the_base_urls_the_configuration_refuses(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"https://api.example/a%zz", "https://api.example/{v1}",
+                                      "https://-api.example", "https://api.example:"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (ai_client_new(bad[i], KEY))
+            fail_msg("a client for %s", bad[i]);
+    /* Plain http goes to this machine, however libcurl is told so. */
+    ai_client *c = ai_client_new("http://127.1:8080", KEY);
+    assert_non_null(c);
+    assert_true(c->allow_http);
+    ai_client_free(c);
+}
+
 static void chat__sends_defaults_and_the_sdk_headers__when_not_streamed(void **state)
 {
     (void)state;
@@ -421,6 +438,7 @@ static void idem_keys__are_128_random_bits_in_hex_and_checked_before_use(void **
 
 TEST_MAIN(cmocka_unit_test(client__has_sdk_defaults__and_registers_the_key_as_a_secret),
           cmocka_unit_test(client__refuses_keys_that_could_inject_headers_and_bad_urls),
+          cmocka_unit_test(client__refuses_the_base_urls_the_configuration_refuses),
           cmocka_unit_test(chat__sends_defaults_and_the_sdk_headers__when_not_streamed),
           cmocka_unit_test(chat__asks_for_usage_and_event_stream__when_streamed),
           cmocka_unit_test(chat__passes_extra_fields_through__but_explicit_ones_win),

@@ -9,6 +9,7 @@
 
 #include "api/gate.h"
 #include "test.h"
+#include "util/jsonu.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -254,6 +255,31 @@ static void gate_turn__decodes_ice_servers(void **state)
     free(err);
 }
 
+/* The one JSON form of ICE servers (gate_ice_json): urls always a list,
+ * username and credential only when given, every string valid JSON. */
+static void gate_ice_json__writes_what_rtcpeerconnection_takes(void **state)
+{
+    (void)state;
+    const char *j = "{\"iceServers\":[{\"urls\":\"stun:x\",\"extra\":1},"
+                    "{\"urls\":[\"turn:y\",\"turns:z\"],\"username\":\"u_unit_2\","
+                    "\"credential\":\"c\\u0000d\"}]}";
+    char *err = NULL;
+    gate_ice_list *l = gate_decode_turn(j, strlen(j), &err);
+    assert_non_null(l);
+    json_object *o = gate_ice_json(l);
+    char *text = jsonu_to_string(o);
+    assert_string_equal(text, "[{\"urls\":[\"stun:x\"]},{\"urls\":[\"turn:y\",\"turns:z\"],"
+                              "\"username\":\"u_unit_2\",\"credential\":\"c\\u0000d\"}]");
+    /* json-c's own writer (the console's pretty copies) agrees. */
+    assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), text);
+    free(text);
+    json_object_put(o);
+    gate_ice_list_free(l);
+    o = gate_ice_json(NULL);
+    assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), "[]");
+    json_object_put(o);
+}
+
 static gate_kv_list *kv(const char *body)
 {
     char *err = NULL;
@@ -412,6 +438,7 @@ TEST_MAIN(cmocka_unit_test(gate__client_has_defaults_and_hides_the_project_id),
           cmocka_unit_test(gate_session__decodes_every_field_and_hides_the_secrets),
           cmocka_unit_test(gate_session__names_missing_and_mistyped_fields),
           cmocka_unit_test(gate_turn__decodes_ice_servers),
+          cmocka_unit_test(gate_ice_json__writes_what_rtcpeerconnection_takes),
           cmocka_unit_test(gate_kv__flattens_json_in_the_servers_order),
           cmocka_unit_test(gate_kv__reads_plain_text_and_prometheus_lines),
           cmocka_unit_test(gate_ratelimit__parses_present_headers_strictly),

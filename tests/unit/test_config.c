@@ -14,7 +14,6 @@
 #include "config/ini.h"
 #include "config/keycmd.h"
 #include "config/settings.h"
-#include "config/url.h"
 #include "test.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -694,84 +693,6 @@ static void config__refuses_key_command_output_unfit_for_a_header(void **state)
 
 /* ------------------------------------------------------------------- URLs */
 
-static void url__allows_http_only_for_loopback_unless_allowed(void **state)
-{
-    (void)state;
-    static const char *const loopback[] = {"http://127.0.0.1:8080", "http://127.9.8.7",
-                                           "http://localhost/v1",   "http://LOCALHOST:1",
-                                           "http://[::1]:8443/",    "http://[::ffff:127.0.0.1]"};
-    for (size_t i = 0; i < sizeof loopback / sizeof *loopback; i++) {
-        char *out = NULL, *err = NULL;
-        if (config_url_check(loopback[i], false, &out, &err) != 0)
-            fail_msg("%s refused: %s", loopback[i], err);
-        free(out);
-    }
-    assert_true(config_host_is_loopback("::1"));
-    assert_true(config_host_is_loopback("[::1]"));
-    assert_false(config_host_is_loopback("128.0.0.1"));
-    assert_false(config_host_is_loopback("localhost.example"));
-
-    char *out = NULL, *err = NULL;
-    assert_int_equal(config_url_check("http://api.example.com", false, &out, &err), -1);
-    assert_contains(err, "uses http:// with a host that is not this machine");
-    assert_contains(err, "allow_http");
-    free(err);
-    assert_int_equal(config_url_check("http://api.example.com", true, &out, &err), 0);
-    assert_string_equal(out, "http://api.example.com");
-    free(out);
-}
-
-static void url__refuses_bad_syntax_and_user_info(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *url;
-        const char *msg;
-    } bad[] = {
-        {"https://user:hunter2@api.example", "must not contain user info"},
-        {"https://api.example/v1?x=1", "must not contain a query"},
-        {"https://api.example/#top", "must not contain a query (?) or fragment"},
-        {"api.example", "must start with https://"},
-        {"ftp://api.example", "must start with https://"},
-        {"https://", "bad or missing host"},
-        {"https://:443", "bad or missing host"},
-        {"https://bad_host.example", "bad or missing host"},
-        {"https://-x.example", "bad or missing host"},
-        {"https://[::zz]", "bad or missing host"},
-        {"https://api.example:0", "bad port"},
-        {"https://api.example:65536", "bad port"},
-        {"https://api.example:", "bad port"},
-        {"https://api.example/a b", "not allowed in a URL path"},
-        {"https://api.example/%zz", "not allowed in a URL path"},
-        {"", "empty"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *out = NULL, *err = NULL;
-        assert_int_equal(config_url_check(bad[i].url, true, &out, &err), -1);
-        assert_contains(err, bad[i].msg);
-        assert_null(strstr(err, "hunter2"));
-        free(err);
-    }
-}
-
-static void url__strips_trailing_slashes_and_lowercases_the_host(void **state)
-{
-    (void)state;
-    static const char *const cases[][2] = {
-        {"https://API.Example.COM/", "https://api.example.com"},
-        {"HTTPS://api.example.com/v1//", "https://api.example.com/v1"},
-        {"https://api.example.com:8443/Path/", "https://api.example.com:8443/Path"},
-        {"https://[::1]:9443", "https://[::1]:9443"},
-        {"https://10.0.0.1/v1", "https://10.0.0.1/v1"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *out = NULL, *err = NULL;
-        assert_int_equal(config_url_check(cases[i][0], false, &out, &err), 0);
-        assert_string_equal(out, cases[i][1]);
-        free(out);
-    }
-}
-
 static void config__http_url_is_refused_unless_allow_http_is_set(void **state)
 {
     fx *f = *state;
@@ -786,6 +707,23 @@ static void config__http_url_is_refused_unless_allow_http_is_set(void **state)
     config_options o = {.allow_http = CONFIG_FLAG_OFF};
     err = load_err(&o);
     free(err);
+}
+
+/* The URL rules are util/baseurl.h's (tested in test_baseurl.c); these are
+ * the cases where the configuration once had rules of its own. */
+static void config__base_urls_are_judged_as_libcurl_reads_them(void **state)
+{
+    (void)state;
+    /* An underscore, as in a container's name: libcurl connects to it. */
+    setenv("AIASSIST_BASE_URL", "https://aidesk_sim.internal:8443/v1/", 1);
+    config_t *c = load_ok(NULL);
+    assert_string_equal(c->base_url, "https://aidesk_sim.internal:8443/v1");
+    config_free(c);
+    /* 127.1 is 127.0.0.1 to libcurl: this machine, where http is fine. */
+    setenv("AIASSIST_BASE_URL", "http://127.1:8080", 1);
+    c = load_ok(NULL);
+    assert_string_equal(c->base_url, "http://127.1:8080");
+    config_free(c);
 }
 
 /* ------------------------------------------------- redaction and rendering */
@@ -861,9 +799,7 @@ TEST_MAIN(T(config__uses_defaults_without_file_env_or_options),
           T(keycmd__kills_a_command_that_times_out), T(keycmd__reports_a_missing_program),
           T(config__runs_key_command_only_when_nothing_higher_gives_the_key),
           T(config__refuses_key_command_output_unfit_for_a_header),
-          T(url__allows_http_only_for_loopback_unless_allowed),
-          T(url__refuses_bad_syntax_and_user_info),
-          T(url__strips_trailing_slashes_and_lowercases_the_host),
           T(config__http_url_is_refused_unless_allow_http_is_set),
+          T(config__base_urls_are_judged_as_libcurl_reads_them),
           T(config__registers_secrets_for_redaction),
           T(config__render_shows_sources_but_never_secrets))

@@ -99,8 +99,37 @@ static void retry__parses_retry_after_forms(void **state)
     assert_int_equal(retry_after_parse_ms("Tue, 14 Nov 2023 22:13:00 GMT", now), 0); /* past */
     assert_int_equal(retry_after_parse_ms("-1", now), -1);
     assert_int_equal(retry_after_parse_ms("1.5", now), -1);
-    assert_int_equal(retry_after_parse_ms("Tue, 14 Nov 2023 22:13:27 PST", now), -1);
+    assert_int_equal(retry_after_parse_ms("", now), -1);
+    assert_int_equal(retry_after_parse_ms("soon", now), -1);
+    assert_int_equal(retry_after_parse_ms("Tue, 14 Foo 2023 22:13:27 GMT", now), -1);
     assert_int_equal(retry_after_parse_ms(NULL, now), -1);
+    /* libcurl reads dates more leniently than RFC 9110 asks (another
+     * zone, here 8 hours behind): a hint, capped whatever it says. */
+    assert_int_equal(retry_after_parse_ms("Tue, 14 Nov 2023 22:13:27 PST", now),
+                     (8 * 3600 + 7) * 1000L);
+}
+
+/* RFC 9110 has a recipient accept all three forms of an HTTP date; the
+ * policy (and the console's messages, which read the same function) take
+ * each, and no wait longer than a day. */
+static void retry__honours_retry_after_in_every_http_date_form__up_to_a_day(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"Tue, 14 Nov 2023 22:13:27 GMT",
+                                        "Tuesday, 14-Nov-23 22:13:27 GMT",
+                                        "Tue Nov 14 22:13:27 2023"};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        assert_int_equal(retry_after_parse_ms(forms[i], now), 7000);
+        retry_attempt a = http(503);
+        a.retry_after = forms[i];
+        assert_int_equal(retry_decide(&pol, &a, 0.5, now), 7000);
+    }
+    assert_int_equal(retry_after_parse_ms("Tue Nov  7 22:13:27 2023", now), 0); /* past */
+    assert_int_equal(retry_after_parse_ms("172800", now), RETRY_AFTER_MAX_S * 1000);
+    assert_int_equal(retry_after_parse_ms("99999999999999999999999", now), RETRY_AFTER_MAX_S * 1000);
+    assert_int_equal(retry_after_parse_ms("Thu, 16 Nov 2023 22:13:20 GMT", now),
+                     RETRY_AFTER_MAX_S * 1000);
+    assert_int_equal(RETRY_AFTER_MAX_S, 86400);
 }
 
 static void retry__never_repeats_an_unsafe_post_that_may_have_arrived(void **state)
@@ -253,6 +282,7 @@ TEST_MAIN(cmocka_unit_test(retry__retries_transient_statuses_and_not_others),
           cmocka_unit_test(retry__stops_after_max_retries),
           cmocka_unit_test(retry__honours_retry_after_seconds_date_and_ms),
           cmocka_unit_test(retry__parses_retry_after_forms),
+          cmocka_unit_test(retry__honours_retry_after_in_every_http_date_form__up_to_a_day),
           cmocka_unit_test(retry__never_repeats_an_unsafe_post_that_may_have_arrived),
           cmocka_unit_test(retry__a_connect_failure_after_the_request_went_out_is_not_retried),
           cmocka_unit_test(retry__a_gateway_status_is_no_proof_that_nothing_happened),

@@ -422,6 +422,27 @@ static void utf8__text_form_holds_a_nul_as_c0_80(void **state)
     buf_free(&b);
 }
 
+/* jsonu_new_string undoes jsonu_strdup: a decoded U+0000 goes back out as
+ * \u0000, and bytes that are not UTF-8 cannot make the document invalid. */
+static void jsonu_new_string__writes_back_what_was_decoded(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    json_object *in = jsonu_parse("\"a\\u0000b\"", 10, &err);
+    assert_null(err);
+    char *decoded = jsonu_strdup(in);
+    json_object_put(in);
+    json_object *out = jsonu_new_string(decoded);
+    assert_string_equal(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN),
+                        "\"a\\u0000b\"");
+    json_object_put(out);
+    free(decoded);
+    out = jsonu_new_string("caf\xC3\xA9 \xFF!");
+    assert_string_equal(json_object_get_string(out), "caf\xC3\xA9 \xEF\xBF\xBD!");
+    json_object_put(out);
+    assert_null(jsonu_new_string(NULL));
+}
+
 static void jsonu__repairs_invalid_utf8_inside_strings_only(void **state)
 {
     (void)state;
@@ -650,6 +671,7 @@ TEST_MAIN(cmocka_unit_test(buf__appends_printf_and_consumes),
           cmocka_unit_test(utf8__repairs_each_maximal_invalid_subpart),
           cmocka_unit_test(utf8__text_form_holds_a_nul_as_c0_80),
           cmocka_unit_test(jsonu__repairs_invalid_utf8_inside_strings_only),
+          cmocka_unit_test(jsonu_new_string__writes_back_what_was_decoded),
           cmocka_unit_test(jsonu__refuses_numbers_outside_json_grammar),
           cmocka_unit_test(jsonu__writes_a_nul_back_as_u0000),
           cmocka_unit_test(sanitize__shows_zwj_and_zwnj_outside_emoji_sequences),
