@@ -253,7 +253,7 @@ static char *cust_create(const simproc *s, const char *mode, const char *initial
     ai_client *cl = client_for(s, USER_KEY);
     json_object *meta = json_object_new_object();
     json_object_object_add(meta, "mode", json_object_new_string(mode));
-    ai_ws_create_params p = {initial, NULL, NULL, NULL, meta};
+    ai_ws_create_params p = {.initial_message = initial, .metadata = meta};
     net_event *ev = direct(ai_req_ws_create(cl, &p));
     json_object_put(meta);
     assert_int_equal(ev->kind, NET_EV_DONE);
@@ -1018,7 +1018,7 @@ static void app__finds_a_customers_workspace_by_client_id(void **state)
     ai_client *cl = client_for(&sim, USER_KEY);
     char client[64];
     snprintf(client, sizeof client, "cust_find_%lld", (long long)clock_mono_us());
-    ai_ws_create_params p = {"I am back about my order", client, NULL, NULL, NULL};
+    ai_ws_create_params p = {.initial_message = "I am back about my order", .client_id = client};
     direct_ok(ai_req_ws_create(cl, &p));
     ai_client_free(cl);
     harness h;
