@@ -379,7 +379,10 @@ bool app_create_workspace(app_t *a, const app_ws_params *p, char **err)
             ctx = json_object_new_object();
         char *why = NULL;
         if (!api_jsonarg_add(ctx, p->context[i], &why)) {
-            *err = xasprintf("context: %s", why);
+            /* The console's words lose their double quotes: a JSON
+             * string inside needs the item quoted whole, with \". */
+            *err = xasprintf("context: %s (quote a JSON item whole: \"orders=[\\\"ORD-1\\\"]\")",
+                             why);
             free(why);
             json_object_put(ctx);
             return false;
