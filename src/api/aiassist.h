@@ -112,7 +112,8 @@ net_request *ai_req_models(const ai_client *c);
 /* ------------------------------------------------------- workspaces */
 
 typedef struct ai_ws_create_params {
-    const char *initial_message; /* each NULL field is left out of the body */
+    const char *initial_message; /* each NULL or empty field is left out of the
+                                  * body, as the SDK leaves them out */
     const char *client_id;
     const char *system_prompt;
     json_object *context;        /* borrowed; values are any JSON */

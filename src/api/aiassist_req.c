@@ -222,18 +222,26 @@ net_request *ai_req_models(const ai_client *c)
 
 /* ------------------------------------------------------- workspaces */
 
+static void add_nonempty(json_object *o, const char *key, const char *s)
+{
+    if (s && *s)
+        json_object_object_add(o, key, json_object_new_string(s));
+}
+
 net_request *ai_req_ws_create(const ai_client *c, const ai_ws_create_params *p)
 {
     json_object *body = json_object_new_object();
     if (p) {
-        api_json_add_str(body, "initial_message", p->initial_message);
-        api_json_add_str(body, "client_id", p->client_id);
-        api_json_add_str(body, "system_prompt", p->system_prompt);
-        if (p->context)
+        /* As the SDK: an empty string or object is left out like an
+         * absent one. */
+        add_nonempty(body, "initial_message", p->initial_message);
+        add_nonempty(body, "client_id", p->client_id);
+        add_nonempty(body, "system_prompt", p->system_prompt);
+        if (p->context && json_object_object_length(p->context) > 0)
             json_object_object_add(body, "context", json_object_get(p->context));
-        if (p->metadata)
+        if (p->metadata && json_object_object_length(p->metadata) > 0)
             json_object_object_add(body, "metadata", json_object_get(p->metadata));
-        api_json_add_str(body, "model", p->model);
+        add_nonempty(body, "model", p->model);
         if (p->max_tokens > 0)
             json_object_object_add(body, "max_tokens", json_object_new_int(p->max_tokens));
     }

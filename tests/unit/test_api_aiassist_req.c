@@ -276,6 +276,14 @@ static void ws_create__leaves_absent_fields_out(void **state)
     ai_client *c = ai_client_new(BASE, KEY);
     check(ai_req_ws_create(c, NULL), NET_POST, "https://api.aiassist.net/api/workspaces", "{}", false);
     ai_ws_create_params p = {0};
+    /* Empty values are left out too, as the SDK's "if value:" does. */
+    p.initial_message = "";
+    p.system_prompt = "";
+    p.model = "";
+    p.context = json_object_new_object();
+    check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces", "{}", false);
+    json_object_put(p.context);
+    p = (ai_ws_create_params){0};
     p.client_id = "customer_12345";
     check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces",
           "{\"client_id\":\"customer_12345\"}", false);
