@@ -421,7 +421,12 @@ def _():
     for key in (None, "aai_nope"):
         r = s.get("/v1/models", key=key)
         eq(r.status, 401)
-        eq(r.json, {"detail": "Invalid API key", "code": "invalid_api_key"})
+        # The OpenAI-compatible calls say it OpenAI's way too, for its clients.
+        eq(r.json, {"detail": "Invalid API key", "code": "invalid_api_key",
+                    "error": {"message": "Invalid API key", "type": "invalid_request_error",
+                              "param": None, "code": "invalid_api_key"}})
+        r = s.get("/api/workspaces/ws_x", key=key)
+        eq(r.json, {"detail": "Invalid API key", "code": "invalid_api_key"}, "the SDK's shape only")
     eq(s.get("/v1/models", key=None, headers={"Authorization": "Bearer " + USER}).status, 200)
     eq(s.get("/v1/models", key=USER).status, 200)
     eq(s.get("/v1/models", key=AGENT).status, 200, "agent keys are valid for public calls")
