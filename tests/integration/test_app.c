@@ -831,6 +831,39 @@ static void app__a_chat_streams_its_reply_into_a_transcript(void **state)
     h_free(&h);
 }
 
+/* A server that refuses stream_options (which the SDK never sends): the
+ * console's chat goes again without it and completes, and the connection
+ * is not shown as failing on the way; the next turn goes without it at
+ * once. */
+static void app__a_chat_completes_where_stream_options_is_refused(void **state)
+{
+    (void)state;
+    simproc strict;
+    const char *args[] = {"--speed", "50", "--refuse-field", "stream_options", NULL};
+    assert_int_equal(simproc_start(&strict, args), 0);
+    harness h;
+    h_init(&h, strict.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = app_new_chat(h.app, "llama-3.1-8b-instant");
+    app_send(h.app, c, "Give me a list of shipping options", false);
+    WAIT_FOR(&h, 15000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[1]->state, MSG_FINAL);
+    assert_true(c->msgs[1]->text.len > 0);
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    app_send(h.app, c, "Thanks!", false);
+    WAIT_FOR(&h, 15000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[3]->state, MSG_FINAL);
+    char body[16384];
+    assert_int_equal(simproc_admin(&strict, "GET", "/_sim/stats", NULL, body, sizeof body), 200);
+    /* The refused first attempt and two chats: the second went without
+     * the field from the start. */
+    const char *n = strstr(body, "\"/v1/chat/completions\":");
+    assert_non_null(n);
+    assert_int_equal(strtol(n + strlen("\"/v1/chat/completions\":"), NULL, 10), 3);
+    h_free(&h);
+    simproc_stop(&strict);
+}
+
 static void app__cancelling_a_chat_keeps_the_partial_reply(void **state)
 {
     (void)state;
@@ -1861,6 +1894,7 @@ int main(void)
         T(app__two_consoles_approving_one_draft_send_it_once_and_the_second_says_so),
         T(app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers),
         T(app__a_chat_streams_its_reply_into_a_transcript),
+        T(app__a_chat_completes_where_stream_options_is_refused),
         T(app__cancelling_a_chat_keeps_the_partial_reply),
         T(app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text),
         T(app__a_chat_reply_with_invalid_utf8_is_kept_and_noted),
