@@ -17,6 +17,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import signal
 import socketserver
 import subprocess
@@ -134,13 +135,14 @@ def setup():
                 "XDG_STATE_HOME": os.path.join(home, "s"), "AIASSIST_API_KEY": KEY,
                 "AIASSIST_BASE_URL": url, "AI_GATE_PROJECT_ID": PROJECT, "AI_GATE_BASE_URL": url,
                 "LC_ALL": "C.UTF-8"})
-    STATE.update(sim=sim, rec=rec)
+    STATE.update(sim=sim, rec=rec, home=home)
 
 
 def cleanup():
     if STATE:
         STATE["rec"].stop()
         STATE["sim"].stop()
+        shutil.rmtree(STATE["home"], ignore_errors=True)
 
 
 def aidesk(*args, stdin=None, want=0):

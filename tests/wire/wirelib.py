@@ -2,6 +2,7 @@
 Standard library only."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,3 +86,4 @@ class Sim:
                 self.proc.kill()
                 self.proc.wait()
         self.proc.stdout.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
