@@ -135,7 +135,8 @@ static conv *need_workspace(ui *u)
 static void cmd_new(ui *u, const cmd_parsed *p)
 {
     app_ws_params wp = {0};
-    buf_t ctx = BUF_INIT;
+    const char **ctx = xcalloc((size_t)p->argc, sizeof *ctx);
+    wp.context = ctx;
     wp.client_id = p->argv[0];
     for (int i = 1; i < p->argc; i++) {
         const char *a = p->argv[i];
@@ -143,20 +144,21 @@ static void cmd_new(ui *u, const cmd_parsed *p)
             wp.system_prompt = p->argv[++i];
         } else if (!strcmp(a, "-m") && i + 1 < p->argc) {
             wp.initial_message = p->argv[++i];
+        } else if (!strcmp(a, "--model") && i + 1 < p->argc) {
+            wp.model = p->argv[++i];
+        } else if (!strcmp(a, "--max-tokens") && i + 1 < p->argc) {
+            wp.max_tokens = p->argv[++i];
         } else if (ai_mode_from_string(a) != AI_MODE_UNKNOWN && !wp.mode) {
             wp.mode = a;
         } else if (strchr(a, '=')) {
-            if (ctx.len)
-                buf_append_char(&ctx, ' ');
-            buf_append_str(&ctx, a);
+            ctx[wp.ncontext++] = a;
         } else {
             app_flash(u->app, true, "/new: what is '%s'? usage: /new %s", a,
                       cmd_find("new")->usage);
-            buf_free(&ctx);
+            free(ctx);
             return;
         }
     }
-    wp.context_kv = ctx.len ? ctx.data : NULL;
     char *err = NULL;
     if (!app_create_workspace(u->app, &wp, &err)) {
         app_flash(u->app, true, "/new: %s", err);
@@ -164,7 +166,7 @@ static void cmd_new(ui *u, const cmd_parsed *p)
     } else {
         app_flash(u->app, false, "creating workspace %s...", wp.client_id);
     }
-    buf_free(&ctx);
+    free(ctx);
 }
 
 static conv *find_conv(ui *u, const char *what)

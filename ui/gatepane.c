@@ -46,7 +46,8 @@ static int state_style(gatectl_state st)
 {
     switch (st) {
     case GATECTL_USABLE: return THEME_STATUS_OK;
-    case GATECTL_SECRET_EXPIRED: return THEME_STATUS_WARN;
+    case GATECTL_SECRET_EXPIRED:
+    case GATECTL_NO_SECRET: return THEME_STATUS_WARN;
     default: return THEME_STATE_FAILED;
     }
 }
@@ -106,10 +107,11 @@ static int draw_details(ui *u, int y, const gatectl_info *gi)
     y = line(u, y, tmp, THEME_TITLE);
     char *masked = s->client_secret ? (u->gate_secrets ? xstrdup(s->client_secret)
                                                        : gatectl_mask(s->client_secret))
-                                    : xstrdup("(none)");
+                                    : xstrdup(GATECTL_NO_SECRET_TEXT);
     char exp[16];
     clock_text(gs->secret_expires_s, exp, sizeof exp);
-    snprintf(tmp, sizeof tmp, "  client secret  %s  (valid until %s)", masked, exp);
+    snprintf(tmp, sizeof tmp, "  client secret  %s%s%s%s", masked, gs->no_secret ? "" : "  (valid until ",
+             gs->no_secret ? "" : exp, gs->no_secret ? "" : ")");
     free(masked);
     y = line(u, y, tmp, THEME_DEFAULT);
     if (s->meta_turn_server) {
@@ -197,6 +199,8 @@ void gatepane_draw(ui *u)
             char created[16], sl[24], xl[24];
             clock_text(gs->created_ms / 1000, created, sizeof created);
             left_text(t.secret_left_s, sl, sizeof sl);
+            if (gs->no_secret)
+                snprintf(sl, sizeof sl, "none");
             left_text(t.session_left_s, xl, sizeof xl);
             bool sel = i == u->gate_sel && u->focus == FOCUS_GATE;
             snprintf(tmp, sizeof tmp, "%s %-3zu %-22.22s %-*.*s %-8.8s %-9s %-8s %-8s ", sel ? ">" : " ",

@@ -1,5 +1,6 @@
 """AiAssist public workspace calls (/api/workspaces...)."""
 
+from . import models
 from .util import ApiError
 
 
@@ -17,7 +18,22 @@ def _content(body, name="content"):
     return v
 
 
+def _model_fields(body):
+    """The SDK's top-level model and max_tokens (create and send)."""
+    model = _opt(body, "model", str, "a string")
+    if model is not None and models.lookup(model) is None:
+        raise ApiError(404, "model_not_found",
+                       "Model '%s' not found. GET /v1/models lists the available models." % model)
+    mt = body.get("max_tokens")
+    if mt is not None and (not isinstance(mt, int) or isinstance(mt, bool) or mt <= 0):
+        raise ApiError(400, "bad_request", "'max_tokens' must be a positive integer.")
+    return model, mt
+
+
 def _wrap(app, ws, **rest):
+    """--flat-workspace puts the workspace at the top level, as the SDK
+    accepts for create and get; by-client keeps its shape (the SDK reads
+    its workspace from the 'workspace' field only)."""
     if app.flat_workspace:
         out = dict(ws)
         out.update(rest)
@@ -36,7 +52,9 @@ def create(app, req, out):
     system_prompt = _opt(body, "system_prompt", str, "a string")
     context = _opt(body, "context", dict, "an object")
     metadata = _opt(body, "metadata", dict, "an object")
-    ws, msgs = app.store.create(initial, client_id, system_prompt, context, metadata)
+    model, max_tokens = _model_fields(body)
+    ws, msgs = app.store.create(initial, client_id, system_prompt, context, metadata,
+                                model, max_tokens)
     return 200, _wrap(app, ws, messages=msgs)
 
 
@@ -50,13 +68,14 @@ def by_client(app, req, out, client_id):
         ws = app.store.by_client(client_id)
         msgs = app.store.history(ws["id"])
         wsj = app.store.ws_json(ws)
-    return 200, _wrap(app, wsj, messages=msgs, exists=True)
+    return 200, {"workspace": wsj, "messages": msgs, "exists": True}
 
 
 def send(app, req, out, ws_id):
     body = req.json()
     content = _content(body)
-    return 200, app.store.send(ws_id, content)
+    model, max_tokens = _model_fields(body)
+    return 200, app.store.send(ws_id, content, model, max_tokens)
 
 
 def history(app, req, out, ws_id):

@@ -81,6 +81,8 @@ class App:
         self.role_assistant = opts.role_assistant
         self.flat_workspace = opts.flat_workspace
         self.bare_lists = opts.bare_lists
+        self.no_client_secret = getattr(opts, "no_client_secret", False)
+        self.refuse_fields = tuple(getattr(opts, "refuse_field", None) or ())
         self.manager = not opts.no_manager
         self.stopping = threading.Event()
         self.ids = IdMaker(opts.seed)
@@ -253,6 +255,13 @@ class App:
             body = {"error": e.code, "message": e.message}
         else:
             body = {"detail": e.message, "code": e.code}
+            if req.path.startswith("/v1/"):
+                # The OpenAI-compatible calls say it OpenAI's way too, for
+                # OpenAI's clients (the AiAssist SDK reads detail and code).
+                kind = ("server_error" if e.status >= 500 else "requests" if e.status == 429
+                        else "invalid_request_error")
+                body["error"] = {"message": e.message, "type": kind, "param": None,
+                                 "code": e.code}
         body.update(e.extra)
         return body
 

@@ -82,6 +82,11 @@ def parse_args(argv):
     p.add_argument("--role-assistant", action="store_true", help="AI messages use role 'assistant'")
     p.add_argument("--flat-workspace", action="store_true", help="workspace fields at top level")
     p.add_argument("--bare-lists", action="store_true", help="history answers a bare JSON list")
+    p.add_argument("--no-client-secret", action="store_true",
+                   help="AI Gate session answers without client_secret (optional in the SDKs)")
+    p.add_argument("--refuse-field", action="append", metavar="FIELD",
+                   help="chat completions refuse a request with this top-level field (400 "
+                        "naming it), as a strict provider does; repeatable")
     p.add_argument("--default-mode", choices=("ai", "shadow", "takeover"), default="ai")
     p.add_argument("--quiet", action="store_true", help="no request log on stderr")
     p.add_argument("--version", action="version", version="aidesk-sim " + VERSION)

@@ -6,7 +6,6 @@ import copy
 import hashlib
 import hmac
 import json
-import math
 import threading
 import time
 
@@ -104,7 +103,8 @@ class Gate:
                 "sessionsRemaining": max(0, included - used),
                 "estimatedMinutes": included * MINUTES_PER_SESSION,
                 "minutesUsed": used * MINUTES_PER_SESSION,
-                "percentUsed": min(100, int(math.floor(100.0 * used / included)))}
+                # A float, as the SDKs type it (UsageResponse.percentUsed).
+                "percentUsed": min(100.0, round(100.0 * used / included, 2))}
 
     # -- handlers -------------------------------------------------------------------
     def create_session(self, app, req, out):
@@ -157,7 +157,7 @@ class Gate:
             self.counters["sessions_created"] += 1
         app.persist.mark()
         ice = self.ice_servers(pid)
-        return 200, {
+        ans = {
             "id": sid, "object": "realtime.session", "model": prm["model"],
             "expires_at": ceil_int(now + ttl), "modalities": ["text", "audio"],
             "instructions": prm["instructions"], "voice": prm["voice"],
@@ -173,6 +173,10 @@ class Gate:
             "metadata": {"model": prm["model"], "voice": prm["voice"], "turn_server": _TURN[0],
                          "created_at": iso_now(now)},
         }
+        if app.no_client_secret:
+            # Optional in both SDKs' types: a real answer may lack it.
+            del ans["client_secret"]
+        return 200, ans
 
     def turn_credentials(self, app, req, out):
         pid = req.query.get("identifier")
@@ -180,7 +184,9 @@ class Gate:
         return 200, {"iceServers": self.ice_servers(pid)}
 
     def health(self, app, req, out):
-        return 200, {"status": "ok", "version": VERSION,
+        # "healthy", as the real service answers (recorded in the AI Gate
+        # repository), not "ok".
+        return 200, {"status": "healthy", "version": VERSION,
                      "uptime_seconds": int(time.time() - self.started), "upstream": "ok"}
 
     def metrics(self, app, req, out):

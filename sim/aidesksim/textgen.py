@@ -170,15 +170,54 @@ def generate(seed, model, messages, context=None):
     return "\n\n".join(blocks)
 
 
+def _schema_value(schema, text, depth=0):
+    """A value that fits a JSON schema (its types, properties, required
+    fields and enums), with the reply's text in its strings."""
+    if not isinstance(schema, dict) or depth > 8:
+        return text
+    if "enum" in schema and isinstance(schema["enum"], list) and schema["enum"]:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return _schema_value(schema[key][0], text, depth + 1)
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), "null")
+    if t == "object" or (t is None and "properties" in schema):
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        return {k: _schema_value(v, text, depth + 1) for k, v in props.items()}
+    if t == "array":
+        return [_schema_value(schema.get("items"), text, depth + 1)]
+    return {"integer": 1, "number": 1.5, "boolean": True, "null": None}.get(t, text)
+
+
+def as_json(text, response_format):
+    """The reply as the JSON a response_format asks for: json_object gives
+    {"reply": text}; json_schema an object of the schema's shape."""
+    if response_format["type"] == "json_schema":
+        value = _schema_value((response_format.get("json_schema") or {}).get("schema")
+                              or {"type": "object", "properties": {"reply": {"type": "string"}}},
+                              text)
+    else:
+        value = {"reply": text}
+    return json.dumps(value, ensure_ascii=False)
+
+
 def reply_tokens(seed, model, messages, exact=None, max_tokens=None, content_faults=(),
-                 context=None):
+                 context=None, stop=(), response_format=None):
     """Return (tokens, finish_reason) for a chat reply.
 
     exact: make the reply exactly this many tokens (--reply-tokens), by
     repeating the generated text; max_tokens: cut there with "length".
     content_faults: subset of {"escapes", "invalid_utf8", "huge_line"}.
+    stop: strings where the reply ends (finish "stop"), not included;
+    response_format: OpenAI's json_object / json_schema (as_json).
     """
     text = generate(seed, model, messages, context)
+    if response_format:
+        text = as_json(text, response_format)
     if exact is not None:
         unit = tokenize(text + "\n\n")
         reps = exact // len(unit) + 1
@@ -187,6 +226,11 @@ def reply_tokens(seed, model, messages, exact=None, max_tokens=None, content_fau
     else:
         toks = tokenize(text)
     finish = "stop"
+    if stop:
+        whole = "".join(toks)
+        cut = min((i for i in (whole.find(x) for x in stop) if i >= 0), default=-1)
+        if cut >= 0:
+            toks = tokenize(whole[:cut])
     if max_tokens is not None and len(toks) > max_tokens:
         del toks[max_tokens:]
         finish = "length"

@@ -74,7 +74,9 @@ class Store:
 
     # -- creating and sending ---------------------------------------------------
     def create(self, initial_message=None, client_id=None, system_prompt=None,
-               context=None, metadata=None):
+               context=None, metadata=None, model=None, max_tokens=None):
+        """model / max_tokens: the SDK's top-level fields, for every reply
+        in the workspace (a message may override them)."""
         metadata = metadata or {}
         mode = metadata.get("mode")
         if mode not in MODES:
@@ -85,7 +87,8 @@ class Store:
             ws = {"id": self.app.ids.new("ws_"), "mode": mode, "status": "active",
                   "metadata": metadata, "client_id": client_id, "system_prompt": system_prompt,
                   "context": context, "created_at": iso_now(now), "updated_at": iso_now(now),
-                  "messages": [], "_activity": now, "_seq": self._seq}
+                  "messages": [], "_activity": now, "_seq": self._seq,
+                  "_model": model, "_max_tokens": max_tokens}
             self.workspaces[ws["id"]] = ws
             self._publish("workspace.created", {"workspace": self.ws_json(ws)}, ws["id"])
             self.changed.notify_all()
@@ -107,10 +110,15 @@ class Store:
             conv.append({"role": role, "content": m["content"]})
         return conv
 
-    def _model(self, ws):
-        name = (ws.get("metadata") or {}).get("model")
-        m = models.lookup(name) if isinstance(name, str) else None
-        return m or models.lookup(models.DEFAULT_MODEL)
+    @staticmethod
+    def _model(ws, override=None):
+        """The model of a reply: the message's, else the workspace's (the
+        top-level field; metadata.model as clients before it sent it)."""
+        for name in (override, ws.get("_model"), (ws.get("metadata") or {}).get("model")):
+            m = models.lookup(name) if isinstance(name, str) else None
+            if m is not None:
+                return m
+        return models.lookup(models.DEFAULT_MODEL)
 
     def _append(self, ws, msg):
         ws["messages"].append(msg)
@@ -118,8 +126,9 @@ class Store:
         self._publish("message.created", {"workspace_id": ws["id"], "message": self.msg_json(msg)},
                       ws["id"])
 
-    def send(self, ws_id, content):
-        """The public send path (customers use it too)."""
+    def send(self, ws_id, content, model=None, max_tokens=None):
+        """The public send path (customers use it too).  model / max_tokens
+        override the workspace's for this message's reply."""
         with self.lock:
             ws = self._active(ws_id)
             umsg = {"id": self.app.ids.new("msg_"), "role": "user", "content": content,
@@ -127,7 +136,9 @@ class Store:
             self._append(ws, umsg)
             mode = ws["mode"]
             conv = self._conversation(ws)
-            model = self._model(ws)
+            model = self._model(ws, model)
+            if max_tokens is None:
+                max_tokens = ws.get("_max_tokens")
             context = ws.get("context") if isinstance(ws.get("context"), dict) else None
             reply_id = self.app.ids.new("msg_" if mode == "ai" else "drf_")
         out = {"user_message": self.msg_json(umsg), "responses": [], "mode": mode,
@@ -136,7 +147,7 @@ class Store:
             return out
         seed = self.app.seed
         rng = textgen.conversation_rng(seed, model.id, conv, "pace")
-        toks, _ = textgen.reply_tokens(seed, model, conv, context=context)
+        toks, _ = textgen.reply_tokens(seed, model, conv, max_tokens=max_tokens, context=context)
         if mode == "ai":
             stop = self.app.stopping
             for a, b in pacing.batches(self.app.clock, model, len(toks), rng, stop, min_gap=0.05):

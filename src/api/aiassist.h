@@ -94,7 +94,11 @@ void ai_chat_params_init(ai_chat_params *p);
 bool ai_chat_params_validate(const ai_chat_params *p, char **err);
 
 /* POST /v1/chat/completions: {messages, model?, temperature, max_tokens,
- * top_p, stream} plus, when streaming, stream_options:{include_usage:true}.
+ * top_p, stream} plus, when streaming, stream_options:{include_usage:true}
+ * (for the token counts), with the same body without it as the request's
+ * fallback (net_request_set_fallback): a server that answers 400 naming
+ * stream_options gets the chat again without it, and the caller counts
+ * tokens itself since no usage comes.
  * Every member of p->extra is added too, but explicit fields win: extra
  * cannot replace messages, model (when given), temperature, max_tokens,
  * top_p, stream or stream_options. Non-finite numbers (which p should not
@@ -108,14 +112,26 @@ net_request *ai_req_models(const ai_client *c);
 /* ------------------------------------------------------- workspaces */
 
 typedef struct ai_ws_create_params {
-    const char *initial_message; /* each NULL field is left out of the body */
+    const char *initial_message; /* each NULL or empty field is left out of the
+                                  * body, as the SDK leaves them out */
     const char *client_id;
     const char *system_prompt;
-    json_object *context;        /* borrowed */
-    json_object *metadata;       /* borrowed */
+    json_object *context;        /* borrowed; values are any JSON */
+    json_object *metadata;       /* borrowed; values are any JSON */
+    const char *model;           /* the model answering in the workspace */
+    int max_tokens;              /* its longest reply; 0: left out */
 } ai_ws_create_params;
 
-/* POST /api/workspaces (p may be NULL: body {}) */
+/* Whether a workspace's (or a message's) model and max_tokens can be sent:
+ * model NULL or non-empty valid UTF-8, max_tokens 0 (left out) or 1 to
+ * AI_MAX_TOKENS_MAX. Returns true, or false with *err (caller frees). */
+#define AI_MAX_TOKENS_MAX 10000000
+bool ai_ws_model_check(const char *model, int max_tokens, char **err);
+
+/* POST /api/workspaces {initial_message?, client_id?, system_prompt?,
+ * context?, metadata?, model?, max_tokens?} (p may be NULL: body {}).
+ * model and max_tokens go at the top level, as the SDK sends them, not in
+ * metadata (which the SDK documents as the caller's own data). */
 net_request *ai_req_ws_create(const ai_client *c, const ai_ws_create_params *p);
 /* GET /api/workspaces/{id} */
 net_request *ai_req_ws_get(const ai_client *c, const char *id);
@@ -123,6 +139,16 @@ net_request *ai_req_ws_get(const ai_client *c, const char *id);
 net_request *ai_req_ws_by_client(const ai_client *c, const char *client_id);
 /* POST /api/workspaces/{id}/messages {content} */
 net_request *ai_req_ws_send(const ai_client *c, const char *id, const char *content);
+/* Per-message overrides, as the SDK sends them: for this message's reply
+ * only. Each NULL / 0 field is left out. */
+typedef struct ai_ws_send_opts {
+    const char *model;
+    int max_tokens;
+} ai_ws_send_opts;
+/* POST /api/workspaces/{id}/messages {content, model?, max_tokens?}; o may
+ * be NULL (the same as ai_req_ws_send). */
+net_request *ai_req_ws_send_opts(const ai_client *c, const char *id, const char *content,
+                                 const ai_ws_send_opts *o);
 /* GET /api/workspaces/{id}/messages */
 net_request *ai_req_ws_history(const ai_client *c, const char *id);
 /* POST /api/workspaces/{id}/typing {text} */

@@ -12,6 +12,7 @@
 #include "util/baseurl.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/jsonu.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/utf8.h"
@@ -75,6 +76,9 @@ net_request *ai_request(const ai_client *c, net_method m, const char *path)
 {
     net_request *r = api_request_new(m, c->base_url, path, c->timeout_ms, c->max_retries,
                                      c->allow_http);
+    /* The SDK sets its headers on the HTTP client, so every request has
+     * them, a GET without a body too: so do we. */
+    api_request_json_type(r);
     net_request_add_header(r, "X-API-Key", c->api_key);
     char *bearer = xasprintf("Bearer %s", c->api_key);
     net_request_add_header(r, "Authorization", bearer);
@@ -190,14 +194,19 @@ net_request *ai_req_chat(const ai_client *c, const ai_chat_params *p)
                            json_object_new_int(p->max_tokens >= 1 ? p->max_tokens : DEFAULT_MAX_TOKENS));
     json_object_object_add(body, "top_p", api_json_double(top));
     json_object_object_add(body, "stream", json_object_new_boolean(p->stream));
+    json_object_object_del(body, "stream_options");
+    net_request *r = ai_request(c, NET_POST, "/v1/chat/completions");
     if (p->stream) {
+        /* The SDK never sends stream_options: a server (or the provider
+         * behind it) that refuses fields it does not know answers 400
+         * naming it, and then the network thread sends this body instead
+         * and remembers the URL (net_request_set_fallback). */
+        char *plain = jsonu_to_string(body);
+        net_request_set_fallback(r, plain, strlen(plain), "stream_options");
         json_object *so = json_object_new_object();
         json_object_object_add(so, "include_usage", json_object_new_boolean(1));
         json_object_object_add(body, "stream_options", so);
-    } else {
-        json_object_object_del(body, "stream_options");
     }
-    net_request *r = ai_request(c, NET_POST, "/v1/chat/completions");
     api_request_set_json(r, body);
     if (p->stream) {
         net_request_add_header(r, "Accept", "text/event-stream");
@@ -216,17 +225,28 @@ net_request *ai_req_models(const ai_client *c)
 
 /* ------------------------------------------------------- workspaces */
 
+static void add_nonempty(json_object *o, const char *key, const char *s)
+{
+    if (s && *s)
+        json_object_object_add(o, key, json_object_new_string(s));
+}
+
 net_request *ai_req_ws_create(const ai_client *c, const ai_ws_create_params *p)
 {
     json_object *body = json_object_new_object();
     if (p) {
-        api_json_add_str(body, "initial_message", p->initial_message);
-        api_json_add_str(body, "client_id", p->client_id);
-        api_json_add_str(body, "system_prompt", p->system_prompt);
-        if (p->context)
+        /* As the SDK: an empty string or object is left out like an
+         * absent one. */
+        add_nonempty(body, "initial_message", p->initial_message);
+        add_nonempty(body, "client_id", p->client_id);
+        add_nonempty(body, "system_prompt", p->system_prompt);
+        if (p->context && json_object_object_length(p->context) > 0)
             json_object_object_add(body, "context", json_object_get(p->context));
-        if (p->metadata)
+        if (p->metadata && json_object_object_length(p->metadata) > 0)
             json_object_object_add(body, "metadata", json_object_get(p->metadata));
+        add_nonempty(body, "model", p->model);
+        if (p->max_tokens > 0)
+            json_object_object_add(body, "max_tokens", json_object_new_int(p->max_tokens));
     }
     net_request *r = ai_request(c, NET_POST, "/api/workspaces");
     api_request_set_json(r, body);
@@ -251,10 +271,33 @@ static json_object *one_field(const char *key, const char *value)
     return o;
 }
 
+bool ai_ws_model_check(const char *model, int max_tokens, char **err)
+{
+    *err = NULL;
+    if (model && (!*model || !utf8_valid(model, strlen(model))))
+        return set_err(err, "the model name is empty or not valid UTF-8");
+    if (max_tokens < 0 || max_tokens > AI_MAX_TOKENS_MAX) {
+        *err = xasprintf("max_tokens must be from 1 to %d", AI_MAX_TOKENS_MAX);
+        return false;
+    }
+    return true;
+}
+
 net_request *ai_req_ws_send(const ai_client *c, const char *id, const char *content)
 {
-    return ai_id_request(c, NET_POST, "/api/workspaces", id, "/messages",
-                         one_field("content", content), false);
+    return ai_req_ws_send_opts(c, id, content, NULL);
+}
+
+net_request *ai_req_ws_send_opts(const ai_client *c, const char *id, const char *content,
+                                 const ai_ws_send_opts *o)
+{
+    json_object *body = one_field("content", content);
+    if (o) {
+        api_json_add_str(body, "model", o->model);
+        if (o->max_tokens > 0)
+            json_object_object_add(body, "max_tokens", json_object_new_int(o->max_tokens));
+    }
+    return ai_id_request(c, NET_POST, "/api/workspaces", id, "/messages", body, false);
 }
 
 net_request *ai_req_ws_history(const ai_client *c, const char *id)

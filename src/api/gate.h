@@ -4,7 +4,8 @@
  * AI Gate has no key header: the project id is the credential (the real
  * OpenAI key stays in the service's vault), so it is registered with
  * log_add_secret like a key, and so are the client secrets and TURN
- * credentials that come back. Requests carry only Content-Type JSON.
+ * credentials that come back. As in both SDKs, POST /session carries
+ * Content-Type JSON and the GETs carry no header of ours.
  * Builders are pure and return a new net_request; decoders return a result
  * or NULL with *err (turn it into an api_error with gate_decode_error). */
 #ifndef AIDESK_API_GATE_H
@@ -25,6 +26,8 @@
 #define GATE_DEFAULT_TEMPERATURE 0.7
 #define GATE_DEFAULT_INSTRUCTIONS "You are a helpful assistant"
 #define GATE_INSTRUCTIONS_MAX 16384 /* bytes */
+/* Where the client secret would be shown, for an answer without one. */
+#define GATE_NO_SECRET_TEXT "no client secret in the answer"
 
 typedef struct gate_client {
     char *base_url;
@@ -102,7 +105,9 @@ typedef struct gate_session {
     double temperature;
     bool max_tokens_inf;       /* max_response_output_tokens is "inf" */
     int64_t max_tokens;        /* or the number; -1 if absent */
-    char *client_secret;       /* client_secret.value ("eph_..."): a secret */
+    char *client_secret;       /* client_secret.value ("eph_..."): a secret; NULL
+                                * when the answer has none (the SDKs' types make
+                                * it optional: the session exists all the same) */
     int64_t client_secret_expires_at; /* unix s, 0 if absent */
     gate_ice_list ice;         /* turn_credentials.iceServers */
     char *session_id;
@@ -124,8 +129,10 @@ typedef struct gate_kv_list {
 /* The protocol error for a decoder's message; takes ownership of err. */
 api_error *gate_decode_error(char *err);
 
-/* The session answer. client_secret.value is required; every other field
- * is optional but checked for type. Registers the secrets with the log. */
+/* The session answer. Every field is optional (client_secret too, as in
+ * the SDKs' types: an answer without it is still a session created and
+ * counted against the quota) but checked for type; a client_secret that
+ * is there must hold a string value. Registers the secrets with the log. */
 gate_session *gate_decode_session(const char *body, size_t len, char **err);
 void gate_session_free(gate_session *s);
 

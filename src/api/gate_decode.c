@@ -159,7 +159,7 @@ static void read_max_tokens(jsonu_dec *d, json_object *o, gate_session *s)
 static void read_nested(jsonu_dec *d, json_object *o, gate_session *s)
 {
     api_dec_scope sc;
-    json_object *cs = jsonu_obj(d, o, "client_secret", true);
+    json_object *cs = jsonu_obj(d, o, "client_secret", false);
     if (cs) {
         api_dec_enter(d, &sc, "client_secret", -1);
         jsonu_str(d, cs, "value", true, &s->client_secret);

@@ -21,6 +21,7 @@ libaidesk_a_SOURCES += \
 	src/api/gate_decode.c \
 	src/api/gate_ice.c \
 	src/api/gate_kv.c \
+	src/api/jsonarg.c src/api/jsonarg.h \
 	src/api/req.c src/api/req.h \
 	src/api/url.c src/api/url.h
 

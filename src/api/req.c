@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/url.h"
 #include "util/jsonu.h"
@@ -18,8 +19,22 @@ net_request *api_request_new(net_method m, const char *base, const char *path, l
     r->timeout_ms = timeout_ms;
     r->max_retries = max_retries;
     r->allow_http = allow_http;
-    net_request_add_header(r, "Content-Type", "application/json");
     return r;
+}
+
+static bool has_header(const net_request *r, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (!strncasecmp(r->headers[i], name, n) && r->headers[i][n] == ':')
+            return true;
+    return false;
+}
+
+void api_request_json_type(net_request *r)
+{
+    if (!has_header(r, "Content-Type"))
+        net_request_add_header(r, "Content-Type", "application/json");
 }
 
 void api_request_set_json(net_request *r, json_object *body)
@@ -27,6 +42,7 @@ void api_request_set_json(net_request *r, json_object *body)
     char *s = jsonu_to_string(body);
     json_object_put(body);
     net_request_set_body(r, s, strlen(s));
+    api_request_json_type(r);
 }
 
 void api_path_add_id(buf_t *path, const char *id)

@@ -11,12 +11,15 @@
 #include "util/buf.h"
 
 /* A request to base + path (path already escaped, with any query), with
- * the given limits and "Content-Type: application/json". */
+ * the given limits and no header. */
 net_request *api_request_new(net_method m, const char *base, const char *path, long timeout_ms,
                              int max_retries, bool allow_http);
 
-/* Serialises body compactly as the request body; takes ownership of body
- * (releases it). */
+/* Adds "Content-Type: application/json" unless r has a Content-Type. */
+void api_request_json_type(net_request *r);
+
+/* Serialises body compactly as the request body, with the JSON content
+ * type; takes ownership of body (releases it). */
 void api_request_set_json(net_request *r, json_object *body);
 
 /* Appends "/" + id escaped as one path segment. */

@@ -10,6 +10,7 @@
 #include "cli/chat_save.h"
 #include "cli/cli_priv.h"
 #include "cli/sanstream.h"
+#include "core/compare_tokens.h"
 #include "util/assert.h"
 #include "util/buf.h"
 #include "util/jsonu.h"
@@ -74,26 +75,45 @@ static bool on_event(void *ud, const net_event *ev)
     return st != AI_STREAM_FAILED && !r->out_broken;
 }
 
-static json_object *usage_json(const ai_usage *u)
+/* The server's usage; when it sent none (a stream from a server that
+ * refused stream_options has none), our own count of a complete reply,
+ * marked "estimated". */
+static json_object *usage_json(const ai_usage *u, const ai_chat_params *p, const char *content,
+                               const api_error *e)
 {
-    if (!u->present)
+    ai_usage est = {0};
+    if (!u->present && !e && p) {
+        const char **texts = xcalloc(p->nmessages + 1, sizeof *texts);
+        for (size_t i = 0; i < p->nmessages; i++)
+            texts[i] = p->messages[i].content;
+        est.prompt_tokens = cmp_prompt_tokens(texts, p->nmessages);
+        free(texts);
+        est.completion_tokens = cmp_token_count(content, strlen(content));
+        est.total_tokens = est.prompt_tokens + est.completion_tokens;
+        est.present = true;
+    }
+    const ai_usage *v = u->present ? u : &est;
+    if (!v->present)
         return NULL;
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "prompt_tokens", json_object_new_int64(u->prompt_tokens));
-    json_object_object_add(o, "completion_tokens", json_object_new_int64(u->completion_tokens));
-    json_object_object_add(o, "total_tokens", json_object_new_int64(u->total_tokens));
+    json_object_object_add(o, "prompt_tokens", json_object_new_int64(v->prompt_tokens));
+    json_object_object_add(o, "completion_tokens", json_object_new_int64(v->completion_tokens));
+    json_object_object_add(o, "total_tokens", json_object_new_int64(v->total_tokens));
+    if (v == &est)
+        json_object_object_add(o, "estimated", json_object_new_boolean(true));
     return o;
 }
 
-static void print_json(cli_ctx *c, const char *id, const char *model, const char *content,
-                       const char *finish, const ai_usage *u, size_t skipped, const api_error *e)
+static void print_json(cli_ctx *c, const ai_chat_params *p, const char *id, const char *model,
+                       const char *content, const char *finish, const ai_usage *u, size_t skipped,
+                       const api_error *e)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", cli_jstr(id));
     json_object_object_add(o, "model", cli_jstr(model));
     json_object_object_add(o, "content", cli_jstr(content ? content : ""));
     json_object_object_add(o, "finish_reason", cli_jstr(finish));
-    json_object_object_add(o, "usage", usage_json(u));
+    json_object_object_add(o, "usage", usage_json(u, p, content ? content : "", e));
     json_object_object_add(o, "skipped_chunks", json_object_new_int64((int64_t)skipped));
     json_object_object_add(o, "error", cli_jerror(e));
     cli_json_print(c, o);
@@ -124,7 +144,7 @@ static int run_stream(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
     const ai_stream *s = r.s;
     cli_chat_save_reply(save, s->id, s->model, buf_cstr(&s->content), s->finish_reason, e);
     if (c->json)
-        print_json(c, s->id, s->model, buf_cstr(&s->content), s->finish_reason, &s->usage,
+        print_json(c, p, s->id, s->model, buf_cstr(&s->content), s->finish_reason, &s->usage,
                    s->skipped, e);
     notes(c, s->finish_reason, p->max_tokens, s->skipped);
     int rc = CLI_OK;
@@ -154,7 +174,7 @@ static int run_plain(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
     if (e) {
         cli_chat_save_reply(save, NULL, NULL, "", NULL, e);
         if (c->json)
-            print_json(c, NULL, p->model, "", NULL, &(ai_usage){0}, 0, e);
+            print_json(c, p, NULL, p->model, "", NULL, &(ai_usage){0}, 0, e);
         ai_chat_result_free(res);
         return cli_fail(c, e);
     }
@@ -162,7 +182,7 @@ static int run_plain(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
     int rc = CLI_OK;
     cli_chat_save_reply(save, res->id, res->model, ch->content, ch->finish_reason, NULL);
     if (c->json) {
-        print_json(c, res->id, res->model, ch->content, ch->finish_reason, &res->usage, 0, NULL);
+        print_json(c, p, res->id, res->model, ch->content, ch->finish_reason, &res->usage, 0, NULL);
     } else {
         chat_run r;
         memset(&r, 0, sizeof r);

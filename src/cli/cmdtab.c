@@ -18,12 +18,13 @@ static const cli_optspec config_opts[] = {{"run-key-commands", 0, false, false},
 static const cli_optspec create_opts[] = {
     {"client-id", 0, true, false}, {"system", 's', true, false}, {"context", 0, true, true},
     {"metadata", 0, true, true},   {"mode", 0, true, false},     {"model", 'm', true, false},
-    END,
+    {"max-tokens", 0, true, false}, END,
 };
 static const cli_optspec send_opts[] = {
     {"unsent", 0, false, false},     {"resend", 0, true, true},
     {"resend-all", 0, false, false}, {"include-uncertain", 0, false, false},
-    {"discard", 0, true, true},      END,
+    {"discard", 0, true, true},      {"model", 'm', true, false},
+    {"max-tokens", 0, true, false},  END,
 };
 static const cli_optspec list_opts[] = {{"mode", 0, true, false}, {"status", 0, true, false}, END};
 static const cli_optspec watch_opts[] = {
@@ -69,7 +70,9 @@ const cli_cmd cli_commands[] = {
      "      --extra JSON       more OpenAI fields, as a JSON object\n"
      "      --save             keep the exchange in a local transcript\n"
      "      --json             one object at the end: {id, model, content,\n"
-     "                         finish_reason, usage, skipped_chunks, error}\n"
+     "                         finish_reason, usage, skipped_chunks, error};\n"
+     "                         usage has \"estimated\": true when the server sent\n"
+     "                         none and the tokens were counted here\n"
      "\n"
      "Example: aidesk chat -m claude-3-haiku-20240307 'Write a haiku about tea'\n"},
     {"models", NULL, NULL, 0, 0, cli_cmd_models, "models", "list the models AiAssist routes to",
@@ -110,22 +113,29 @@ const cli_cmd cli_commands[] = {
      "      --client-id ID      your id for the customer\n"
      "  -s, --system TEXT       a system prompt\n"
      "      --context KEY=VALUE context for the AI (repeatable)\n"
-     "      --metadata KEY=VALUE metadata (repeatable)\n"
+     "      --metadata KEY=VALUE your own data kept with it (repeatable)\n"
      "      --mode MODE         ai, shadow or takeover (metadata.mode)\n"
-     "  -m, --model MODEL       the model answering in it (metadata.model)\n"
+     "  -m, --model MODEL       the model answering in it\n"
+     "      --max-tokens N      the longest reply in tokens\n"
      "\n"
-     "Example: aidesk ws create --client-id cust_42 --context name=Ada 'Where is my order?'\n"},
+     "A VALUE is sent as JSON when it is JSON: a number, true, false, null, a\n"
+     "[list] or an {object}, or a \"string\" in double quotes; anything else is\n"
+     "sent as the text written (name=Ada). Quote a number meant as text:\n"
+     "--context zip='\"01234\"'.\n"
+     "\n"
+     "Example: aidesk ws create --client-id cust_42 --context name=Ada \\\n"
+     "           --context 'recent_orders=[\"ORD-001\",\"ORD-002\"]' 'Where is my order?'\n"},
     {"ws", "get", NULL, 1, 1, cli_cmd_ws_get, "ws get ID", "show a workspace",
      "Example: aidesk ws get ws_8f2c\n"},
     {"ws", "find", NULL, 1, 1, cli_cmd_ws_find, "ws find CLIENT_ID",
      "find the active workspace of a client",
-     "Not found: a message and exit status 1; with --json, {\"exists\":false} and 0.\n"
+     "Not found: exit status 1, with a message (with --json, {\"exists\":false}).\n"
      "\n"
      "Example: aidesk ws find cust_42\n"},
     {"ws", "send", send_opts, 0, -1, cli_cmd_ws_send,
      "ws send [OPTION]... [ID [MESSAGE... | -]]",
      "send a customer message and show the answer",
-     "  aidesk ws send ID (MESSAGE... | -)\n"
+     "  aidesk ws send [-m MODEL] [--max-tokens N] ID (MESSAGE... | -)\n"
      "  aidesk ws send [ID] --unsent\n"
      "  aidesk ws send [ID] --resend-all [--include-uncertain]\n"
      "  aidesk ws send --resend UNSENT_ID...\n"
@@ -136,6 +146,9 @@ const cli_cmd cli_commands[] = {
      "service certainly did not get it, \"uncertain\" when it may have (its send\n"
      "failed on the way, or was cut short), \"sending\" while an aidesk sends it.\n"
      "\n"
+     "  -m, --model MODEL         the model that answers this message (the\n"
+     "                            workspace's model stays for the next)\n"
+     "      --max-tokens N        the longest reply to this message, in tokens\n"
      "      --unsent              list the kept messages (of workspace ID, or all):\n"
      "                            id, workspace, age, state, first line; with\n"
      "                            --json: [{id, workspace, written, age_s, state,\n"

@@ -61,8 +61,14 @@ static void print_session(cli_ctx *c, const gate_session *s, const gate_ratelimi
     if (s->has_temperature)
         printf("%-14s %.2g\n", "temperature", s->temperature);
     printf("%-14s %s\n", "expires", cli_expiry(s->expires_at, t, sizeof t));
-    printf("%-14s %s\n", "client secret", show ? cli_s1(c, s->client_secret) : HIDDEN);
-    printf("%-14s %s\n", "secret expires", cli_expiry(s->client_secret_expires_at, t, sizeof t));
+    if (!s->client_secret) {
+        /* Optional in the SDKs' types: the session exists and counts
+         * against the quota all the same. */
+        printf("%-14s %s\n", "client secret", GATE_NO_SECRET_TEXT);
+    } else {
+        printf("%-14s %s\n", "client secret", show ? cli_s1(c, s->client_secret) : HIDDEN);
+        printf("%-14s %s\n", "secret expires", cli_expiry(s->client_secret_expires_at, t, sizeof t));
+    }
     printf("ice servers:\n");
     print_ice(c, &s->ice, show);
     if (rl->present) {

@@ -62,7 +62,9 @@ static void note_retry(cli_ctx *c, api_service svc, const net_event *ev, int max
     api_error *e = cli_event_error(c, svc, &failed);
     char *why = api_error_message(e);
     double s = (double)ev->delay_ms / 1000.0;
-    if (reconnect)
+    if (ev->fell_back)
+        cli_note(c, "the service refused an optional field (%s): sending again without it", why);
+    else if (reconnect)
         cli_note(c, "reconnecting in %.1f s: %s", s, why);
     else
         cli_note(c, "retrying in %.1f s: %s (attempt %d of %d)", s, why, ev->attempt,

@@ -6,29 +6,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/jsonarg.h"
 #include "cli/cli_priv.h"
+#include "cli/ws_unsent.h"
 #include "util/mem.h"
 
-/* A JSON object from repeated KEY=VALUE options (values as strings);
- * NULL when none was given or after a usage error (*rc set). */
+/* A JSON object from repeated KEY=VALUE options, each value JSON when it
+ * reads as JSON (api/jsonarg.h); NULL when none was given or after a usage
+ * error (*rc set). */
 static json_object *pairs(cli_ctx *c, const cli_args *a, const char *opt, int *rc)
 {
     json_object *o = NULL;
     const char *v;
     for (size_t i = 0; (v = cli_opt_nth(a, opt, i)) != NULL; i++) {
-        const char *eq = strchr(v, '=');
-        if (!eq || eq == v) {
-            json_object_put(o);
-            *rc = cli_usage(c, "--%s: expected KEY=VALUE, got '%s'", opt, v);
-            return NULL;
-        }
         if (!o)
             o = json_object_new_object();
-        char *key = xstrndup(v, (size_t)(eq - v));
-        json_object_object_add(o, key, cli_jstr(eq + 1));
-        free(key);
+        char *err = NULL;
+        if (!api_jsonarg_add(o, v, &err)) {
+            json_object_put(o);
+            *rc = cli_usage(c, "--%s: %s", opt, err);
+            free(err);
+            return NULL;
+        }
     }
     return o;
+}
+
+bool cli_ws_model_opts(cli_ctx *c, const cli_args *a, const char **model, int *max_tokens,
+                       int *rc)
+{
+    *model = cli_opt(a, "model");
+    *max_tokens = 0;
+    const char *v = cli_opt(a, "max-tokens");
+    long n = 0;
+    if (v && !cli_parse_int(c, "--max-tokens", v, 1, AI_MAX_TOKENS_MAX, &n)) {
+        *rc = CLI_USAGE;
+        return false;
+    }
+    *max_tokens = (int)n;
+    char *err = NULL;
+    if (!ai_ws_model_check(*model, *max_tokens, &err)) {
+        *rc = cli_usage(c, "--model: %s", err);
+        free(err);
+        return false;
+    }
+    return true;
 }
 
 static void print_messages(cli_ctx *c, const ai_message_list *l, bool date)
@@ -70,24 +92,22 @@ int cli_cmd_ws_create(cli_ctx *c, const cli_args *a)
     json_object *context = pairs(c, a, "context", &rc);
     json_object *meta = rc == CLI_OK ? pairs(c, a, "metadata", &rc) : NULL;
     const char *mode = cli_opt(a, "mode");
-    const char *model = cli_opt(a, "model");
+    const char *model = NULL;
+    int max_tokens = 0;
     if (rc == CLI_OK && mode && ai_mode_from_string(mode) == AI_MODE_UNKNOWN)
         rc = cli_usage(c, "--mode: '%s' is not one of ai, shadow, takeover", mode);
-    if (rc == CLI_OK && model && !*model)
-        rc = cli_usage(c, "--model: empty");
-    if (rc == CLI_OK && (mode || model)) {
+    if (rc == CLI_OK)
+        cli_ws_model_opts(c, a, &model, &max_tokens, &rc);
+    if (rc == CLI_OK && mode) {
         if (!meta)
             meta = json_object_new_object();
-        if (mode)
-            json_object_object_add(meta, "mode", json_object_new_string(mode));
-        if (model)
-            json_object_object_add(meta, "model", cli_jstr(model));
+        json_object_object_add(meta, "mode", json_object_new_string(mode));
     }
     if (rc == CLI_OK && !cli_ai(c))
         rc = CLI_USAGE;
     if (rc == CLI_OK) {
-        ai_ws_create_params p = {text, cli_opt(a, "client-id"), cli_opt(a, "system"), context,
-                                 meta};
+        ai_ws_create_params p = {text,    cli_opt(a, "client-id"), cli_opt(a, "system"), context,
+                                 meta,    model,                   max_tokens};
         rc = create_send(c, &p);
     }
     json_object_put(context);
@@ -164,10 +184,14 @@ int cli_cmd_ws_find(cli_ctx *c, const cli_args *a)
             json_object_object_add(o, "messages", cli_jmessages(&r->messages));
         }
         cli_json_print(c, o);
-    } else if (!r->exists || !r->workspace) {
-        cli_error("no active workspace for client '%s'", a->pos[0]);
+    }
+    /* Not found is exit status 1 whatever the format, so that a script can
+     * test it the same way with and without --json. */
+    if (!r->exists || !r->workspace) {
+        if (!c->json)
+            cli_error("no active workspace for client '%s'", a->pos[0]);
         rc = CLI_ERR;
-    } else {
+    } else if (!c->json) {
         cli_print_workspace_line(c, r->workspace);
         print_messages(c, &r->messages, false);
     }

@@ -26,13 +26,10 @@ bool cli_ws_ended(const api_error *e)
     return e->kind == API_ERR_CONFLICT && e->code && !strcmp(e->code, "workspace_ended");
 }
 
-net_event *cli_ws_post(cli_ctx *c, const char *ws, const char *text, bool as_agent,
-                       const char *idem_key, api_error **e, bool *maybe)
+static net_event *post(cli_ctx *c, net_request *req, api_error **e, bool *maybe)
 {
     *e = NULL;
     *maybe = false;
-    net_request *req = as_agent ? ai_req_mgr_reply(c->ai, ws, text, idem_key)
-                                : ai_req_ws_send(c->ai, ws, text);
     net_event *ev = cli_request(c, API_AIASSIST, req, NULL, NULL);
     if (ev && ev->kind != NET_EV_DONE) {
         *maybe = maybe_delivered(ev);
@@ -41,6 +38,21 @@ net_event *cli_ws_post(cli_ctx *c, const char *ws, const char *text, bool as_age
         return NULL;
     }
     return ev;
+}
+
+net_event *cli_ws_post(cli_ctx *c, const char *ws, const char *text, bool as_agent,
+                       const char *idem_key, api_error **e, bool *maybe)
+{
+    return post(c,
+                as_agent ? ai_req_mgr_reply(c->ai, ws, text, idem_key)
+                         : ai_req_ws_send(c->ai, ws, text),
+                e, maybe);
+}
+
+net_event *cli_ws_post_opts(cli_ctx *c, const char *ws, const char *text,
+                            const ai_ws_send_opts *o, api_error **e, bool *maybe)
+{
+    return post(c, ai_req_ws_send_opts(c->ai, ws, text, o), e, maybe);
 }
 
 static json_object *send_json(const ai_send_result *r)
@@ -108,7 +120,7 @@ int cli_ws_print_answer(cli_ctx *c, net_event *ev, bool as_agent, const char *un
  * idempotency key) and say how to send it again (or, when the workspace
  * has ended, how to forget it). */
 static int keep_failed(cli_ctx *c, const char *ws, const char *text, const char *idem_key,
-                       api_error *e, bool maybe)
+                       api_error *e, bool maybe, bool overrides)
 {
     bool ended = cli_ws_ended(e);
     int rc = cli_fail(c, e);
@@ -139,20 +151,24 @@ static int keep_failed(cli_ctx *c, const char *ws, const char *text, const char 
             cli_error("(it goes with its idempotency key, so the service applies it once)");
         else if (maybe)
             cli_error("(the service may have received it: check 'aidesk ws history %s' first)", ws);
+        /* The store keeps the text, not the per-message overrides. */
+        if (overrides)
+            cli_error("(sent again that way it goes without --model and --max-tokens: the "
+                      "workspace's own apply)");
     }
     free(id);
     return rc;
 }
 
-static int send_new(cli_ctx *c, const char *ws, const char *text)
+static int send_new(cli_ctx *c, const char *ws, const char *text, const ai_ws_send_opts *o)
 {
     api_error *e = NULL;
     bool maybe;
-    net_event *ev = cli_ws_post(c, ws, text, false, NULL, &e, &maybe);
+    net_event *ev = cli_ws_post_opts(c, ws, text, o, &e, &maybe);
     if (!ev && !e)
         return cli_usage(c, "the workspace id must not be empty");
     if (!ev)
-        return keep_failed(c, ws, text, NULL, e, maybe);
+        return keep_failed(c, ws, text, NULL, e, maybe, o && (o->model || o->max_tokens));
     int rc = cli_ws_print_answer(c, ev, false, NULL, NULL);
     if (rc != CLI_OK)
         return rc;
@@ -176,18 +192,23 @@ int cli_cmd_ws_send(cli_ctx *c, const cli_args *a)
     const char *ws = a->npos ? a->pos[0] : NULL;
     if (ws && !*ws)
         return cli_usage(c, "the workspace id must not be empty");
+    ai_ws_send_opts o = {NULL, 0};
+    int rc = CLI_OK;
+    if (!cli_ws_model_opts(c, a, &o.model, &o.max_tokens, &rc))
+        return rc;
+    if (modes && (o.model || o.max_tokens))
+        return cli_usage(c, "--model and --max-tokens go with a new message, not with kept ones");
     if (modes)
         return cli_ws_unsent(c, a, ws);
     if (!ws)
         return cli_usage(c, "give a workspace id and a message (or --unsent to see kept ones)");
-    int rc = CLI_OK;
     char *text = cli_read_text(c, 1, false, &rc);
     if (!text)
         return rc;
     if (!cli_ai(c))
         rc = CLI_USAGE;
     else
-        rc = send_new(c, ws, text);
+        rc = send_new(c, ws, text, &o);
     free(text);
     return rc;
 }
@@ -247,7 +268,7 @@ int cli_cmd_ws_reply(cli_ctx *c, const cli_args *a)
     else if (!ev && reply_refused(e))
         rc = cli_fail(c, e);
     else if (!ev) {
-        rc = keep_failed(c, a->pos[0], text, key, e, maybe);
+        rc = keep_failed(c, a->pos[0], text, key, e, maybe, false);
         if (maybe)
             cli_print_repeat(a, key);
     } else {

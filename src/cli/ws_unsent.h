@@ -16,6 +16,15 @@
  * id). */
 net_event *cli_ws_post(cli_ctx *c, const char *ws, const char *text, bool as_agent,
                        const char *idem_key, api_error **e, bool *maybe);
+/* The same as the customer, with the message's model and max_tokens
+ * overrides (o may be NULL). */
+net_event *cli_ws_post_opts(cli_ctx *c, const char *ws, const char *text,
+                            const ai_ws_send_opts *o, api_error **e, bool *maybe);
+
+/* -m/--model and --max-tokens of "ws create" and "ws send": *model NULL and
+ * *max_tokens 0 when not given. False after a usage error (*rc set). */
+bool cli_ws_model_opts(cli_ctx *c, const cli_args *a, const char **model, int *max_tokens,
+                       int *rc);
 
 /* The answer of a successful cli_ws_post (taken), printed as "ws send" or
  * "ws reply" prints it; with unsent_id, in JSON it is wrapped as

@@ -126,8 +126,12 @@ typedef struct app_ws_params {
     const char *client_id;       /* NULL: the server picks none */
     const char *initial_message; /* NULL: none */
     const char *system_prompt;   /* NULL: none */
-    const char *context_kv;      /* "key=value key2=value2" or NULL */
+    const char *const *context;  /* ncontext "key=value" items (api/jsonarg.h:
+                                  * a value is JSON when it reads as JSON) */
+    size_t ncontext;
     const char *mode;            /* "ai", "shadow", "takeover" or NULL */
+    const char *model;           /* the model answering in it, or NULL */
+    const char *max_tokens;      /* its longest reply, as typed, or NULL */
 } app_ws_params;
 /* Creates a workspace; it appears (and is opened) when the server answers.
  * Returns false with *err (caller frees) when the parameters are wrong. */

@@ -178,9 +178,14 @@ void app_chat_event(app_t *a, op *o, net_event *ev)
     conv *c = model_find(a->m, o->conv_id);
     msg *m = c ? conv_find_msg(c, o->msg_id) : NULL;
     if (ev->kind == NET_EV_RETRY) {
-        app_set_conn(a, ev);
+        /* A refused optional field goes again at once: the server is up. */
+        if (!ev->fell_back)
+            app_set_conn(a, ev);
         if (m)
-            msg_set_state(m, MSG_STREAMING, ev->message);
+            msg_set_state(m, MSG_STREAMING,
+                          ev->fell_back ? "the server refused stream_options: asked again "
+                                          "without it"
+                                        : ev->message);
         return;
     }
     ai_stream_update u;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/jsonarg.h"
 #include "store/unsent.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -347,29 +348,17 @@ void app_ws_done(app_t *a, op *o, net_event *ev)
 
 /* ------------------------------------------------------------- actions */
 
-static json_object *parse_context(const char *kv, char **err)
+/* The max_tokens of /new: digits only, 1 to AI_MAX_TOKENS_MAX. */
+static bool parse_max_tokens(const char *s, int *out, char **err)
 {
-    json_object *o = json_object_new_object();
-    const char *p = kv;
-    while (p && *p) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        const char *end = strchr(p, ' ');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', n);
-        if (!eq || eq == p) {
-            *err = xasprintf("context items are key=value; '%.*s' is not", (int)n, p);
-            json_object_put(o);
-            return NULL;
-        }
-        char *key = xstrndup(p, (size_t)(eq - p));
-        json_object_object_add(o, key, json_object_new_string_len(eq + 1, (int)(n - (size_t)(eq - p) - 1)));
-        free(key);
-        p += n;
+    long v = 0;
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 9 || s[n] || (v = strtol(s, NULL, 10)) < 1 || v > AI_MAX_TOKENS_MAX) {
+        *err = xasprintf("--max-tokens: '%s' is not a number from 1 to %d", s, AI_MAX_TOKENS_MAX);
+        return false;
     }
-    return o;
+    *out = (int)v;
+    return true;
 }
 
 bool app_create_workspace(app_t *a, const app_ws_params *p, char **err)
@@ -379,14 +368,37 @@ bool app_create_workspace(app_t *a, const app_ws_params *p, char **err)
         *err = xasprintf("unknown mode '%s': use ai, shadow or takeover", p->mode);
         return false;
     }
-    json_object *ctx = NULL, *meta = NULL;
-    if (p->context_kv && *p->context_kv && !(ctx = parse_context(p->context_kv, err)))
+    int max_tokens = 0;
+    if (p->max_tokens && !parse_max_tokens(p->max_tokens, &max_tokens, err))
         return false;
+    if (!ai_ws_model_check(p->model, max_tokens, err))
+        return false;
+    json_object *ctx = NULL, *meta = NULL;
+    for (size_t i = 0; i < p->ncontext; i++) {
+        if (!ctx)
+            ctx = json_object_new_object();
+        char *why = NULL;
+        if (!api_jsonarg_add(ctx, p->context[i], &why)) {
+            /* The console's words lose their double quotes: a JSON
+             * string inside needs the item quoted whole, with \". */
+            *err = xasprintf("context: %s (quote a JSON item whole: \"orders=[\\\"ORD-1\\\"]\")",
+                             why);
+            free(why);
+            json_object_put(ctx);
+            return false;
+        }
+    }
     if (p->mode) {
         meta = json_object_new_object();
         json_object_object_add(meta, "mode", json_object_new_string(p->mode));
     }
-    ai_ws_create_params cp = {p->initial_message, p->client_id, p->system_prompt, ctx, meta};
+    ai_ws_create_params cp = {.initial_message = p->initial_message,
+                              .client_id = p->client_id,
+                              .system_prompt = p->system_prompt,
+                              .context = ctx,
+                              .metadata = meta,
+                              .model = p->model,
+                              .max_tokens = max_tokens};
     op *o = app_op_new(a, OP_CREATE, ai_req_ws_create(a->ai, &cp), NULL);
     json_object_put(ctx);
     json_object_put(meta);

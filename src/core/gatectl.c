@@ -20,7 +20,9 @@ gatectl_session *gatectl_session_new(gate_session *s, int64_t received_ms)
     gatectl_session *gs = xcalloc(1, sizeof *gs);
     gs->s = s;
     gs->created_ms = s->meta_created_ms > 0 ? s->meta_created_ms : received_ms;
-    if (s->client_secret_expires_at > 0) {
+    if (!s->client_secret) {
+        gs->no_secret = true;
+    } else if (s->client_secret_expires_at > 0) {
         gs->secret_expires_s = s->client_secret_expires_at;
     } else {
         gs->secret_expires_s = received_ms / 1000 + GATECTL_SECRET_TTL_S;
@@ -46,7 +48,13 @@ void gatectl_session_free(gatectl_session *s)
 
 gatectl_timing gatectl_session_timing(const gatectl_session *s, int64_t now_ms)
 {
-    return gatectl_timing_at(s->secret_expires_s, s->expires_s, now_ms);
+    gatectl_timing t = gatectl_timing_at(s->secret_expires_s, s->expires_s, now_ms);
+    if (s->no_secret) {
+        t.secret_left_s = 0;
+        if (t.state != GATECTL_SESSION_EXPIRED)
+            t.state = GATECTL_NO_SECRET;
+    }
+    return t;
 }
 
 gatectl_error *gatectl_error_new(gatectl_action a, api_error *e, const net_event *ev,
@@ -254,9 +262,12 @@ static void session_done(gatectl_t *g, net_event *ev)
     g->info.rev++;
     char *id = sanitize_dup(s->id ? s->id : "", s->id ? strlen(s->id) : 0, 0);
     gatectl_timing t = gatectl_session_timing(gs, now);
-    log_msg("gate: session %s created", id);
-    app_flash(g->app, false, "AI Gate session %s created: the secret expires in %lld s", id,
-              (long long)t.secret_left_s);
+    log_msg("gate: session %s created%s", id, gs->no_secret ? " without a client secret" : "");
+    if (gs->no_secret)
+        app_flash(g->app, true, "AI Gate session %s created: " GATECTL_NO_SECRET_TEXT, id);
+    else
+        app_flash(g->app, false, "AI Gate session %s created: the secret expires in %lld s", id,
+                  (long long)t.secret_left_s);
     free(id);
 }
 

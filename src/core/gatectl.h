@@ -52,9 +52,14 @@ typedef enum gatectl_state {
     GATECTL_USABLE,          /* the client secret can still open a connection */
     GATECTL_SECRET_EXPIRED,  /* too late to connect with this secret */
     GATECTL_SESSION_EXPIRED, /* the session itself is over */
+    GATECTL_NO_SECRET,       /* live, but the answer held no client secret (the
+                              * SDKs' types make it optional) */
 } gatectl_state;
 
-/* "usable", "secret expired", "session expired". */
+/* Shown where the secret would be when the answer had none. */
+#define GATECTL_NO_SECRET_TEXT GATE_NO_SECRET_TEXT
+
+/* "usable", "secret expired", "session expired", "no secret". */
 const char *gatectl_state_name(gatectl_state s);
 
 typedef struct gatectl_timing {
@@ -108,9 +113,14 @@ typedef struct gatectl_session {
                                 * temperature, client_secret, ice (STUN and TURN),
                                 * meta_turn_server (the TURN server in use), raw_json */
     int64_t created_ms;        /* wall: metadata.created_at, else when the answer came */
-    int64_t secret_expires_s;  /* client_secret.expires_at, else received + 60 s */
+    int64_t secret_expires_s;  /* client_secret.expires_at, else received + 60 s;
+                                * 0 when there is no secret */
     int64_t expires_s;         /* expires_at, else created + 1 h */
     bool secret_expiry_guessed, expiry_guessed;
+    bool no_secret;            /* the answer had no client_secret: the session
+                                * is kept and shown (GATECTL_NO_SECRET_TEXT), its
+                                * state is GATECTL_NO_SECRET while it lives, and
+                                * there is no secret to copy */
     gatectl_state state;       /* as of the last gatectl_tick (or the answer) */
 } gatectl_session;
 
@@ -196,7 +206,9 @@ long gatectl_next_timer_ms(const gatectl_t *g, int64_t now_ms);
 /* Recomputes each session's state; bumps rev when one changed. */
 void gatectl_tick(gatectl_t *g, int64_t now_ms);
 
-/* The timing of session i at now_ms (wall). */
+/* The timing of session i at now_ms (wall); without a secret,
+ * secret_left_s is 0 and the state GATECTL_NO_SECRET until the session
+ * expires. */
 gatectl_timing gatectl_session_timing(const gatectl_session *s, int64_t now_ms);
 
 /* --------------------------------------------------- details and copying */
@@ -224,7 +236,8 @@ typedef struct gatectl_copy_out {
     bool secret_expired; /* the secret copied had already expired */
 } gatectl_copy_out;
 
-/* Copies session i's secret, curl snippet or JSON: through OSC 52 when the
+/* Copies session i's secret, curl snippet or JSON (a session without a
+ * secret has only the JSON, its client_secret null): through OSC 52 when the
  * config's osc52 is on, else into a new file <state>/gate/<id>-<what>[-N].<ext>
  * created 0600 in a 0700 directory. Returns true with *out filled (free
  * with gatectl_copy_out_clear), or false with *err. Nothing is logged. */

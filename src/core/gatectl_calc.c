@@ -17,6 +17,7 @@ const char *gatectl_state_name(gatectl_state s)
     case GATECTL_USABLE: return "usable";
     case GATECTL_SECRET_EXPIRED: return "secret expired";
     case GATECTL_SESSION_EXPIRED: return "session expired";
+    case GATECTL_NO_SECRET: return "no secret";
     }
     return "?";
 }

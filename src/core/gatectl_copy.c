@@ -161,8 +161,9 @@ static char *json_text(const gatectl_session *gs)
     const gate_session *s = gs->s;
     json_object *o = json_object_new_object();
     json_object_object_add(o, "client_secret",
-                           json_object_new_string(s->client_secret ? s->client_secret : ""));
-    json_object_object_add(o, "expires_at", json_object_new_int64(gs->secret_expires_s));
+                           s->client_secret ? json_object_new_string(s->client_secret) : NULL);
+    json_object_object_add(o, "expires_at",
+                           gs->no_secret ? NULL : json_object_new_int64(gs->secret_expires_s));
     json_object_object_add(o, "model", s->model ? json_object_new_string(s->model) : NULL);
     json_object_object_add(o, "voice", s->voice ? json_object_new_string(s->voice) : NULL);
     json_object_object_add(o, "ice_servers", gate_ice_json(&s->ice));
@@ -253,10 +254,15 @@ bool gatectl_copy(gatectl_t *g, size_t i, gatectl_copy_what what, gatectl_copy_o
         return false;
     }
     const gatectl_session *s = g->info.sessions[i];
+    if (s->no_secret && what != GATECTL_COPY_JSON) {
+        *err = xasprintf("session %zu: " GATECTL_NO_SECRET_TEXT ", nothing to connect with", i + 1);
+        return false;
+    }
     char *text = gatectl_copy_text(s, what);
     size_t len = strlen(text);
     out->bytes = len;
-    out->secret_expired = gatectl_session_timing(s, clock_wall_ms()).secret_left_s == 0;
+    out->secret_expired =
+        !s->no_secret && gatectl_session_timing(s, clock_wall_ms()).secret_left_s == 0;
     bool ok = true;
     if (g->osc52) {
         out->osc52 = gatectl_osc52(text, len);

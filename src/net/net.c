@@ -53,7 +53,54 @@ struct net {
     int wake_rd, wake_wr;
     transfer *transfers; /* network thread only */
     unsigned rng;        /* network thread only: retry jitter */
+    struct degraded *degraded; /* network thread only: refused optional fields */
 };
+
+/* ------------------------------------------------- refused optional fields */
+
+/* A URL whose server refused an optional field (net_request_set_fallback). */
+typedef struct degraded {
+    char *url, *field;
+    struct degraded *next;
+} degraded;
+
+static bool is_degraded(const net_t *n, const net_request *r)
+{
+    for (const degraded *d = n->degraded; d; d = d->next)
+        if (!strcmp(d->url, r->url) && !strcmp(d->field, r->fallback_field))
+            return true;
+    return false;
+}
+
+static void use_fallback(net_request *r)
+{
+    free(r->body);
+    r->body = r->fallback_body;
+    r->body_len = r->fallback_body_len;
+    r->fallback_body = NULL;
+    r->fallback_body_len = 0;
+}
+
+/* Whether ev is a 400 that names the request's fallback field: then the
+ * URL is remembered and the fallback body replaces the body. */
+static bool fall_back(net_t *n, net_request *r, const net_event *ev)
+{
+    if (!r->fallback_body || !r->fallback_field || ev->fail != NET_FAIL_HTTP ||
+        ev->status != 400 || !ev->body || !*r->fallback_field ||
+        !memmem(ev->body, ev->body_len, r->fallback_field, strlen(r->fallback_field)))
+        return false;
+    if (!is_degraded(n, r)) {
+        degraded *d = xcalloc(1, sizeof *d);
+        d->url = xstrdup(r->url);
+        d->field = xstrdup(r->fallback_field);
+        d->next = n->degraded;
+        n->degraded = d;
+    }
+    log_msg("net: %s refused the field %s: not sending it there again", r->url,
+            r->fallback_field);
+    use_fallback(r);
+    return true;
+}
 
 /* ------------------------------------------------------------ event queue */
 
@@ -305,6 +352,8 @@ static void process_commands(net_t *n)
     while (c) {
         net_cmd *next = c->next;
         if (c->kind == CMD_SUBMIT) {
+            if (c->req->fallback_body && is_degraded(n, c->req))
+                use_fallback(c->req);
             transfer *t = transfer_new(n, c->id, c->req, &n->cfg, n->user_agent, n->noproxy);
             t->next = n->transfers;
             n->transfers = t;
@@ -342,6 +391,20 @@ static void finish_attempt(net_t *n, transfer *t, CURLcode code)
         log_msg("net #%llu: done, HTTP %ld", (unsigned long long)t->id, ev->status);
         net_push_event(n, ev);
         drop_transfer(n, t);
+        return;
+    }
+    if (fall_back(n, t->req, ev)) {
+        /* A 400 is a refusal: nothing was acted on, so the attempt is not
+         * folded into may_have_acted, and it is no retry of the same
+         * request either: no backoff, no count. */
+        ev->kind = NET_EV_RETRY;
+        ev->fell_back = true;
+        ev->attempt = t->attempt + 1;
+        ev->delay_ms = 0;
+        ev->not_processed = !t->may_have_acted;
+        net_push_event(n, ev);
+        transfer_reset_attempt(t);
+        t->retry_due_us = clock_mono_us();
         return;
     }
     retry_attempt a;
@@ -549,6 +612,13 @@ void net_free(net_t *n)
         close(n->wake_wr);
     pthread_mutex_destroy(&n->lock);
     pthread_cond_destroy(&n->cond);
+    while (n->degraded) {
+        degraded *d = n->degraded;
+        n->degraded = d->next;
+        free(d->url);
+        free(d->field);
+        free(d);
+    }
     free(n->user_agent);
     free(n->noproxy);
     free(n);

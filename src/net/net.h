@@ -60,6 +60,9 @@ typedef struct net_request {
     size_t max_event;   /* stream: cap for one SSE line or event; 1 MiB */
     char *last_event_id; /* stream: initial Last-Event-ID (owned) or NULL */
     uint64_t tag;       /* the caller's; copied into every event */
+    char *fallback_body; /* owned, or NULL: see net_request_set_fallback */
+    size_t fallback_body_len;
+    char *fallback_field; /* owned: the optional field fallback_body leaves out */
 } net_request;
 
 /* A request with the defaults above. */
@@ -68,6 +71,14 @@ net_request *net_request_new(net_method method, const char *url);
 void net_request_add_header(net_request *r, const char *name, const char *value);
 /* Sets the body; takes ownership of body (allocated with malloc). */
 void net_request_set_body(net_request *r, char *body, size_t len);
+/* Degrading an optional field. body (owned from here) is the request's body
+ * without field. When an attempt is answered 400 and the error body names
+ * field, the server refused the request before acting on it: the network
+ * thread sends body instead, at once (a NET_EV_RETRY with fell_back set and
+ * delay_ms 0, not counted against max_retries), and remembers the URL and
+ * field for as long as it runs, so that later requests to that URL with
+ * the same field go out with their fallback body from the start. */
+void net_request_set_fallback(net_request *r, char *body, size_t len, const char *field);
 void net_request_free(net_request *r);
 
 typedef enum net_event_kind {
@@ -126,6 +137,8 @@ typedef struct net_event {
                         * own delays (time to first token) */
     int attempt;       /* RETRY: the number of the retry to come (1..) */
     long delay_ms;     /* RETRY: when it will start */
+    bool fell_back;    /* RETRY: the server refused the request's fallback
+                        * field; it goes again without it at once */
     /* Private to the network layer. */
     struct net_event *next_;
     size_t bytes_;

@@ -37,10 +37,21 @@ void net_request_set_body(net_request *r, char *body, size_t len)
     r->body_len = len;
 }
 
+void net_request_set_fallback(net_request *r, char *body, size_t len, const char *field)
+{
+    free(r->fallback_body);
+    free(r->fallback_field);
+    r->fallback_body = body;
+    r->fallback_body_len = len;
+    r->fallback_field = xstrdup(field);
+}
+
 void net_request_free(net_request *r)
 {
     if (!r)
         return;
+    free(r->fallback_body);
+    free(r->fallback_field);
     for (size_t i = 0; i < r->nheaders; i++)
         free(r->headers[i]);
     free(r->headers);

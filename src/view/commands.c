@@ -11,7 +11,8 @@
 static const cmd_def table[] = {
     {CMD_HELP, "help", "", "show keys and commands", {ARG_NONE, ARG_NONE}, 0},
     {CMD_QUIT, "quit", "", "leave aidesk", {ARG_NONE, ARG_NONE}, 0},
-    {CMD_NEW, "new", "CLIENT_ID [ai|shadow|takeover] [-s \"SYSTEM\"] [-m \"FIRST MESSAGE\"] [key=value]...",
+    {CMD_NEW, "new", "CLIENT_ID [ai|shadow|takeover] [-s \"SYSTEM\"] [-m \"FIRST MESSAGE\"] [--model M] "
+     "[--max-tokens N] [key=value]...",
      "create a workspace (you speak as its customer)", {ARG_TEXT, ARG_MODE}, 1},
     {CMD_OPEN, "open", "CLIENT_ID", "resume the workspace of a client id", {ARG_CLIENT, ARG_NONE}, 1},
     {CMD_GO, "go", "WORKSPACE|CHAT", "switch to a conversation by id or title", {ARG_CONV, ARG_NONE}, 1},

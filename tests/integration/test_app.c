@@ -253,7 +253,7 @@ static char *cust_create(const simproc *s, const char *mode, const char *initial
     ai_client *cl = client_for(s, USER_KEY);
     json_object *meta = json_object_new_object();
     json_object_object_add(meta, "mode", json_object_new_string(mode));
-    ai_ws_create_params p = {initial, NULL, NULL, NULL, meta};
+    ai_ws_create_params p = {.initial_message = initial, .metadata = meta};
     net_event *ev = direct(ai_req_ws_create(cl, &p));
     json_object_put(meta);
     assert_int_equal(ev->kind, NET_EV_DONE);
@@ -829,6 +829,39 @@ static void app__a_chat_streams_its_reply_into_a_transcript(void **state)
     h_free(&h);
 }
 
+/* A server that refuses stream_options (which the SDK never sends): the
+ * console's chat goes again without it and completes, and the connection
+ * is not shown as failing on the way; the next turn goes without it at
+ * once. */
+static void app__a_chat_completes_where_stream_options_is_refused(void **state)
+{
+    (void)state;
+    simproc strict;
+    const char *args[] = {"--speed", "50", "--refuse-field", "stream_options", NULL};
+    assert_int_equal(simproc_start(&strict, args), 0);
+    harness h;
+    h_init(&h, strict.base_url, AGENT_KEY);
+    h_start(&h);
+    conv *c = app_new_chat(h.app, "llama-3.1-8b-instant");
+    app_send(h.app, c, "Give me a list of shipping options", false);
+    WAIT_FOR(&h, 15000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[1]->state, MSG_FINAL);
+    assert_true(c->msgs[1]->text.len > 0);
+    assert_int_equal(app_get_status(h.app)->aiassist, APP_CONN_OK);
+    app_send(h.app, c, "Thanks!", false);
+    WAIT_FOR(&h, 15000, !app_is_streaming(h.app, c));
+    assert_int_equal(c->msgs[3]->state, MSG_FINAL);
+    char body[16384];
+    assert_int_equal(simproc_admin(&strict, "GET", "/_sim/stats", NULL, body, sizeof body), 200);
+    /* The refused first attempt and two chats: the second went without
+     * the field from the start. */
+    const char *n = strstr(body, "\"/v1/chat/completions\":");
+    assert_non_null(n);
+    assert_int_equal(strtol(n + strlen("\"/v1/chat/completions\":"), NULL, 10), 3);
+    h_free(&h);
+    simproc_stop(&strict);
+}
+
 static void app__cancelling_a_chat_keeps_the_partial_reply(void **state)
 {
     (void)state;
@@ -1016,7 +1049,7 @@ static void app__finds_a_customers_workspace_by_client_id(void **state)
     ai_client *cl = client_for(&sim, USER_KEY);
     char client[64];
     snprintf(client, sizeof client, "cust_find_%lld", (long long)clock_mono_us());
-    ai_ws_create_params p = {"I am back about my order", client, NULL, NULL, NULL};
+    ai_ws_create_params p = {.initial_message = "I am back about my order", .client_id = client};
     direct_ok(ai_req_ws_create(cl, &p));
     ai_client_free(cl);
     harness h;
@@ -1859,6 +1892,7 @@ int main(void)
         T(app__two_consoles_approving_one_draft_send_it_once_and_the_second_says_so),
         T(app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers),
         T(app__a_chat_streams_its_reply_into_a_transcript),
+        T(app__a_chat_completes_where_stream_options_is_refused),
         T(app__cancelling_a_chat_keeps_the_partial_reply),
         T(app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text),
         T(app__a_chat_reply_with_invalid_utf8_is_kept_and_noted),

@@ -66,6 +66,52 @@ static void chat__prints_one_json_object(void **state)
     clit_res_free(&r);
 }
 
+/* A server that refuses fields it does not know answers 400 to the
+ * stream_options the SDK never sends: the chat goes again at once without
+ * it (nothing was acted on), and since no usage comes, the counts are
+ * aidesk's own, marked as estimates. */
+static void chat__goes_again_without_stream_options_when_refused(void **state)
+{
+    (void)state;
+    simproc strict;
+    assert_int_equal(simproc_start(&strict, W("--speed", "50", "--refuse-field", "stream_options")), 0);
+    char url[96];
+    snprintf(url, sizeof url, "AIASSIST_BASE_URL=%s", strict.base_url);
+    clit_res r;
+    clit_run(&r, W(url), NULL, W("--json", "chat", FAST, "--max-tokens", "8", "hi"));
+    CLIT_EXPECT(r, 0, "\"finish_reason\":\"length\"", "refused an optional field");
+    assert_non_null(strstr(r.err, "stream_options"));
+    char *v = clit_json_str(r.out, "usage.completion_tokens");
+    assert_string_equal(v, "8");
+    free(v);
+    v = clit_json_str(r.out, "usage.estimated");
+    assert_string_equal(v, "true");
+    free(v);
+    v = clit_json_str(r.out, "usage.prompt_tokens");
+    assert_string_equal(v, "5"); /* "hi" and 4 for its message, as the simulator counts */
+    free(v);
+    clit_res_free(&r);
+    /* Exactly two requests reached the server, the refused one and the
+     * chat without the field. */
+    char stats[8192];
+    assert_int_equal(simproc_admin(&strict, "GET", "/_sim/stats", NULL, stats, sizeof stats), 200);
+    char *n = clit_json_str(stats, "requests./v1/chat/completions");
+    assert_string_equal(n, "2");
+    free(n);
+
+    /* Plain text the same way; a server with usage says no estimate. */
+    clit_run(&r, W(url), NULL, W("chat", FAST, "--max-tokens", "8", "hi"));
+    CLIT_EXPECT(r, 0, NULL, "refused an optional field");
+    assert_true(r.out_len > 0);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "chat", FAST, "--max-tokens", "8", "hi"));
+    CLIT_EXPECT(r, 0, "\"total_tokens\"", NULL);
+    assert_null(strstr(r.out, "estimated"));
+    assert_null(strstr(r.err, "refused"));
+    clit_res_free(&r);
+    simproc_stop(&strict);
+}
+
 static void chat__reads_the_prompt_from_stdin_and_saves_it(void **state)
 {
     (void)state;
@@ -378,6 +424,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(chat__streams_the_reply_and_notes_a_cut),
         T(chat__prints_one_json_object),
+        T(chat__goes_again_without_stream_options_when_refused),
         T(chat__reads_the_prompt_from_stdin_and_saves_it),
         T(models__lists_ids_with_providers),
         T(errors__map_to_exit_statuses),

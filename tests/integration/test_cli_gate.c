@@ -64,6 +64,30 @@ static void gate__creates_a_session_hiding_its_secrets(void **state)
     clit_res_free(&r);
 }
 
+/* client_secret is optional in both SDKs' types: a session created
+ * without one is shown (and was counted against the quota), with the
+ * secret's place saying so, not refused as malformed. */
+static void gate__shows_a_session_without_a_client_secret(void **state)
+{
+    (void)state;
+    simproc bare;
+    assert_int_equal(simproc_start(&bare, W("--speed", "50", "--no-client-secret")), 0);
+    char url[96];
+    snprintf(url, sizeof url, "AI_GATE_BASE_URL=%s", bare.base_url);
+    clit_res r;
+    clit_run(&r, W(url), NULL, W("gate", "session", "--show-secrets"));
+    CLIT_EXPECT(r, 0, "session        sess_", NULL);
+    assert_non_null(strstr(r.out, "client secret  no client secret in the answer\n"));
+    assert_null(strstr(r.out, "secret expires"));
+    assert_non_null(strstr(r.out, "ice servers:\n  stun:"));
+    clit_res_free(&r);
+    clit_run(&r, W(url), NULL, W("--json", "gate", "session"));
+    CLIT_EXPECT(r, 0, "\"session\":{\"id\":\"sess_", NULL);
+    assert_null(strstr(r.out, "client_secret"));
+    clit_res_free(&r);
+    simproc_stop(&bare);
+}
+
 static void gate__checks_parameters_before_sending(void **state)
 {
     (void)state;
@@ -122,12 +146,12 @@ static void gate__shows_turn_servers_and_health(void **state)
     CLIT_EXPECT(r, 0, "{\"iceServers\":[{\"urls\":[\"stun:", NULL);
     clit_res_free(&r);
     clit_run(&r, NULL, NULL, W("gate", "health"));
-    CLIT_EXPECT(r, 0, "health:\n  status                   ok", NULL);
+    CLIT_EXPECT(r, 0, "health:\n  status                   healthy", NULL);
     assert_non_null(strstr(r.out, "metrics:"));
     assert_non_null(strstr(r.out, "sessions_created"));
     clit_res_free(&r);
     clit_run(&r, NULL, NULL, W("gate", "health", "--json"));
-    CLIT_EXPECT(r, 0, "{\"health\":{\"status\":\"ok\"", NULL);
+    CLIT_EXPECT(r, 0, "{\"health\":{\"status\":\"healthy\"", NULL);
     assert_non_null(strstr(r.out, "\"metrics\":{"));
     clit_res_free(&r);
 }
@@ -270,6 +294,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(gate__creates_a_session_hiding_its_secrets),
+        T(gate__shows_a_session_without_a_client_secret),
         T(gate__checks_parameters_before_sending),
         T(gate__explains_an_exhausted_quota),
         T(gate__refuses_a_sixth_concurrent_session),

@@ -12,6 +12,7 @@
 
 #include "test.h"
 #include "store/unsent.h"
+#include "core/compare_tokens.h"
 #include "test_cli_lib.h"
 #include "util/clock.h"
 #include "util/mem.h"
@@ -55,11 +56,14 @@ static void ws__creates_finds_and_ends_a_workspace(void **state)
     clit_run(&r, NULL, NULL, W("ws", "find", "cli-ada", "--json"));
     CLIT_EXPECT(r, 0, "\"exists\":true", NULL);
     char *id = clit_json_str(r.out, "workspace.id");
-    char *model = clit_json_str(r.out, "workspace.metadata.model");
-    assert_string_equal(model, "llama-3.1-8b-instant");
+    /* The model goes at the top level, as the SDK sends it: metadata is
+     * the caller's own. */
+    assert_null(clit_json_str(r.out, "workspace.metadata.model"));
+    char *meta = clit_json_str(r.out, "workspace.metadata");
+    assert_string_equal(meta, "{\"source\":\"test\"}");
     char *ctx = clit_json_str(r.out, "workspace.context.name");
     assert_string_equal(ctx, "Ada");
-    free(model);
+    free(meta);
     free(ctx);
     clit_res_free(&r);
 
@@ -84,8 +88,110 @@ static void ws__creates_finds_and_ends_a_workspace(void **state)
     clit_run(&r, NULL, NULL, W("ws", "find", "cli-ada"));
     CLIT_EXPECT(r, 1, NULL, "no active workspace for client 'cli-ada'");
     clit_res_free(&r);
+    /* Not found is exit status 1 with --json too (the answer still says
+     * so), so that scripts test it one way. */
     clit_run(&r, NULL, NULL, W("--json", "ws", "find", "cli-ada"));
-    CLIT_EXPECT(r, 0, "{\"exists\":false}\n", NULL);
+    CLIT_EXPECT(r, 1, "{\"exists\":false}\n", NULL);
+    clit_res_free(&r);
+}
+
+/* The reply's tokens as the simulator counts them (exact for its ASCII,
+ * CJK and emoji). */
+static int64_t reply_tokens(const char *json, const char *path)
+{
+    char *text = clit_json_str(json, path);
+    assert_non_null(text);
+    int64_t n = cmp_token_count(text, strlen(text));
+    free(text);
+    return n;
+}
+
+static bool reply_has(const char *json, const char *path, const char *needle)
+{
+    char *text = clit_json_str(json, path);
+    assert_non_null(text);
+    bool has = strstr(text, needle) != NULL;
+    free(text);
+    return has;
+}
+
+/* -m and --max-tokens go at the top level of create and send, as the SDK
+ * sends them, and the replies follow: the workspace's model answers every
+ * message, a message's own model and length only that one. The
+ * simulator's Perplexity model ends its replies with its sources. */
+static void ws__model_and_max_tokens_shape_the_replies(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL,
+             W("--json", "ws", "create", "-m", "llama-3.1-sonar-large-128k-online", "--context",
+               "recent_orders=[\"ORD-77123\",\"ORD-1\"]", "Where is my order?"));
+    CLIT_EXPECT(r, 0, "\"workspace\":{", NULL);
+    assert_true(reply_has(r.out, "messages.1.content", "Sources:"));
+    /* A list in context is a list: its first order is the one meant. */
+    assert_true(reply_has(r.out, "messages.1.content", "ORD-77123"));
+    char *id = clit_json_str(r.out, "workspace.id");
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL, W("--json", "ws", "send", "--max-tokens", "5", id, "And the refund?"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_int_equal(reply_tokens(r.out, "responses.0.content"), 5);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "send", "-m", "gpt-4o", id, "Thanks a lot"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_false(reply_has(r.out, "responses.0.content", "Sources:"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--json", "ws", "send", id, "One more question"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_true(reply_has(r.out, "responses.0.content", "Sources:"));
+    assert_true(reply_tokens(r.out, "responses.0.content") > 5);
+    clit_res_free(&r);
+    free(id);
+
+    clit_run(&r, NULL, NULL, W("--json", "ws", "create", "--max-tokens", "7", "Hello there"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    assert_int_equal(reply_tokens(r.out, "messages.1.content"), 7);
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL, W("ws", "create", "--max-tokens", "0"));
+    CLIT_EXPECT(r, 2, NULL, "--max-tokens");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "create", "-m", "no-such-model", "hi"));
+    CLIT_EXPECT(r, 1, NULL, "no-such-model");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "send", "--unsent", "-m", "gpt-4o"));
+    CLIT_EXPECT(r, 2, NULL, "go with a new message");
+    clit_res_free(&r);
+}
+
+/* --context and --metadata values are JSON when they read as JSON (the
+ * SDK takes any JSON value); a word stays a string; broken JSON is refused
+ * before anything is sent. */
+static void ws__context_and_metadata_take_json_values(void **state)
+{
+    (void)state;
+    clit_res r;
+    clit_run(&r, NULL, NULL,
+             W("--json", "ws", "create", "--client-id", "cli-json", "--context", "name=Ada Lovelace",
+               "--context", "visits=3", "--context", "vip=true", "--context", "zip=\"01234\"",
+               "--context", "prefs={\"lang\":\"en\"}", "--context", "none=null",
+               "--metadata", "tags=[1,2]"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    char *ctx = clit_json_str(r.out, "workspace.context");
+    assert_string_equal(ctx, "{\"name\":\"Ada Lovelace\",\"visits\":3,\"vip\":true,\"zip\":\"01234\","
+                             "\"prefs\":{\"lang\":\"en\"},\"none\":null}");
+    char *meta = clit_json_str(r.out, "workspace.metadata");
+    assert_string_equal(meta, "{\"tags\":[1,2]}");
+    free(ctx);
+    free(meta);
+    clit_res_free(&r);
+
+    clit_run(&r, NULL, NULL,
+             W("ws", "create", "--client-id", "cli-json-bad", "--context", "orders=[ORD-1,ORD-2]"));
+    CLIT_EXPECT(r, 2, NULL, "--context: orders: '[ORD-1,ORD-2]' is not valid JSON");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("ws", "find", "cli-json-bad"));
+    CLIT_EXPECT(r, 1, NULL, "no active workspace"); /* the refused one created nothing */
     clit_res_free(&r);
 }
 
@@ -606,6 +712,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(ws__creates_finds_and_ends_a_workspace),
+        T(ws__model_and_max_tokens_shape_the_replies),
+        T(ws__context_and_metadata_take_json_values),
         T(ws__reports_not_found_forbidden_and_conflict),
         T(ws__runs_the_shadow_review_flow),
         T(ws__sends_while_the_service_is_down_are_all_kept_and_each_sent_once),

@@ -310,6 +310,51 @@ static void gatectl__an_expired_session_stops_the_timer(void **state)
     simproc_stop(&fast);
 }
 
+/* client_secret is optional in the SDKs' types: a session whose answer
+ * has none is kept and listed (it exists, and counted against the quota),
+ * in the state "no secret" until it expires, with nothing to connect with
+ * to copy. */
+static void gatectl__a_session_without_a_client_secret_is_kept_and_shown(void **state)
+{
+    (void)state;
+    simproc bare;
+    const char *args[] = {"--speed", "60", "--no-client-secret", NULL};
+    assert_int_equal(simproc_start(&bare, args), 0);
+    harness h;
+    h_init_at(&h, &bare, "proj_demo");
+    const gatectl_session *s = MUST(h_create(&h, NULL));
+    assert_null(info(&h)->error);
+    assert_int_equal(info(&h)->nsessions, 1);
+    assert_null(s->s->client_secret);
+    assert_true(s->no_secret);
+    assert_int_equal(s->state, GATECTL_NO_SECRET);
+    assert_string_equal(gatectl_state_name(s->state), "no secret");
+    gatectl_timing t = gatectl_session_timing(s, clock_wall_ms());
+    assert_int_equal(t.secret_left_s, 0);
+    assert_true(t.session_left_s > 50);
+    assert_int_equal(gatectl_live_count(h.g, clock_wall_ms()), 1);
+    const app_status *st = app_get_status(h.app);
+    assert_non_null(strstr(MUST(st->flash), "no client secret in the answer"));
+    /* Nothing to connect with: the secret and the curl snippet are refused,
+     * the JSON (ICE servers) is copied with a null secret. */
+    gatectl_copy_out out;
+    char *err = NULL;
+    assert_false(gatectl_copy(h.g, 0, GATECTL_COPY_SECRET, &out, &err));
+    assert_non_null(strstr(MUST(err), "no client secret in the answer"));
+    free(err);
+    assert_false(gatectl_copy(h.g, 0, GATECTL_COPY_CURL, &out, &err));
+    free(err);
+    char *json = gatectl_copy_text(s, GATECTL_COPY_JSON);
+    assert_non_null(strstr(json, "\"client_secret\": null"));
+    assert_non_null(strstr(json, "stun:"));
+    free(json);
+    /* It lives on a tick later, still without a secret. */
+    pump(&h, 1200);
+    assert_int_equal(info(&h)->sessions[0]->state, GATECTL_NO_SECRET);
+    h_free(&h);
+    simproc_stop(&bare);
+}
+
 static void gatectl__the_sixth_concurrent_session_is_warned_then_refused(void **state)
 {
     (void)state;
@@ -433,7 +478,7 @@ static void gatectl__turn_health_and_metrics_fill_the_state(void **state)
     const gate_kv_list *hl = MUST(info(&h)->health);
     assert_true(hl->n >= 1);
     assert_string_equal(hl->items[0].key, "status");
-    assert_string_equal(hl->items[0].value, "ok");
+    assert_string_equal(hl->items[0].value, "healthy");
     const gate_kv_list *ml = MUST(info(&h)->metrics);
     bool created = false;
     for (size_t i = 0; i < ml->n; i++)
@@ -621,6 +666,7 @@ int main(void)
         T(gatectl__needs_a_project_id),
         T(gatectl__a_created_session_is_listed_with_its_fields),
         T(gatectl__an_expired_session_stops_the_timer),
+        T(gatectl__a_session_without_a_client_secret_is_kept_and_shown),
         T(gatectl__the_sixth_concurrent_session_is_warned_then_refused),
         T(gatectl__an_exhausted_quota_shows_plan_usage_and_upgrade),
         T(gatectl__a_rate_limit_refusal_shows_when_it_resets),

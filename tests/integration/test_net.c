@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "api/aiassist.h"
 #include "nettest.h"
 #include "simproc.h"
 #include "test.h"
@@ -130,6 +131,103 @@ static void net__streams_events_then_done(void **state)
     assert_string_equal(last_sse->sse_data, "[DONE]");
     assert_string_equal(last_sse->sse_type, "message");
     nt_result_free(&r);
+}
+
+/* The number of chat completions a simulator has answered. */
+static long chats_seen(const simproc *s)
+{
+    char body[16384];
+    if (simproc_admin(s, "GET", "/_sim/stats", NULL, body, sizeof body) != 200)
+        return -1;
+    const char *p = strstr(body, "\"/v1/chat/completions\":");
+    return p ? strtol(p + strlen("\"/v1/chat/completions\":"), NULL, 10) : 0;
+}
+
+static nt_result *stream_chat(net_t *n, const char *base, nt_result *r)
+{
+    ai_client *c = ai_client_new(base, KEY);
+    ai_chat_message m = {"user", "Tell me about lists"};
+    ai_chat_params p;
+    ai_chat_params_init(&p);
+    p.messages = &m;
+    p.nmessages = 1;
+    p.model = "llama-3.1-8b-instant";
+    p.max_tokens = 6;
+    p.stream = true;
+    uint64_t id = net_submit(n, ai_req_chat(c, &p));
+    ai_client_free(c);
+    nt_collect(n, id, 15000, r);
+    return r;
+}
+
+static bool has_usage_chunk(const nt_result *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->events[i]->kind == NET_EV_SSE && strstr(r->events[i]->sse_data, "\"usage\""))
+            return true;
+    return false;
+}
+
+/* A server that refuses a field the SDK never sends (stream_options)
+ * answers 400 naming it: the chat goes again at once with the fallback
+ * body, and later chats to that URL go without the field from the start.
+ * Another URL still gets it; a 400 about something else is no fallback. */
+static void net__a_refused_optional_field_is_dropped_and_remembered(void **state)
+{
+    (void)state;
+    simproc strict;
+    const char *args[] = {"--speed", "0", "--refuse-field", "stream_options", NULL};
+    assert_int_equal(simproc_start(&strict, args), 0);
+    net_config cfg = {0};
+    cfg.retry_base_ms = 50;
+    net_t *n = net_new(&cfg);
+    assert_non_null(n);
+
+    nt_result r;
+    stream_chat(n, strict.base_url, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.retries, 1);
+    assert_int_equal(r.events[0]->kind, NET_EV_RETRY);
+    assert_true(r.events[0]->fell_back);
+    assert_int_equal(r.events[0]->status, 400);
+    assert_int_equal(r.events[0]->delay_ms, 0);
+    assert_true(r.events[0]->not_processed);
+    assert_false(has_usage_chunk(&r)); /* no stream_options, no usage */
+    nt_result_free(&r);
+    assert_int_equal(chats_seen(&strict), 2);
+
+    stream_chat(n, strict.base_url, &r);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.retries, 0);
+    nt_result_free(&r);
+    assert_int_equal(chats_seen(&strict), 3);
+
+    /* Remembered for that URL only. */
+    stream_chat(n, sim.base_url, &r);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.retries, 0);
+    assert_true(has_usage_chunk(&r));
+    nt_result_free(&r);
+
+    /* A 400 that names another field is the caller's to see. */
+    net_request *bad = nt_request(NET_POST, simproc_url(&strict, "/v1/chat/completions"), KEY);
+    const char *b = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":9,"
+                    "\"stream\":true}";
+    net_request_set_body(bad, xstrdup(b), strlen(b));
+    net_request_set_fallback(bad, xstrdup(b), strlen(b), "stream_options");
+    bad->stream = true;
+    bad->retry_safe = true;
+    uint64_t id = net_submit(n, bad);
+    nt_collect(n, id, 15000, &r);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->status, 400);
+    assert_int_equal(r.retries, 0);
+    assert_non_null(strstr(r.last->body, "temperature"));
+    nt_result_free(&r);
+
+    net_free(n);
+    simproc_stop(&strict);
 }
 
 static void net__runs_sixteen_streams_at_once(void **state)
@@ -536,6 +634,7 @@ int main(void)
         cmocka_unit_test(net__gets_a_plain_answer_with_headers),
         cmocka_unit_test(net__reports_http_errors_without_retrying_them),
         cmocka_unit_test(net__streams_events_then_done),
+        cmocka_unit_test(net__a_refused_optional_field_is_dropped_and_remembered),
         cmocka_unit_test(net__runs_sixteen_streams_at_once),
         cmocka_unit_test(net__cancel_stops_a_stream_at_once),
         cmocka_unit_test(net__retries_a_503_then_succeeds),

@@ -364,6 +364,7 @@ def sim(name):
             S[name] = Sim("--heartbeat", "0.3", keys=KEYS)
         elif name == "compat":
             S[name] = Sim("--role-assistant", "--flat-workspace", "--bare-lists",
+                          "--no-client-secret", "--refuse-field", "stream_options",
                           "--fault", "status=500;times=1;path=/health")
         elif name == "nomgr":
             S[name] = Sim("--no-manager")
@@ -420,7 +421,12 @@ def _():
     for key in (None, "aai_nope"):
         r = s.get("/v1/models", key=key)
         eq(r.status, 401)
-        eq(r.json, {"detail": "Invalid API key", "code": "invalid_api_key"})
+        # The OpenAI-compatible calls say it OpenAI's way too, for its clients.
+        eq(r.json, {"detail": "Invalid API key", "code": "invalid_api_key",
+                    "error": {"message": "Invalid API key", "type": "invalid_request_error",
+                              "param": None, "code": "invalid_api_key"}})
+        r = s.get("/api/workspaces/ws_x", key=key)
+        eq(r.json, {"detail": "Invalid API key", "code": "invalid_api_key"}, "the SDK's shape only")
     eq(s.get("/v1/models", key=None, headers={"Authorization": "Bearer " + USER}).status, 200)
     eq(s.get("/v1/models", key=USER).status, 200)
     eq(s.get("/v1/models", key=AGENT).status, 200, "agent keys are valid for public calls")
@@ -594,10 +600,93 @@ def _():
         (chat_body(top_p=1.5), None), (chat_body(max_tokens=0), None),
         (chat_body(max_tokens="5"), None), (chat_body(max_tokens=2.5), None),
         (chat_body(stream="yes"), None), (chat_body(model=7), None),
+        ({"messages": [{"role": "user", "content": [{"type": "text"}]}]}, None),
+        ({"messages": [{"role": "user", "content": [{"type": "video", "video": {}}]}]}, None),
+        ({"messages": [{"role": "user", "content": ["hi"]}]}, None),
+        ({"messages": [{"role": "user", "content": None}]}, None),
+        ({"messages": [{"role": "tool", "content": "42"}]}, None),
+        (chat_body(n=0), None), (chat_body(n=1.5), None), (chat_body(stop=5), None),
+        (chat_body(stop=["a", "b", "c", "d", "e"]), None), (chat_body(seed="7"), None),
+        (chat_body(response_format={"type": "yaml"}), None), (chat_body(user=5), None),
+        (chat_body(max_completion_tokens=0), None),
     ]
     for body, raw in bad:
         r = s.req("POST", "/v1/chat/completions", body=body, raw=raw)
         expect_status(r, 400, "bad_request")
+
+
+@test("chat: OpenAI's request shapes (parts, developer and tool roles, n, stop, seed, formats)")
+def _():
+    s = sim("main")
+    parts = {"messages": [
+        {"role": "developer", "content": [{"type": "text", "text": "Be brief."}]},
+        {"role": "user", "name": "ada", "content": [
+            {"type": "text", "text": "What is in this picture of my order?"},
+            {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "low"}}]},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_1", "type": "function",
+             "function": {"name": "lookup", "arguments": "{\"order\": \"ORD-1\"}"}}]},
+        {"role": "tool", "tool_call_id": "call_1", "content": [{"type": "text", "text": "shipped"}]},
+        {"role": "user", "content": "Thanks, and when will it arrive?"}],
+        "model": "gpt-4o-mini", "user": "user-1234", "seed": 42, "logprobs": False,
+        "frequency_penalty": 0, "presence_penalty": 0, "parallel_tool_calls": True,
+        "tools": [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}],
+        "tool_choice": "auto", "store": False, "metadata": {"k": "v"}, "service_tier": "auto",
+        "some_future_field": {"nobody": "knows"}}
+    j = s.post("/v1/chat/completions", parts).json
+    c = j["choices"][0]
+    eq((c["index"], c["message"]["role"], c["message"]["refusal"], c["logprobs"]),
+       (0, "assistant", None, None))
+    check(isinstance(c["message"]["content"], str) and c["message"]["content"])
+    check(isinstance(j["system_fingerprint"], str))
+    # prompt_tokens counts the text of every part, as the content it is
+    eq(j["usage"]["prompt_tokens"], sum(len(tokenize(t)) for t in (
+        "Be brief.", "What is in this picture of my order?", "", "shipped",
+        "Thanks, and when will it arrive?")) + 4 * 5)
+    same = s.post("/v1/chat/completions", parts).json["choices"][0]["message"]["content"]
+    eq(same, c["message"]["content"], "a seed is reproducible")
+    other = s.post("/v1/chat/completions", dict(parts, seed=43)).json
+    check(other["choices"][0]["message"]["content"] != same, "another seed, another reply")
+    n3 = s.post("/v1/chat/completions", chat_body("Tell me about refunds", n=3)).json
+    eq([x["index"] for x in n3["choices"]], [0, 1, 2])
+    eq(len({x["message"]["content"] for x in n3["choices"]}), 3, "n different choices")
+    eq(n3["usage"]["completion_tokens"],
+       sum(len(tokenize(x["message"]["content"])) for x in n3["choices"]))
+    full = s.post("/v1/chat/completions", chat_body("Where is my order?")).json
+    text = full["choices"][0]["message"]["content"]
+    word = text.split()[3]
+    cut = s.post("/v1/chat/completions", chat_body("Where is my order?", stop=[word, "zzzq"])).json
+    eq(cut["choices"][0]["message"]["content"], text[:text.index(word)])
+    eq(cut["choices"][0]["finish_reason"], "stop")
+    mct = s.post("/v1/chat/completions", chat_body("hi", max_completion_tokens=5)).json
+    eq((mct["usage"]["completion_tokens"], mct["choices"][0]["finish_reason"]), (5, "length"))
+    jo = s.post("/v1/chat/completions", chat_body("Where is my order?",
+                                                  response_format={"type": "json_object"})).json
+    check(isinstance(json.loads(jo["choices"][0]["message"]["content"])["reply"], str), "json_object")
+    schema = {"type": "object", "required": ["answer", "confident", "steps"],
+              "properties": {"answer": {"type": "string"}, "confident": {"type": "boolean"},
+                             "steps": {"type": "array", "items": {"type": "integer"}},
+                             "mood": {"enum": ["calm", "busy"]}}}
+    js = s.post("/v1/chat/completions", chat_body("Where is my order?", response_format={
+        "type": "json_schema", "json_schema": {"name": "a", "strict": True, "schema": schema}})).json
+    v = json.loads(js["choices"][0]["message"]["content"])
+    check(isinstance(v["answer"], str) and v["confident"] is True and v["steps"] == [1]
+          and v["mood"] == "calm", "json_schema shape: %r" % v)
+    # streamed, several choices, each chunk naming its choice
+    r, raw, complete, datas = stream_chunks(s.port, chat_body("hello", stream=True, n=2,
+                                                              stream_options={"include_usage": True}))
+    check(complete and datas[-1] == "[DONE]")
+    chunks = [json.loads(d) for d in datas[:-1]]
+    got = {0: "", 1: ""}
+    finish = {}
+    for ch in chunks[:-1]:
+        for x in ch["choices"]:
+            got[x["index"]] += x["delta"].get("content", "")
+            if x["finish_reason"]:
+                finish[x["index"]] = x["finish_reason"]
+    eq(finish, {0: "stop", 1: "stop"})
+    eq(chunks[-1]["choices"], [])
+    eq(chunks[-1]["usage"]["completion_tokens"], len(tokenize(got[0])) + len(tokenize(got[1])))
 
 
 @test("chat: unknown model is 404 model_not_found; pin:<alias>/<model> routes to PIN")
@@ -752,6 +841,36 @@ def _():
     eq(b["messages"], [])
     r = expect_status(s.get("/api/workspaces/by-client/nobody"), 404, "not_found")
     check(r.json["detail"].startswith("No workspace for client"))
+
+
+@test("workspace: top-level model and max_tokens (the SDK's), per workspace and per message")
+def _():
+    s = sim("main")
+    sonar = "llama-3.1-sonar-large-128k-online"   # Perplexity: its replies cite sources
+    r = s.post("/api/workspaces", {"initial_message": "Where is my order?", "model": sonar})
+    eq(r.status, 200)
+    wid = r.json["workspace"]["id"]
+    check("Sources:" in r.json["messages"][1]["content"], "the workspace's model answers")
+    check("model" not in r.json["workspace"]["metadata"], "not put in metadata")
+    short = s.post("/api/workspaces/%s/messages" % wid, {"content": "And the refund?", "max_tokens": 6})
+    eq(len(tokenize(short.json["responses"][0]["content"])), 6, "the message's max_tokens")
+    other = s.post("/api/workspaces/%s/messages" % wid, {"content": "Thanks", "model": "gpt-4o"})
+    check("Sources:" not in other.json["responses"][0]["content"], "the message's model")
+    again = s.post("/api/workspaces/%s/messages" % wid, {"content": "One more thing"})
+    check("Sources:" in again.json["responses"][0]["content"], "overrides are for one message")
+    capped = s.post("/api/workspaces", {"initial_message": "Hello there", "max_tokens": 4})
+    eq(len(tokenize(capped.json["messages"][1]["content"])), 4, "the workspace's max_tokens")
+    cid = capped.json["workspace"]["id"]
+    nxt = s.post("/api/workspaces/%s/messages" % cid, {"content": "Tell me how to reset a password"})
+    eq(len(tokenize(nxt.json["responses"][0]["content"])), 4, "for every reply")
+    # Clients before the SDK sent model at the top level used metadata.model.
+    old = s.post("/api/workspaces", {"initial_message": "Hi", "metadata": {"model": sonar}})
+    check("Sources:" in old.json["messages"][1]["content"], "metadata.model still read")
+    expect_status(s.post("/api/workspaces", {"model": "no-such-model"}), 404, "model_not_found")
+    for bad in ({"max_tokens": 0}, {"max_tokens": "5"}, {"model": 5}, {"max_tokens": True}):
+        expect_status(s.post("/api/workspaces", bad), 400, "bad_request")
+        expect_status(s.post("/api/workspaces/%s/messages" % wid, dict(bad, content="x")), 400,
+                      "bad_request")
 
 
 @test("workspace: validation, typing, end, 409 after end")
@@ -1531,9 +1650,11 @@ def _():
     r = expect_status(gate_post(s, {"project_id": "proj_exhausted"}), 402, "quota_exceeded", gate=True)
     u = r.json["usage"]
     eq((u["plan"], u["sessionsIncluded"], u["sessionsUsed"], u["sessionsRemaining"]), ("free", 100, 100, 0))
-    for k in ("estimatedMinutes", "minutesUsed", "percentUsed"):
-        check(isinstance(u[k], (int, float)), k)
-    eq(u["percentUsed"], 100)
+    for k in ("estimatedMinutes", "minutesUsed"):
+        check(isinstance(u[k], int), k)
+    # A float, as both SDKs type it.
+    check(isinstance(u["percentUsed"], float), "percentUsed is %r" % u["percentUsed"])
+    eq(u["percentUsed"], 100.0)
     eq(r.json["upgrade_url"], "https://www.ai-gate.dev/pricing")
     eq(gate_post(s, {"project_id": "proj_starter"}).status, 200, "999 of 1000")
     eq(gate_post(s, {"project_id": "proj_starter"}).status, 402)
@@ -1591,7 +1712,8 @@ def _():
     h = s.get("/health", key=None)
     eq(h.status, 200)
     rl_headers(h)
-    eq((h.json["status"], h.json["upstream"]), ("ok", "ok"))
+    # The real service answers "healthy" (recorded in the AI Gate repository).
+    eq((h.json["status"], h.json["upstream"]), ("healthy", "ok"))
     check(isinstance(h.json["version"], str) and isinstance(h.json["uptime_seconds"], int))
     m = s.get("/metrics", key=None).json
     for k in ("sessions_created", "sessions_active", "requests_total", "rate_limited_total", "uptime_seconds"):
@@ -1611,13 +1733,28 @@ def _():
     eq([m["role"] for m in r["messages"]], ["user", "assistant"])
     g = s.get("/api/workspaces/" + r["id"]).json
     eq(g["id"], r["id"])
+    # The SDK reads by-client's workspace from "workspace" only: never flat.
     b = s.get("/api/workspaces/by-client/flat1").json
-    eq((b["id"], b["exists"]), (r["id"], True))
+    eq((b["workspace"]["id"], b["exists"]), (r["id"], True))
+    check("id" not in b, "by-client is not flattened")
     h = s.get("/api/workspaces/%s/messages" % r["id"]).json
     check(isinstance(h, list))
     eq([m["role"] for m in h], ["user", "assistant"])
     j = s.post("/api/workspaces/%s/messages" % r["id"], {"content": "more"}).json
     eq(j["responses"][0]["role"], "assistant")
+
+
+@test("compat: --no-client-secret, --refuse-field")
+def _():
+    s = sim("compat")
+    g = gate_post(s, {"project_id": "proj_demo"})
+    eq(g.status, 200)
+    check("client_secret" not in g.json and g.json["id"].startswith("sess_"), "no secret")
+    r = s.post("/v1/chat/completions", chat_body(stream=True, stream_options={"include_usage": True}))
+    expect_status(r, 400, "bad_request")
+    eq(r.json["detail"], "Unrecognized request argument supplied: stream_options")
+    r, raw, complete, datas = stream_chunks(s.port, chat_body(stream=True))
+    eq((r.status, complete, datas[-1]), (200, True, "[DONE]"))
 
 
 @test("--fault on the command line: path and times")

@@ -68,10 +68,27 @@ shows_when_a_rate_limit_resets() {
     wait_for "the rate limit resets at [0-9:]+" 10
 }
 
+# client_secret is optional in the SDKs' types: a session without one is
+# listed and shown, with the secret's place saying so.
+shows_a_session_without_a_client_secret() {
+    console_stop
+    sim_stop
+    sim_start --speed 30 --no-client-secret || return 1
+    console_start 150 40 AI_GATE_PROJECT_ID=proj_growth AI_GATE_BASE_URL="$(SIM_URL)"
+    wait_for "AiAssist connected" 20 || return 1
+    type_text "/gate session"; enter
+    wait_for "sess_[a-z0-9]+ .* none +[0-9:]+ .*no secret" 10 || return 1
+    keys Enter
+    wait_for "client secret  no client secret in the answer" 5 || return 1
+    keys c
+    wait_for "no client secret in the answer, nothing to connect with" 5
+}
+
 check "creates a session whose secret counts down to expired" creates_a_session_whose_secret_expires
 check "shows the details with secrets hidden until asked" shows_details_with_secrets_hidden_until_asked
 check "copies the secret to a private file and never logs it" copies_to_a_private_file_and_never_logs_the_secret
 check "refuses the sixth concurrent session with current/max" refuses_the_sixth_concurrent_session
 check "shows the quota details on 402" shows_quota_details
 check "shows when a rate limit resets" shows_when_a_rate_limit_resets
+check "shows a session without a client secret" shows_a_session_without_a_client_secret
 finish

@@ -70,10 +70,46 @@ shows_escape_sequences_as_placeholders() {
     wait_for "AiAssist connected" 2
 }
 
+# ws_json CLIENT_ID PYTHON_EXPR: waits (10 s) until the expression holds
+# of the workspace of CLIENT_ID (w: the workspace, m: its messages, t: the
+# simulator's tokenizer).
+ws_json() {
+    local i
+    for i in $(seq 1 50); do
+        api GET "/api/workspaces/by-client/$1" |
+            PYTHONPATH="$(dirname "$AIDESK_SIM")" "$PYTHON3" -c '
+import json, sys
+from aidesksim.tokenizer import tokenize as t
+d = json.load(sys.stdin)
+w, m = d.get("workspace") or {}, d.get("messages") or []
+sys.exit(0 if ('"$2"') else 1)' 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "# not so: $2"
+    return 1
+}
+
+# /new sends --model and --max-tokens at the top level, as the SDK does,
+# and key=value items as JSON when they read as JSON.
+creates_a_workspace_with_a_model_max_tokens_and_json_context() {
+    keys Escape
+    sleep 0.2
+    type_text '/new cust_json --model llama-3.1-sonar-large-128k-online visits=3 "recent_orders=[\"ORD-55555\"]" -m "Where is my order?"'
+    enter
+    wait_for "cust_json" 10 || return 1
+    ws_json cust_json 'w["context"] == {"visits": 3, "recent_orders": ["ORD-55555"]} and len(m) == 2 and "Sources:" in m[1]["content"] and "ORD-55555" in m[1]["content"]' || return 1
+    type_text '/new cust_short --max-tokens 5 -m "Hello there"'; enter
+    wait_for "cust_short" 10 || return 1
+    ws_json cust_short 'len(m) == 2 and len(t(m[1]["content"])) == 5' || return 1
+    type_text '/new cust_bad orders=[ORD-1]'; enter
+    wait_for "not valid JSON" 5
+}
+
 check "creates a workspace and streams the reply" creates_a_workspace_and_streams_the_reply
 check "shows what the customer is typing, live" shows_what_the_customer_is_typing
 check "approves a shadow draft that reaches the customer" approves_a_shadow_draft_that_reaches_the_customer
 check "takes over and answers as a human" takes_over_and_answers_as_a_human
 check "hands the workspace back to the AI" hands_back_to_the_ai
+check "creates a workspace with a model, max tokens and JSON context" creates_a_workspace_with_a_model_max_tokens_and_json_context
 check "shows escape sequences from the network as placeholders" shows_escape_sequences_as_placeholders
 finish

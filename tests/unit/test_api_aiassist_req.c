@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/aiassist.h"
+#include "api/jsonarg.h"
 #include "test.h"
 #include "util/jsonu.h"
 #include "util/log.h"
@@ -173,6 +174,14 @@ static void chat__asks_for_usage_and_event_stream__when_streamed(void **state)
     net_request *r = ai_req_chat(c, &p);
     assert_true(r->stream);
     assert_false(r->reconnect);
+    /* The SDK never sends stream_options: the same body without it is the
+     * fallback for a server that refuses it (net_request_set_fallback). */
+    assert_string_equal(r->fallback_field, "stream_options");
+    assert_string_equal(r->fallback_body,
+                        "{\"messages\":[{\"role\":\"user\",\"content\":\"Write a poem\"}],"
+                        "\"model\":\"claude-3-5-sonnet-20241022\",\"temperature\":0.25,"
+                        "\"max_tokens\":50,\"top_p\":0.9,\"stream\":true}");
+    assert_int_equal(r->fallback_body_len, strlen(r->fallback_body));
     check(r, NET_POST, "https://api.aiassist.net/v1/chat/completions",
           "{\"messages\":[{\"role\":\"user\",\"content\":\"Write a poem\"}],"
           "\"model\":\"claude-3-5-sonnet-20241022\",\"temperature\":0.25,\"max_tokens\":50,"
@@ -284,6 +293,14 @@ static void ws_create__leaves_absent_fields_out(void **state)
     ai_client *c = ai_client_new(BASE, KEY);
     check(ai_req_ws_create(c, NULL), NET_POST, "https://api.aiassist.net/api/workspaces", "{}", false);
     ai_ws_create_params p = {0};
+    /* Empty values are left out too, as the SDK's "if value:" does. */
+    p.initial_message = "";
+    p.system_prompt = "";
+    p.model = "";
+    p.context = json_object_new_object();
+    check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces", "{}", false);
+    json_object_put(p.context);
+    p = (ai_ws_create_params){0};
     p.client_id = "customer_12345";
     check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces",
           "{\"client_id\":\"customer_12345\"}", false);
@@ -296,9 +313,85 @@ static void ws_create__leaves_absent_fields_out(void **state)
           "\"system_prompt\":\"You are support.\",\"context\":{\"tier\":\"premium\",\"orders\":"
           "[\"ORD-1\"]},\"metadata\":{\"mode\":\"shadow\"}}",
           false);
+    /* The model and its max_tokens at the top level, as the SDK sends
+     * them, not in metadata. */
+    p.model = "gpt-4o-mini";
+    p.max_tokens = 300;
+    check(ai_req_ws_create(c, &p), NET_POST, "https://api.aiassist.net/api/workspaces",
+          "{\"initial_message\":\"I need help\",\"client_id\":\"customer_12345\","
+          "\"system_prompt\":\"You are support.\",\"context\":{\"tier\":\"premium\",\"orders\":"
+          "[\"ORD-1\"]},\"metadata\":{\"mode\":\"shadow\"},\"model\":\"gpt-4o-mini\","
+          "\"max_tokens\":300}",
+          false);
     json_object_put(p.context);
     json_object_put(p.metadata);
     ai_client_free(c);
+}
+
+static void ws_send__carries_the_messages_model_and_max_tokens(void **state)
+{
+    (void)state;
+    ai_client *c = ai_client_new(BASE, KEY);
+    ai_ws_send_opts o = {NULL, 0};
+    check(ai_req_ws_send_opts(c, "ws_1", "hi", &o), NET_POST,
+          "https://api.aiassist.net/api/workspaces/ws_1/messages", "{\"content\":\"hi\"}", false);
+    o.model = "claude-3-haiku-20240307";
+    check(ai_req_ws_send_opts(c, "ws_1", "hi", &o), NET_POST,
+          "https://api.aiassist.net/api/workspaces/ws_1/messages",
+          "{\"content\":\"hi\",\"model\":\"claude-3-haiku-20240307\"}", false);
+    o.max_tokens = 40;
+    check(ai_req_ws_send_opts(c, "ws_1", "hi", &o), NET_POST,
+          "https://api.aiassist.net/api/workspaces/ws_1/messages",
+          "{\"content\":\"hi\",\"model\":\"claude-3-haiku-20240307\",\"max_tokens\":40}", false);
+    assert_null(ai_req_ws_send_opts(c, "", "hi", &o));
+    char *err = NULL;
+    assert_true(ai_ws_model_check(NULL, 0, &err));
+    assert_true(ai_ws_model_check("gpt-4o", AI_MAX_TOKENS_MAX, &err));
+    assert_false(ai_ws_model_check("", 0, &err));
+    assert_non_null(strstr(err, "model"));
+    free(err);
+    assert_false(ai_ws_model_check("\xC3(", 0, &err));
+    free(err);
+    assert_false(ai_ws_model_check(NULL, -1, &err));
+    assert_non_null(strstr(err, "max_tokens"));
+    free(err);
+    ai_client_free(c);
+}
+
+/* K=V arguments: JSON when the value reads as JSON, else the text. */
+static void jsonarg__values_are_json_when_they_read_as_json(void **state)
+{
+    (void)state;
+    json_object *o = json_object_new_object();
+    const char *items[] = {"name=Ada Lovelace", "orders=[\"ORD-1\",\"ORD-2\"]", "n=3",
+                           "x=1.5",  "vip=true",  "no=false", "none=null", "nested={\"a\":[1]}",
+                           "zip=\"01234\"", "empty=", "eq=a=b", "lead=007", "word=nullish"};
+    for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
+        char *err = NULL;
+        if (!api_jsonarg_add(o, items[i], &err))
+            fail_msg("%s: %s", items[i], err);
+    }
+    char *text = jsonu_to_string(o);
+    assert_string_equal(text, "{\"name\":\"Ada Lovelace\",\"orders\":[\"ORD-1\",\"ORD-2\"],\"n\":3,"
+                              "\"x\":1.5,\"vip\":true,\"no\":false,\"none\":null,"
+                              "\"nested\":{\"a\":[1]},\"zip\":\"01234\",\"empty\":\"\","
+                              "\"eq\":\"a=b\",\"lead\":\"007\",\"word\":\"nullish\"}");
+    free(text);
+    /* Meant as JSON but broken, or no key: refused, the object untouched. */
+    const char *bad[] = {"orders=[ORD-1,ORD-2]", "o={\"a\":}", "s=\"open", "=x", "novalue",
+                         "k=\xC3("};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *err = NULL;
+        assert_false(api_jsonarg_add(o, bad[i], &err));
+        assert_non_null(err);
+        free(err);
+    }
+    char *err = NULL;
+    assert_false(api_jsonarg_add(o, "orders=[ORD-1]", &err));
+    assert_non_null(strstr(err, "orders: '[ORD-1]' is not valid JSON"));
+    free(err);
+    assert_int_equal(json_object_object_length(o), 13);
+    json_object_put(o);
 }
 
 static void ws_calls__use_the_sdk_paths_with_ids_percent_encoded(void **state)
@@ -445,6 +538,8 @@ TEST_MAIN(cmocka_unit_test(client__has_sdk_defaults__and_registers_the_key_as_a_
           cmocka_unit_test(chat_params__validation_names_the_problem),
           cmocka_unit_test(models__is_a_plain_get),
           cmocka_unit_test(ws_create__leaves_absent_fields_out),
+          cmocka_unit_test(ws_send__carries_the_messages_model_and_max_tokens),
+          cmocka_unit_test(jsonarg__values_are_json_when_they_read_as_json),
           cmocka_unit_test(ws_calls__use_the_sdk_paths_with_ids_percent_encoded),
           cmocka_unit_test(ws_calls__refuse_empty_ids__that_would_address_another_resource),
           cmocka_unit_test(mgr_list_and_drafts__add_only_the_filters_given),

@@ -79,15 +79,19 @@ static void gate__other_requests_are_plain_gets_with_the_id_escaped(void **state
     net_request *r = gate_req_turn(c);
     assert_int_equal(r->method, NET_GET);
     assert_string_equal(r->url, BASE "/turn-credentials?identifier=proj%20a%26b");
-    assert_int_equal(r->nheaders, 1);
+    /* Neither SDK sends a header of its own on a GET: no Content-Type
+     * without a body. */
+    assert_int_equal(r->nheaders, 0);
     assert_true(r->retry_safe);
     assert_null(r->body);
     net_request_free(r);
     r = gate_req_health(c);
     assert_string_equal(r->url, BASE "/health");
+    assert_int_equal(r->nheaders, 0);
     net_request_free(r);
     r = gate_req_metrics(c);
     assert_string_equal(r->url, BASE "/metrics");
+    assert_int_equal(r->nheaders, 0);
     net_request_free(r);
     gate_client_free(c);
 }
@@ -221,7 +225,7 @@ static void expect_session_error(const char *json, const char *want)
 static void gate_session__names_missing_and_mistyped_fields(void **state)
 {
     (void)state;
-    expect_session_error("{\"id\":\"sess_1\"}", "session: missing field 'client_secret'");
+    expect_session_error("{\"client_secret\":{}}", "session: client_secret: missing field 'value'");
     expect_session_error("{\"client_secret\":{\"value\":7}}",
                          "session: client_secret: field 'value' should be a string");
     expect_session_error("{\"client_secret\":{\"value\":\"v\"},\"turn_credentials\":{\"iceServers\":"
@@ -236,6 +240,34 @@ static void gate_session__names_missing_and_mistyped_fields(void **state)
                          "field 'modalities' should be a list of strings");
     expect_session_error("{\"client_secret\":{\"value\":\"v\"},\"expires_at\":1e300}", "expires_at");
     expect_session_error("{\"client_secret\":{\"value\":\"v\"}", "malformed JSON");
+}
+
+/* Optional in both SDKs' types (Python NotRequired, TypeScript
+ * client_secret?): an answer without it is still a session, created and
+ * counted against the quota, and must not be refused. */
+static void gate_session__without_a_client_secret_is_still_a_session(void **state)
+{
+    (void)state;
+    const char *answers[] = {
+        "{\"id\":\"sess_n1\",\"model\":\"gpt-4o-realtime-preview-2024-10-01\",\"expires_at\":"
+        "1795278000,\"turn_credentials\":{\"iceServers\":[{\"urls\":\"stun:s.invalid\"}]},"
+        "\"session_id\":\"sess_n1\",\"metadata\":{\"model\":\"m\",\"voice\":\"echo\","
+        "\"turn_server\":\"t\",\"created_at\":\"2026-11-21T15:21:00.123Z\"}}",
+        "{\"id\":\"sess_n1\",\"client_secret\":null,\"expires_at\":1795278000}",
+    };
+    for (size_t i = 0; i < sizeof answers / sizeof *answers; i++) {
+        char *err = NULL;
+        gate_session *s = gate_decode_session(answers[i], strlen(answers[i]), &err);
+        if (!s)
+            fail_msg("answer %zu refused: %s", i, err);
+        assert_string_equal(s->id, "sess_n1");
+        assert_null(s->client_secret);
+        assert_int_equal(s->client_secret_expires_at, 0);
+        assert_int_equal(s->expires_at, 1795278000);
+        gate_session_free(s);
+    }
+    expect_session_error("{\"id\":\"sess_n1\",\"client_secret\":\"eph_x\"}",
+                         "field 'client_secret' should be an object");
 }
 
 static void gate_turn__decodes_ice_servers(void **state)
@@ -437,6 +469,7 @@ TEST_MAIN(cmocka_unit_test(gate__client_has_defaults_and_hides_the_project_id),
           cmocka_unit_test(gate_validate__bounds_temperature_model_and_instructions),
           cmocka_unit_test(gate_session__decodes_every_field_and_hides_the_secrets),
           cmocka_unit_test(gate_session__names_missing_and_mistyped_fields),
+          cmocka_unit_test(gate_session__without_a_client_secret_is_still_a_session),
           cmocka_unit_test(gate_turn__decodes_ice_servers),
           cmocka_unit_test(gate_ice_json__writes_what_rtcpeerconnection_takes),
           cmocka_unit_test(gate_kv__flattens_json_in_the_servers_order),

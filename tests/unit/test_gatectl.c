@@ -147,6 +147,31 @@ static void timing__a_session_takes_the_answers_times_or_guesses(void **state)
     gatectl_session_free(s);
 }
 
+/* No client_secret in the answer (optional in the SDKs' types): the
+ * session's state is "no secret" while it lives, never "usable" from a
+ * guessed expiry, and its JSON copy says null where the secret would be. */
+static void timing__a_session_without_a_secret_has_no_secret_state(void **state)
+{
+    (void)state;
+    const int64_t t0 = (int64_t)NOW * 1000;
+    gatectl_session *s = session_from("{\"id\":\"sess_x\",\"expires_at\":1795278000}", t0);
+    assert_true(s->no_secret);
+    assert_int_equal(s->secret_expires_s, 0);
+    assert_int_equal(s->state, GATECTL_NO_SECRET);
+    gatectl_timing t = gatectl_session_timing(s, t0);
+    assert_int_equal(t.state, GATECTL_NO_SECRET);
+    assert_int_equal(t.secret_left_s, 0);
+    assert_true(t.session_left_s > 0);
+    t = gatectl_session_timing(s, (int64_t)1795278000 * 1000);
+    assert_int_equal(t.state, GATECTL_SESSION_EXPIRED);
+    assert_string_equal(gatectl_state_name(GATECTL_NO_SECRET), "no secret");
+    char *json = gatectl_copy_text(s, GATECTL_COPY_JSON);
+    assert_non_null(strstr(json, "\"client_secret\": null"));
+    assert_non_null(strstr(json, "\"expires_at\": null"));
+    free(json);
+    gatectl_session_free(s);
+}
+
 static void timing__the_timer_wakes_each_second_only_while_counting(void **state)
 {
     (void)state;
@@ -590,6 +615,7 @@ static void names__actions(void **state)
 
 TEST_MAIN(cmocka_unit_test(timing__boundaries_of_the_secret_and_the_session),
           cmocka_unit_test(timing__a_session_takes_the_answers_times_or_guesses),
+          cmocka_unit_test(timing__a_session_without_a_secret_has_no_secret_state),
           cmocka_unit_test(timing__the_timer_wakes_each_second_only_while_counting),
           cmocka_unit_test(mask__keeps_the_prefix_and_the_last_four),
           cmocka_unit_test(osc52__base64_vectors_and_the_sequence),
