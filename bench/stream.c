@@ -151,10 +151,8 @@ static result run_pipeline(net_t *net, const ai_client *c, const opts *o)
         ai_stream_status x = ai_stream_feed(s, ev, &u);
         if (x != AI_STREAM_IGNORED)
             st = x;
-        if (u.delta && u.delta_len) {
-            res.tokens++;
+        if (u.delta && u.delta_len)
             res.bytes += (long long)u.delta_len;
-        }
         if (o->discard)
             buf_clear(&s->content);
         terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED || ev->kind == NET_EV_CANCELLED;
@@ -164,6 +162,7 @@ static result run_pipeline(net_t *net, const ai_client *c, const opts *o)
     }
     res.wall = now_s() - t0;
     res.cpu = cpu_self() - c0;
+    res.tokens = (long)s->deltas; /* an event carries a whole read: count chunks */
     double sim1 = cpu_of(o->sim_pid);
     res.sim_cpu = sim0 >= 0 && sim1 >= 0 ? sim1 - sim0 : -1;
     res.ok = st == AI_STREAM_FINISHED && res.tokens == o->tokens;

@@ -18,11 +18,9 @@ static net_event *ev_new(net_event_kind kind)
 
 static net_event *sse(const char *type, const char *data)
 {
-    net_event *ev = ev_new(NET_EV_SSE);
-    ev->sse_type = xstrdup(type ? type : "message");
-    ev->sse_data = xstrdup(data);
-    ev->sse_data_len = strlen(data);
-    return ev;
+    type = type ? type : "message";
+    net_sse e = {type, strlen(type), data, strlen(data), "", 0};
+    return net_event_new_sse(0, 0, &e, 1);
 }
 
 /* Feeds one event (and frees it). */
