@@ -163,7 +163,8 @@ static int process_line(sse_parser *p, const char *s, size_t n, bool in_slice, s
         return dispatch(p, cb, ud);
     if (s[0] == ':')
         return 0;
-    const char *colon = memchr(s, ':', n);
+    /* "data: " starts nearly every line of a stream: no search for it. */
+    const char *colon = n >= 5 && !memcmp(s, "data:", 5) ? s + 4 : memchr(s, ':', n);
     size_t flen = colon ? (size_t)(colon - s) : n;
     const char *v = colon ? colon + 1 : s + n;
     size_t vlen = colon ? n - flen - 1 : 0;
@@ -206,6 +207,8 @@ static int process_line(sse_parser *p, const char *s, size_t n, bool in_slice, s
  * current position, or NULL when the rest of the slice has none. */
 static size_t find_eol(const char *s, size_t n, const char **next_cr)
 {
+    if (n && s[0] == '\n' && (!*next_cr || *next_cr > s))
+        return 0; /* the blank line after each event: no scan */
     const char *lf = memchr(s, '\n', n);
     size_t end = lf ? (size_t)(lf - s) : n;
     if (*next_cr && *next_cr < s)
