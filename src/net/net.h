@@ -24,7 +24,8 @@
  * Back-pressure: while more than max_queued_bytes of events wait in the
  * queue, transfers are paused, so a fast server cannot make memory grow
  * (the caller takes the queue in one go, so at most about twice that is
- * held). */
+ * held). An event counts with the whole block it lives in. Freed SSE
+ * blocks are kept for later reads, at most max_queued_bytes of them. */
 #ifndef AIDESK_NET_NET_H
 #define AIDESK_NET_NET_H
 
@@ -148,8 +149,9 @@ typedef struct net_event {
     struct net_pool *pool_; /* SSE: where the block goes back when freed */
 } net_event;
 
-/* A NET_EV_SSE holding copies of n >= 1 events, in one allocation as the
- * network thread makes them: for callers that replay or test a stream. */
+/* A NET_EV_SSE holding copies of the n events (strings not NULL), in one
+ * allocation as the network thread makes them: for callers that replay or
+ * test a stream. NULL when n is 0. */
 net_event *net_event_new_sse(uint64_t id, uint64_t tag, const net_sse *items, size_t n);
 void net_event_free(net_event *ev);
 /* Frees the body once it is decoded (body NULL, body_len 0): a long answer
