@@ -154,6 +154,7 @@ int main(int argc, char **argv)
     qsort(shares, (size_t)rounds, sizeof *shares, cmp_double);
     printf("single_ttft_ms %.3f\n", single);
     printf("worst_gap_median_ms %.3f\n", gaps[rounds / 2]);
+    printf("worst_gap_min_ms %.3f\n", gaps[0]);
     printf("worst_gap_max_ms %.3f\n", gaps[rounds - 1]);
     printf("worst_client_share_median_ms %.3f\n", shares[rounds / 2]);
     printf("worst_client_share_max_ms %.3f\n", shares[rounds - 1]);

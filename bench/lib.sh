@@ -27,7 +27,9 @@ fresh_home() {
 
 bench_cleanup() {
     tmux -L "$B_SOCK" kill-server 2>/dev/null
+    tmux -L "$B_SOCK-peers" kill-server 2>/dev/null
     sim_stop
+    declare -F peers_server_stop >/dev/null && peers_server_stop
     rm -rf "$B_DIR"
 }
 

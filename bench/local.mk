@@ -1,16 +1,17 @@
 # bench: benchmarks (docs/performance.md). Not part of make check: built by
 # "make bench" and run by bench/run, which configures its own build.
-EXTRA_PROGRAMS = bench/bench-stream bench/bench-start bench/bench-compare
+EXTRA_PROGRAMS = bench/bench-stream bench/bench-start bench/bench-compare bench/bench-rusage
 bench_bench_stream_SOURCES = bench/stream.c
 bench_bench_stream_LDADD = libaidesk.a $(CURL_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) -lm
 bench_bench_compare_SOURCES = bench/compare.c
 bench_bench_compare_LDADD = libaidesk.a $(CURL_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) -lm
 bench_bench_start_SOURCES = bench/start.c
 bench_bench_start_LDADD = -lutil
+bench_bench_rusage_SOURCES = bench/rusage.c
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 .PHONY: bench
 bench: aidesk$(EXEEXT) $(EXTRA_PROGRAMS)
 
 EXTRA_DIST += bench/run bench/lib.sh bench/console.sh bench/shift.sh bench/mkstate.py \
-	docs/performance.md
+	bench/peers.sh bench/peers.py bench/peerserver.py bench/peer-sdk.mjs docs/performance.md

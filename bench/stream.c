@@ -13,10 +13,13 @@
  *
  *   bench-stream --url URL [--tokens N] [--repeat R] [--model M]
  *                [--key KEY] [--sim-pid PID] [--curl PATH] [--no-curl]
- *                [--discard] [--queue-bytes N]
+ *                [--cli AIDESK] [--discard] [--queue-bytes N]
  *
- * Each of the R rounds runs curl, then the pipeline; the medians are
- * reported. Peak RSS is the process's high-water mark, so compare runs
+ * Each of the R rounds runs curl, then the pipeline, then (with --cli) the
+ * whole command line, "aidesk chat" with its output to /dev/null (it asks
+ * for N tokens through max_tokens of a config file made for it, so the
+ * simulator must give N tokens without X-Sim-Tokens: --reply-tokens N);
+ * the medians are reported. Peak RSS is the process's high-water mark, so compare runs
  * with different N in separate processes (bench/run does).
  *
  * --discard empties the accumulated reply after each chunk, which leaves
@@ -32,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -108,7 +112,7 @@ typedef struct result {
 } result;
 
 typedef struct opts {
-    const char *url, *key, *model, *curl;
+    const char *url, *key, *model, *curl, *cli;
     long tokens;
     int repeat;
     long sim_pid;
@@ -151,10 +155,8 @@ static result run_pipeline(net_t *net, const ai_client *c, const opts *o)
         ai_stream_status x = ai_stream_feed(s, ev, &u);
         if (x != AI_STREAM_IGNORED)
             st = x;
-        if (u.delta && u.delta_len) {
-            res.tokens++;
+        if (u.delta && u.delta_len)
             res.bytes += (long long)u.delta_len;
-        }
         if (o->discard)
             buf_clear(&s->content);
         terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED || ev->kind == NET_EV_CANCELLED;
@@ -164,6 +166,7 @@ static result run_pipeline(net_t *net, const ai_client *c, const opts *o)
     }
     res.wall = now_s() - t0;
     res.cpu = cpu_self() - c0;
+    res.tokens = (long)s->deltas; /* an event carries a whole read: count chunks */
     double sim1 = cpu_of(o->sim_pid);
     res.sim_cpu = sim0 >= 0 && sim1 >= 0 ? sim1 - sim0 : -1;
     res.ok = st == AI_STREAM_FINISHED && res.tokens == o->tokens;
@@ -247,6 +250,59 @@ static result run_curl(const ai_client *c, const opts *o)
     return res;
 }
 
+/* aidesk chat, its output to /dev/null, with a configuration of its own
+ * that asks for o->tokens tokens. CPU of the process from wait4. */
+static result run_cli(const opts *o)
+{
+    result res = {0};
+    char home[] = "/tmp/aidesk-bench-cli-XXXXXX";
+    if (!mkdtemp(home)) {
+        perror("bench-stream: mkdtemp");
+        exit(1);
+    }
+    char conf_dir[512], conf[600], tokens[32];
+    snprintf(conf_dir, sizeof conf_dir, "%s/aidesk", home);
+    snprintf(conf, sizeof conf, "%s/config", conf_dir);
+    snprintf(tokens, sizeof tokens, "%ld", o->tokens);
+    FILE *f = mkdir(conf_dir, 0700) == 0 ? fopen(conf, "w") : NULL;
+    if (!f || fprintf(f, "[aiassist]\nmax_tokens = %ld\n", o->tokens) < 0 || fclose(f) != 0) {
+        perror("bench-stream: the CLI's config file");
+        exit(1);
+    }
+    double sim0 = cpu_of(o->sim_pid);
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        setenv("XDG_CONFIG_HOME", home, 1);
+        setenv("XDG_DATA_HOME", home, 1);
+        setenv("XDG_STATE_HOME", home, 1);
+        setenv("AIASSIST_API_KEY", o->key, 1);
+        setenv("AIASSIST_BASE_URL", o->url, 1);
+        execl(o->cli, o->cli, "chat", "-q", "-m", o->model, "Benchmark: stream a long answer.",
+              (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+        ;
+    res.wall = now_s() - t0;
+    double sim1 = cpu_of(o->sim_pid);
+    res.sim_cpu = sim0 >= 0 && sim1 >= 0 ? sim1 - sim0 : -1;
+    res.cpu = tv_s(ru.ru_utime) + tv_s(ru.ru_stime);
+    res.tokens = o->tokens;
+    res.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!res.ok)
+        fprintf(stderr, "bench-stream: aidesk chat failed (status %d)\n", status);
+    unlink(conf);
+    rmdir(conf_dir);
+    rmdir(home);
+    return res;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -262,14 +318,14 @@ static double median(double *v, int n)
 static void usage(void)
 {
     fprintf(stderr, "usage: bench-stream --url URL [--tokens N] [--repeat R] [--model M] [--key KEY]\n"
-                    "                    [--sim-pid PID] [--curl PATH] [--no-curl] [--discard]\n"
-                    "                    [--queue-bytes N]\n");
+                    "                    [--sim-pid PID] [--curl PATH] [--no-curl] [--cli AIDESK]\n"
+                    "                    [--discard] [--queue-bytes N]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
-    opts o = {NULL, "aai_demo_user", "llama-3.1-8b-instant", "curl", 1000000, 3, 0, 0, 0, 0};
+    opts o = {NULL, "aai_demo_user", "llama-3.1-8b-instant", "curl", NULL, 1000000, 3, 0, 0, 0, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -293,6 +349,8 @@ int main(int argc, char **argv)
             o.sim_pid = atol(v), i++;
         else if (!strcmp(a, "--curl"))
             o.curl = v, i++;
+        else if (!strcmp(a, "--cli"))
+            o.cli = v, i++;
         else if (!strcmp(a, "--queue-bytes"))
             o.queue_bytes = atol(v), i++;
         else
@@ -309,7 +367,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-stream: cannot set up the client for %s\n", o.url);
         return 1;
     }
-    double pw[99], pc[99], ps[99], cw[99], cc[99], cs[99];
+    double pw[99], pc[99], ps[99], cw[99], cc[99], cs[99], lw[99], lc[99];
     long long pbytes = 0, cbytes = 0;
     int ok = 1;
     for (int i = 0; i < o.repeat; i++) {
@@ -327,6 +385,29 @@ int main(int argc, char **argv)
         pc[i] = r.cpu;
         ps[i] = r.sim_cpu;
         pbytes = r.bytes;
+        if (o.cli) {
+            r = run_cli(&o);
+            ok &= r.ok;
+            lw[i] = r.wall;
+            lc[i] = r.cpu;
+        }
+    }
+    /* Every round's CPU, in order, for the spread. */
+    printf("pipeline_cpu_s_all");
+    for (int i = 0; i < o.repeat; i++)
+        printf(" %.3f", pc[i]);
+    printf("\n");
+    if (!o.no_curl) {
+        printf("curl_cpu_s_all");
+        for (int i = 0; i < o.repeat; i++)
+            printf(" %.3f", cc[i]);
+        printf("\n");
+    }
+    if (o.cli) {
+        printf("cli_cpu_s_all");
+        for (int i = 0; i < o.repeat; i++)
+            printf(" %.3f", lc[i]);
+        printf("\n");
     }
     long rss = vm_hwm_kb();
     printf("tokens %ld\n", o.tokens);
@@ -350,6 +431,16 @@ int main(int argc, char **argv)
         if (o.sim_pid)
             printf("curl_sim_cpu_s %.3f\n", median(cs, o.repeat));
         printf("cpu_ratio %.2f\n", ccpu > 0 ? cpu / ccpu : 0.0);
+    }
+    if (o.cli) {
+        double lcpu = median(lc, o.repeat);
+        printf("cli_wall_s %.3f\n", median(lw, o.repeat));
+        printf("cli_cpu_s %.3f\n", lcpu);
+        printf("cli_to_pipeline_ratio %.2f\n", cpu > 0 ? lcpu / cpu : 0.0);
+        if (!o.no_curl) {
+            double ccpu = median(cc, o.repeat);
+            printf("cli_to_curl_ratio %.2f\n", ccpu > 0 ? lcpu / ccpu : 0.0);
+        }
     }
     printf("ok %d\n", ok);
     net_free(net);

@@ -134,6 +134,7 @@ static ai_stream_status apply(ai_stream *s, chunk *c, ai_stream_update *u)
         buf_append(&s->content, c->content, n);
         u->delta = s->content.data + old;
         u->delta_len = n;
+        s->deltas++;
     }
     if (c->finish_reason) {
         free(s->finish_reason);
@@ -204,16 +205,17 @@ static bool apply_fast(ai_stream *s, const char *data, size_t len, ai_stream_upd
     if (s->content.len > old) {
         u->delta = s->content.data + old;
         u->delta_len = s->content.len - old;
+        s->deltas++;
     }
     chunk_clear(&c);
     return true;
 }
 
-static ai_stream_status on_sse(ai_stream *s, const net_event *ev, ai_stream_update *u)
+static ai_stream_status on_one(ai_stream *s, const net_sse *e, ai_stream_update *u)
 {
-    const char *data = ev->sse_data ? ev->sse_data : "";
-    size_t len = ev->sse_data ? ev->sse_data_len : 0;
-    if (ev->sse_type && !strcmp(ev->sse_type, "error"))
+    const char *data = e->data ? e->data : "";
+    size_t len = e->data ? e->data_len : 0;
+    if (e->type_len == 5 && !memcmp(e->type, "error", 5))
         return fail(s, api_error_from_stream(API_AIASSIST, data, len));
     if (is_done_marker(data, len)) {
         s->done = true;
@@ -252,6 +254,24 @@ static ai_stream_status on_sse(ai_stream *s, const net_event *ev, ai_stream_upda
         st = apply(s, &c, u);
     }
     chunk_clear(&c);
+    return st;
+}
+
+/* Every event of one read in turn, until the stream ends. u sums them up:
+ * the delta is all the text they added, in one piece. */
+static ai_stream_status on_sse(ai_stream *s, const net_event *ev, ai_stream_update *u)
+{
+    size_t start = s->content.len;
+    ai_stream_status st = AI_STREAM_MORE;
+    for (size_t i = 0; i < ev->nsse && st == AI_STREAM_MORE; i++)
+        st = on_one(s, &ev->sse[i], u);
+    if (s->content.len > start) {
+        u->delta = s->content.data + start;
+        u->delta_len = s->content.len - start;
+    } else {
+        u->delta = NULL;
+        u->delta_len = 0;
+    }
     return st;
 }
 

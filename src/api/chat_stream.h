@@ -52,6 +52,7 @@ typedef struct ai_stream {
     char *finish_reason;
     ai_usage usage;
     size_t chunks;         /* chunks understood */
+    size_t deltas;         /* of them, those that brought text */
     size_t skipped;        /* chunks skipped as malformed */
     char *skip_reason;     /* why the first one was skipped, for the debug log */
     bool open;             /* a 2xx answer started */
@@ -65,7 +66,11 @@ typedef struct ai_stream {
 ai_stream *ai_stream_new(const char *base_url);
 void ai_stream_free(ai_stream *s);
 
-/* Consumes one event (not freed; the caller still owns it). u may be NULL. */
+/* Consumes one event (not freed; the caller still owns it). u may be NULL.
+ * A NET_EV_SSE carries every chunk of one read; u sums them up: delta is
+ * all the text they added, role and finish_reason the last ones set,
+ * usage whether any set it. Text that came before an error or [DONE] in
+ * the same event is in the delta too. */
 ai_stream_status ai_stream_feed(ai_stream *s, const net_event *ev, ai_stream_update *u);
 
 /* The error, handed over to the caller (NULL if none); s keeps no pointer. */

@@ -14,6 +14,7 @@
 #include "util/assert.h"
 #include "util/buf.h"
 #include "util/jsonu.h"
+#include "util/log.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 #include "util/utf8.h"
@@ -22,46 +23,46 @@ typedef struct chat_run {
     cli_ctx *c;
     ai_stream *s;
     cli_sanstream san;
+    buf_t piece;      /* the text of one delta, made safe (reused) */
+    bool keep;        /* the whole reply is needed at the end (--json, --save) */
     char last;        /* the last byte written, to end the output on a newline */
     bool wrote;       /* some reply text went out */
-    bool out_broken;  /* stdout failed: stop the request */
 } chat_run;
 
+/* The reply's text goes out through cli_out_put: held and written in
+ * large writes (at once on a terminal). */
 static void emit(chat_run *r, const char *p, size_t n)
 {
-    if (r->c->json || r->out_broken || n == 0)
+    if (r->c->json || r->c->out_broken || n == 0)
         return;
-    buf_t b = BUF_INIT;
+    buf_clear(&r->piece);
     if (r->c->sanitize)
-        cli_sanstream_feed(&r->san, p, n, &b);
+        cli_sanstream_feed(&r->san, p, n, &r->piece);
     else
-        utf8_text_plain_append(&b, p, n); /* U+0000 as U+FFFD, as out.c does */
-    if (b.len) {
+        utf8_text_plain_append(&r->piece, p, n); /* U+0000 as U+FFFD, as out.c does */
+    if (r->piece.len) {
         r->wrote = true;
-        r->last = b.data[b.len - 1];
-        if (!cli_out(b.data, b.len))
-            r->out_broken = true;
+        r->last = r->piece.data[r->piece.len - 1];
+        cli_out_put(r->c, r->piece.data, r->piece.len);
     }
-    buf_free(&b);
 }
 
 static void finish_output(chat_run *r)
 {
-    if (r->c->json || r->out_broken)
+    if (r->c->json || r->c->out_broken)
         return;
-    buf_t b = BUF_INIT;
-    cli_sanstream_finish(&r->san, &b);
-    if (b.len) {
+    buf_clear(&r->piece);
+    cli_sanstream_finish(&r->san, &r->piece);
+    if (r->piece.len) {
         r->wrote = true;
-        r->last = b.data[b.len - 1];
+        r->last = r->piece.data[r->piece.len - 1];
     }
     /* A reply ends its line, so a shell prompt or an error does not start
      * in the middle of it; --raw keeps the bytes exactly as sent. */
     if (r->wrote && r->last != '\n' && r->c->sanitize)
-        buf_append_char(&b, '\n');
-    if (!cli_out(b.data ? b.data : "", b.len))
-        r->out_broken = true;
-    buf_free(&b);
+        buf_append_char(&r->piece, '\n');
+    cli_out_put(r->c, r->piece.data ? r->piece.data : "", r->piece.len);
+    cli_out_flush(r->c);
 }
 
 static bool on_event(void *ud, const net_event *ev)
@@ -71,8 +72,11 @@ static bool on_event(void *ud, const net_event *ev)
     ai_stream_status st = ai_stream_feed(r->s, ev, &u);
     if (u.delta)
         emit(r, u.delta, u.delta_len);
+    /* Printed and needed no more: a long reply does not stay in memory. */
+    if (!r->keep)
+        buf_clear(&r->s->content);
     /* An error inside the stream leaves the request open: cancel it. */
-    return st != AI_STREAM_FAILED && !r->out_broken;
+    return st != AI_STREAM_FAILED && !r->c->out_broken;
 }
 
 /* The server's usage; when it sent none (a stream from a server that
@@ -135,11 +139,14 @@ static int run_stream(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
     memset(&r, 0, sizeof r);
     r.c = c;
     r.s = ai_stream_new(c->cfg->base_url);
+    r.keep = c->json || save;
     cli_sanstream_init(&r.san, SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
     net_event *ev = cli_request(c, API_AIASSIST, ai_req_chat(c->ai, p), on_event, &r);
     ai_stream_feed(r.s, ev, NULL);
     net_event_free(ev);
     finish_output(&r);
+    log_msg("chat: %zu bytes of reply on standard output in %zu writes", c->out_bytes,
+            c->out_writes);
     api_error *e = ai_stream_take_error(r.s);
     const ai_stream *s = r.s;
     cli_chat_save_reply(save, s->id, s->model, buf_cstr(&s->content), s->finish_reason, e);
@@ -150,9 +157,10 @@ static int run_stream(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
     int rc = CLI_OK;
     if (e)
         rc = cli_fail(c, e);
-    else if (r.out_broken)
+    else if (c->out_broken)
         rc = CLI_ERR;
     cli_sanstream_free(&r.san);
+    buf_free(&r.piece);
     ai_stream_free(r.s);
     return rc;
 }
@@ -191,7 +199,8 @@ static int run_plain(cli_ctx *c, const ai_chat_params *p, cli_chat_save *save)
         emit(&r, ch->content, strlen(ch->content));
         finish_output(&r);
         cli_sanstream_free(&r.san);
-        rc = r.out_broken ? CLI_ERR : CLI_OK;
+        buf_free(&r.piece);
+        rc = c->out_broken ? CLI_ERR : CLI_OK;
     }
     notes(c, ch->finish_reason, p->max_tokens, 0);
     ai_chat_result_free(res);
@@ -208,7 +217,7 @@ static bool chat_numbers(cli_ctx *c, const cli_args *a, ai_chat_params *p)
     if ((v = cli_opt(a, "top-p")) && !cli_parse_double(c, "--top-p", v, &p->top_p))
         return false;
     if ((v = cli_opt(a, "max-tokens"))) {
-        if (!cli_parse_int(c, "--max-tokens", v, 1, 10000000, &n))
+        if (!cli_parse_int(c, "--max-tokens", v, 1, CONFIG_MAX_TOKENS_MAX, &n))
             return false;
         p->max_tokens = (int)n;
     }
@@ -221,6 +230,7 @@ int cli_cmd_chat(cli_ctx *c, const cli_args *a)
     ai_chat_params p;
     ai_chat_params_init(&p);
     p.model = c->cfg->model;
+    p.max_tokens = c->cfg->max_tokens; /* the config's, unless --max-tokens says */
     p.stream = !cli_flag(a, "no-stream");
     if (!chat_numbers(c, a, &p))
         return CLI_USAGE;

@@ -192,6 +192,7 @@ int cli_run(const cli_args *a, config_t *cfg)
     c.json = a->g.json;
     c.quiet = a->g.quiet;
     c.sanitize = true;
+    c.out_live = isatty(STDOUT_FILENO);
     c.repairs = utf8_repairs();
     if (a->g.raw) {
         if (isatty(STDOUT_FILENO))
@@ -220,6 +221,8 @@ int cli_run(const cli_args *a, config_t *cfg)
     char name[64];
     log_msg("cli: %s", cli_cmd_name(a->cmd, name, sizeof name));
     int rc = a->cmd->run(&c, a);
+    if (!cli_out_flush(&c) && rc == CLI_OK)
+        rc = CLI_ERR;
     cli_tell_repairs(&c);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (rc == CLI_OK)
@@ -237,5 +240,6 @@ int cli_run(const cli_args *a, config_t *cfg)
     net_free(c.net);
     cli_pool_clear(&c);
     free(c.pool);
+    buf_free(&c.out);
     return rc;
 }

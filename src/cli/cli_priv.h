@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "config/settings.h"
 #include "net/net.h"
+#include "util/buf.h"
 
 /* Exit statuses of aidesk (the API's are api_error_exit_code's). */
 enum {
@@ -46,6 +47,10 @@ typedef struct cli_ctx {
     size_t npool, poolcap;
     uint64_t repairs;     /* utf8_repairs() when the command started */
     bool told_repairs;    /* the invalid UTF-8 warning was given */
+    buf_t out;            /* text held back by cli_out_put */
+    bool out_live;        /* stdout is a terminal: held text goes out at once */
+    bool out_broken;      /* writing to stdout failed */
+    size_t out_bytes, out_writes; /* what cli_out_flush wrote, and in how many */
 } cli_ctx;
 
 /* ------------------------------------------------------------ ctx.c */
@@ -97,6 +102,16 @@ void cli_pool_clear(cli_ctx *c);
 
 /* Writes bytes to stdout and flushes. false when stdout is broken. */
 bool cli_out(const char *s, size_t n);
+/* Text that comes in many small pieces (a streamed reply): held and
+ * written in large writes, when CLI_OUT_HOLD bytes are held, when
+ * cli_request is about to wait for the network (no event is waiting), and
+ * at the end (cli_out_flush). On a terminal each piece goes out at once,
+ * so a person sees the reply as it comes. false once stdout is broken
+ * (c->out_broken; the text is dropped). */
+#define CLI_OUT_HOLD (64 * 1024)
+bool cli_out_put(cli_ctx *c, const char *s, size_t n);
+/* Writes what is held. false once stdout is broken. */
+bool cli_out_flush(cli_ctx *c);
 
 /* Local time of unix ms: "15:21:00", or with date "2026-11-21 15:21:00";
  * "-" for 0. */

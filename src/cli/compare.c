@@ -223,12 +223,12 @@ int cli_cmd_compare(cli_ctx *c, const cli_args *a)
     }
     if (n == 0)
         return cli_usage(c, "name the models to compare with -m MODEL (one -m per model)");
-    long runs = 1, max_tokens = 1024;
+    long runs = 1, max_tokens = c->cfg->max_tokens;
     const char *v;
     if ((v = cli_opt(a, "runs")) && !cli_parse_int(c, "-n", v, 1, COMPARE_MAX_RUNS, &runs))
         return CLI_USAGE;
     if ((v = cli_opt(a, "max-tokens")) &&
-        !cli_parse_int(c, "--max-tokens", v, 1, 10000000, &max_tokens))
+        !cli_parse_int(c, "--max-tokens", v, 1, CONFIG_MAX_TOKENS_MAX, &max_tokens))
         return CLI_USAGE;
     int rc = CLI_OK;
     char *prompt = cli_read_text(c, 0, true, &rc);

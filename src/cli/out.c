@@ -90,6 +90,30 @@ bool cli_out(const char *s, size_t n)
     return fflush(stdout) == 0;
 }
 
+bool cli_out_flush(cli_ctx *c)
+{
+    if (c->out.len && !c->out_broken) {
+        if (!cli_out(c->out.data, c->out.len))
+            c->out_broken = true;
+        c->out_bytes += c->out.len;
+        c->out_writes++;
+    }
+    buf_clear(&c->out);
+    return !c->out_broken;
+}
+
+bool cli_out_put(cli_ctx *c, const char *s, size_t n)
+{
+    if (c->out_broken)
+        return false;
+    buf_append(&c->out, s, n);
+    /* A write per token was most of the CPU of a fast reply (one system
+     * call each); a person at a terminal must still see it as it comes. */
+    if (c->out_live || c->out.len >= CLI_OUT_HOLD)
+        return cli_out_flush(c);
+    return true;
+}
+
 const char *cli_time(int64_t ms, bool date, char *buf, size_t n)
 {
     if (ms <= 0) {

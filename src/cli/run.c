@@ -110,6 +110,11 @@ net_event *cli_request(cli_ctx *c, api_service svc, net_request *req, cli_event_
             }
             net_event_free(ev);
         }
+        /* Nothing is waiting: what is held goes out before we sleep. */
+        if (!cli_out_flush(c) && fn && !cancelled) {
+            net_cancel(c->net, id); /* stdout is broken: stop the request */
+            cancelled = true;
+        }
         if (cli_wait(c, -1) == CLI_WAKE_SIGNAL && !cancelled) {
             net_cancel(c->net, id);
             cancelled = true;

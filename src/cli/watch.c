@@ -103,19 +103,19 @@ void cli_watch_line(cli_ctx *c, const char *type, const char *sse_id, const char
                cli_short(c, type, 40), workspace_id ? cli_s1(c, workspace_id) : "-", text);
 }
 
-static void print_event(watcher *w, const ai_event *e, const net_event *ev)
+static void print_event(watcher *w, const ai_event *e, const net_sse *ev)
 {
     cli_ctx *c = w->c;
     buf_t text = BUF_INIT, line = BUF_INIT;
     json_object *data = NULL;
     if (c->json) {
         char *err = NULL;
-        data = jsonu_parse(ev->sse_data, ev->sse_data_len, &err);
+        data = jsonu_parse(ev->data, ev->data_len, &err);
         free(err);
     } else {
         summary(c, e, &text);
     }
-    cli_watch_line(c, e->type_raw ? e->type_raw : ai_event_type_name(e->type), ev->sse_id,
+    cli_watch_line(c, e->type_raw ? e->type_raw : ai_event_type_name(e->type), ev->id,
                    e->workspace_id, data, buf_cstr(&text), &line);
     if (line.len && !cli_out(line.data, line.len))
         w->out_broken = true;
@@ -126,23 +126,18 @@ static void print_event(watcher *w, const ai_event *e, const net_event *ev)
     cli_pool_clear(c);
 }
 
-static bool on_event(void *ud, const net_event *ev)
+/* One server-sent event; false when the output failed. */
+static bool on_sse(watcher *w, const net_sse *ev)
 {
-    watcher *w = ud;
     cli_ctx *c = w->c;
-    if (ev->kind == NET_EV_OPEN) {
-        if (++w->opens > 1)
-            cli_note(c, "reconnected; resuming after event %lld", w->have_last ? w->last : 0);
-        return true;
-    }
     char *err = NULL;
-    ai_event *e = ai_event_decode(ev->sse_type, ev->sse_data, ev->sse_data_len, ev->sse_id, &err);
+    ai_event *e = ai_event_decode(ev->type, ev->data, ev->data_len, ev->id, &err);
     if (!e) {
-        cli_note(c, "skipped a malformed %s event: %s", ev->sse_type ? ev->sse_type : "", err);
+        cli_note(c, "skipped a malformed %s event: %s", ev->type, err);
         free(err);
         return true;
     }
-    long long id = numeric_id(ev->sse_id);
+    long long id = numeric_id(ev->id);
     bool show = true;
     if (e->type == AI_EV_RESET) {
         /* Ids may start again (a cleared server): continue from its newest. */
@@ -167,6 +162,20 @@ static bool on_event(void *ud, const net_event *ev)
     ai_event_free(e);
     cli_tell_repairs(c); /* now, not when the watch ends */
     return !w->out_broken;
+}
+
+static bool on_event(void *ud, const net_event *ev)
+{
+    watcher *w = ud;
+    if (ev->kind == NET_EV_OPEN) {
+        if (++w->opens > 1)
+            cli_note(w->c, "reconnected; resuming after event %lld", w->have_last ? w->last : 0);
+        return true;
+    }
+    for (size_t i = 0; i < ev->nsse; i++)
+        if (!on_sse(w, &ev->sse[i]))
+            return false;
+    return true;
 }
 
 int cli_cmd_ws_watch(cli_ctx *c, const cli_args *a)

@@ -16,7 +16,8 @@
  * The config file, all in lower case:
  *   [aiassist] base_url, api_key, api_key_cmd, model, timeout (seconds,
  *              fractional allowed), max_retries, max_tokens (the longest
- *              reply the console's chats and comparisons ask for), allow_http
+ *              reply the console's and aidesk chat's and compare's
+ *              requests ask for), allow_http
  *   [gate]     base_url, project_id, project_id_cmd
  *   [ui]       theme, osc52, keep_workspaces (how many recent workspaces
  *              the console keeps whole in memory besides the one on screen
@@ -40,6 +41,8 @@
 #define CONFIG_DEFAULT_TIMEOUT_MS 30000
 #define CONFIG_DEFAULT_MAX_RETRIES 3
 #define CONFIG_DEFAULT_MAX_TOKENS 1024 /* the SDK's */
+/* The one limit for max_tokens, whatever says it: the config file, a
+ * command's --max-tokens, a comparison read back from a file. */
 #define CONFIG_MAX_TOKENS_MAX 1000000
 #define CONFIG_DEFAULT_THEME "default"
 #define CONFIG_DEFAULT_KEEP_WORKSPACES 200

@@ -12,6 +12,10 @@
 #include "util/mem.h"
 #include "util/sanitize.h"
 
+/* A number macro as a string literal, for messages. */
+#define NUM_(x) #x
+#define NUM(x) NUM_(x)
+
 /* Longest model, theme or secret accepted; far beyond any real one. */
 #define VALUE_MAX 4096
 
@@ -82,7 +86,7 @@ char *config_parse_max_tokens(const char *s, int *n)
     if (*p || p == s)
         return bad_value("max_tokens must be a whole number, found '%s'", s);
     if (v < 1 || v > CONFIG_MAX_TOKENS_MAX)
-        return bad_value("max_tokens must be between 1 and 1000000, found '%s'", s);
+        return bad_value("max_tokens must be between 1 and " NUM(CONFIG_MAX_TOKENS_MAX) ", found '%s'", s);
     *n = (int)v;
     return NULL;
 }

@@ -45,16 +45,18 @@ void app_live_event(app_t *a, op *o, net_event *ev)
         break;
     }
     case NET_EV_SSE: {
-        char *err = NULL;
-        ai_event *e = ai_event_decode(ev->sse_type, ev->sse_data, ev->sse_data_len, ev->sse_id,
-                                      &err);
-        if (!e) {
-            log_msg("console: skipped a malformed %s event: %s", ev->sse_type, err);
-            free(err);
-            break;
+        for (size_t i = 0; i < ev->nsse; i++) {
+            const net_sse *se = &ev->sse[i];
+            char *err = NULL;
+            ai_event *e = ai_event_decode(se->type, se->data, se->data_len, se->id, &err);
+            if (!e) {
+                log_msg("console: skipped a malformed %s event: %s", se->type, err);
+                free(err);
+                continue;
+            }
+            model_apply_event(a->m, e, clock_wall_ms(), clock_mono_ms());
+            ai_event_free(e);
         }
-        model_apply_event(a->m, e, clock_wall_ms(), clock_mono_ms());
-        ai_event_free(e);
         break;
     }
     case NET_EV_RETRY:

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "config/settings.h"
 #include "store/file.h"
 #include "store/paths.h"
 #include "util/clock.h"
@@ -459,7 +460,7 @@ compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
     json_object *rv = member(root, "revealed", json_type_boolean);
     c->revealed = !blind || (rv && json_object_get_boolean(rv));
     int64_t mt = int_member(root, "max_tokens", 1024);
-    c->max_tokens = mt >= 1 && mt <= 10000000 ? (int)mt : 1024;
+    c->max_tokens = mt >= 1 && mt <= CONFIG_MAX_TOKENS_MAX ? (int)mt : CONFIG_DEFAULT_MAX_TOKENS;
     c->created_ms = int_member(root, "created_ms", c->created_ms);
     json_object *turns = member(root, "turns", json_type_array);
     size_t nt = turns ? json_object_array_length(turns) : 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/settings.h"
 #include "store/file.h"
 #include "util/clock.h"
 #include "util/jsonu.h"
@@ -344,7 +345,7 @@ static void load_compare(loader *l, json_object *o)
     }
     json_object *v = NULL;
     if (json_object_object_get_ex(o, "max_tokens", &v) && json_object_get_int64(v) >= 1 &&
-        json_object_get_int64(v) <= 10000000)
+        json_object_get_int64(v) <= CONFIG_MAX_TOKENS_MAX)
         l->c->max_tokens = (int)json_object_get_int64(v);
     if (json_object_object_get_ex(o, "created_ms", &v) && json_object_get_int64(v) > 0)
         l->c->created_ms = json_object_get_int64(v);

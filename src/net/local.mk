@@ -1,5 +1,6 @@
 # src/net: the network thread, the SSE parser, the retry policy.
 libaidesk_a_SOURCES += \
+	src/net/batch.c src/net/batch.h \
 	src/net/net.c src/net/net.h \
 	src/net/request.c \
 	src/net/retry.c src/net/retry.h \

@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "net/batch.h"
 #include "net/retry.h"
 #include "net/sse.h"
 #include "net/transfer.h"
@@ -51,6 +52,7 @@ struct net {
     bool quit;
 
     int wake_rd, wake_wr;
+    net_pool *pool;      /* blocks of SSE events, used again (batch.h) */
     transfer *transfers; /* network thread only */
     unsigned rng;        /* network thread only: retry jitter */
     struct degraded *degraded; /* network thread only: refused optional fields */
@@ -106,7 +108,7 @@ static bool fall_back(net_t *n, net_request *r, const net_event *ev)
 
 static size_t event_bytes(const net_event *ev)
 {
-    return sizeof *ev + ev->body_len + ev->sse_data_len + 64;
+    return sizeof *ev + ev->body_len + ev->packed_ + 64;
 }
 
 void net_push_event(net_t *n, net_event *ev)
@@ -185,9 +187,12 @@ static void take_all_locked(net_t *n)
         n->ev_head = n->ev_tail = NULL;
     }
     if (n->wake_pending) {
+        /* It holds one byte: one is written only while none is pending. */
         char tmp[64];
-        while (read(n->wake_rd, tmp, sizeof tmp) > 0)
-            ;
+        ssize_t r;
+        do
+            r = read(n->wake_rd, tmp, sizeof tmp);
+        while (r < 0 && errno == EINTR);
         n->wake_pending = false;
     }
 }
@@ -240,6 +245,11 @@ net_event *net_wait_event(net_t *n, long timeout_ms)
     take_all_locked(n);
     pthread_mutex_unlock(&n->lock);
     return pop_taken(n);
+}
+
+net_pool *net_sse_pool(net_t *n)
+{
+    return n->pool;
 }
 
 int net_wake_fd(const net_t *n)
@@ -484,6 +494,10 @@ static void *net_main(void *arg)
         resume_paused(n);
         int running = 0;
         curl_multi_perform(n->multi, &running);
+        /* What this round read, one event per stream, before any terminal
+         * event below. */
+        for (transfer *t = n->transfers; t; t = t->next)
+            transfer_flush(t);
         CURLMsg *msg;
         int left;
         while ((msg = curl_multi_info_read(n->multi, &left))) {
@@ -540,6 +554,9 @@ net_t *net_new(const net_config *cfg)
     n->user_agent = xstrdup(n->cfg.user_agent ? n->cfg.user_agent : PACKAGE_NAME "/" PACKAGE_VERSION);
     n->cfg.user_agent = n->user_agent;
     n->noproxy = make_noproxy();
+    /* Free blocks kept for later reads: up to what the queue may hold, so
+     * that a fast stream in its steady state allocates nothing. */
+    n->pool = net_pool_new(n->cfg.max_queued_bytes);
     n->rng = (unsigned)clock_mono_us() ^ (unsigned)getpid();
     n->wake_rd = n->wake_wr = -1;
     pthread_mutex_init(&n->lock, NULL);
@@ -604,6 +621,7 @@ void net_free(net_t *n)
         n->taken = ev->next_;
         net_event_free(ev);
     }
+    net_pool_release(n->pool); /* freed once the caller's events are too */
     if (n->multi)
         curl_multi_cleanup(n->multi);
     if (n->wake_rd >= 0)

@@ -9,7 +9,7 @@
  * Every submitted request gets an id and ends in exactly one terminal event:
  * NET_EV_DONE, NET_EV_FAILED or NET_EV_CANCELLED. Before that it may produce
  * NET_EV_RETRY (a retry is scheduled), NET_EV_OPEN (a stream's 2xx answer
- * began) and NET_EV_SSE (one server-sent event).
+ * began) and NET_EV_SSE (the server-sent events of one read).
  *
  * Safety, as docs/architecture.md explains: redirects are never followed (a
  * 3xx fails, so credentials cannot travel to another host); the protocol is
@@ -17,12 +17,15 @@
  * verified; answers are capped in bytes in the write callback; connections
  * have a connect timeout, plain requests a total timeout and streams a stall
  * timeout. Retries follow one policy (retry.h). Streams feed the SSE parser
- * on the network thread; the caller gets whole events.
+ * on the network thread; the caller gets whole events, all those that one
+ * read completed in one NET_EV_SSE (one allocation and one hand-over for
+ * what may be hundreds of tokens; see net_sse).
  *
  * Back-pressure: while more than max_queued_bytes of events wait in the
  * queue, transfers are paused, so a fast server cannot make memory grow
  * (the caller takes the queue in one go, so at most about twice that is
- * held). */
+ * held). An event counts with the whole block it lives in. Freed SSE
+ * blocks are kept for later reads, at most max_queued_bytes of them. */
 #ifndef AIDESK_NET_NET_H
 #define AIDESK_NET_NET_H
 
@@ -84,7 +87,7 @@ void net_request_free(net_request *r);
 typedef enum net_event_kind {
     NET_EV_RETRY,     /* a failed attempt will be retried after delay_ms */
     NET_EV_OPEN,      /* stream: a 2xx answer started (status, headers) */
-    NET_EV_SSE,       /* stream: one event (sse_type, sse_data, sse_id) */
+    NET_EV_SSE,       /* stream: the events one read completed (sse, nsse) */
     NET_EV_DONE,      /* terminal: success. plain: status, headers, body */
     NET_EV_FAILED,    /* terminal: fail, message; HTTP errors: status,
                        * headers and the error body */
@@ -111,6 +114,19 @@ typedef struct net_header {
     char *value; /* trimmed */
 } net_header;
 
+/* One server-sent event. type is "message" unless the stream named
+ * another; data is its data lines joined by '\n'; id is the last event id
+ * ("" when none so far), as the SSE parser (sse.h) dispatched them. Every
+ * string is NUL-terminated and lives as long as the net_event holding it. */
+typedef struct net_sse {
+    const char *type;
+    size_t type_len;
+    const char *data;
+    size_t data_len;
+    const char *id;
+    size_t id_len;
+} net_sse;
+
 typedef struct net_event {
     net_event_kind kind;
     uint64_t id;       /* the request's id */
@@ -120,10 +136,10 @@ typedef struct net_event {
     size_t nheaders;
     char *body;        /* DONE (plain) and FAILED/HTTP: the body, NUL-terminated */
     size_t body_len;
-    char *sse_type;    /* SSE */
-    char *sse_data;
-    size_t sse_data_len;
-    char *sse_id;
+    const net_sse *sse; /* SSE: the events, in the order they came (nsse >= 1);
+                        * they live in the event's own allocation: take
+                        * them one by one with sse[0] .. sse[nsse - 1] */
+    size_t nsse;
     net_fail fail;     /* FAILED, RETRY: what went wrong */
     char *message;     /* FAILED, RETRY: a one-line description (no secrets) */
     bool delivered;    /* FAILED on a stream: events had been delivered */
@@ -142,9 +158,14 @@ typedef struct net_event {
     /* Private to the network layer. */
     struct net_event *next_;
     size_t bytes_;
-    bool packed_;      /* the SSE strings live in the event's own block */
+    size_t packed_;    /* SSE: the size of the event's block past the event */
+    struct net_pool *pool_; /* SSE: where the block goes back when freed */
 } net_event;
 
+/* A NET_EV_SSE holding copies of the n events (strings not NULL), in one
+ * allocation as the network thread makes them: for callers that replay or
+ * test a stream. NULL when n is 0. */
+net_event *net_event_new_sse(uint64_t id, uint64_t tag, const net_sse *items, size_t n);
 void net_event_free(net_event *ev);
 /* Frees the body once it is decoded (body NULL, body_len 0): a long answer
  * need not stay alive while what was decoded from it is put to use. */

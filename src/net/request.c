@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "net/batch.h"
 #include "net/net.h"
 #include "util/mem.h"
 
@@ -71,13 +72,11 @@ void net_event_free(net_event *ev)
     }
     free(ev->headers);
     free(ev->body);
-    if (!ev->packed_) {
-        free(ev->sse_type);
-        free(ev->sse_data);
-        free(ev->sse_id);
-    }
     free(ev->message);
-    free(ev);
+    if (ev->pool_)
+        net_pool_put(ev->pool_, ev); /* SSE events live in the block, used again */
+    else
+        free(ev);
 }
 
 void net_event_drop_body(net_event *ev)

@@ -25,6 +25,12 @@ struct sse_parser {
     bool bom_done;    /* past the point where a BOM may appear */
     bool pending_cr;  /* the previous slice ended in CR: skip one LF */
     bool broken;      /* a cap was exceeded */
+    /* The event's only data line so far, still in the slice being fed
+     * (not copied into data: most events are one line, dispatched in the
+     * same slice); copied before the slice is given back. */
+    bool has_direct;
+    const char *direct;
+    size_t direct_len;
 };
 
 sse_parser *sse_parser_new(size_t max_line)
@@ -60,6 +66,7 @@ void sse_parser_reset(sse_parser *p)
 {
     buf_clear(&p->line);
     buf_clear(&p->data);
+    p->has_direct = false;
     buf_clear(&p->type);
     /* An event cut off by the end of a connection was never dispatched: its
      * id must not be sent as Last-Event-ID, or the server would resume after
@@ -91,6 +98,16 @@ long sse_parser_retry_ms(const sse_parser *p)
     return p->retry_ms;
 }
 
+/* Copies the data line left in the slice into the data buffer. */
+static void keep_direct(sse_parser *p)
+{
+    if (!p->has_direct)
+        return;
+    buf_append(&p->data, p->direct, p->direct_len);
+    buf_append_char(&p->data, '\n');
+    p->has_direct = false;
+}
+
 static int dispatch(sse_parser *p, sse_event_cb cb, void *ud)
 {
     /* The id counts from here, whether or not the event has data (WHATWG:
@@ -99,12 +116,19 @@ static int dispatch(sse_parser *p, sse_event_cb cb, void *ud)
         copy_id(&p->last_id, &p->id);
         p->id_set = false;
     }
-    if (p->data.len == 0) {
+    sse_event ev;
+    if (p->has_direct) {
+        ev.data = p->direct;
+        ev.data_len = p->direct_len;
+        p->has_direct = false;
+    } else if (p->data.len == 0) {
         buf_clear(&p->type);
         return 0;
+    } else {
+        buf_truncate(&p->data, p->data.len - 1); /* the last data line's '\n' */
+        ev.data = p->data.data;
+        ev.data_len = p->data.len;
     }
-    buf_truncate(&p->data, p->data.len - 1); /* the last data line's '\n' */
-    sse_event ev;
     if (p->type.len) {
         ev.type = p->type.data;
         ev.type_len = p->type.len;
@@ -112,8 +136,6 @@ static int dispatch(sse_parser *p, sse_event_cb cb, void *ud)
         ev.type = "message";
         ev.type_len = 7;
     }
-    ev.data = buf_cstr(&p->data);
-    ev.data_len = p->data.len;
     ev.id = buf_cstr(&p->last_id);
     ev.id_len = p->last_id.len;
     int rc = cb(ud, &ev);
@@ -132,15 +154,18 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-/* Interprets one complete line (without its terminator). Returns the
+/* Interprets one complete line (without its terminator); in_slice: it
+ * lies in the slice being fed (not in the line buffer). Returns the
  * callback's verdict, or SSE_TOO_LONG. */
-static int process_line(sse_parser *p, const char *s, size_t n, sse_event_cb cb, void *ud)
+static int process_line(sse_parser *p, const char *s, size_t n, bool in_slice, sse_event_cb cb,
+                        void *ud)
 {
     if (n == 0)
         return dispatch(p, cb, ud);
     if (s[0] == ':')
         return 0;
-    const char *colon = memchr(s, ':', n);
+    /* "data: " starts nearly every line of a stream: no search for it. */
+    const char *colon = n >= 5 && !memcmp(s, "data:", 5) ? s + 4 : memchr(s, ':', n);
     size_t flen = colon ? (size_t)(colon - s) : n;
     const char *v = colon ? colon + 1 : s + n;
     size_t vlen = colon ? n - flen - 1 : 0;
@@ -149,10 +174,18 @@ static int process_line(sse_parser *p, const char *s, size_t n, sse_event_cb cb,
         vlen--;
     }
     if (flen == 4 && !memcmp(s, "data", 4)) {
-        if (p->data.len + vlen + 1 > p->max_line)
+        size_t have = p->data.len + (p->has_direct ? p->direct_len + 1 : 0);
+        if (have + vlen + 1 > p->max_line)
             return SSE_TOO_LONG;
-        buf_append(&p->data, v, vlen);
-        buf_append_char(&p->data, '\n');
+        if (in_slice && have == 0) {
+            p->has_direct = true;
+            p->direct = v;
+            p->direct_len = vlen;
+        } else {
+            keep_direct(p);
+            buf_append(&p->data, v, vlen);
+            buf_append_char(&p->data, '\n');
+        }
     } else if (flen == 5 && !memcmp(s, "event", 5)) {
         buf_clear(&p->type);
         buf_append(&p->type, v, vlen);
@@ -169,19 +202,26 @@ static int process_line(sse_parser *p, const char *s, size_t n, sse_event_cb cb,
     return 0;
 }
 
-/* The offset of the first CR or LF in s[0..n), or n. (memchr scans fast;
- * most streams use LF alone, so the CR search covers one line.) */
-static size_t find_eol(const char *s, size_t n)
+/* Line ends: the next LF is found line by line; CRs (rare: most streams
+ * end lines with LF alone) are looked for once ahead, not once per line,
+ * so a line costs one scan. next_cr is the first CR at or after the
+ * current position, or NULL when the rest of the slice has none. */
+static size_t find_eol(const char *s, size_t n, const char **next_cr)
 {
+    if (n && s[0] == '\n' && (!*next_cr || *next_cr > s))
+        return 0; /* the blank line after each event: no scan */
     const char *lf = memchr(s, '\n', n);
     size_t end = lf ? (size_t)(lf - s) : n;
-    const char *cr = memchr(s, '\r', end);
-    size_t eol = cr ? (size_t)(cr - s) : end;
+    if (*next_cr && *next_cr < s)
+        *next_cr = memchr(s, '', n); /* passed: the next one */
+    size_t eol = end;
+    if (*next_cr && (size_t)(*next_cr - s) < end)
+        eol = (size_t)(*next_cr - s);
     AIDESK_ASSERT(eol <= n);
     return eol;
 }
 
-static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)
+static int feed_lines(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)
 {
     size_t i = 0;
     if (p->pending_cr && len > 0) {
@@ -189,8 +229,9 @@ static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb
         if (buf[0] == '\n')
             i = 1;
     }
+    const char *next_cr = memchr(buf + i, '\r', len - i);
     while (i < len) {
-        size_t j = i + find_eol(buf + i, len - i);
+        size_t j = i + find_eol(buf + i, len - i, &next_cr);
         if (j == len) {
             if (p->line.len + (len - i) > p->max_line)
                 return SSE_TOO_LONG;
@@ -202,12 +243,12 @@ static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb
             if (p->line.len + (j - i) > p->max_line)
                 return SSE_TOO_LONG;
             buf_append(&p->line, buf + i, j - i);
-            rc = process_line(p, p->line.data, p->line.len, cb, ud);
+            rc = process_line(p, p->line.data, p->line.len, false, cb, ud);
             buf_clear(&p->line);
         } else {
             if (j - i > p->max_line)
                 return SSE_TOO_LONG;
-            rc = process_line(p, buf + i, j - i, cb, ud);
+            rc = process_line(p, buf + i, j - i, true, cb, ud);
         }
         if (buf[j] == '\r') {
             if (j + 1 < len) {
@@ -224,6 +265,13 @@ static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb
             return SSE_STOPPED;
     }
     return SSE_OK;
+}
+
+static int feed_body(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)
+{
+    int rc = feed_lines(p, buf, len, cb, ud);
+    keep_direct(p); /* the slice is the caller's again */
+    return rc;
 }
 
 int sse_parser_feed(sse_parser *p, const char *buf, size_t len, sse_event_cb cb, void *ud)

@@ -32,7 +32,8 @@
 typedef struct sse_event {
     const char *type; /* "message" unless an event field said otherwise */
     size_t type_len;
-    const char *data; /* the data lines joined by '\n'; NUL-terminated */
+    const char *data; /* the data lines joined by '\n'; NOT NUL-terminated
+                       * (it may point into the slice being fed) */
     size_t data_len;
     const char *id;   /* the last event id, this event's own if it had an id
                        * field ("" if none so far); NUL-terminated */

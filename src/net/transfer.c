@@ -16,6 +16,8 @@
 #define MAX_HEADERS 100
 #define MAX_HEADER_BYTES (64 * 1024)
 #define MAX_ERROR_BODY (64 * 1024)
+#define STREAM_READ_BYTES (64 * 1024L)
+#define BATCH_MAX_BYTES (256 * 1024)
 
 transfer *transfer_new(net_t *n, uint64_t id, net_request *req, const net_config *cfg,
                        const char *user_agent, const char *noproxy)
@@ -28,6 +30,7 @@ transfer *transfer_new(net_t *n, uint64_t id, net_request *req, const net_config
     t->cfg = cfg;
     t->noproxy = noproxy;
     if (req->stream) {
+        t->batch.pool = net_sse_pool(n);
         t->sse = sse_parser_new(req->max_event);
         if (req->last_event_id)
             sse_parser_set_last_id(t->sse, req->last_event_id);
@@ -69,6 +72,7 @@ void transfer_free(transfer *t)
     if (!t)
         return;
     transfer_reset_attempt(t);
+    net_batch_free(&t->batch);
     sse_parser_free(t->sse);
     net_request_free(t->req);
     free(t);
@@ -148,35 +152,17 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 static int on_sse(void *ud, const sse_event *e)
 {
     transfer *t = ud;
-    /* One allocation per event, strings included: a stream is mostly
-     * events, one per token. */
-    size_t need = sizeof(net_event) + e->type_len + e->data_len + e->id_len + 3;
-    char *block = xmalloc(need);
-    net_event *ev = (net_event *)(void *)block;
-    memset(ev, 0, sizeof *ev);
-    char *p = block + sizeof *ev;
-    ev->packed_ = true;
-    ev->kind = NET_EV_SSE;
-    ev->id = t->id;
-    ev->tag = t->req->tag;
-    ev->status = t->status;
-    ev->sse_type = memcpy(p, e->type, e->type_len);
-    p[e->type_len] = '\0';
-    p += e->type_len + 1;
-    ev->sse_data = memcpy(p, e->data, e->data_len);
-    p[e->data_len] = '\0';
-    p += e->data_len + 1;
-    ev->sse_data_len = e->data_len;
-    ev->sse_id = memcpy(p, e->id, e->id_len);
-    p[e->id_len] = '\0';
-    t->delivered = true;
-    ev->next_ = NULL;
-    if (t->batch_tail)
-        t->batch_tail->next_ = ev;
-    else
-        t->batch = ev;
-    t->batch_tail = ev;
+    net_batch_add(&t->batch, e);
     return 0;
+}
+
+void transfer_flush(transfer *t)
+{
+    net_event *ev = net_batch_take(&t->batch, t->id, t->req->tag, t->status);
+    if (ev) {
+        t->delivered = true;
+        net_push_event(t->net, ev);
+    }
 }
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
@@ -191,9 +177,12 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
             t->paused = true;
             return CURL_WRITEFUNC_PAUSE;
         }
+        net_batch_reserve(&t->batch, len);
         int rc = sse_parser_feed(t->sse, p, len, on_sse, t);
-        net_push_events(t->net, t->batch);
-        t->batch = t->batch_tail = NULL;
+        /* The batch goes out when the network thread's round ends
+         * (transfer_flush); a very long round does not wait that long. */
+        if (t->batch.used >= BATCH_MAX_BYTES)
+            transfer_flush(t);
         if (rc == SSE_TOO_LONG) {
             t->too_large = true;
             return CURL_WRITEFUNC_ERROR;
@@ -306,8 +295,13 @@ int transfer_prepare(transfer *t, net_fail *fail, char **why)
     SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
     if (!r->stream && r->timeout_ms > 0)
         SET(CURLOPT_TIMEOUT_MS, r->timeout_ms);
-    if (r->stream)
+    if (r->stream) {
         SET(CURLOPT_TCP_KEEPALIVE, 1L);
+        /* Bigger reads, fewer of everything per token: system calls, wake-ups,
+         * events (a read becomes one NET_EV_SSE). A slow stream still
+         * delivers each event as soon as it arrives. */
+        SET(CURLOPT_BUFFERSIZE, STREAM_READ_BYTES);
+    }
     else
         SET(CURLOPT_ACCEPT_ENCODING, ""); /* the byte cap applies after decoding */
     SET(CURLOPT_USERAGENT, t->cfg->user_agent);

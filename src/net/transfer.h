@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "net/batch.h"
 #include "net/net.h"
 #include "net/retry.h"
 #include "net/sse.h"
@@ -41,7 +42,7 @@ typedef struct transfer {
     sse_parser *sse;         /* streams */
     bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
     bool delivered;          /* events were delivered (any attempt) */
-    net_event *batch, *batch_tail; /* events parsed from one read, queued together */
+    net_batch batch;         /* the events one read completes, queued as one */
     struct transfer *next;
 } transfer;
 
@@ -67,6 +68,11 @@ void transfer_reset_attempt(transfer *t);
  * whether it has passed. */
 int64_t transfer_stall_deadline(const transfer *t);
 bool transfer_stalled(const transfer *t, int64_t now);
+/* Queues the events completed since the last flush as one NET_EV_SSE.
+ * libcurl calls the write callback once per piece of the body (an HTTP
+ * chunk, which is often one event), so the network thread flushes each
+ * transfer once per round of curl_multi_perform: one event per read. */
+void transfer_flush(transfer *t);
 /* Un-pauses a transfer paused by back-pressure. */
 void transfer_resume(transfer *t);
 
@@ -74,6 +80,8 @@ void transfer_resume(transfer *t);
  * one go. */
 void net_push_event(net_t *n, net_event *ev);
 void net_push_events(net_t *n, net_event *first);
+/* The pool the network's SSE blocks come from (batch.h). */
+net_pool *net_sse_pool(net_t *n);
 /* Whether undelivered events exceed the cap (and remembers that a transfer
  * will pause because of it). */
 bool net_queue_full(net_t *n);

@@ -139,11 +139,12 @@ static void compare(const ai_stream *a, const ai_stream *b, ai_stream_status sa,
 static void feed(ai_stream *s, const char *data, size_t n, ai_stream_status *st,
                  ai_stream_update *u)
 {
+    net_sse e = {"message", 7, data, n, "", 0};
     net_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = NET_EV_SSE;
-    ev.sse_data = (char *)data;
-    ev.sse_data_len = n;
+    ev.sse = &e;
+    ev.nsse = 1;
     *st = ai_stream_feed(s, &ev, u);
 }
 

@@ -192,8 +192,8 @@ typedef struct run {
 static int on_event(void *ud, const sse_event *e)
 {
     run *r = ud;
-    if (e->data[e->data_len] != '\0' || e->id[e->id_len] != '\0')
-        fz_fail("an event's data or id is not NUL-terminated");
+    if (e->type[e->type_len] != '\0' || e->id[e->id_len] != '\0')
+        fz_fail("an event's type or id is not NUL-terminated");
     /* The stream's last event id, read from an event handler, is the one
      * this event carries. */
     const char *last = sse_parser_last_id(r->p);

@@ -25,7 +25,7 @@ void nt_collect(net_t *n, uint64_t id, long timeout_ms, nt_result *r)
         if (ev->kind == NET_EV_RETRY)
             r->retries++;
         else if (ev->kind == NET_EV_SSE)
-            r->sse++;
+            r->sse += ev->nsse, r->batches++;
         else if (ev->kind == NET_EV_OPEN)
             r->opens++;
         bool terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
@@ -50,6 +50,19 @@ void nt_result_free(nt_result *r)
     for (size_t i = 0; i < r->n; i++)
         net_event_free(r->events[i]);
     memset(r, 0, sizeof *r);
+}
+
+const net_sse *nt_sse(const nt_result *r, size_t k)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const net_event *ev = r->events[i];
+        if (ev->kind != NET_EV_SSE)
+            continue;
+        if (k < ev->nsse)
+            return &ev->sse[k];
+        k -= ev->nsse;
+    }
+    return NULL;
 }
 
 net_request *nt_request(net_method m, const char *url, const char *key)

@@ -394,6 +394,88 @@ static void output__never_shows_the_key(void **state)
     assert_null(strstr(buf, "aai_demo_agent"));
 }
 
+/* A config file in the scratch directory; its path in path. */
+static void write_config(char *path, size_t n, const char *text)
+{
+    snprintf(path, n, "%s/chat-test.conf", clit_home());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void chat__asks_for_max_tokens_of_the_config_file(void **state)
+{
+    (void)state;
+    char conf[600];
+    write_config(conf, sizeof conf, "[aiassist]\nmax_tokens = 7\n");
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--config", conf, "--json", "chat", FAST, "hi"));
+    CLIT_EXPECT(r, 0, "\"finish_reason\":\"length\"", NULL);
+    char *v = clit_json_str(r.out, "usage.completion_tokens");
+    assert_string_equal(v, "7");
+    free(v);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--config", conf, "chat", FAST, "--no-stream", "hi"));
+    CLIT_EXPECT(r, 0, NULL, "cut at max_tokens (7)");
+    clit_res_free(&r);
+    /* The option still wins over the file. */
+    clit_run(&r, NULL, NULL, W("--config", conf, "chat", FAST, "--max-tokens", "9", "hi"));
+    CLIT_EXPECT(r, 0, NULL, "cut at max_tokens (9)");
+    clit_res_free(&r);
+}
+
+static void chat__refuses_max_tokens_over_the_one_limit(void **state)
+{
+    (void)state;
+    clit_res r;
+    /* The config file takes at most 1000000; the option the same. */
+    clit_run(&r, NULL, NULL, W("chat", FAST, "--max-tokens", "1000001", "hi"));
+    CLIT_EXPECT(r, 2, NULL, "--max-tokens");
+    assert_non_null(strstr(r.err, "1000000"));
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("compare", "-m", "gpt-4o", "--max-tokens", "1000001", "hi"));
+    CLIT_EXPECT(r, 2, NULL, "--max-tokens");
+    clit_res_free(&r);
+    char conf[600];
+    write_config(conf, sizeof conf, "[aiassist]\nmax_tokens = 1000001\n");
+    clit_run(&r, NULL, NULL, W("--config", conf, "chat", FAST, "hi"));
+    CLIT_EXPECT(r, 2, NULL, "max_tokens must be between 1 and 1000000");
+    clit_res_free(&r);
+}
+
+/* A fast reply to a pipe goes out in large writes: one write per token was
+ * most of the CPU of a long reply. Nothing is lost on the way: the same
+ * text as the reply asked for without streaming. */
+static void chat__writes_a_fast_reply_in_few_writes(void **state)
+{
+    (void)state;
+    simproc fast;
+    assert_int_equal(simproc_start(&fast, W("--speed", "0", "--reply-tokens", "20000")), 0);
+    char url[128];
+    snprintf(url, sizeof url, "AIASSIST_BASE_URL=%s", fast.base_url);
+    clit_res r, plain;
+    clit_run(&r, W(url), NULL, W("chat", FAST, "--max-tokens", "20000", "hi"));
+    clit_run(&plain, W(url), NULL, W("chat", FAST, "--no-stream", "--max-tokens", "20000", "hi"));
+    simproc_stop(&fast);
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    CLIT_EXPECT(plain, 0, NULL, NULL);
+    assert_true(r.out_len > 50000);
+    assert_int_equal(r.out_len, plain.out_len);
+    assert_memory_equal(r.out, plain.out, r.out_len);
+    if (r.syscw < 0) {
+        clit_res_free(&r);
+        clit_res_free(&plain);
+        skip(); /* no /proc/PID/io here */
+    }
+    /* 20,000 tokens; the network's wake-ups and the reply's writes are a
+     * few hundred at most. */
+    if (r.syscw > 1000)
+        fail_msg("%lld writes for a reply of 20,000 tokens", r.syscw);
+    clit_res_free(&r);
+    clit_res_free(&plain);
+}
+
 static void help__shows_syntax_and_exit_codes(void **state)
 {
     (void)state;
@@ -439,6 +521,9 @@ int main(void)
         T(output__is_sanitised_unless_raw_to_a_pipe),
         T(chat__keeps_text_around_invalid_utf8_with_one_warning),
         T(output__never_shows_the_key),
+        T(chat__asks_for_max_tokens_of_the_config_file),
+        T(chat__refuses_max_tokens_over_the_one_limit),
+        T(chat__writes_a_fast_reply_in_few_writes),
         T(help__shows_syntax_and_exit_codes),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -216,16 +216,45 @@ bool clit_wait_out(clit_proc *p, const char *needle, long timeout_ms)
     return p->out && (needle ? strstr(p->out, needle) != NULL : p->out_len > 0);
 }
 
+/* syscw of /proc/PID/io, or -1. */
+static long long read_syscw(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/io", (long)pid);
+    FILE *f = fopen(path, "r");
+    long long n = -1;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "syscw:", 6))
+            n = strtoll(line + 6, NULL, 10);
+    fclose(f);
+    return n;
+}
+
+/* Reaps pid if it has exited, reading its counters first (a process that
+ * has exited but is not reaped keeps them). */
+static bool reap(pid_t pid, int *status, long long *syscw)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != pid)
+        return false;
+    *syscw = read_syscw(pid);
+    return waitpid(pid, status, 0) == pid;
+}
+
 void clit_stop(clit_proc *p, int sig, long timeout_ms, clit_res *r)
 {
     if (sig)
         kill(p->pid, sig);
     int64_t until = clock_mono_ms() + timeout_ms;
     int status = 0;
+    long long syscw = -1;
     bool exited = false;
     while (clock_mono_ms() < until) {
         pump(p, 20);
-        if (!exited && waitpid(p->pid, &status, WNOHANG) == p->pid)
+        if (!exited && reap(p->pid, &status, &syscw))
             exited = true;
         if (exited && p->out_fd < 0 && p->err_fd < 0)
             break;
@@ -246,6 +275,7 @@ void clit_stop(clit_proc *p, int sig, long timeout_ms, clit_res *r)
     r->out_len = p->out_len;
     r->err = p->err ? p->err : xstrdup("");
     r->err_len = p->err_len;
+    r->syscw = syscw;
     memset(p, 0, sizeof *p);
 }
 

@@ -21,6 +21,9 @@ typedef struct clit_res {
     size_t out_len;
     char *err;    /* stderr */
     size_t err_len;
+    long long syscw; /* write system calls the process made, all threads
+                      * (/proc/PID/io, read before it was reaped); -1 when
+                      * unknown */
 } clit_res;
 
 /* A NULL-terminated word list, for the calls below. */

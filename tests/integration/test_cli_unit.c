@@ -1,9 +1,13 @@
 /* Unit tests of the command line's pure parts: option parsing against the
- * real command table, and the streaming sanitiser. */
+ * real command table, the streaming sanitiser, and held output. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli_priv.h"
@@ -267,6 +271,102 @@ static void cli__json_carries_a_nul_as_u0000(void **state)
     json_object_put(o);
 }
 
+/* Standard output on a pipe for a while: the write end replaces fd 1, the
+ * read end (non-blocking) is returned. out_restore (the tests' teardown,
+ * so that a failed assertion does not leave it) puts fd 1 back. */
+static int saved_stdout = -1;
+
+static int out_to_pipe(void)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+    /* Room for what one flush may write, so that it never blocks. */
+    if (fcntl(fds[1], F_SETPIPE_SZ, 4 * CLI_OUT_HOLD) < 4 * CLI_OUT_HOLD)
+        fail_msg("cannot make a pipe of %d bytes", 4 * CLI_OUT_HOLD);
+    fflush(stdout);
+    saved_stdout = dup(STDOUT_FILENO);
+    assert_true(saved_stdout >= 0);
+    assert_true(dup2(fds[1], STDOUT_FILENO) >= 0);
+    close(fds[1]);
+    return fds[0];
+}
+
+static int out_restore(void **state)
+{
+    (void)state;
+    if (saved_stdout >= 0) {
+        fflush(stdout);
+        clearerr(stdout);
+        dup2(saved_stdout, STDOUT_FILENO);
+        close(saved_stdout);
+        saved_stdout = -1;
+    }
+    return 0;
+}
+
+/* What the pipe holds now (at most n - 1 bytes), as a string. */
+static const char *pipe_now(int rd, char *buf, size_t n)
+{
+    ssize_t k = read(rd, buf, n - 1);
+    buf[k > 0 ? k : 0] = '\0';
+    return buf;
+}
+
+static void cli__holds_streamed_text_unless_on_a_terminal(void **state)
+{
+    (void)state;
+    char got[256];
+    int rd = out_to_pipe();
+    cli_ctx c;
+    memset(&c, 0, sizeof c);
+    /* Not a terminal: the pieces wait for a flush, then go in one write. */
+    assert_true(cli_out_put(&c, "Hel", 3));
+    assert_true(cli_out_put(&c, "lo ", 3));
+    assert_string_equal(pipe_now(rd, got, sizeof got), "");
+    assert_true(cli_out_flush(&c));
+    assert_string_equal(pipe_now(rd, got, sizeof got), "Hello ");
+    assert_int_equal(c.out_writes, 1);
+    assert_int_equal(c.out_bytes, 6);
+    /* Held text never grows past CLI_OUT_HOLD: then it goes out. */
+    char *big = xmalloc(CLI_OUT_HOLD);
+    memset(big, 'x', CLI_OUT_HOLD);
+    assert_true(cli_out_put(&c, big, CLI_OUT_HOLD - 1));
+    assert_string_equal(pipe_now(rd, got, sizeof got), "");
+    assert_true(cli_out_put(&c, "y", 1));
+    assert_int_equal(c.out.len, 0);
+    assert_int_equal(c.out_writes, 2);
+    while (read(rd, big, CLI_OUT_HOLD) > 0)
+        ;
+    free(big);
+    /* A terminal: each piece at once, so a person sees the reply come. */
+    c.out_live = true;
+    assert_true(cli_out_put(&c, "wor", 3));
+    assert_string_equal(pipe_now(rd, got, sizeof got), "wor");
+    assert_true(cli_out_put(&c, "ld", 2));
+    assert_string_equal(pipe_now(rd, got, sizeof got), "ld");
+    close(rd);
+    buf_free(&c.out);
+}
+
+static void cli__reports_a_broken_stdout_and_drops_the_rest(void **state)
+{
+    (void)state;
+    int rd = out_to_pipe();
+    close(rd); /* nobody reads: a write fails with EPIPE (SIGPIPE ignored) */
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    cli_ctx c;
+    memset(&c, 0, sizeof c);
+    assert_true(cli_out_put(&c, "text", 4));
+    assert_false(cli_out_flush(&c));
+    assert_true(c.out_broken);
+    assert_false(cli_out_put(&c, "more", 4));
+    assert_int_equal(c.out.len, 0);
+    out_restore(NULL);
+    signal(SIGPIPE, old);
+    buf_free(&c.out);
+}
+
 TEST_MAIN(cmocka_unit_test(cli__takes_global_options_before_and_after_the_command),
           cmocka_unit_test(cli__reads_command_options_in_every_spelling),
           cmocka_unit_test(cli__lets_a_command_option_shadow_a_global_one),
@@ -276,4 +376,6 @@ TEST_MAIN(cmocka_unit_test(cli__takes_global_options_before_and_after_the_comman
           cmocka_unit_test(cli__sanitises_a_stream_like_the_whole_text),
           cmocka_unit_test(cli__never_splits_a_character_in_its_output),
           cmocka_unit_test(cli__makes_json_strings_valid_utf8),
-          cmocka_unit_test(cli__json_carries_a_nul_as_u0000))
+          cmocka_unit_test(cli__json_carries_a_nul_as_u0000),
+          cmocka_unit_test_teardown(cli__holds_streamed_text_unless_on_a_terminal, out_restore),
+          cmocka_unit_test_teardown(cli__reports_a_broken_stdout_and_drops_the_rest, out_restore))

@@ -198,6 +198,24 @@ static void compare__saves_a_transcript_on_request(void **state)
     clit_res_free(&r);
 }
 
+static void compare__asks_for_max_tokens_of_the_config_file(void **state)
+{
+    (void)state;
+    char conf[600];
+    snprintf(conf, sizeof conf, "%s/compare-test.conf", clit_home());
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs("[aiassist]\nmax_tokens = 6\n", f);
+    assert_int_equal(fclose(f), 0);
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--config", conf, "compare", "-m", FAST, "hi"));
+    CLIT_EXPECT(r, 0, "length", "cut at max_tokens (6)");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("--config", conf, "compare", "--max-tokens", "4", "-m", FAST, "hi"));
+    CLIT_EXPECT(r, 0, "length", "cut at max_tokens (4)");
+    clit_res_free(&r);
+}
+
 int main(void)
 {
 /* Each test starts without faults left over. */
@@ -209,6 +227,7 @@ int main(void)
         T(compare__a_failed_model_keeps_its_row_and_sets_the_status),
         T(compare__refuses_bad_usage),
         T(compare__saves_a_transcript_on_request),
+        T(compare__asks_for_max_tokens_of_the_config_file),
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -2,9 +2,13 @@
  * fault the simulator can inject. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -13,6 +17,7 @@
 #include "nettest.h"
 #include "simproc.h"
 #include "test.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -126,10 +131,12 @@ static void net__streams_events_then_done(void **state)
     assert_non_null(strstr(net_event_header(r.events[0], "content-type"), "text/event-stream"));
     /* role chunk + 40 tokens + finish chunk (+ usage chunk) + [DONE] */
     assert_true(r.sse >= 43);
-    net_event *last_sse = r.events[r.n - 2];
-    assert_int_equal(last_sse->kind, NET_EV_SSE);
-    assert_string_equal(last_sse->sse_data, "[DONE]");
-    assert_string_equal(last_sse->sse_type, "message");
+    assert_int_equal(r.events[r.n - 2]->kind, NET_EV_SSE);
+    const net_sse *last_sse = nt_sse(&r, r.sse - 1);
+    assert_string_equal(last_sse->data, "[DONE]");
+    assert_int_equal(last_sse->data_len, 6);
+    assert_string_equal(last_sse->type, "message");
+    assert_string_equal(last_sse->id, "");
     nt_result_free(&r);
 }
 
@@ -247,7 +254,7 @@ static void net__runs_sixteen_streams_at_once(void **state)
             if (ev->id != ids[i])
                 continue;
             if (ev->kind == NET_EV_SSE)
-                sse[i]++;
+                sse[i] += ev->nsse;
             if (ev->kind == NET_EV_DONE)
                 done++;
             assert_true(ev->kind == NET_EV_SSE || ev->kind == NET_EV_OPEN ||
@@ -521,10 +528,11 @@ static void net__delivers_a_malformed_chunk_as_data(void **state)
     assert_non_null(r.last);
     assert_int_equal(r.last->kind, NET_EV_DONE);
     int broken = 0;
-    for (size_t i = 0; i < r.n; i++)
-        if (r.events[i]->kind == NET_EV_SSE && r.events[i]->sse_data[0] == '{' &&
-            r.events[i]->sse_data[r.events[i]->sse_data_len - 1] != '}')
+    for (size_t k = 0; k < r.sse; k++) {
+        const net_sse *e = nt_sse(&r, k);
+        if (e->data[0] == '{' && e->data[e->data_len - 1] != '}')
             broken++;
+    }
     assert_int_equal(broken, 1);
     nt_result_free(&r);
 }
@@ -540,7 +548,7 @@ static void net__survives_a_one_byte_drip(void **state)
     assert_non_null(r.last);
     assert_int_equal(r.last->kind, NET_EV_DONE);
     assert_true(r.sse >= 11);
-    assert_string_equal(r.events[r.n - 2]->sse_data, "[DONE]");
+    assert_string_equal(nt_sse(&r, r.sse - 1)->data, "[DONE]");
     nt_result_free(&r);
 }
 
@@ -597,7 +605,7 @@ static void net__back_pressure_loses_nothing(void **state)
         assert_int_equal(ev->id, id);
         assert_int_equal(ev->tag, 7);
         if (ev->kind == NET_EV_SSE)
-            sse++;
+            sse += ev->nsse;
         done = ev->kind == NET_EV_DONE;
         assert_true(ev->kind != NET_EV_FAILED);
         net_event_free(ev);
@@ -627,6 +635,107 @@ static void net__wakes_the_poll_fd_only_when_events_wait(void **state)
     assert_int_equal(read(p.fd, &c, 1), -1);
 }
 
+/* A server of one answer: it takes one connection, reads the request's
+ * head and sends its answer in one write. */
+typedef struct one_shot {
+    int fd, port;
+    const char *answer;
+    size_t len;
+    pthread_t thread;
+} one_shot;
+
+static void *one_shot_main(void *arg)
+{
+    one_shot *s = arg;
+    int c = accept(s->fd, NULL, NULL);
+    if (c < 0)
+        return NULL;
+    char req[4096];
+    size_t got = 0;
+    while (got < sizeof req - 1) {
+        ssize_t k = read(c, req + got, sizeof req - 1 - got);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+        req[got] = '\0';
+        if (strstr(req, "\r\n\r\n"))
+            break;
+    }
+    ssize_t w = write(c, s->answer, s->len);
+    (void)w;
+    close(c); /* the request was read whole (a GET): no reset */
+    return NULL;
+}
+
+static void one_shot_start(one_shot *s, const char *answer, size_t len)
+{
+    s->answer = answer;
+    s->len = len;
+    s->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s->fd >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(s->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(s->fd, 4), 0);
+    socklen_t sl = sizeof sa;
+    assert_int_equal(getsockname(s->fd, (struct sockaddr *)&sa, &sl), 0);
+    s->port = ntohs(sa.sin_port);
+    assert_int_equal(pthread_create(&s->thread, NULL, one_shot_main, s), 0);
+}
+
+static void one_shot_stop(one_shot *s)
+{
+    pthread_join(s->thread, NULL);
+    close(s->fd);
+}
+
+/* Servers send an event per HTTP chunk; what one read brings is still one
+ * NET_EV_SSE (one allocation, one hand-over), its events in order. */
+static void net__hands_over_what_one_read_brings_as_one_event(void **state)
+{
+    (void)state;
+    buf_t answer = BUF_INIT;
+    buf_append_str(&answer, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                            "Transfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 200; i++) {
+        char ev[64];
+        int n = snprintf(ev, sizeof ev, "%sdata: {\"n\":%d}\n\n", i == 100 ? "event: other\n" : "", i);
+        buf_printf(&answer, "%x\r\n%s\r\n", n, ev);
+    }
+    buf_append_str(&answer, "0\r\n\r\n");
+    one_shot srv;
+    one_shot_start(&srv, answer.data, answer.len);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/events", srv.port);
+    net_request *req = net_request_new(NET_GET, url);
+    req->allow_http = true;
+    req->stream = true;
+    req->max_retries = 0;
+    uint64_t id = net_submit(net, req);
+    nt_result r;
+    nt_collect(net, id, 10000, &r);
+    one_shot_stop(&srv);
+    buf_free(&answer);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.sse, 200);
+    for (size_t k = 0; k < 200; k++) {
+        char want[32];
+        snprintf(want, sizeof want, "{\"n\":%zu}", k);
+        const net_sse *e = nt_sse(&r, k);
+        assert_string_equal(e->data, want);
+        assert_int_equal(e->data_len, strlen(want));
+        assert_string_equal(e->type, k == 100 ? "other" : "message");
+        assert_string_equal(e->id, "");
+    }
+    /* One write of a few KiB: one read, perhaps two. */
+    if (r.batches > 3)
+        fail_msg("200 events in one write came as %zu events", r.batches);
+    nt_result_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -651,6 +760,7 @@ int main(void)
         cmocka_unit_test(net__refuses_plain_http_unless_allowed),
         cmocka_unit_test(net__back_pressure_loses_nothing),
         cmocka_unit_test(net__wakes_the_poll_fd_only_when_events_wait),
+        cmocka_unit_test(net__hands_over_what_one_read_brings_as_one_event),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     int rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -95,9 +95,11 @@ static void on_event(stream *ss, size_t n, net_event *ev)
         } else if (ev->kind == NET_EV_RETRY) {
             s->retries++;
         } else if (ev->kind == NET_EV_SSE) {
-            buf_printf(&s->got, "%s|%.*s|%s\n", ev->sse_type, (int)ev->sse_data_len,
-                       ev->sse_data, ev->sse_id);
-            snprintf(s->last_id, sizeof s->last_id, "%s", ev->sse_id);
+            for (size_t k = 0; k < ev->nsse; k++) {
+                const net_sse *e = &ev->sse[k];
+                buf_printf(&s->got, "%s|%.*s|%s\n", e->type, (int)e->data_len, e->data, e->id);
+                snprintf(s->last_id, sizeof s->last_id, "%s", e->id);
+            }
         } else {
             s->ended = true;
         }

@@ -18,11 +18,19 @@ static net_event *ev_new(net_event_kind kind)
 
 static net_event *sse(const char *type, const char *data)
 {
-    net_event *ev = ev_new(NET_EV_SSE);
-    ev->sse_type = xstrdup(type ? type : "message");
-    ev->sse_data = xstrdup(data);
-    ev->sse_data_len = strlen(data);
-    return ev;
+    type = type ? type : "message";
+    net_sse e = {type, strlen(type), data, strlen(data), "", 0};
+    return net_event_new_sse(0, 0, &e, 1);
+}
+
+/* One NET_EV_SSE holding the data of n "message" events (what one read of
+ * a fast stream brings). */
+static net_event *batch(const char *const *data, size_t n)
+{
+    net_sse e[8];
+    for (size_t i = 0; i < n; i++)
+        e[i] = (net_sse){"message", 7, data[i], strlen(data[i]), "", 0};
+    return net_event_new_sse(0, 0, e, n);
 }
 
 /* Feeds one event (and frees it). */
@@ -75,6 +83,46 @@ static void stream__assembles_a_normal_reply__until_done(void **state)
     assert_int_equal(s->chunks, 5);
     assert_int_equal(s->skipped, 0);
     assert_null(ai_stream_take_error(s));
+    ai_stream_free(s);
+}
+
+static void stream__sums_up_the_chunks_of_one_read(void **state)
+{
+    (void)state;
+    ai_stream *s = ai_stream_new(NULL);
+    ai_stream_update u;
+    /* Role, text, a malformed chunk, more text, the finish: one update. */
+    const char *one[] = {ROLE, DELTA("Hel"), "not json", DELTA("lo"), FINISH("stop")};
+    assert_int_equal(feed(s, batch(one, 5), &u), AI_STREAM_MORE);
+    assert_string_equal(u.role, "assistant");
+    assert_int_equal(u.delta_len, 5);
+    assert_memory_equal(u.delta, "Hello", 5);
+    assert_string_equal(u.finish_reason, "stop");
+    assert_int_equal(s->skipped, 1);
+    assert_int_equal(s->deltas, 2);
+    /* [DONE] ends it: what follows in the same read is not read. */
+    const char *two[] = {DELTA(" you"), "[DONE]", DELTA(" never")};
+    assert_int_equal(feed(s, batch(two, 3), &u), AI_STREAM_FINISHED);
+    assert_int_equal(u.delta_len, 4);
+    assert_memory_equal(u.delta, " you", 4);
+    assert_string_equal(buf_cstr(&s->content), "Hello you");
+    ai_stream_free(s);
+}
+
+static void stream__keeps_the_text_before_an_error_in_the_same_read(void **state)
+{
+    (void)state;
+    ai_stream *s = ai_stream_new(NULL);
+    ai_stream_update u;
+    const char *one[] = {DELTA("part"), DELTA("ial"),
+                         "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}",
+                         DELTA(" lost")};
+    assert_int_equal(feed(s, batch(one, 4), &u), AI_STREAM_FAILED);
+    /* The text that came first still reaches the screen. */
+    assert_int_equal(u.delta_len, 7);
+    assert_memory_equal(u.delta, "partial", 7);
+    assert_string_equal(buf_cstr(&s->content), "partial");
+    api_error_free(ai_stream_take_error(s));
     ai_stream_free(s);
 }
 
@@ -229,4 +277,6 @@ TEST_MAIN(cmocka_unit_test(stream__assembles_a_normal_reply__until_done),
           cmocka_unit_test(stream__an_error_event__fails_with_the_kind_it_names),
           cmocka_unit_test(stream__ending_without_done__is_a_cut_off_protocol_error),
           cmocka_unit_test(stream__a_failed_event_after_partial_content__gives_the_typed_error),
-          cmocka_unit_test(stream__reads_only_the_first_of_two_choices_0))
+          cmocka_unit_test(stream__reads_only_the_first_of_two_choices_0),
+          cmocka_unit_test(stream__sums_up_the_chunks_of_one_read),
+          cmocka_unit_test(stream__keeps_the_text_before_an_error_in_the_same_read))

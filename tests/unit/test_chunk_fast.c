@@ -278,12 +278,12 @@ static void chunk_fast_cached__agrees_with_the_plain_reader_chunk_after_chunk(vo
 /* Feeds one SSE data line to a stream. */
 static ai_stream_status feed(ai_stream *s, const char *data, ai_stream_update *u)
 {
+    net_sse e = {"message", 7, data, strlen(data), "", 0};
     net_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = NET_EV_SSE;
-    ev.sse_type = (char *)"message";
-    ev.sse_data = (char *)data;
-    ev.sse_data_len = strlen(data);
+    ev.sse = &e;
+    ev.nsse = 1;
     return ai_stream_feed(s, &ev, u);
 }
 

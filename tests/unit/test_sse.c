@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/net.h"
 #include "net/sse.h"
 #include "test.h"
 #include "util/buf.h"
+#include "util/mem.h"
 
 /* Collects events as "type|data|id\n" lines. */
 typedef struct collect {
@@ -277,6 +279,44 @@ static void sse__forgets_the_id_of_an_event_over_the_cap(void **state)
     buf_free(&c.out);
 }
 
+/* What the network thread hands over: copies of each event, in order, each
+ * string NUL-terminated, a type or id shared with the event before it or
+ * not, and data of any size (a block much larger than a read). */
+static void net__packs_the_events_of_one_read_in_order(void **state)
+{
+    (void)state;
+    size_t big = 300 * 1024;
+    char *large = xmalloc(big + 1);
+    memset(large, 'x', big);
+    large[big] = '\0';
+    net_sse in[] = {
+        {"message", 7, "a", 1, "", 0},      {"message", 7, "b\nc", 3, "", 0},
+        {"error", 5, "{}", 2, "7", 1},      {"message", 7, "", 0, "7", 1},
+        {"delta", 5, large, big, "8", 1},   {"message", 7, "z", 1, "", 0},
+    };
+    size_t n = sizeof in / sizeof in[0];
+    net_event *ev = net_event_new_sse(3, 9, in, n);
+    assert_non_null(ev);
+    assert_int_equal(ev->kind, NET_EV_SSE);
+    assert_int_equal(ev->id, 3);
+    assert_int_equal(ev->tag, 9);
+    assert_int_equal(ev->nsse, n);
+    for (size_t i = 0; i < n; i++) {
+        const net_sse *e = &ev->sse[i];
+        assert_int_equal(e->type_len, in[i].type_len);
+        assert_string_equal(e->type, in[i].type);
+        assert_int_equal(e->data_len, in[i].data_len);
+        assert_memory_equal(e->data, in[i].data, in[i].data_len);
+        assert_int_equal(e->data[e->data_len], '\0');
+        assert_int_equal(e->id_len, in[i].id_len);
+        assert_string_equal(e->id, in[i].id);
+        assert_true(e->data != in[i].data); /* copies: the caller's may go */
+    }
+    net_event_free(ev);
+    free(large);
+    assert_null(net_event_new_sse(1, 1, in, 0));
+}
+
 TEST_MAIN(cmocka_unit_test(sse__dispatches_on_blank_line_with_default_type),
           cmocka_unit_test(sse__accepts_every_line_ending),
           cmocka_unit_test(sse__ignores_comments_unknown_fields_and_empty_events),
@@ -289,4 +329,5 @@ TEST_MAIN(cmocka_unit_test(sse__dispatches_on_blank_line_with_default_type),
           cmocka_unit_test(sse__stops_when_the_callback_asks),
           cmocka_unit_test(sse__keeps_last_id_after_reset),
           cmocka_unit_test(sse__commits_an_id_only_when_its_event_is_dispatched),
-          cmocka_unit_test(sse__forgets_the_id_of_an_event_over_the_cap))
+          cmocka_unit_test(sse__forgets_the_id_of_an_event_over_the_cap),
+          cmocka_unit_test(net__packs_the_events_of_one_read_in_order))
