@@ -46,6 +46,8 @@ static void render_md(const conv *c, buf_t *out)
                    c->ended ? ", ended" : "");
     for (size_t i = 0; i < c->nmsgs; i++) {
         const msg *m = c->msgs[i];
+        if (m->kind == MSG_KIND_NOTE)
+            continue; /* the console's own remark (core/notes.h), not the conversation */
         char when[32];
         iso_time(m->at_ms, when, sizeof when);
         buf_printf(out, "## %s · %s", author(c, m), when);
@@ -75,6 +77,8 @@ static void render_json(const conv *c, buf_t *out)
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < c->nmsgs; i++) {
         const msg *m = c->msgs[i];
+        if (m->kind == MSG_KIND_NOTE)
+            continue;
         json_object *jm = json_object_new_object();
         char when[32];
         iso_time(m->at_ms, when, sizeof when);

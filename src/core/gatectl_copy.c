@@ -1,22 +1,18 @@
 /* gatectl_copy.c: the session details view and copying a secret or a
- * snippet: OSC 52, or a private file. Nothing here is ever logged. */
+ * snippet: OSC 52, or a private file (the sinks are core/copy.h). Nothing
+ * here is ever logged. */
 #include "config.h"
 #include "core/gatectl_priv.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "api/url.h"
-#include "store/file.h"
-#include "store/paths.h"
+#include "core/copy.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/jsonu.h"
@@ -210,64 +206,10 @@ char *gatectl_copy_text(const gatectl_session *s, gatectl_copy_what what)
 
 /* ------------------------------------------------------- private files */
 
-static char *fail_errno(char **err, const char *what, const char *path, int e)
-{
-    if (err)
-        *err = xasprintf("%s %s: %s", what, path, strerror(e));
-    return NULL;
-}
-
 char *gatectl_write_private(const char *dir, const char *base, const char *ext,
                             const char *text, size_t len, char **err)
 {
-    if (err)
-        *err = NULL;
-    if (store_mkdirs(dir, err) != 0)
-        return NULL;
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return fail_errno(err, "cannot use", dir, errno);
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
-        if (err)
-            *err = xasprintf("%s is not a directory of ours: not writing a secret there", dir);
-        return NULL;
-    }
-    if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
-        return fail_errno(err, "cannot make private", dir, errno);
-    for (int n = 1; n <= 1000; n++) {
-        char *path = n == 1 ? xasprintf("%s/%s%s", dir, base, ext)
-                            : xasprintf("%s/%s-%d%s", dir, base, n, ext);
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            int e = errno;
-            if (e == EEXIST) {
-                free(path);
-                continue;
-            }
-            fail_errno(err, "cannot create", path, e);
-            free(path);
-            return NULL;
-        }
-        if (fchmod(fd, 0600) != 0 || store_write_all(fd, text, len) != 0) {
-            int e = errno;
-            close(fd);
-            unlink(path);
-            fail_errno(err, "cannot write", path, e);
-            free(path);
-            return NULL;
-        }
-        if (close(fd) != 0) {
-            int e = errno;
-            unlink(path);
-            fail_errno(err, "cannot write", path, e);
-            free(path);
-            return NULL;
-        }
-        return path;
-    }
-    if (err)
-        *err = xasprintf("too many copies in %s: remove some", dir);
-    return NULL;
+    return copy_write_private(dir, base, ext, text, len, err);
 }
 
 bool gatectl_copy(gatectl_t *g, size_t i, gatectl_copy_what what, gatectl_copy_out *out,
@@ -284,27 +226,16 @@ bool gatectl_copy(gatectl_t *g, size_t i, gatectl_copy_what what, gatectl_copy_o
     size_t len = strlen(text);
     out->bytes = len;
     out->secret_expired = gatectl_session_timing(s, clock_wall_ms()).secret_left_s == 0;
-    bool ok = true;
-    if (g->osc52) {
-        out->osc52 = gatectl_osc52(text, len);
-    } else {
-        char *state = NULL;
-        if (store_state_dir(&state, err) != 0) {
-            ok = false;
-        } else {
-            char *dir = xasprintf("%s/gate", state);
-            char *id = gatectl_safe_word(s->s->id, 64);
-            static const char *const suffix[] = {"-secret", "-curl", ""};
-            static const char *const ext[] = {".txt", ".sh", ".json"};
-            char *base = xasprintf("%s%s", *id ? id : "session", suffix[what]);
-            out->path = gatectl_write_private(dir, base, ext[what], text, len, err);
-            ok = out->path != NULL;
-            free(base);
-            free(id);
-            free(dir);
-            free(state);
-        }
-    }
+    char *id = gatectl_safe_word(s->s->id, 64);
+    static const char *const suffix[] = {"-secret", "-curl", ""};
+    static const char *const ext[] = {".txt", ".sh", ".json"};
+    char *base = xasprintf("%s%s", *id ? id : "session", suffix[what]);
+    copy_out co;
+    bool ok = copy_text(g->osc52, "gate", base, ext[what], text, len, &co, err);
+    out->osc52 = co.osc52;
+    out->path = co.path;
+    free(base);
+    free(id);
     wipe(text, len);
     free(text);
     return ok;
