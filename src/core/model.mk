@@ -38,6 +38,13 @@ tests_unit_test_day_CPPFLAGS = $(TEST_CPPFLAGS)
 INTEGRATION_TESTS += tests/integration/test_app
 tests_integration_test_app_SOURCES = tests/integration/test_app.c $(INTEGRATION_SUPPORT)
 tests_integration_test_app_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The support team's day in the controller (waits, drafts in context,
+# notes, handing back, the undo window, copying).
+INTEGRATION_TESTS += tests/integration/test_app_day
+tests_integration_test_app_day_SOURCES = tests/integration/test_app_day.c \
+	tests/integration/apph.c tests/integration/apph.h $(INTEGRATION_SUPPORT)
+tests_integration_test_app_day_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 libaidesk_a_SOURCES += src/core/export.c src/core/export.h
 # The console's AI Gate controller (sessions, expiry, limits, copying).
 libaidesk_a_SOURCES += \
