@@ -9,12 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/aiassist_events.h"
 #include "api/apitime.h"
+#include "core/copy.h"
 #include "core/draftctx.h"
 #include "core/export.h"
 #include "core/model.h"
+#include "core/modemem.h"
 #include "core/notes.h"
 #include "core/order.h"
 #include "core/snippet.h"
@@ -611,6 +615,142 @@ static void snippet__code_blocks_come_out_as_written_and_sanitised(void **state)
     free(all);
 }
 
+/* ------------------------------------------------- files: modes, copies */
+
+/* A private state directory for one test. */
+static int state_setup(void **state)
+{
+    char *dir = xstrdup("/tmp/aidesk-day-XXXXXX");
+    if (!mkdtemp(dir)) {
+        free(dir);
+        return -1;
+    }
+    setenv("XDG_STATE_HOME", dir, 1);
+    *state = dir;
+    return 0;
+}
+
+static int state_teardown(void **state)
+{
+    char *cmd = xasprintf("rm -rf '%s'", (char *)*state);
+    int rc = system(cmd);
+    free(cmd);
+    free(*state);
+    return rc == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf_t b = BUF_INIT;
+    char tmp[4096];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_append(&b, tmp, n);
+    fclose(f);
+    return buf_steal(&b);
+}
+
+static void modemem__modes_before_takeovers_are_shared_through_one_file(void **state)
+{
+    const char *dir = *state;
+    char *err = NULL;
+    modemem *a = modemem_open(&err);
+    assert_null(err);
+    assert_int_equal(modemem_get(a, "ws_1"), AI_MODE_UNKNOWN);
+    assert_int_equal(modemem_set(a, "ws_1", AI_MODE_SHADOW, 1000, &err), 0);
+    assert_int_equal(modemem_get(a, "ws_1"), AI_MODE_SHADOW);
+    char *path = xasprintf("%s/aidesk/takeover-modes.json", dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *text = slurp(path);
+    assert_non_null(strstr(text, "\"kind\":\"aidesk-takeover-modes\""));
+    assert_non_null(strstr(text, "\"ws_1\":{\"before\":\"shadow\""));
+    free(text);
+    /* Neither takeover nor unknown is a mode to return to. */
+    assert_int_equal(modemem_set(a, "ws_9", AI_MODE_TAKEOVER, 1, &err), 0);
+    assert_int_equal(modemem_set(a, "ws_9", AI_MODE_UNKNOWN, 1, &err), 0);
+    assert_int_equal(modemem_get(a, "ws_9"), AI_MODE_UNKNOWN);
+
+    /* A second console (or a restart) reads it; changes of both meet. */
+    modemem *b = modemem_open(&err);
+    assert_null(err);
+    assert_int_equal(modemem_get(b, "ws_1"), AI_MODE_SHADOW);
+    assert_int_equal(modemem_set(b, "ws_2", AI_MODE_AI, 2000, &err), 0);
+    assert_int_equal(modemem_set(a, "ws_3", AI_MODE_SHADOW, 3000, &err), 0);
+    assert_int_equal(modemem_get(a, "ws_2"), AI_MODE_AI); /* merged in on a's change */
+    modemem *c = modemem_open(&err);
+    assert_int_equal(modemem_get(c, "ws_1"), AI_MODE_SHADOW);
+    assert_int_equal(modemem_get(c, "ws_2"), AI_MODE_AI);
+    assert_int_equal(modemem_get(c, "ws_3"), AI_MODE_SHADOW);
+    modemem_free(c);
+    /* Handed back: forgotten, for everyone who reads the file next. */
+    assert_int_equal(modemem_forget(b, "ws_1", &err), 0);
+    assert_int_equal(modemem_get(b, "ws_1"), AI_MODE_UNKNOWN);
+    c = modemem_open(&err);
+    assert_int_equal(modemem_get(c, "ws_1"), AI_MODE_UNKNOWN);
+    assert_int_equal(modemem_get(c, "ws_3"), AI_MODE_SHADOW);
+    modemem_free(c);
+    modemem_free(b);
+    modemem_free(a);
+
+    /* A file that is not ours: said, and memory still works. */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[1,2,3]", f);
+    fclose(f);
+    a = modemem_open(&err);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "is not a file of takeover modes"));
+    free(err);
+    err = NULL;
+    assert_int_equal(modemem_set(a, "ws_4", AI_MODE_SHADOW, 1, &err), -1);
+    assert_non_null(err);
+    free(err);
+    assert_int_equal(modemem_get(a, "ws_4"), AI_MODE_SHADOW);
+    text = slurp(path);
+    assert_string_equal(text, "[1,2,3]"); /* not overwritten */
+    free(text);
+    modemem_free(a);
+    free(path);
+}
+
+static void copy__a_private_file_never_replaced_or_an_osc52_sequence(void **state)
+{
+    const char *dir = *state;
+    copy_out out;
+    char *err = NULL;
+    assert_true(copy_text(false, "copies", "cust_7-answer", ".md", "hello", 5, &out, &err));
+    char *want = xasprintf("%s/aidesk/copies/cust_7-answer.md", dir);
+    assert_string_equal(out.path, want);
+    free(want);
+    assert_null(out.osc52);
+    assert_int_equal(out.bytes, 5);
+    struct stat st;
+    assert_int_equal(stat(out.path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *text = slurp(out.path);
+    assert_string_equal(text, "hello");
+    free(text);
+    copy_out_clear(&out);
+    assert_true(copy_text(false, "copies", "cust_7-answer", ".md", "again", 5, &out, &err));
+    assert_non_null(strstr(out.path, "/cust_7-answer-2.md"));
+    copy_out_clear(&out);
+    assert_true(copy_text(true, "copies", "x", ".txt", "hello", 5, &out, &err));
+    assert_null(out.path);
+    assert_string_equal(out.osc52, "\033]52;c;aGVsbG8=\a");
+    copy_out_clear(&out);
+    char *name = copy_safe_name("../cust 7", 60);
+    assert_string_equal(name, "_._cust_7");
+    free(name);
+    name = copy_safe_name(NULL, 60);
+    assert_string_equal(name, "copy");
+    free(name);
+}
+
 TEST_MAIN(cmocka_unit_test(wait__a_customer_in_takeover_waits_from_the_first_unanswered_message),
           cmocka_unit_test(wait__drafts_wait_for_approval_and_the_longest_wait_is_found),
           cmocka_unit_test(wait__a_workspace_not_in_memory_is_judged_by_its_summary),
@@ -623,4 +763,8 @@ TEST_MAIN(cmocka_unit_test(wait__a_customer_in_takeover_waits_from_the_first_una
           cmocka_unit_test(notes__a_rejection_leaves_a_note_that_survives_the_bound),
           cmocka_unit_test(notes__our_rejection_says_so_and_a_withdrawal_leaves_no_note),
           cmocka_unit_test(snippet__the_last_answer_skips_notes_and_customers),
-          cmocka_unit_test(snippet__code_blocks_come_out_as_written_and_sanitised))
+          cmocka_unit_test(snippet__code_blocks_come_out_as_written_and_sanitised),
+          cmocka_unit_test_setup_teardown(modemem__modes_before_takeovers_are_shared_through_one_file,
+                                          state_setup, state_teardown),
+          cmocka_unit_test_setup_teardown(copy__a_private_file_never_replaced_or_an_osc52_sequence,
+                                          state_setup, state_teardown))
