@@ -189,6 +189,17 @@ static void config__shows_sources_without_secrets(void **state)
     CLIT_EXPECT(r, 0, "\"model\":{\"value\":\"gpt-4o-mini\",\"source\":\"file\"", NULL);
     assert_null(strstr(r.out, "aai_from_command"));
     clit_res_free(&r);
+    /* The day's settings are shown too (text and JSON). */
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config"));
+    CLIT_EXPECT(r, 0, "ui.bell                drafts,takeover", NULL);
+    assert_non_null(strstr(r.out, "ui.late_after          120 s"));
+    assert_non_null(strstr(r.out, "ui.undo                5 s"));
+    clit_res_free(&r);
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config", "--json"));
+    CLIT_EXPECT(r, 0, "\"bell\":{\"value\":[\"drafts\",\"takeover\"],\"source\":\"default\"", NULL);
+    assert_non_null(strstr(r.out, "\"late_after\":{\"value\":120,"));
+    assert_non_null(strstr(r.out, "\"undo\":{\"value\":5"));
+    clit_res_free(&r);
     /* The command does give the key to a call. */
     clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("models"));
     CLIT_EXPECT(r, 3, NULL, "rejected the API key");
