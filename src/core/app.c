@@ -320,8 +320,8 @@ void app_start(app_t *a)
         char *err = NULL;
         a->modes = modemem_open(&err);
         if (err) {
-            app_flash(a, true, "the modes before takeovers are not remembered across restarts: %s",
-                      err);
+            app_flash(a, true, "the mode before a takeover is not kept across restarts: %s", err);
+            a->modes_told = true;
             free(err);
         }
     }

@@ -14,14 +14,13 @@
 /* What the memory could not keep on disk is said once per session. */
 static void tell_store_error(app_t *a, char *err)
 {
-    static bool told;
     if (!err)
         return;
-    if (!told)
+    if (!a->modes_told)
         app_flash(a, true, "the mode before a takeover is not kept across restarts: %s", err);
     else
         log_msg("console: takeover modes: %s", err);
-    told = true;
+    a->modes_told = true;
     free(err);
 }
 

@@ -111,6 +111,7 @@ struct app {
     size_t nheld, capheld;
     uint64_t held_seq;
     struct modemem *modes;   /* modes before takeovers (app_modes.c), opened at start */
+    bool modes_told;         /* the person heard that their file cannot be used */
     int64_t late_at;         /* wall clock: the next wait turning late, 0 if none */
 };
 

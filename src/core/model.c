@@ -142,6 +142,8 @@ void model_compact(model *m)
     m->nconvs = n;
 }
 
+static size_t count_drafts(const model *m, const conv *c, int64_t *since);
+
 static void set_str(char **dst, const char *src)
 {
     if (src && *dst && !strcmp(*dst, src))
@@ -197,9 +199,7 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
         /* The listing counts drafts too; ours follows the draft list, which
          * set_drafts and events keep exact, so only take the server's count
          * while we know of no draft for it. */
-        size_t known = 0;
-        for (size_t i = 0; i < m->ndrafts; i++)
-            known += !strcmp(m->drafts[i]->ws_id, c->id);
+        size_t known = count_drafts(m, c, &c->draft_since_ms);
         /* Drafts loaded before their workspace was listed count too. */
         c->drafts = known ? known : (size_t)w->pending_drafts;
     }
@@ -334,15 +334,27 @@ static void fate_drop(model *m, const char *id)
         m->fate_next = 0;
 }
 
+/* How many drafts of c are pending, and since when the oldest waits
+ * (drafts are kept oldest first). */
+static size_t count_drafts(const model *m, const conv *c, int64_t *since)
+{
+    size_t n = 0;
+    *since = 0;
+    for (size_t i = 0; i < m->ndrafts; i++) {
+        if (strcmp(m->drafts[i]->ws_id, c->id))
+            continue;
+        if (!*since)
+            *since = m->drafts[i]->created_ms;
+        n++;
+    }
+    return n;
+}
+
 static void recount_drafts(model *m, const char *ws_id)
 {
     conv *c = model_find(m, ws_id);
-    if (!c)
-        return;
-    size_t n = 0;
-    for (size_t i = 0; i < m->ndrafts; i++)
-        n += !strcmp(m->drafts[i]->ws_id, ws_id);
-    c->drafts = n;
+    if (c)
+        c->drafts = count_drafts(m, c, &c->draft_since_ms);
 }
 
 draft *model_add_draft(model *m, const ai_draft *ad)
@@ -491,8 +503,10 @@ void model_set_drafts(model *m, const ai_draft_list *l)
     for (size_t i = 0; i < m->ndrafts; i++)
         draft_free(m->drafts[i]);
     m->ndrafts = 0;
-    for (size_t i = 0; i < m->nconvs; i++)
+    for (size_t i = 0; i < m->nconvs; i++) {
         m->convs[i]->drafts = 0;
+        m->convs[i]->draft_since_ms = 0;
+    }
     size_t before = m->new_drafts;
     for (size_t i = 0; l && i < l->n; i++) {
         draft *d = model_add_draft(m, &l->items[i]);

@@ -96,6 +96,7 @@ typedef struct conv {
     int64_t last_human_ms; /* the newest human agent's message */
     int64_t last_ai_ms;    /* the newest AI message (direct, or an approved draft) */
     int64_t listed_wait_ms; /* a listing said its last message was the customer's, of then */
+    int64_t draft_since_ms; /* its oldest pending draft's creation (0: none, or unknown) */
     bool history_loaded;
     bool told_repair;    /* the user heard that its text held invalid UTF-8 */
     char *chat_model;    /* chats: the model that answers */

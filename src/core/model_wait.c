@@ -41,21 +41,15 @@ static bool waits_at_all(const conv *c)
 
 void model_wait(const model *m, const conv *c, wait_info *out)
 {
+    (void)m; /* the drafts' part is kept on c (model.c keeps it exact) */
     memset(out, 0, sizeof *out);
     if (!waits_at_all(c))
         return;
     if (c->mode == AI_MODE_TAKEOVER && (out->human_since_ms = human_since(c)) != 0)
         out->what |= WAIT_HUMAN;
-    /* Oldest first: the first of c's drafts with a known time is its oldest. */
-    for (size_t i = 0; c->drafts && i < m->ndrafts; i++) {
-        const draft *d = m->drafts[i];
-        if (strcmp(d->ws_id, c->id))
-            continue;
+    if (c->drafts) {
         out->what |= WAIT_APPROVAL;
-        if (d->created_ms) {
-            out->approval_since_ms = d->created_ms;
-            break;
-        }
+        out->approval_since_ms = c->draft_since_ms;
     }
     out->since_ms = out->human_since_ms;
     if (out->approval_since_ms && (!out->since_ms || out->approval_since_ms < out->since_ms))
@@ -63,20 +57,15 @@ void model_wait(const model *m, const conv *c, wait_info *out)
 }
 
 /* Calls fn for every workspace that may wait: those in takeover, and
- * those of the pending drafts. */
+ * those with pending drafts. */
 typedef void (*each_fn)(const model *m, conv *c, void *ud);
 
 static void each_waiting(const model *m, each_fn fn, void *ud)
 {
     for (size_t i = 0; i < m->nconvs; i++) {
         conv *c = m->convs[i];
-        if (waits_at_all(c) && c->mode == AI_MODE_TAKEOVER)
+        if (waits_at_all(c) && (c->mode == AI_MODE_TAKEOVER || c->drafts))
             fn(m, c, ud);
-    }
-    for (size_t i = 0; i < m->ndrafts; i++) {
-        conv *c = model_find(m, m->drafts[i]->ws_id);
-        if (waits_at_all(c) && c->mode != AI_MODE_TAKEOVER)
-            fn(m, c, ud); /* a workspace with several drafts is seen more than once: harmless */
     }
 }
 

@@ -42,13 +42,13 @@ typedef struct wait_info {
 } wait_info;
 
 /* Whether and since when c waits. Costs the customer messages at the end
- * of c plus the pending drafts. */
+ * of c. */
 void model_wait(const model *m, const conv *c, wait_info *out);
 
 /* The workspace in memory that has waited longest (the earliest since_ms),
  * for a key that jumps to it; NULL when nobody waits since a known time.
- * out (may be NULL) gets its wait. Costs the workspaces in takeover plus
- * the pending drafts. */
+ * out (may be NULL) gets its wait. Costs a pass over the conversations in
+ * memory (bounded, core/model.h), model_wait for those that may wait. */
 conv *model_longest_wait(const model *m, wait_info *out);
 
 /* Whether a wait counts as late at now_ms (wall clock): waiting for more
