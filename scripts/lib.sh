@@ -153,6 +153,7 @@ configure_in() {
     local want="$*"
     if [ ! -f Makefile ] || [ "$(cat .aidesk-configured 2>/dev/null)" != "$want" ] \
         || [ "$top/configure" -nt Makefile ]; then
+        say "aidesk setup: configuring $dir"
         "$top/configure" "$@" >configure.out 2>&1 || { cat configure.out; die "configure failed in $dir"; }
         printf '%s' "$want" > .aidesk-configured
         sed -n '/aidesk .* configured/,$p' configure.out
@@ -160,6 +161,38 @@ configure_in() {
 }
 
 jobs() { nproc 2>/dev/null || echo 2; }
+
+# make_with_progress [make arguments...]: make in the current directory,
+# saying how far it got: the silent rules print one "  CC  file" line per
+# file compiled, which are counted against the sources (a first build
+# compiles them all and takes a minute or two). On a terminal the count
+# is rewritten in place; otherwise a line every 25 files. The make output
+# itself is dropped; a failure is made again with -j1 so that the error is
+# shown plainly. Returns make's status.
+make_with_progress() {
+    local - # the pipefail below is this function's only
+    set -o pipefail
+    local total n=0 line tty=false
+    total=$(find "$top/src" "$top/ui" -name '*.c' | wc -l)
+    [ -t 1 ] && tty=true
+    if make -j"$(jobs)" V=0 "$@" 2>&1 | while IFS= read -r line; do
+            case $line in
+            "  CC "*)
+                n=$((n + 1))
+                if $tty; then
+                    printf '\r  compiled %d of about %d files' "$n" "$total"
+                elif [ $((n % 25)) -eq 0 ]; then
+                    say "  compiled $n of about $total files"
+                fi
+                ;;
+            esac
+        done; then
+        $tty && printf '\r%60s\r' ''
+        return 0
+    fi
+    $tty && printf '\n'
+    make -j1 "$@"
+}
 
 # Whether install_packages can run apt-get (as root, or through sudo).
 can_install() {

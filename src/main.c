@@ -39,6 +39,30 @@ static int setup(const cli_args *a, config_t **cfg)
     return 0;
 }
 
+/* The console's demo: another terminal can script against its simulator
+ * while it runs (one `aidesk --demo CMD` has a simulator of its own). The
+ * lines go to stderr before the screen is taken, and into a file whose
+ * path the console's first status line names. Returns that path, or NULL. */
+static char *demo_share(const simlaunch *sim, char *note, size_t n)
+{
+    char *err = NULL, *path = simlaunch_share(sim, &err);
+    char *lines = simlaunch_exports(sim);
+    fprintf(stderr,
+            "aidesk: demo: the simulator runs at %s\n"
+            "aidesk: to script against it from another terminal while the console runs:\n%s",
+            simlaunch_url(sim), lines);
+    if (path)
+        fprintf(stderr, "aidesk: (or: . %s)\n", path);
+    else
+        fprintf(stderr, "aidesk: (not written to a file: %s)\n", err);
+    free(lines);
+    free(err);
+    if (path)
+        snprintf(note, n, "demo: the simulator runs at %s; other terminals: . %s",
+                 simlaunch_url(sim), path);
+    return path;
+}
+
 static int run(const cli_args *a, const char *argv0)
 {
     config_t *cfg = NULL;
@@ -46,7 +70,8 @@ static int run(const cli_args *a, const char *argv0)
     if (rc != 0)
         return rc;
     simlaunch *sim = NULL;
-    char note[128] = "";
+    char *shared = NULL; /* the demo's exports for other terminals (simlaunch.h) */
+    char note[512] = "";
     if (a->g.demo) {
         /* The console gets simulated customers; a subcommand a quiet server. */
         static const char *const customers[] = {"--customers", "4", NULL};
@@ -63,6 +88,8 @@ static int run(const cli_args *a, const char *argv0)
         snprintf(note, sizeof note, "demo: the simulator runs at %s", simlaunch_url(sim));
         if (a->cmd && !a->g.quiet)
             fprintf(stderr, "aidesk: %s\n", note);
+        if (!a->cmd)
+            shared = demo_share(sim, note, sizeof note);
     }
     if (a->cmd) {
         rc = cli_run(a, cfg);
@@ -70,6 +97,8 @@ static int run(const cli_args *a, const char *argv0)
         console_opts copts = {a->g.demo, note[0] ? note : NULL};
         rc = console_run(cfg, &copts);
     }
+    simlaunch_unshare(sim, shared);
+    free(shared);
     simlaunch_stop(sim);
     log_close();
     config_free(cfg);

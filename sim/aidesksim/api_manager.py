@@ -52,6 +52,14 @@ def reply(app, req, out, ws_id):
     return 200, {"message": app.store.human_reply(ws_id, content)}
 
 
+def regenerate(app, req, out, ws_id):
+    body = req.json(allow_empty=True)
+    instructions = body.get("instructions")
+    if instructions is not None and not isinstance(instructions, str):
+        raise ApiError(400, "bad_request", "'instructions' must be a string.")
+    return 200, {"draft": app.store.regenerate(ws_id, instructions or None)}
+
+
 def typing(app, req, out, ws_id):
     body = req.json(allow_empty=True)
     text = body.get("text", "")

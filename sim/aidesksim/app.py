@@ -125,6 +125,7 @@ class App:
                 Route(A, "POST", mws + "/mode", api_manager.set_mode, "agent"),
                 Route(A, "POST", mws + "/reply", api_manager.reply, "agent"),
                 Route(A, "POST", mws + "/typing", api_manager.typing, "agent"),
+                Route(A, "POST", mws + "/regenerate", api_manager.regenerate, "agent"),
                 Route(A, "GET", "/api/manager/drafts", api_manager.drafts, "agent"),
                 Route(A, "POST", "/api/manager/drafts/([^/]+)/approve", api_manager.approve, "agent"),
                 Route(A, "POST", "/api/manager/drafts/([^/]+)/reject", api_manager.reject, "agent"),

@@ -217,6 +217,40 @@ class Store:
             self._append(ws, msg)
             return self.msg_json(msg)
 
+    def regenerate(self, ws_id, instructions=None):
+        """A new draft answering the customer's last message, in any mode: a
+        manager asked the AI again (after rejecting its draft, or in
+        takeover).  Each attempt differs from the ones before."""
+        with self.lock:
+            ws = self._active(ws_id)
+            last = [m for m in ws["messages"] if m["role"] == "user"]
+            if not last:
+                raise ApiError(409, "nothing_to_answer",
+                               "Workspace %s has no customer message to answer." % ws_id)
+            umsg = last[-1]
+            attempt = 1 + sum(1 for d in self.drafts.values()
+                              if d["workspace_id"] == ws_id and d["in_reply_to"] == umsg["id"])
+            conv = self._conversation(ws)
+            hint = "(Another answer, attempt %d.)" % attempt
+            if instructions:
+                hint += " " + instructions
+            conv.append({"role": "system", "content": hint})
+            model = self._model(ws)
+            context = ws.get("context") if isinstance(ws.get("context"), dict) else None
+            draft_id = self.app.ids.new("drf_")
+        toks, _ = textgen.reply_tokens(self.app.seed, model, conv, context=context)
+        rng = textgen.conversation_rng(self.app.seed, model.id, conv, "pace")
+        self.app.stopping.wait(pacing.total_delay(self.app.clock, model, len(toks), rng))
+        with self.lock:
+            ws = self._active(ws_id)
+            draft = {"id": draft_id, "workspace_id": ws_id, "content": "".join(toks),
+                     "created_at": iso_now(), "in_reply_to": umsg["id"], "status": "pending",
+                     "_ts": time.time()}
+            self.drafts[draft_id] = draft
+            self._touch(ws)
+            self._publish("draft.pending", {"draft": self.draft_json(draft)}, ws_id)
+            return self.draft_json(draft)
+
     def _pending(self, ws_id=None):
         return sorted((d for d in self.drafts.values()
                        if d["status"] == "pending" and (ws_id is None or d["workspace_id"] == ws_id)),

@@ -181,6 +181,11 @@ net_request *ai_req_mgr_reply(const ai_client *c, const char *ws_id, const char 
                               const char *idem_key);
 /* POST /api/manager/workspaces/{id}/typing {text}: a preview, no key */
 net_request *ai_req_mgr_typing(const ai_client *c, const char *ws_id, const char *text);
+/* POST /api/manager/workspaces/{id}/regenerate {instructions?}: a new draft
+ * answering the customer's last message; the answer is {draft} (decode
+ * it with ai_decode_mgr_reject, which reads that shape). */
+net_request *ai_req_mgr_regenerate(const ai_client *c, const char *ws_id,
+                                   const char *instructions, const char *idem_key);
 
 /* A new idempotency key: 128 random bits as 32 lower-case hex digits
  * (caller frees). */

@@ -129,6 +129,14 @@ net_request *ai_req_mgr_typing(const ai_client *c, const char *ws_id, const char
                          req_field("text", text), true);
 }
 
+net_request *ai_req_mgr_regenerate(const ai_client *c, const char *ws_id,
+                                   const char *instructions, const char *idem_key)
+{
+    return keyed(ai_id_request(c, NET_POST, "/api/manager/workspaces", ws_id, "/regenerate",
+                               opt_field("instructions", instructions), false),
+                 idem_key);
+}
+
 /* ------------------------------------------------------ idempotency keys */
 
 static bool random_bytes(unsigned char *out, size_t n)

@@ -42,8 +42,9 @@ static const cli_optspec session_opts[] = {
 };
 static const cli_optspec turn_opts[] = {{"show-secrets", 0, false, false}, END};
 static const cli_optspec compare_opts[] = {
-    {"model", 'm', true, true}, {"runs", 'n', true, false}, {"max-tokens", 0, true, false},
-    {"save", 0, false, false},  END,
+    {"model", 'm', true, true},      {"runs", 'n', true, false}, {"max-tokens", 0, true, false},
+    {"system", 's', true, false},    {"temperature", 0, true, false},
+    {"save", 0, false, false},       END,
 };
 
 /* The manager actions' key (docs/protocol.md section 4). */
@@ -93,10 +94,14 @@ const cli_cmd cli_commands[] = {
      "  -m, --model MODEL      a model to compare (repeat: 1 to 12 models)\n"
      "  -n, --runs N           run the prompt N times (1 to 100), all models at\n"
      "                         once each time, and add median and spread\n"
+     "  -s, --system TEXT      a system prompt, the same for every model\n"
+     "      --temperature T    0 to 2, the same for every model (default: the\n"
+     "                         server's)\n"
      "      --max-tokens N     longest reply in tokens (default: max_tokens of the\n"
      "                         config file, 1024 if not set; at most 1000000)\n"
      "      --save             keep the comparison in a local transcript\n"
-     "      --json             one object: {prompt, runs, columns: [{model,\n"
+     "      --json             one object: {prompt, system, temperature, runs,\n"
+     "                         columns: [{model,\n"
      "                         provider, state, error, exit_code, ttft_ms, tok_s,\n"
      "                         total_s, prompt_tokens, completion_tokens, ...,\n"
      "                         answer, runs, stats}], transcript}\n"

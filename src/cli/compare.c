@@ -168,6 +168,10 @@ static void print_json(cli_ctx *c, const compare_t *cmp, const char *prompt, int
     compare_winners(cmp, now, fast, high);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "prompt", cli_jstr(prompt));
+    json_object_object_add(o, "system", cli_jstr(compare_system(cmp)));
+    double t;
+    json_object_object_add(o, "temperature",
+                           compare_temperature(cmp, &t) ? json_object_new_double(t) : NULL);
     json_object_object_add(o, "runs", json_object_new_int(runs));
     json_object *cols = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
@@ -224,12 +228,22 @@ int cli_cmd_compare(cli_ctx *c, const cli_args *a)
     if (n == 0)
         return cli_usage(c, "name the models to compare with -m MODEL (one -m per model)");
     long runs = 1, max_tokens = c->cfg->max_tokens;
+    double temperature = -1;
     const char *v;
     if ((v = cli_opt(a, "runs")) && !cli_parse_int(c, "-n", v, 1, COMPARE_MAX_RUNS, &runs))
         return CLI_USAGE;
     if ((v = cli_opt(a, "max-tokens")) &&
         !cli_parse_int(c, "--max-tokens", v, 1, CONFIG_MAX_TOKENS_MAX, &max_tokens))
         return CLI_USAGE;
+    if ((v = cli_opt(a, "temperature"))) {
+        if (!cli_parse_double(c, "--temperature", v, &temperature))
+            return CLI_USAGE;
+        if (!(temperature >= 0 && temperature <= 2))
+            return cli_usage(c, "--temperature must be between 0 and 2, not %s", v);
+    }
+    const char *system = cli_opt(a, "system");
+    if (system && !*system)
+        return cli_usage(c, "-s: the system prompt is empty");
     int rc = CLI_OK;
     char *prompt = cli_read_text(c, 0, true, &rc);
     if (prompt && !*prompt) {
@@ -245,6 +259,9 @@ int cli_cmd_compare(cli_ctx *c, const cli_args *a)
     compare_t *cmp = compare_new_detached(c->net, c->ai, models, n, false);
     compare_set_max_tokens(cmp, (int)max_tokens);
     compare_set_save(cmp, cli_flag(a, "save"));
+    compare_set_system(cmp, system);
+    if (temperature >= 0)
+        compare_set_temperature(cmp, temperature);
     bool interrupted = false;
     if (!c->signal && compare_repeat(cmp, prompt, (int)runs))
         interrupted = run(c, cmp);

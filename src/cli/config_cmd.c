@@ -58,6 +58,17 @@ static void print_json(cli_ctx *c, const config_t *cfg)
     json_object_object_add(o, "keep_workspaces",
                            item_json(cfg, CONFIG_KEEP_WORKSPACES,
                                      json_object_new_int(cfg->keep_workspaces)));
+    json_object *bell = json_object_new_array();
+    if (cfg->bell & CONFIG_BELL_DRAFTS)
+        json_object_array_add(bell, json_object_new_string("drafts"));
+    if (cfg->bell & CONFIG_BELL_TAKEOVER)
+        json_object_array_add(bell, json_object_new_string("takeover"));
+    json_object_object_add(o, "bell", item_json(cfg, CONFIG_BELL, bell));
+    json_object_object_add(o, "late_after",
+                           item_json(cfg, CONFIG_LATE_AFTER, json_object_new_int(cfg->late_after_s)));
+    json_object_object_add(o, "undo",
+                           item_json(cfg, CONFIG_UNDO,
+                                     json_object_new_double((double)cfg->undo_ms / 1000.0)));
     json_object_object_add(o, "debug_log", item_json(cfg, CONFIG_DEBUG_LOG, cli_jstr(cfg->debug_log)));
     cli_json_print(c, o);
 }

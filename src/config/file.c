@@ -36,7 +36,10 @@ typedef enum kind {
     K_FLAG,
     K_THEME,
     K_PATH,
-    K_KEEP
+    K_KEEP,
+    K_BELL,
+    K_LATE,
+    K_UNDO
 } kind;
 
 typedef struct key_rule {
@@ -61,6 +64,9 @@ static const key_rule rules[] = {
     {"ui", "theme", K_THEME, CONFIG_THEME},
     {"ui", "osc52", K_FLAG, CONFIG_OSC52},
     {"ui", "keep_workspaces", K_KEEP, CONFIG_KEEP_WORKSPACES},
+    {"ui", "bell", K_BELL, CONFIG_BELL},
+    {"ui", "late_after", K_LATE, CONFIG_LATE_AFTER},
+    {"ui", "undo", K_UNDO, CONFIG_UNDO},
     {"debug", "log", K_PATH, CONFIG_DEBUG_LOG},
 };
 
@@ -164,6 +170,25 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         msg = config_parse_keep_workspaces(value, &n);
         if (!msg) {
             c->keep_workspaces = n;
+            config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
+        }
+        return msg;
+    case K_BELL:
+        msg = config_parse_bell(value, &c->bell);
+        if (!msg)
+            config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
+        return msg;
+    case K_LATE:
+        msg = config_parse_late_after(value, &n);
+        if (!msg) {
+            c->late_after_s = n;
+            config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
+        }
+        return msg;
+    case K_UNDO:
+        msg = config_parse_undo(value, &n);
+        if (!msg) {
+            c->undo_ms = n;
             config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
         }
         return msg;

@@ -120,6 +120,21 @@ char *config_render(const config_t *c)
     put_value(&b, "ui", c, CONFIG_OSC52, c->osc52 ? "true" : "false");
     snprintf(num, sizeof num, "%d", c->keep_workspaces);
     put_value(&b, "ui", c, CONFIG_KEEP_WORKSPACES, num);
+    put_value(&b, "ui", c, CONFIG_BELL,
+              c->bell == (CONFIG_BELL_DRAFTS | CONFIG_BELL_TAKEOVER) ? "drafts,takeover"
+              : c->bell & CONFIG_BELL_DRAFTS                         ? "drafts"
+              : c->bell & CONFIG_BELL_TAKEOVER                       ? "takeover"
+                                                                     : "none");
+    if (c->late_after_s > 0)
+        snprintf(num, sizeof num, "%d s", c->late_after_s);
+    else
+        snprintf(num, sizeof num, "0 (never late)");
+    put_value(&b, "ui", c, CONFIG_LATE_AFTER, num);
+    if (c->undo_ms > 0)
+        format_seconds(num, sizeof num, c->undo_ms);
+    else
+        snprintf(num, sizeof num, "0 (off)");
+    put_value(&b, "ui", c, CONFIG_UNDO, num);
     put_value(&b, "debug", c, CONFIG_DEBUG_LOG, c->debug_log ? c->debug_log : "(off)");
     return buf_steal(&b);
 }

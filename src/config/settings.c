@@ -30,6 +30,9 @@ static const char *const item_names[CONFIG_N_ITEMS] = {
     [CONFIG_THEME] = "theme",
     [CONFIG_OSC52] = "osc52",
     [CONFIG_KEEP_WORKSPACES] = "keep_workspaces",
+    [CONFIG_BELL] = "bell",
+    [CONFIG_LATE_AFTER] = "late_after",
+    [CONFIG_UNDO] = "undo",
     [CONFIG_DEBUG_LOG] = "log",
 };
 
@@ -119,6 +122,9 @@ config_t *config_new_defaults(void)
     c->max_tokens = CONFIG_DEFAULT_MAX_TOKENS;
     c->theme = xstrdup(CONFIG_DEFAULT_THEME);
     c->keep_workspaces = CONFIG_DEFAULT_KEEP_WORKSPACES;
+    c->bell = CONFIG_DEFAULT_BELL;
+    c->late_after_s = CONFIG_DEFAULT_LATE_AFTER_S;
+    c->undo_ms = CONFIG_DEFAULT_UNDO_MS;
     return c;
 }
 

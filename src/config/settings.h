@@ -21,7 +21,15 @@
  *   [gate]     base_url, project_id, project_id_cmd
  *   [ui]       theme, osc52, keep_workspaces (how many recent workspaces
  *              the console keeps whole in memory besides the one on screen
- *              and those in use; 0 to 100000)
+ *              and those in use; 0 to 100000), bell (what rings the
+ *              terminal's bell: "drafts" (a new draft waits), "takeover" (a
+ *              customer wrote in a takeover workspace), both separated by a
+ *              comma, or "none"; default both), late_after (seconds a
+ *              customer or a draft may wait for a person before the wait
+ *              counts as late; 0: never; default 120), undo (seconds an
+ *              approval or a reply as a human is held before it is sent, so
+ *              that it can be undone; fractions allowed, 0 to 60, 0 turns
+ *              it off; default 5)
  *   [debug]    log (a path; a leading ~/ means the home directory)
  * Unknown sections and keys are errors, so that a typo is not silently
  * ignored. allow_http applies to both base URLs.
@@ -47,6 +55,13 @@
 #define CONFIG_DEFAULT_THEME "default"
 #define CONFIG_DEFAULT_KEEP_WORKSPACES 200
 #define CONFIG_KEEP_WORKSPACES_MAX 100000
+#define CONFIG_BELL_DRAFTS (1u << 0)
+#define CONFIG_BELL_TAKEOVER (1u << 1)
+#define CONFIG_DEFAULT_BELL (CONFIG_BELL_DRAFTS | CONFIG_BELL_TAKEOVER)
+#define CONFIG_DEFAULT_LATE_AFTER_S 120
+#define CONFIG_LATE_AFTER_MAX_S 86400
+#define CONFIG_DEFAULT_UNDO_MS 5000
+#define CONFIG_UNDO_MAX_MS 60000
 
 #define CONFIG_TIMEOUT_MIN_MS 100
 #define CONFIG_TIMEOUT_MAX_MS 3600000
@@ -75,6 +90,9 @@ typedef enum config_item {
     CONFIG_OSC52,
     CONFIG_KEEP_WORKSPACES,
     CONFIG_DEBUG_LOG,
+    CONFIG_BELL,
+    CONFIG_LATE_AFTER,
+    CONFIG_UNDO,
     CONFIG_N_ITEMS
 } config_item;
 
@@ -108,6 +126,9 @@ typedef struct config {
     char *theme;
     bool osc52;      /* clipboard writes through the terminal: opt-in */
     int keep_workspaces; /* recent workspaces kept whole (core/model.h, the bound) */
+    unsigned bell;   /* CONFIG_BELL_* bits: what rings the bell */
+    int late_after_s; /* a wait for a person longer than this is late; 0: never */
+    int undo_ms;     /* how long an approval or a reply is held for undo; 0: off */
     char *debug_log; /* NULL: no debug log */
 
     char *config_path;  /* the file consulted, NULL if no home was found */

@@ -15,6 +15,12 @@ char *config_parse_retries(const char *s, int *n);
 char *config_parse_max_tokens(const char *s, int *n);
 char *config_parse_keep_workspaces(const char *s, int *n);
 char *config_parse_flag(const char *s, bool *b);
+/* "drafts,takeover", "drafts", "takeover", "none" (CONFIG_BELL_* bits). */
+char *config_parse_bell(const char *s, unsigned *bits);
+/* Whole seconds, 0 to CONFIG_LATE_AFTER_MAX_S. */
+char *config_parse_late_after(const char *s, int *seconds);
+/* Seconds with an optional fraction, 0 to 60, as ms. */
+char *config_parse_undo(const char *s, int *ms);
 char *config_check_model(const char *s);
 char *config_check_theme(const char *s);
 /* what: "API key" or "project id"; the value is never quoted. */

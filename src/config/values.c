@@ -32,9 +32,11 @@ static char *bad_value(const char *what, const char *s)
     return msg;
 }
 
-/* Seconds with an optional fraction ("30", "2.5", ".5"), parsed by hand:
- * strtod would follow LC_NUMERIC and read "2,5" in some locales. */
-char *config_parse_timeout(const char *s, int *ms)
+/* Seconds with an optional fraction ("30", "2.5", ".5") as ms, parsed by
+ * hand: strtod would follow LC_NUMERIC and read "2,5" in some locales.
+ * False when s is not such a number; a huge one stops growing past an
+ * hour (enough for every caller's range check). */
+static bool read_seconds(const char *s, long *ms)
 {
     long whole = 0;
     int frac = 0, digits = 0, frac_digits = 0;
@@ -51,10 +53,18 @@ char *config_parse_timeout(const char *s, int *ms)
         }
     }
     if (*p || digits + frac_digits == 0)
-        return bad_value("timeout must be a number of seconds (such as 30 or 2.5), found '%s'", s);
+        return false;
     for (int i = frac_digits; i < 3; i++)
         frac *= 10;
-    long total = whole * 1000 + frac;
+    *ms = whole * 1000 + frac;
+    return true;
+}
+
+char *config_parse_timeout(const char *s, int *ms)
+{
+    long total;
+    if (!read_seconds(s, &total))
+        return bad_value("timeout must be a number of seconds (such as 30 or 2.5), found '%s'", s);
     if (total < CONFIG_TIMEOUT_MIN_MS || total > CONFIG_TIMEOUT_MAX_MS)
         return bad_value("timeout must be between 0.1 and 3600 seconds, found '%s'", s);
     *ms = (int)total;
@@ -103,6 +113,62 @@ char *config_parse_keep_workspaces(const char *s, int *n)
     if (v > CONFIG_KEEP_WORKSPACES_MAX)
         return bad_value("keep_workspaces must be between 0 and 100000, found '%s'", s);
     *n = (int)v;
+    return NULL;
+}
+
+char *config_parse_bell(const char *s, unsigned *bits)
+{
+    unsigned v = 0;
+    bool none = false;
+    const char *p = s;
+    while (*p) {
+        p += strspn(p, " \t,");
+        size_t n = strcspn(p, " \t,");
+        if (!n)
+            break;
+        if (n == 6 && !strncmp(p, "drafts", 6))
+            v |= CONFIG_BELL_DRAFTS;
+        else if (n == 8 && !strncmp(p, "takeover", 8))
+            v |= CONFIG_BELL_TAKEOVER;
+        else if (n == 4 && !strncmp(p, "none", 4))
+            none = true;
+        else
+            return bad_value("bell is drafts, takeover, both (drafts,takeover) or none, "
+                             "found '%s'",
+                             s);
+        p += n;
+    }
+    if (none && v)
+        return bad_value("bell: none goes alone, found '%s'", s);
+    if (!none && !v)
+        return bad_value("bell is drafts, takeover, both (drafts,takeover) or none, found '%s'", s);
+    *bits = v;
+    return NULL;
+}
+
+char *config_parse_late_after(const char *s, int *seconds)
+{
+    long v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (v <= CONFIG_LATE_AFTER_MAX_S)
+            v = v * 10 + (*p - '0');
+    if (*p || p == s)
+        return bad_value("late_after must be a whole number of seconds, found '%s'", s);
+    if (v > CONFIG_LATE_AFTER_MAX_S)
+        return bad_value("late_after must be between 0 and 86400 seconds, found '%s'", s);
+    *seconds = (int)v;
+    return NULL;
+}
+
+char *config_parse_undo(const char *s, int *ms)
+{
+    long v;
+    if (!read_seconds(s, &v) || v > CONFIG_UNDO_MAX_MS)
+        return bad_value("undo must be a number of seconds from 0 to 60 (such as 5 or 2.5; 0 "
+                         "turns it off), found '%s'",
+                         s);
+    *ms = (int)v;
     return NULL;
 }
 

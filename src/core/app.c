@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/modemem.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -62,7 +63,9 @@ void app_free(app_t *a)
             a->m->nkept);
     app_chat_flush_logs(a);
     app_chat_free_logs(a);
+    app_undo_quit(a); /* before the store lets go of its records */
     app_unsent_free(a);
+    app_modes_free(a);
     while (a->ops) {
         op *o = a->ops;
         a->ops = o->next;
@@ -73,6 +76,7 @@ void app_free(app_t *a)
         free(a->models[i]);
     free(a->models);
     free(a->handlers);
+    free(a->held);
     free(a->st.aiassist_note);
     free(a->st.flash);
     free(a->focus);
@@ -148,6 +152,10 @@ void app_flash(app_t *a, bool is_error, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
+    /* A message tied to a state stays tied when said again (the console
+     * repeating what the app already shows); anything else unties it. */
+    if (!a->st.flash || strcmp(a->st.flash, buf_cstr(&b)))
+        a->flash_tie = 0;
     free(a->st.flash);
     a->st.flash = buf_steal(&b);
     a->st.flash_is_error = is_error;
@@ -308,6 +316,15 @@ void app_reload(app_t *a)
 
 void app_start(app_t *a)
 {
+    if (!a->modes) {
+        char *err = NULL;
+        a->modes = modemem_open(&err);
+        if (err) {
+            app_flash(a, true, "the mode before a takeover is not kept across restarts: %s", err);
+            a->modes_told = true;
+            free(err);
+        }
+    }
     app_op_new(a, OP_MODELS, ai_req_models(a->ai), NULL);
     app_op_new(a, OP_LIST, ai_req_mgr_list(a->ai, NULL, NULL), NULL);
     app_op_new(a, OP_DRAFTS, ai_req_mgr_drafts(a->ai, NULL), NULL);
@@ -389,6 +406,14 @@ bool app_handle_event(app_t *a, net_event *ev)
     }
     if (utf8_repairs() != repairs && a->nflash == flashes)
         tell_repair(a, o);
+    if (terminal && a->flash_tie == ev->id) {
+        /* The state the message spoke of has ended ("stopping the
+         * reply..."): the message goes with it. */
+        a->flash_tie = 0;
+        free(a->st.flash);
+        a->st.flash = NULL;
+        a->st.rev++;
+    }
     net_event_free(ev);
     if (terminal)
         app_op_free(o);
@@ -438,6 +463,7 @@ void app_drain(app_t *a)
         a->m->needs_reload = false;
         app_reload(a);
     }
+    app_wait_refresh(a, clock_wall_ms()); /* events change who waits */
 }
 
 /* -------------------------------------------------------------- timers */
@@ -469,6 +495,21 @@ long app_next_timer_ms(const app_t *a, int64_t now)
     /* Countdowns shown in the status bar tick once a second. */
     if (a->st.aiassist == APP_CONN_RETRYING || a->st.live == APP_LIVE_RETRYING)
         consider(&best, now + 1000 - now % 1000, now);
+    /* The undo window: when the first held action goes, and its countdown
+     * each second before (counted from its due time, so the shown
+     * seconds change on time). */
+    int64_t due = app_undo_due(a);
+    if (due) {
+        consider(&best, due, now);
+        int64_t left = due - now;
+        if (left > 1000)
+            consider(&best, now + (left % 1000 ? left % 1000 : 1000), now);
+    }
+    /* A wait turning late (core/wait.h): the pane shows it then. */
+    if (a->late_at) {
+        int64_t wall = clock_wall_ms();
+        consider(&best, a->late_at <= wall ? now : now + (a->late_at - wall), now);
+    }
     return best;
 }
 
@@ -531,9 +572,17 @@ void app_tick(app_t *a, int64_t now)
     if (a->st.flash && now >= a->st.flash_until) {
         free(a->st.flash);
         a->st.flash = NULL;
+        a->flash_tie = 0;
         a->st.rev++;
     }
     model_expire_typing(a->m, now, APP_TYPING_EXPIRY_MS);
     if (a->st.aiassist == APP_CONN_RETRYING || a->st.live == APP_LIVE_RETRYING)
         a->st.rev++; /* the countdown moved */
+    if (a->nheld)
+        a->st.rev++; /* the undo countdown moved */
+    app_undo_tick(a, now);
+    int64_t wall = clock_wall_ms();
+    if (a->late_at && wall >= a->late_at)
+        a->m->rev++; /* a wait turned late: the sidebar shows it */
+    app_wait_refresh(a, wall);
 }

@@ -37,7 +37,10 @@
 #include "api/error.h"
 #include "api/gate.h"
 #include "config/settings.h"
+#include "core/copy.h"
+#include "core/draftctx.h"
 #include "core/model.h"
+#include "core/wait.h"
 #include "net/net.h"
 
 typedef enum app_conn {
@@ -114,7 +117,10 @@ void app_drain(app_t *a);
 long app_next_timer_ms(const app_t *a, int64_t now_mono);
 void app_tick(app_t *a, int64_t now_mono);
 
-/* Shows a message in the status line for a few seconds. */
+/* Shows a message in the status line for a few seconds. A message the
+ * app ties to a state (app_cancel_stream's "stopping the reply...") goes
+ * as soon as that state ends; the same text flashed again while it shows
+ * stays tied. */
 void app_flash(app_t *a, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- actions: each returns at once */
@@ -147,7 +153,9 @@ void app_find_by_name(app_t *a, const char *name);
 void app_end_workspace(app_t *a, conv *c);
 
 /* Sends text in c: in a chat, to its model (streamed); in a workspace, as
- * the customer (the public send) or, with as_agent, as a human agent. */
+ * the customer (the public send) or, with as_agent, as a human agent: such
+ * a reply is held for the undo window first (see "deciding with
+ * confirmation and an undo window" below). */
 void app_send(app_t *a, conv *c, const char *text, bool as_agent);
 /* Sends an UNSENT or UNCERTAIN message again (the user's explicit wish); a
  * reply goes with the idempotency key it was first sent with. */
@@ -164,23 +172,29 @@ void app_set_mode(app_t *a, conv *c, ai_mode mode);
  * manager at 14:02; nothing was sent"), and nothing else is done.
  * Otherwise the request goes out and the server decides: its 409
  * draft_not_pending is reported the same way, as decided elsewhere, not as
- * a failure. edited: the new text, or NULL to approve as is. */
+ * a failure. edited: the new text, or NULL to approve as is. An approval
+ * is held for the undo window first, and a stale draft is refused (see
+ * app_approve_ex). */
 void app_approve(app_t *a, const draft *d, const char *edited);
 void app_reject(app_t *a, const draft *d, const char *reason);
 /* The same by id, for a draft that may have left the queue meanwhile (a
  * row drawn a moment ago, an id typed by hand); one the console has never
  * seen goes to the server, which decides. Returns true when a request went
- * out. */
+ * out (an approval: or is held for the undo window). */
 bool app_approve_id(app_t *a, const char *draft_id, const char *edited);
 bool app_reject_id(app_t *a, const char *draft_id, const char *reason);
 /* Why acting on draft_id now would do nothing, as the rest of a sentence
  * about it ("was already approved by another manager at 14:02", "was
  * withdrawn: its workspace cust_7 ended at 14:05", "is being decided by
  * this console already: ..."); NULL when it is pending and free to decide,
- * or unknown here. Caller frees. */
+ * or unknown here. An approval of this console held in its undo window
+ * counts as being decided ("is held for approval by this console: it goes
+ * out in 4 s unless undone"). Caller frees. */
 char *app_draft_why_not(const app_t *a, const char *draft_id);
-/* Stops the reply streaming in c; the partial text is kept. Returns false
- * when nothing was streaming. */
+/* Stops the reply streaming in c; the partial text is kept. The status
+ * line says "stopping the reply..." until the reply has stopped (its
+ * message then says "cancelled"), not for the usual few seconds. Returns
+ * false when nothing was streaming. */
 bool app_cancel_stream(app_t *a, conv *c);
 bool app_is_streaming(const app_t *a, const conv *c);
 
@@ -194,5 +208,133 @@ conv *app_take_focus(app_t *a);
 
 /* Reloads the workspace list and drafts (after a reset, or on demand). */
 void app_reload(app_t *a);
+
+/* ---- who waits (app_wait.c; core/wait.h says what waiting is) */
+
+/* Whether to ring the bell now: a new draft waits, or a customer wrote in
+ * a takeover workspace, since the last call, as far as the [ui] bell
+ * setting asks for either. Reading it consumes it (model.new_drafts and
+ * model.new_takeover go back to 0), so that one event rings once. */
+bool app_take_bell(app_t *a);
+/* c's wait (core/wait.h), and whether it is late at now_ms (wall clock)
+ * by the [ui] late_after setting. Returns whether c waits at all. */
+bool app_wait(const app_t *a, const conv *c, int64_t now_ms, wait_info *out, bool *late);
+/* The workspace that has waited longest (a jump key), or NULL. */
+conv *app_longest_wait(const app_t *a, wait_info *out);
+
+/* ---- reading a draft before deciding it (core/draftctx.h) */
+
+/* The draft in its conversation, with up to n of the customer's last
+ * messages; when its workspace's history is not loaded, asks for it (the
+ * model then fills in, and out->complete says whether it has). Returns
+ * false when draft_id is not pending here. */
+bool app_draft_ctx(app_t *a, const char *draft_id, size_t n, draft_ctx *out);
+/* Why approving draft_id needs a confirmation, as the rest of a sentence
+ * ("was written before cust_7 got a human answer at 14:02"), or NULL when
+ * it is not stale (or not pending here). Caller frees. */
+char *app_draft_stale_why(const app_t *a, const char *draft_id);
+
+/* ---- deciding with confirmation and an undo window (app_undo.c)
+ *
+ * An approval and a reply as a human agent are held for the [ui] undo
+ * setting's time (5 s by default; 0 sends at once) before they go out,
+ * so that a key pressed by mistake can be taken back. The idempotency key
+ * of the action is fixed when the person acts, and the action goes out
+ * with it when the window closes (app_tick; app_next_timer_ms counts
+ * it). While held:
+ *   - a reply is in its conversation as our message, SENDING with
+ *     msg.held set, and already kept in the unsent store (not as being
+ *     sent): should the console die, the next start shows it as not sent,
+ *     and only the person sends it (app_retry);
+ *   - an approval changes nothing yet: the draft stays in the queue
+ *     (app_draft_why_not says it is held), and when the window closes it
+ *     is checked again (decided elsewhere meanwhile: reported, nothing
+ *     sent; stale meanwhile and not approved anyway: refused as below).
+ * Quitting (app_free) sends nothing that is still held: the safe side,
+ * since the person may have quit precisely to stop it. A held reply is
+ * kept as an unsent record (shown at the next start, sent only by the
+ * person); a held approval is dropped, and its draft still waits on the
+ * server, in the queue at the next start. Nothing is lost either way. */
+
+typedef enum app_held_kind {
+    APP_HELD_APPROVE,
+    APP_HELD_REPLY,
+} app_held_kind;
+
+typedef struct app_held_info {
+    uint64_t id;          /* for app_undo and app_send_now; never 0 */
+    app_held_kind kind;
+    const char *conv_id;  /* the workspace */
+    const char *draft_id; /* APPROVE: the draft */
+    const char *text;     /* APPROVE: the edited text, or NULL; REPLY: the reply */
+    const char *msg_id;   /* REPLY: our message in the conversation */
+    long left_ms;         /* until it goes out (0: due now) */
+} app_held_info;
+
+enum {
+    APP_APPROVE_ANYWAY = 1 << 0, /* approve a stale draft (the person confirmed) */
+};
+
+/* Approves a draft by id (see app_approve_id), flags APP_APPROVE_*. A
+ * stale draft (core/draftctx.h) is refused without APP_APPROVE_ANYWAY:
+ * the status line says why and that approving anyway is possible, and
+ * nothing is held or sent. Returns true when the approval was held or
+ * went out. */
+bool app_approve_ex(app_t *a, const char *draft_id, const char *edited, unsigned flags);
+/* What is held now, oldest first: how many, and the i-th at now_mono (false
+ * when i is out of range). */
+size_t app_held_count(const app_t *a);
+bool app_held_get(const app_t *a, size_t i, int64_t now_mono, app_held_info *out);
+/* The held action with this id, the newest one (id 0), the one for a draft
+ * or the one of a message; false when none. */
+bool app_held_find(const app_t *a, uint64_t id, int64_t now_mono, app_held_info *out);
+bool app_held_for_draft(const app_t *a, const char *draft_id, int64_t now_mono,
+                        app_held_info *out);
+bool app_held_for_msg(const app_t *a, const char *msg_id, int64_t now_mono, app_held_info *out);
+/* Takes back held action id (0: the newest): nothing is sent; a reply
+ * leaves its conversation and the store, and its text comes back in
+ * *text (caller frees; text may be NULL) for the input line. False when it
+ * is no longer held (it went out, or never was). */
+bool app_undo(app_t *a, uint64_t id, char **text);
+/* Sends held action id (0: the newest) now, without waiting for the
+ * window to close. False when it is no longer held. */
+bool app_send_now(app_t *a, uint64_t id);
+
+/* ---- takeover and handing back (app_modes.c)
+ *
+ * Taking over remembers the mode the workspace was in, and handing back
+ * returns to it (shadow stays shadow). The memory is local: this
+ * console's own takeovers, and every mode.changed event into takeover
+ * (its "previous", so another manager's takeover counts too), kept in
+ * <state>/takeover-modes.json so that a restart knows them. The service's
+ * events are not replayed from the start of a workspace at a restart, so
+ * they could not tell it; the file can. Several consoles on one state
+ * directory share the file (read, merged and replaced under a lock). */
+
+/* The mode c was in before its takeover, or AI_MODE_UNKNOWN. */
+ai_mode app_mode_before_takeover(const app_t *a, const conv *c);
+/* Hands c back from takeover to the mode before it; to ai when that is
+ * not known (the status line says so). */
+void app_handback(app_t *a, conv *c);
+
+/* ---- after a rejection: asking the AI again (app_modes.c)
+ *
+ * Asks the service for a new draft answering the customer's last message
+ * (POST /api/manager/workspaces/{id}/regenerate, ours: docs/protocol.md
+ * section 4), with instructions for it (may be NULL: e.g. the rejection's
+ * reason). The draft arrives in the queue like any other. A server
+ * without the call is reported in words. Returns false when nothing was
+ * asked (not a live workspace). */
+bool app_ask_ai_again(app_t *a, conv *c, const char *instructions);
+
+/* ---- copying (app_copy.c, core/snippet.h, core/copy.h) */
+
+/* Copies the last answer in c (block 0) or its code block number block
+ * (1 = the first): through OSC 52 when [ui] osc52 is on (out->osc52 is
+ * for the UI to write to the terminal), else into a new private file
+ * (out->path) under <state>/copies. Returns true with *out filled
+ * (release with copy_out_clear), or false with *err in words ("this
+ * conversation has no answer yet", "the last answer has 2 code blocks"). */
+bool app_copy(app_t *a, const conv *c, int block, copy_out *out, char **err);
 
 #endif

@@ -114,6 +114,9 @@ bool app_cancel_stream(app_t *a, conv *c)
     if (!o)
         return false;
     net_cancel(a->net, o->id);
+    /* Until the reply has stopped: then its message says "cancelled". */
+    app_flash(a, false, "stopping the reply...");
+    a->flash_tie = o->id;
     return true;
 }
 

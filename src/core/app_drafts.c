@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/notes.h"
 #include "util/clock.h"
 #include "util/mem.h"
 
@@ -43,6 +44,11 @@ char *app_draft_why_not(const app_t *a, const char *draft_id)
     if (!draft_id)
         return NULL;
     const draft *d = model_find_draft(a->m, draft_id);
+    long held = app_draft_held_left(a, draft_id, clock_mono_ms());
+    if (held >= 0)
+        return xasprintf("is held for approval by this console: it goes out in %ld s unless "
+                         "undone",
+                         (held + 999) / 1000);
     if (d) {
         if (d->deciding || op_for_draft(a, draft_id))
             return xstrdup("is being decided by this console already: its request waits for the "
@@ -107,10 +113,11 @@ void app_draft_deciding(app_t *a, op *o, const char *draft_id)
         d->deciding = true;
 }
 
-/* A copy of the draft's fields the request needs when it is not pending
- * here: an id typed by hand, a row drawn before the draft left. The server
- * then decides (404, 409, or it works: the answer names the workspace). */
-static bool decide_id(app_t *a, bool approve, const char *draft_id, const char *text)
+/* A rejection by id: a copy of the draft's fields the request needs when
+ * it is not pending here (an id typed by hand, a row drawn before the
+ * draft left). The server then decides (404, 409, or it works: the answer
+ * names the workspace). Approvals by id go through app_approve_ex. */
+static bool reject_id(app_t *a, const char *draft_id, const char *text)
 {
     if (!draft_id || !*draft_id || !app_draft_may_decide(a, draft_id))
         return false;
@@ -121,22 +128,32 @@ static bool decide_id(app_t *a, bool approve, const char *draft_id, const char *
         stub.id = xstrdup(draft_id);
         d = &stub;
     }
-    if (approve)
-        app_approve(a, d, text);
-    else
-        app_reject(a, d, text);
+    app_reject(a, d, text);
     free(stub.id);
     return op_for_draft(a, draft_id) != NULL;
 }
 
 bool app_approve_id(app_t *a, const char *draft_id, const char *edited)
 {
-    return decide_id(a, true, draft_id, edited);
+    return app_approve_ex(a, draft_id, edited, 0);
+}
+
+char *app_draft_stale_why(const app_t *a, const char *draft_id)
+{
+    const draft *d = model_find_draft(a->m, draft_id);
+    draft_stale st;
+    if (!d || !model_draft_stale(a->m, d, &st))
+        return NULL;
+    const conv *c = model_find(a->m, d->ws_id);
+    char at[32];
+    at_text(st.at_ms, at, sizeof at);
+    return xasprintf("was written before %s got %s%s", c && c->title ? c->title : d->ws_id,
+                     st.by_human ? "a human answer" : "another answer from the AI", at);
 }
 
 bool app_reject_id(app_t *a, const char *draft_id, const char *reason)
 {
-    return decide_id(a, false, draft_id, reason);
+    return reject_id(a, draft_id, reason);
 }
 
 /* The request did not decide it. Whether it may have reached the server
@@ -212,6 +229,9 @@ void app_drafts_done(app_t *a, op *o, net_event *ev)
         int64_t at = r && r->decided_ms ? r->decided_ms : clock_wall_ms();
         model_draft_gone(a->m, o->draft_id, r && r->workspace_id ? r->workspace_id : o->conv_id,
                          DRAFT_END_REJECTED, DRAFT_BY_US, at);
+        /* The conversation keeps a trace of it (core/notes.h). */
+        model_note_rejection(a->m, o->draft_id, r && r->reason ? r->reason : o->text,
+                             r ? r->content : NULL);
         if (r) {
             app_flash(a, false, "draft rejected");
             ai_draft_free(r);

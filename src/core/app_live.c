@@ -55,6 +55,7 @@ void app_live_event(app_t *a, op *o, net_event *ev)
                 continue;
             }
             model_apply_event(a->m, e, clock_wall_ms(), clock_mono_ms());
+            app_modes_event(a, e); /* takeovers remember the mode before them */
             ai_event_free(e);
         }
         break;

@@ -30,6 +30,7 @@ typedef enum op_kind {
     OP_CHAT,
     OP_PROBE,   /* is the server back? */
     OP_GET,     /* a workspace by id, to open it (app_find_by_name) */
+    OP_REGENERATE, /* asking the AI again for a draft */
 } op_kind;
 
 /* A request in flight and what to do with its answer. */
@@ -43,9 +44,23 @@ typedef struct op {
     bool polling;    /* OP_HISTORY made by the poller */
     bool told_repair; /* the user heard that its text held invalid UTF-8 */
     int64_t asked_ms; /* OP_LIST of the active ones only: when asked (wall clock), else 0 */
+    ai_mode mode_before; /* OP_MODE: the mode the workspace had when asked */
     ai_stream *stream;
     struct op *next;
 } op;
+
+/* An action held in its undo window (app_undo.c). */
+typedef struct app_held {
+    uint64_t id;
+    app_held_kind kind;
+    char *conv_id;
+    char *draft_id; /* APPROVE */
+    char *text;     /* APPROVE: edited text or NULL; REPLY: a copy of the reply */
+    char *msg_id;   /* REPLY: our message (its id while local) */
+    char *idem_key; /* APPROVE: fixed when the person acted (a reply keeps its own) */
+    unsigned flags; /* APP_APPROVE_* */
+    int64_t due;    /* monotonic ms */
+} app_held;
 
 typedef struct chat_log {
     char *conv_id;
@@ -90,6 +105,14 @@ struct app {
         void *ud;
     } *handlers;
     size_t nhandlers, caphandlers;
+
+    uint64_t flash_tie;      /* the request the flash waits for, 0 if none (app_flash) */
+    app_held **held;         /* the undo window (app_undo.c), oldest first */
+    size_t nheld, capheld;
+    uint64_t held_seq;
+    struct modemem *modes;   /* modes before takeovers (app_modes.c), opened at start */
+    bool modes_told;         /* the person heard that their file cannot be used */
+    int64_t late_at;         /* wall clock: the next wait turning late, 0 if none */
 };
 
 /* app.c */
@@ -135,6 +158,38 @@ void app_draft_deciding(app_t *a, op *o, const char *draft_id);
 void app_live_start(app_t *a);
 void app_live_event(app_t *a, op *o, net_event *ev);
 void app_poll_tick(app_t *a, int64_t now_mono);
+
+/* app_undo.c */
+/* Holds our reply m (in c, SENDING, just appended) for the undo window,
+ * or sends it at once when there is none. */
+void app_reply_hold(app_t *a, conv *c, msg *m);
+/* The held approval of draft_id: its time left, or -1 when none. */
+long app_draft_held_left(const app_t *a, const char *draft_id, int64_t now_mono);
+/* Earliest due time of what is held (monotonic ms), 0 when nothing is. */
+int64_t app_undo_due(const app_t *a);
+/* Sends what is due. */
+void app_undo_tick(app_t *a, int64_t now_mono);
+/* Quitting: keeps held replies as unsent records, drops held approvals. */
+void app_undo_quit(app_t *a);
+/* app_approve_ex with the workspace to name when the model does not know
+ * the draft (ws_hint may be NULL). */
+bool app_approve_draft(app_t *a, const char *draft_id, const char *ws_hint, const char *edited,
+                       unsigned flags);
+/* Sends an approval now (the undo window closed, or there is none). */
+void app_approve_send(app_t *a, const char *draft_id, const char *conv_id, const char *edited,
+                      const char *idem_key);
+
+/* app_modes.c */
+/* A live event: mode changes into and out of takeover, ended workspaces. */
+void app_modes_event(app_t *a, const ai_event *e);
+/* Our mode change's answer (the workspace as it is now). */
+void app_modes_mode_done(app_t *a, const op *o, const ai_workspace *w);
+void app_regenerate_done(app_t *a, op *o, net_event *ev);
+void app_modes_free(app_t *a);
+
+/* app_wait.c */
+/* The next moment a wait turns late (wall clock), for the timers. */
+void app_wait_refresh(app_t *a, int64_t now_wall);
 
 /* app_chat.c */
 void app_chat_event(app_t *a, op *o, net_event *ev);

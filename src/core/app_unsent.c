@@ -56,7 +56,7 @@ void app_unsent_store(app_t *a, const conv *c, const msg *m)
     r.text = (char *)buf_cstr(&m->text);
     r.as_agent = m->as_agent;
     r.uncertain = m->state == MSG_UNCERTAIN;
-    r.sending = m->state == MSG_SENDING;
+    r.sending = m->state == MSG_SENDING && !m->held; /* held: not on its way yet */
     r.idem_key = m->idem_key;
     char *err = NULL;
     size_t i = find_kept(a, c->id, m->id);

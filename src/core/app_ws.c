@@ -58,7 +58,10 @@ void app_send(app_t *a, conv *c, const char *text, bool as_agent)
         a->typing_text = xstrdup(text);
         a->typing_dirty = false;
     }
-    app_ws_submit(a, c, m);
+    if (as_agent)
+        app_reply_hold(a, c, m); /* the undo window first */
+    else
+        app_ws_submit(a, c, m);
     a->m->rev++;
 }
 
@@ -324,6 +327,7 @@ void app_ws_done(app_t *a, op *o, net_event *ev)
             char *err = NULL;
             ai_workspace *w = ai_decode_ws_get(ev->body, ev->body_len, &err);
             if (w) {
+                app_modes_mode_done(a, o, w);
                 conv *wc = model_upsert_workspace(a->m, w, clock_wall_ms());
                 if (wc)
                     app_flash(a, false, "%s is now in %s mode", wc->title, ai_mode_name(wc->mode));
@@ -338,6 +342,9 @@ void app_ws_done(app_t *a, op *o, net_event *ev)
     case OP_APPROVE:
     case OP_REJECT:
         app_drafts_done(a, o, ev);
+        break;
+    case OP_REGENERATE:
+        app_regenerate_done(a, o, ev);
         break;
     case OP_TYPING:
         break; /* previews are best effort, as in the SDK */
@@ -458,18 +465,25 @@ void app_set_mode(app_t *a, conv *c, ai_mode mode)
     if (!c || c->kind != CONV_WORKSPACE || mode == AI_MODE_UNKNOWN)
         return;
     char *key = ai_idem_key_new();
-    app_op_new(a, OP_MODE, ai_req_mgr_set_mode(a->ai, c->id, ai_mode_name(mode), key), c->id);
+    op *o = app_op_new(a, OP_MODE, ai_req_mgr_set_mode(a->ai, c->id, ai_mode_name(mode), key),
+                       c->id);
     free(key);
+    if (o)
+        o->mode_before = c->mode; /* what a takeover hands back to (app_modes.c) */
 }
 
 void app_approve(app_t *a, const draft *d, const char *edited)
 {
-    if (!d || !app_draft_may_decide(a, d->id))
-        return;
-    char *key = ai_idem_key_new(); /* one decision, however often it is sent */
-    op *o = app_op_new(a, OP_APPROVE, ai_req_mgr_approve(a->ai, d->id, edited, key), d->ws_id);
-    free(key);
-    app_draft_deciding(a, o, d->id);
+    if (d)
+        app_approve_draft(a, d->id, d->ws_id, edited, 0);
+}
+
+void app_approve_send(app_t *a, const char *draft_id, const char *conv_id, const char *edited,
+                      const char *idem_key)
+{
+    op *o = app_op_new(a, OP_APPROVE, ai_req_mgr_approve(a->ai, draft_id, edited, idem_key),
+                       conv_id);
+    app_draft_deciding(a, o, draft_id);
 }
 
 void app_reject(app_t *a, const draft *d, const char *reason)
@@ -479,5 +493,7 @@ void app_reject(app_t *a, const draft *d, const char *reason)
     char *key = ai_idem_key_new();
     op *o = app_op_new(a, OP_REJECT, ai_req_mgr_reject(a->ai, d->id, reason, key), d->ws_id);
     free(key);
+    if (o && reason)
+        o->text = xstrdup(reason); /* for the note the rejection leaves */
     app_draft_deciding(a, o, d->id);
 }

@@ -196,6 +196,7 @@ void compare_free(compare_t *c)
     free(c->zombies);
     store_transcript_free(c->log);
     free(c->log_error);
+    free(c->system);
     free(c);
 }
 
@@ -208,6 +209,33 @@ void compare_set_max_tokens(compare_t *c, int max_tokens)
 void compare_set_save(compare_t *c, bool save)
 {
     c->save = save;
+}
+
+void compare_set_system(compare_t *c, const char *system)
+{
+    free(c->system);
+    c->system = system && *system ? xstrdup(system) : NULL;
+}
+
+bool compare_set_temperature(compare_t *c, double temperature)
+{
+    if (!(temperature >= 0 && temperature <= 2))
+        return false; /* NaN too */
+    c->temperature = temperature;
+    c->has_temperature = true;
+    return true;
+}
+
+const char *compare_system(const compare_t *c)
+{
+    return c->system;
+}
+
+bool compare_temperature(const compare_t *c, double *t)
+{
+    if (c->has_temperature && t)
+        *t = c->temperature;
+    return c->has_temperature;
 }
 
 /* ------------------------------------------------------------ the data */
@@ -364,11 +392,16 @@ static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
     col->run_index = index;
     col->stopped = false;
 
-    /* The column's own history: earlier prompts and its own answers (as
-     * far as they got), then this turn's prompt. */
-    ai_chat_message *msgs = xcalloc(2 * ti + 1, sizeof *msgs);
-    const char **contents = xcalloc(2 * ti + 1, sizeof *contents);
+    /* The system prompt, the column's own history (earlier prompts and
+     * its own answers, as far as they got), then this turn's prompt. */
+    ai_chat_message *msgs = xcalloc(2 * ti + 2, sizeof *msgs);
+    const char **contents = xcalloc(2 * ti + 2, sizeof *contents);
     size_t n = 0;
+    if (c->system) {
+        msgs[n] = (ai_chat_message){"system", c->system};
+        contents[n] = c->system;
+        n++;
+    }
     for (size_t t = 0; t < ti; t++) {
         msgs[n] = (ai_chat_message){wire_role_user, c->turns[t].prompt};
         contents[n] = c->turns[t].prompt;
@@ -397,6 +430,8 @@ static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
         p.model = col->model;
         p.stream = true;
         p.max_tokens = c->max_tokens;
+        if (c->has_temperature)
+            p.temperature = c->temperature;
         req = ai_req_chat(c->ai, &p);
     }
     free(msgs);

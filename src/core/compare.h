@@ -23,8 +23,8 @@
  * Storage: with an app, a comparison is kept as a transcript of kind
  * "compare" (store/transcript.h), created at the first send. Records, each
  * {"t":<unix ms>,"type":...}:
- *   compare  {models:[...], labels:[...]|null, blind, max_tokens, created_ms}
- *            (models and labels in column order)
+ *   compare  {models:[...], labels:[...]|null, blind, max_tokens, created_ms,
+ *            system?, temperature?} (models and labels in column order)
  *   turn     {turn, text, runs}                 a prompt (runs: repeat count)
  *   run      {col, turn, run, sent_ms, counted_prompt}  a run started; a run
  *            index already present means a rerun replacing it
@@ -102,6 +102,16 @@ bool compare_handle_event(compare_t *c, net_event *ev);
  * by default); whether to keep the transcript (default: with an app). */
 void compare_set_max_tokens(compare_t *c, int max_tokens);
 void compare_set_save(compare_t *c, bool save);
+/* A system prompt (copied; NULL or "": none) that starts every column's
+ * conversation, and the temperature (0 to 2) of every request (default:
+ * the server's). Before the first send; false (nothing changed) for a
+ * temperature out of range. */
+void compare_set_system(compare_t *c, const char *system);
+bool compare_set_temperature(compare_t *c, double temperature);
+/* What they are: the system prompt or NULL; whether a temperature is set
+ * (and which, in *t). */
+const char *compare_system(const compare_t *c);
+bool compare_temperature(const compare_t *c, double *t);
 
 /* ---- runs: each returns at once (false: nothing started) */
 

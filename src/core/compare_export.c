@@ -112,6 +112,9 @@ static void render_json(const compare_t *c, buf_t *out)
     json_object_object_add(o, "blind", json_object_new_boolean(c->blind));
     json_object_object_add(o, "revealed", json_object_new_boolean(c->revealed));
     json_object_object_add(o, "max_tokens", json_object_new_int(c->max_tokens));
+    json_object_object_add(o, "system", jstr(c->system));
+    json_object_object_add(o, "temperature",
+                           c->has_temperature ? json_object_new_double(c->temperature) : NULL);
     json_object *cols = json_object_new_array();
     for (size_t i = 0; i < c->ncols; i++) {
         json_object *jc = json_object_new_object();
@@ -239,7 +242,13 @@ static void render_md(const compare_t *c, buf_t *out)
     buf_printf(out, "Started %s. ", when);
     if (c->blind)
         buf_printf(out, "Blind comparison%s.", c->revealed ? ", revealed" : ", not yet revealed");
+    if (c->has_temperature)
+        buf_printf(out, " Temperature %g.", c->temperature);
     buf_append_str(out, "\n\n");
+    if (c->system) {
+        buf_append_str(out, "System prompt:\n\n");
+        md_quote(out, c->system);
+    }
     for (size_t i = 0; i < c->ncols; i++) {
         buf_printf(out, "- %s", col_title(c, i, title, sizeof title));
         if (c->cols[i].provider)
@@ -462,6 +471,14 @@ compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
     int64_t mt = int_member(root, "max_tokens", 1024);
     c->max_tokens = mt >= 1 && mt <= CONFIG_MAX_TOKENS_MAX ? (int)mt : CONFIG_DEFAULT_MAX_TOKENS;
     c->created_ms = int_member(root, "created_ms", c->created_ms);
+    json_object *sys = member(root, "system", json_type_string);
+    if (sys)
+        compare_set_system(c, json_object_get_string(sys));
+    json_object *temp = member(root, "temperature", json_type_double);
+    if (!temp)
+        temp = member(root, "temperature", json_type_int);
+    if (temp)
+        compare_set_temperature(c, json_object_get_double(temp));
     json_object *turns = member(root, "turns", json_type_array);
     size_t nt = turns ? json_object_array_length(turns) : 0;
     for (size_t t = 0; t < nt; t++) {

@@ -74,6 +74,9 @@ struct compare {
     size_t nvotes, capvotes;
     bool blind, revealed;
     int max_tokens;
+    char *system;          /* the system prompt every run starts with, or NULL */
+    bool has_temperature;
+    double temperature;    /* when has_temperature: sent with every run */
     int rounds;            /* rounds started for the last turn */
     bool stop_rounds;      /* cancel of all during a repeat */
     int64_t created_ms;

@@ -87,6 +87,10 @@ static json_object *compare_record(const compare_t *c)
     json_object_object_add(rec, "blind", json_object_new_boolean(c->blind));
     put_int(rec, "max_tokens", c->max_tokens);
     put_int(rec, "created_ms", c->created_ms);
+    if (c->system)
+        json_object_object_add(rec, "system", json_object_new_string(c->system));
+    if (c->has_temperature)
+        json_object_object_add(rec, "temperature", json_object_new_double(c->temperature));
     return rec;
 }
 
@@ -349,6 +353,11 @@ static void load_compare(loader *l, json_object *o)
         l->c->max_tokens = (int)json_object_get_int64(v);
     if (json_object_object_get_ex(o, "created_ms", &v) && json_object_get_int64(v) > 0)
         l->c->created_ms = json_object_get_int64(v);
+    if (json_object_object_get_ex(o, "system", &v) && json_object_is_type(v, json_type_string))
+        compare_set_system(l->c, json_object_get_string(v));
+    if (json_object_object_get_ex(o, "temperature", &v) &&
+        (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+        compare_set_temperature(l->c, json_object_get_double(v));
 }
 
 static bool get_index(json_object *o, const char *key, int64_t max, int64_t *out)

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/model_priv.h"
 #include "core/msgindex.h"
 #include "util/assert.h"
+#include "core/notes.h"
 #include "util/mem.h"
 
 static bool is_local_id(const char *id)
@@ -70,14 +72,7 @@ void conv_remove_msg(conv *c, msg *mm)
             AIDESK_ASSERT(c->nlocal > 0);
             c->nlocal--;
         }
-        if (mm->cache && mm->cache_free)
-            mm->cache_free(mm->cache);
-        free(mm->id);
-        buf_free(&mm->text);
-        free(mm->approval);
-        free(mm->note);
-        free(mm->idem_key);
-        free(mm);
+        model_msg_free(mm);
         c->rev++;
         return;
     }
@@ -112,7 +107,8 @@ void msg_set_id(conv *c, msg *mm, const char *id)
 
 static bool is_ours_in_flight(const msg *mm)
 {
-    return mm->state == MSG_SENDING || mm->state == MSG_UNCERTAIN;
+    /* A held message is not on the wire: the server cannot have it. */
+    return (mm->state == MSG_SENDING && !mm->held) || mm->state == MSG_UNCERTAIN;
 }
 
 /* One of our messages still waiting for its server id, with this text. */
@@ -138,6 +134,18 @@ static void set_approval(msg *mm, const char *approval)
     mm->rev++;
 }
 
+/* An answer keeps its time in the conversation's summary (core/wait.h):
+ * it outlives the messages when the bound lets them go. */
+static void note_answer(conv *c, const msg *mm)
+{
+    if (mm->state != MSG_FINAL || mm->kind != MSG_KIND_MESSAGE)
+        return;
+    if (mm->role == AI_ROLE_HUMAN && mm->at_ms > c->last_human_ms)
+        c->last_human_ms = mm->at_ms;
+    else if (mm->role == AI_ROLE_AI && mm->at_ms > c->last_ai_ms)
+        c->last_ai_ms = mm->at_ms;
+}
+
 /* conv_upsert; with take (am itself), a new message takes am's text. */
 static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_message *take)
 {
@@ -159,6 +167,7 @@ static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_m
             msg_set_state(mm, MSG_FINAL, NULL);
         mm->at_ms = at;
         set_approval(mm, am->approval);
+        note_answer(c, mm);
         return mm;
     }
     if (take && take->content) {
@@ -169,10 +178,15 @@ static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_m
         mm = conv_append(c, am->id, am->role, text, strlen(text), MSG_FINAL, at);
     }
     set_approval(mm, am->approval);
+    note_answer(c, mm);
     if (c != m->viewed) {
         c->unread++;
         m->rev++;
     }
+    /* A customer writing where only a person answers: news for the bell
+     * (app_take_bell), as a new draft is. */
+    if (am->role == AI_ROLE_USER && c->mode == AI_MODE_TAKEOVER && !c->ended)
+        m->new_takeover++;
     if (am->role == AI_ROLE_USER && c->typing) {
         /* The customer sent what they were typing. */
         free(c->typing);
@@ -189,13 +203,17 @@ msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms)
 void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms)
 {
     bool first = !c->history_loaded;
-    size_t unread = c->unread;
+    size_t unread = c->unread, rings = m->new_takeover;
     for (size_t i = 0; l && i < l->n; i++)
         upsert(m, c, &l->items[i], now_ms, &l->items[i]);
     if (first) {
         /* Loading what was there before is not news. */
         c->unread = unread;
+        m->new_takeover = rings;
         c->history_loaded = true;
+        /* The notes of rejections this console saw (the messages may
+         * have left with the bound, or come before the history). */
+        model_notes_restore(m, c);
     }
     model_touch(m, c);
     m->rev++;

@@ -39,6 +39,8 @@ static void render_md(const conv *c, buf_t *out)
                    c->ended ? ", ended" : "");
     for (size_t i = 0; i < c->nmsgs; i++) {
         const msg *m = c->msgs[i];
+        if (m->kind == MSG_KIND_NOTE)
+            continue; /* the console's own remark (core/notes.h), not the conversation */
         char when[TIMEFMT_SIZE];
         timefmt_utc(m->at_ms, TIMEFMT_ISO, when);
         buf_printf(out, "## %s · %s", author(c, m), when);
@@ -68,6 +70,8 @@ static void render_json(const conv *c, buf_t *out)
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < c->nmsgs; i++) {
         const msg *m = c->msgs[i];
+        if (m->kind == MSG_KIND_NOTE)
+            continue;
         json_object *jm = json_object_new_object();
         char when[TIMEFMT_SIZE];
         timefmt_utc(m->at_ms, TIMEFMT_ISO, when);

@@ -1,21 +1,18 @@
 /* gatectl_copy.c: the session details view and copying a secret or a
- * snippet: OSC 52, or a private file. Nothing here is ever logged. */
+ * snippet: OSC 52, or a private file (the sinks are core/copy.h). Nothing
+ * here is ever logged. */
 #include "config.h"
 #include "core/gatectl_priv.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
 #include "api/url.h"
-#include "store/file.h"
-#include "store/paths.h"
+#include "core/copy.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -190,58 +187,7 @@ char *gatectl_copy_text(const gatectl_session *s, gatectl_copy_what what)
 char *gatectl_write_private(const char *dir, const char *base, const char *ext,
                             const char *text, size_t len, char **err)
 {
-    if (err)
-        *err = NULL;
-    if (store_mkdirs(dir, err) != 0)
-        return NULL;
-    struct stat st;
-    if (stat(dir, &st) != 0) {
-        err_put(err, "cannot use %s: %s", dir, strerror(errno));
-        return NULL;
-    }
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
-        if (err)
-            *err = xasprintf("%s is not a directory of ours: not writing a secret there", dir);
-        return NULL;
-    }
-    if ((st.st_mode & 077) && chmod(dir, 0700) != 0) {
-        err_put(err, "cannot make private %s: %s", dir, strerror(errno));
-        return NULL;
-    }
-    for (int n = 1; n <= 1000; n++) {
-        char *path = n == 1 ? xasprintf("%s/%s%s", dir, base, ext)
-                            : xasprintf("%s/%s-%d%s", dir, base, n, ext);
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            int e = errno;
-            if (e == EEXIST) {
-                free(path);
-                continue;
-            }
-            err_put(err, "cannot create %s: %s", path, strerror(e));
-            free(path);
-            return NULL;
-        }
-        if (fchmod(fd, 0600) != 0 || store_write_all(fd, text, len) != 0) {
-            int e = errno;
-            close(fd);
-            unlink(path);
-            err_put(err, "cannot write %s: %s", path, strerror(e));
-            free(path);
-            return NULL;
-        }
-        if (close(fd) != 0) {
-            int e = errno;
-            unlink(path);
-            err_put(err, "cannot write %s: %s", path, strerror(e));
-            free(path);
-            return NULL;
-        }
-        return path;
-    }
-    if (err)
-        *err = xasprintf("too many copies in %s: remove some", dir);
-    return NULL;
+    return copy_write_private(dir, base, ext, text, len, err);
 }
 
 bool gatectl_copy(gatectl_t *g, size_t i, gatectl_copy_what what, gatectl_copy_out *out,
@@ -263,27 +209,16 @@ bool gatectl_copy(gatectl_t *g, size_t i, gatectl_copy_what what, gatectl_copy_o
     out->bytes = len;
     out->secret_expired =
         !s->no_secret && gatectl_session_timing(s, clock_wall_ms()).secret_left_s == 0;
-    bool ok = true;
-    if (g->osc52) {
-        out->osc52 = gatectl_osc52(text, len);
-    } else {
-        char *state = NULL;
-        if (store_state_dir(&state, err) != 0) {
-            ok = false;
-        } else {
-            char *dir = xasprintf("%s/gate", state);
-            char *id = gatectl_safe_word(s->s->id, 64);
-            static const char *const suffix[] = {"-secret", "-curl", ""};
-            static const char *const ext[] = {".txt", ".sh", ".json"};
-            char *base = xasprintf("%s%s", *id ? id : "session", suffix[what]);
-            out->path = gatectl_write_private(dir, base, ext[what], text, len, err);
-            ok = out->path != NULL;
-            free(base);
-            free(id);
-            free(dir);
-            free(state);
-        }
-    }
+    char *id = gatectl_safe_word(s->s->id, 64);
+    static const char *const suffix[] = {"-secret", "-curl", ""};
+    static const char *const ext[] = {".txt", ".sh", ".json"};
+    char *base = xasprintf("%s%s", *id ? id : "session", suffix[what]);
+    copy_out co;
+    bool ok = copy_text(g->osc52, "gate", base, ext[what], text, len, &co, err);
+    out->osc52 = co.osc52;
+    out->path = co.path;
+    free(base);
+    free(id);
     wipe(text, len);
     free(text);
     return ok;

@@ -20,7 +20,7 @@ model *model_new(void)
     return m;
 }
 
-static void msg_free(msg *mm)
+void model_msg_free(msg *mm)
 {
     if (!mm)
         return;
@@ -31,13 +31,14 @@ static void msg_free(msg *mm)
     free(mm->approval);
     free(mm->note);
     free(mm->idem_key);
+    model_note_free(mm->notice);
     free(mm);
 }
 
 void model_conv_clear(conv *c)
 {
     for (size_t i = 0; i < c->nmsgs; i++)
-        msg_free(c->msgs[i]);
+        model_msg_free(c->msgs[i]);
     free(c->msgs);
     msgindex_free(c->byid);
     c->msgs = NULL;
@@ -66,7 +67,17 @@ static void draft_free(draft *d)
     free(d->ws_id);
     free(d->content);
     free(d->reply_to);
+    free(d->reply_to_id);
     free(d);
+}
+
+static void fate_clear(draft_fate *f)
+{
+    free(f->id);
+    free(f->ws_id);
+    free(f->reason);
+    free(f->content);
+    memset(f, 0, sizeof *f);
 }
 
 void model_free(model *m)
@@ -80,10 +91,8 @@ void model_free(model *m)
     for (size_t i = 0; i < m->ndrafts; i++)
         draft_free(m->drafts[i]);
     free(m->drafts);
-    for (size_t i = 0; i < m->nfates; i++) {
-        free(m->fates[i].id);
-        free(m->fates[i].ws_id);
-    }
+    for (size_t i = 0; i < m->nfates; i++)
+        fate_clear(&m->fates[i]);
     free(m->fates);
     free(m);
 }
@@ -135,12 +144,36 @@ void model_compact(model *m)
     m->nconvs = n;
 }
 
+static size_t count_drafts(const model *m, const conv *c, int64_t *since);
+
 static void set_str(char **dst, const char *src)
 {
     if (src && *dst && !strcmp(*dst, src))
         return;
     free(*dst);
     *dst = src ? xstrdup(src) : NULL;
+}
+
+/* A listing names its workspace's last message: who spoke last, and when,
+ * for one whose history is not here (core/wait.h). */
+static void note_last_message(conv *c, const ai_message *last)
+{
+    if (!last)
+        return;
+    int64_t at = last->created_ms;
+    if (last->role == AI_ROLE_USER) {
+        /* The earliest unanswered message is at least this old; an older
+         * word stands unless an answer came after it. */
+        int64_t answered = c->last_human_ms > c->last_ai_ms ? c->last_human_ms : c->last_ai_ms;
+        if (at && (!c->listed_wait_ms || c->listed_wait_ms < answered || at < c->listed_wait_ms))
+            c->listed_wait_ms = at;
+    } else {
+        c->listed_wait_ms = 0;
+        if (last->role == AI_ROLE_HUMAN && at > c->last_human_ms)
+            c->last_human_ms = at;
+        if (last->role == AI_ROLE_AI && at > c->last_ai_ms)
+            c->last_ai_ms = at;
+    }
 }
 
 conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
@@ -163,13 +196,12 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
         c->ended = !strcmp(w->status, "ended");
     if (w->last_activity_ms > c->activity_ms)
         c->activity_ms = w->last_activity_ms;
+    note_last_message(c, w->last_message);
     if (w->pending_drafts >= 0 && (size_t)w->pending_drafts != c->drafts) {
         /* The listing counts drafts too; ours follows the draft list, which
          * set_drafts and events keep exact, so only take the server's count
          * while we know of no draft for it. */
-        size_t known = 0;
-        for (size_t i = 0; i < m->ndrafts; i++)
-            known += !strcmp(m->drafts[i]->ws_id, c->id);
+        size_t known = count_drafts(m, c, &c->draft_since_ms);
         /* Drafts loaded before their workspace was listed count too. */
         c->drafts = known ? known : (size_t)w->pending_drafts;
     }
@@ -297,23 +329,34 @@ static void fate_drop(model *m, const char *id)
     draft_fate *f = fate_find(m, id);
     if (!f)
         return;
-    free(f->id);
-    free(f->ws_id);
+    fate_clear(f);
     *f = m->fates[--m->nfates];
     memset(&m->fates[m->nfates], 0, sizeof *f);
     if (m->fate_next >= m->nfates)
         m->fate_next = 0;
 }
 
+/* How many drafts of c are pending, and since when the oldest waits
+ * (drafts are kept oldest first). */
+static size_t count_drafts(const model *m, const conv *c, int64_t *since)
+{
+    size_t n = 0;
+    *since = 0;
+    for (size_t i = 0; i < m->ndrafts; i++) {
+        if (strcmp(m->drafts[i]->ws_id, c->id))
+            continue;
+        if (!*since)
+            *since = m->drafts[i]->created_ms;
+        n++;
+    }
+    return n;
+}
+
 static void recount_drafts(model *m, const char *ws_id)
 {
     conv *c = model_find(m, ws_id);
-    if (!c)
-        return;
-    size_t n = 0;
-    for (size_t i = 0; i < m->ndrafts; i++)
-        n += !strcmp(m->drafts[i]->ws_id, ws_id);
-    c->drafts = n;
+    if (c)
+        c->drafts = count_drafts(m, c, &c->draft_since_ms);
 }
 
 draft *model_add_draft(model *m, const ai_draft *ad)
@@ -333,6 +376,10 @@ draft *model_add_draft(model *m, const ai_draft *ad)
     d->id = xstrdup(ad->id);
     d->ws_id = xstrdup(ad->workspace_id);
     d->content = xstrdup(ad->content ? ad->content : "");
+    const char *rid = ad->in_reply_to ? ad->in_reply_to
+                      : ad->in_reply_to_message ? ad->in_reply_to_message->id
+                                                : NULL;
+    d->reply_to_id = rid ? xstrdup(rid) : NULL;
     if (ad->in_reply_to_message && ad->in_reply_to_message->content) {
         d->reply_to = xstrdup(ad->in_reply_to_message->content);
     } else if (ad->in_reply_to) {
@@ -369,10 +416,8 @@ static draft_fate *fate_new(model *m, const char *id, const char *ws_id)
     } else {
         f = &m->fates[m->fate_next];
         m->fate_next = (m->fate_next + 1) % MODEL_MAX_FATES;
-        free(f->id);
-        free(f->ws_id);
+        fate_clear(f);
     }
-    memset(f, 0, sizeof *f);
     f->id = xstrdup(id);
     f->ws_id = ws_id ? xstrdup(ws_id) : NULL;
     return f;
@@ -415,6 +460,8 @@ void model_draft_gone(model *m, const char *id, const char *ws_id, draft_end how
     draft_fate *f = fate_find(m, id);
     if (!f && (d || ws_id)) {
         f = fate_new(m, id, ws_id ? ws_id : d->ws_id);
+        /* What it said, for the note a rejection leaves (core/notes.h). */
+        f->content = d && d->content ? xstrdup(d->content) : NULL;
         f->how = how;
         f->by = by;
         f->at_ms = at_ms;
@@ -458,8 +505,10 @@ void model_set_drafts(model *m, const ai_draft_list *l)
     for (size_t i = 0; i < m->ndrafts; i++)
         draft_free(m->drafts[i]);
     m->ndrafts = 0;
-    for (size_t i = 0; i < m->nconvs; i++)
+    for (size_t i = 0; i < m->nconvs; i++) {
         m->convs[i]->drafts = 0;
+        m->convs[i]->draft_since_ms = 0;
+    }
     size_t before = m->new_drafts;
     for (size_t i = 0; l && i < l->n; i++) {
         draft *d = model_add_draft(m, &l->items[i]);

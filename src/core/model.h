@@ -33,9 +33,23 @@ typedef enum msg_state {
     MSG_UNCERTAIN, /* ours, may or may not have arrived: never resent by itself */
 } msg_state;
 
+/* What a message is. A note is local: the console's own remark in a
+ * conversation (a draft was rejected, and what can be done next), never
+ * sent, never exported, shown apart from what the customer saw. Its role
+ * is AI_ROLE_SYSTEM, so that a pane that knows nothing of notes still
+ * draws it as a remark. */
+typedef enum msg_kind {
+    MSG_KIND_MESSAGE,
+    MSG_KIND_NOTE,
+} msg_kind;
+
+struct msg_note; /* what a note is about (core/notes.h) */
+
 typedef struct msg {
     char *id;          /* server id, or "local-N" for ours until the server names it */
     ai_role role;
+    msg_kind kind;     /* MSG_KIND_NOTE: local, never sent (notice says about what) */
+    struct msg_note *notice; /* notes only, else NULL; freed with the message */
     buf_t text;        /* UTF-8 as received: sanitised only when drawn */
     int64_t at_ms;     /* wall clock */
     msg_state state;
@@ -43,6 +57,8 @@ typedef struct msg {
     char *note;        /* why it failed / was cut, or NULL */
     bool as_agent;     /* ours: sent as a human agent (manager reply) */
     bool resend;       /* UNSENT: send again by itself once the server answers */
+    bool held;         /* ours, SENDING, still held back in its undo window (app.h):
+                        * not on the wire yet, and undoing it takes it out */
     char *idem_key;    /* ours, as_agent: the reply's idempotency key, fixed
                         * when the person sent it and reused by every resend
                         * (/retry included), so the server applies it at
@@ -75,6 +91,12 @@ typedef struct conv {
     int64_t typing_ms;   /* when it last changed (monotonic ms) */
     char *agent_typing;  /* another agent's preview, or NULL */
     int64_t activity_ms; /* wall clock of the last activity, for sorting */
+    /* Who waits (core/wait.h), kept as summaries that outlive the messages
+     * (the bound): server times, wall clock, 0 when none. */
+    int64_t last_human_ms; /* the newest human agent's message */
+    int64_t last_ai_ms;    /* the newest AI message (direct, or an approved draft) */
+    int64_t listed_wait_ms; /* a listing said its last message was the customer's, of then */
+    int64_t draft_since_ms; /* its oldest pending draft's creation (0: none, or unknown) */
     bool history_loaded;
     bool told_repair;    /* the user heard that its text held invalid UTF-8 */
     char *chat_model;    /* chats: the model that answers */
@@ -93,6 +115,7 @@ typedef struct draft {
     char *ws_id;
     char *content;
     char *reply_to;      /* the customer message it answers, or NULL */
+    char *reply_to_id;   /* that message's id, or NULL when unknown */
     int64_t created_ms;
     bool deciding;       /* our approve or reject is on its way */
     bool maybe_ours;     /* an earlier attempt of ours lost its answer: it may have worked */
@@ -127,6 +150,8 @@ typedef struct draft_fate {
     int64_t at_ms;       /* wall clock: the server's decided_at, else when we
                           * learned it; 0 when unknown */
     bool maybe_ours;     /* the draft's maybe_ours when it left */
+    char *reason;        /* REJECTED: the reason given, or NULL */
+    char *content;       /* what the draft said, when known, or NULL */
 } draft_fate;
 
 #define MODEL_MAX_FATES 256
@@ -143,6 +168,8 @@ typedef struct model {
     size_t nfates, fate_next;
     const conv *viewed;  /* the conversation on screen (its messages are read) */
     size_t new_drafts;   /* drafts that arrived since the UI last rang the bell */
+    size_t new_takeover; /* customer messages that arrived live in takeover workspaces
+                          * since then (app_take_bell reads both) */
     bool needs_reload;   /* the event stream said "reset": list everything again */
     unsigned rev;        /* bumped on sidebar / drafts changes */
     uint64_t next_chat;

@@ -1,26 +1,50 @@
 # src/core (console model): conversations, drafts, the controller.
 libaidesk_a_SOURCES += \
 	src/core/conv.c \
+	src/core/draftctx.c src/core/draftctx.h \
 	src/core/draftq.c src/core/draftq.h \
 	src/core/model.c src/core/model.h \
 	src/core/model_events.c \
 	src/core/model_keep.c src/core/model_priv.h \
-	src/core/msgindex.c src/core/msgindex.h
+	src/core/model_wait.c src/core/wait.h \
+	src/core/msgindex.c src/core/msgindex.h \
+	src/core/notes.c src/core/notes.h \
+	src/core/order.c src/core/order.h \
+	src/core/snippet.c src/core/snippet.h
 libaidesk_a_SOURCES += \
 	src/core/app.c src/core/app.h src/core/app_priv.h \
 	src/core/app_chat.c \
+	src/core/app_copy.c \
 	src/core/app_drafts.c \
 	src/core/app_live.c \
+	src/core/app_modes.c \
+	src/core/app_undo.c \
 	src/core/app_unsent.c \
-	src/core/app_ws.c
+	src/core/app_wait.c \
+	src/core/app_ws.c \
+	src/core/copy.c src/core/copy.h \
+	src/core/modemem.c src/core/modemem.h
 
 UNIT_TESTS += tests/unit/test_model
 tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/test.h
 tests_unit_test_model_CPPFLAGS = $(TEST_CPPFLAGS)
 
+# The support team's day in the model: waits, the sidebar's order and
+# names, drafts in context, rejection notes, code blocks to copy.
+UNIT_TESTS += tests/unit/test_day
+tests_unit_test_day_SOURCES = tests/unit/test_day.c tests/unit/test.h
+tests_unit_test_day_CPPFLAGS = $(TEST_CPPFLAGS)
+
 INTEGRATION_TESTS += tests/integration/test_app
 tests_integration_test_app_SOURCES = tests/integration/test_app.c $(INTEGRATION_SUPPORT)
 tests_integration_test_app_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# The support team's day in the controller (waits, drafts in context,
+# notes, handing back, the undo window, copying).
+INTEGRATION_TESTS += tests/integration/test_app_day
+tests_integration_test_app_day_SOURCES = tests/integration/test_app_day.c \
+	tests/integration/apph.c tests/integration/apph.h $(INTEGRATION_SUPPORT)
+tests_integration_test_app_day_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 libaidesk_a_SOURCES += src/core/export.c src/core/export.h
 # The console's AI Gate controller (sessions, expiry, limits, copying).
 libaidesk_a_SOURCES += \

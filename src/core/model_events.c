@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/notes.h"
 #include "util/mem.h"
 
 /* The conversation an event is about; created (from what the event says)
@@ -113,6 +114,10 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
         c = conv_for(m, ev, now_ms);
         if (c && ev->message)
             conv_upsert(m, c, ev->message, now_ms);
+        /* A rejection leaves a trace in its conversation (core/notes.h). */
+        if (ev->type == AI_EV_DRAFT_REJECTED && ev->draft)
+            model_note_rejection(m, ev->draft->id, ev->reason ? ev->reason : ev->draft->reason,
+                                 ev->draft->content);
         break;
     case AI_EV_TYPING:
         c = conv_for(m, ev, now_ms);

@@ -1,9 +1,14 @@
-/* model_priv.h: what model.c and model_keep.c share, and no one else. */
+/* model_priv.h: what the model's own files (model*.c, conv.c, notes.c)
+ * share, and no one else. */
 #ifndef AIDESK_CORE_MODEL_PRIV_H
 #define AIDESK_CORE_MODEL_PRIV_H
 
 #include "core/model.h"
 
+/* Frees one message and what it holds (its render cache, its note). */
+void model_msg_free(msg *mm);
+/* Frees what a note holds (notes.c). */
+void model_note_free(struct msg_note *n);
 /* Frees c's messages and their index: c is left with none. */
 void model_conv_clear(conv *c);
 /* Takes c out of the model and frees it, leaving a hole in m->convs that

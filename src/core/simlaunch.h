@@ -41,6 +41,26 @@ const char *simlaunch_url(const simlaunch *s);
  * key and project id (registered as log secrets), with origin "--demo". */
 void simlaunch_apply(const simlaunch *s, config_t *cfg);
 
+/* Scripting against the demo from another terminal (simlaunch_env.c):
+ * `aidesk --demo CMD` starts a fresh simulator for each call, so calls
+ * that build on each other (ws create, then ws send) need the simulator
+ * of a running demo instead. simlaunch_exports gives the shell lines that
+ * point aidesk there, with the demo's keys (an agent key, which may make
+ * manager calls too; the simulator's user key is aai_demo_user):
+ *   export AIASSIST_BASE_URL=http://127.0.0.1:PORT
+ *   export AIASSIST_API_KEY=aai_demo_agent
+ *   export AI_GATE_BASE_URL=http://127.0.0.1:PORT
+ *   export AI_GATE_PROJECT_ID=proj_demo
+ * Caller frees. */
+char *simlaunch_exports(const simlaunch *s);
+/* Writes those lines to <state>/demo.env (mode 0600, replacing what an
+ * earlier demo left), so that another terminal can source them while this
+ * demo runs. Returns the path (caller frees), or NULL with *err. */
+char *simlaunch_share(const simlaunch *s, char **err);
+/* Removes the file at path unless another demo has written it since (it
+ * names another simulator). */
+void simlaunch_unshare(const simlaunch *s, const char *path);
+
 /* Stops the simulator (SIGTERM, then SIGKILL after 2 s), reaps it, removes
  * its directory and frees s. NULL is fine. */
 void simlaunch_stop(simlaunch *s);

@@ -101,6 +101,7 @@ int main(int argc, char **argv)
     cfg->api_key = xstrdup(key);
     cfg->allow_http = true;
     cfg->timeout_ms = 10000;
+    cfg->undo_ms = 0; /* replies go at once: the soak is about the network */
     net_config nc = {0};
     nc.retry_base_ms = 200;
     nc.retry_cap_ms = 1000;

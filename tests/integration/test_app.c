@@ -61,6 +61,7 @@ static void h_init_retries(harness *h, const char *base_url, const char *key, in
     h->cfg->allow_http = true;
     h->cfg->timeout_ms = 10000;
     h->cfg->max_retries = max_retries;
+    h->cfg->undo_ms = 0; /* the undo window has its own tests (test_app_day.c) */
     net_config nc = {0};
     nc.retry_base_ms = 50;
     nc.retry_cap_ms = 300;

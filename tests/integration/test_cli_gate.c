@@ -11,6 +11,7 @@
 
 #include "api/gate.h"
 #include "core/gatectl.h"
+#include "core/simlaunch.h"
 #include "test.h"
 #include "test_cli_lib.h"
 #include "util/jsonu.h"
@@ -268,6 +269,17 @@ static void config__shows_sources_without_secrets(void **state)
     CLIT_EXPECT(r, 0, "\"model\":{\"value\":\"gpt-4o-mini\",\"source\":\"file\"", NULL);
     assert_null(strstr(r.out, "aai_from_command"));
     clit_res_free(&r);
+    /* The day's settings are shown too (text and JSON). */
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config"));
+    CLIT_EXPECT(r, 0, "ui.bell                drafts,takeover", NULL);
+    assert_non_null(strstr(r.out, "ui.late_after          120 s"));
+    assert_non_null(strstr(r.out, "ui.undo                5 s"));
+    clit_res_free(&r);
+    clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("config", "--json"));
+    CLIT_EXPECT(r, 0, "\"bell\":{\"value\":[\"drafts\",\"takeover\"],\"source\":\"default\"", NULL);
+    assert_non_null(strstr(r.out, "\"late_after\":{\"value\":120,"));
+    assert_non_null(strstr(r.out, "\"undo\":{\"value\":5"));
+    clit_res_free(&r);
     /* The command does give the key to a call. */
     clit_run(&r, W("AIASSIST_API_KEY"), NULL, W("models"));
     CLIT_EXPECT(r, 3, NULL, "rejected the API key");
@@ -288,6 +300,78 @@ static void demo__runs_one_command_against_a_fresh_simulator(void **state)
     clit_res_free(&r);
 }
 
+/* While a demo runs, another terminal scripts against its simulator with
+ * the lines the demo gives (stderr, and a file): calls share its state. */
+static void demo__another_terminal_scripts_against_the_running_demo(void **state)
+{
+    (void)state;
+    char sdir[600];
+    snprintf(sdir, sizeof sdir, "%s/s", clit_home());
+    setenv("XDG_STATE_HOME", sdir, 1);
+    char *err = NULL;
+    simlaunch *demo = simlaunch_start(NULL, NULL, &err);
+    if (!demo)
+        fail_msg("simlaunch_start: %s", err);
+    char *lines = simlaunch_exports(demo);
+    char *path = simlaunch_share(demo, &err);
+    if (!path)
+        fail_msg("simlaunch_share: %s", err);
+    char want[700];
+    snprintf(want, sizeof want, "%s/aidesk/demo.env", sdir);
+    assert_string_equal(path, want);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[2048];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, lines));
+    /* The four variables, as a second terminal gets them by sourcing. */
+    char vars[4][300];
+    int nv = 0;
+    for (char *l = strtok(lines, "\n"); l && nv < 4; l = strtok(NULL, "\n")) {
+        assert_true(!strncmp(l, "export ", 7));
+        snprintf(vars[nv++], sizeof vars[0], "%s", l + 7);
+    }
+    assert_int_equal(nv, 4);
+    assert_string_equal(vars[1], "AIASSIST_API_KEY=aai_demo_agent");
+    assert_string_equal(vars[3], "AI_GATE_PROJECT_ID=proj_demo");
+    const char *env[] = {vars[0], vars[1], vars[2], vars[3], NULL};
+    clit_res r;
+    clit_run(&r, env, NULL,
+             W("--json", "ws", "create", "--mode", "takeover", "--client-id", "demo-1", "hello"));
+    CLIT_EXPECT(r, 0, "\"workspace\"", NULL);
+    char *ws = clit_json_str(r.out, "workspace.id");
+    assert_non_null(ws);
+    clit_res_free(&r);
+    clit_run(&r, env, NULL, W("ws", "send", ws, "a second message"));
+    CLIT_EXPECT(r, 0, NULL, NULL);
+    clit_res_free(&r);
+    clit_run(&r, env, NULL, W("ws", "history", ws));
+    CLIT_EXPECT(r, 0, "a second message", NULL);
+    assert_non_null(strstr(r.out, "hello"));
+    clit_res_free(&r);
+    free(ws);
+    /* Gone with the demo; one another demo wrote since stays. */
+    simlaunch_unshare(demo, path);
+    assert_int_not_equal(access(path, F_OK), 0);
+    char *again = simlaunch_share(demo, &err);
+    f = fopen(again, "w");
+    assert_non_null(f);
+    fputs("export AIASSIST_BASE_URL=http://127.0.0.1:1\n", f);
+    fclose(f);
+    simlaunch_unshare(demo, again);
+    assert_int_equal(access(again, F_OK), 0);
+    unlink(again);
+    free(again);
+    free(path);
+    free(lines);
+    simlaunch_stop(demo);
+}
+
 #define T(f) cmocka_unit_test_setup(f, fresh)
 
 int main(void)
@@ -303,6 +387,7 @@ int main(void)
         T(gate__keeps_secrets_out_of_the_debug_log),
         T(config__shows_sources_without_secrets),
         T(demo__runs_one_command_against_a_fresh_simulator),
+        T(demo__another_terminal_scripts_against_the_running_demo),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, setup, clit_group_teardown) ? 1 : 0;

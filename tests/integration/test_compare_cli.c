@@ -4,9 +4,13 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "test_cli_lib.h"
@@ -216,6 +220,140 @@ static void compare__asks_for_max_tokens_of_the_config_file(void **state)
     clit_res_free(&r);
 }
 
+/* A stand-in server that keeps each request's body (one per line in
+ * bodies) and streams a two-token answer: what the wire carries. */
+static const char capture_py[] =
+    "import http.server, json, os, sys\n"
+    "out, portfile = sys.argv[1], sys.argv[2]\n"
+    "class H(http.server.BaseHTTPRequestHandler):\n"
+    "    protocol_version = 'HTTP/1.1'\n"
+    "    def log_message(self, *a): pass\n"
+    "    def do_POST(self):\n"
+    "        body = self.rfile.read(int(self.headers.get('Content-Length') or 0))\n"
+    "        with open(out, 'ab') as f: f.write(body + b'\\n')\n"
+    "        data = b''\n"
+    "        for i, d in enumerate([{'role': 'assistant', 'content': 'hi'}, {}]):\n"
+    "            ev = {'id': 'c1', 'object': 'chat.completion.chunk', 'created': 1,\n"
+    "                  'model': 'gpt-4o', 'choices': [{'index': 0, 'delta': d,\n"
+    "                  'finish_reason': 'stop' if i else None}]}\n"
+    "            data += b'data: ' + json.dumps(ev).encode() + b'\\n\\n'\n"
+    "        data += b'data: [DONE]\\n\\n'\n"
+    "        self.send_response(200)\n"
+    "        self.send_header('Content-Type', 'text/event-stream')\n"
+    "        self.send_header('Content-Length', str(len(data)))\n"
+    "        self.end_headers()\n"
+    "        self.wfile.write(data)\n"
+    "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+    "open(portfile + '.tmp', 'w').write(str(s.server_address[1]))\n"
+    "os.rename(portfile + '.tmp', portfile)\n"
+    "s.serve_forever()\n";
+
+static void compare__a_system_prompt_and_a_temperature_go_to_every_model(void **state)
+{
+    (void)state;
+    /* With the simulator: the system prompt is part of every prompt. */
+    clit_res r;
+    clit_run(&r, NULL, NULL, W("--json", "compare", "-m", FAST, "-m", MID, "hello"));
+    CLIT_EXPECT(r, 0, "\"columns\":[", NULL);
+    char *plain = clit_json_str(r.out, "columns.0.prompt_tokens");
+    char *v = clit_json_str(r.out, "system");
+    assert_null(v); /* null: none */
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL,
+             W("--json", "compare", "-s", "Answer like a pirate, in one line.", "--temperature",
+               "0.25", "-m", FAST, "-m", MID, "hello"));
+    CLIT_EXPECT(r, 0, "\"columns\":[", NULL);
+    v = clit_json_str(r.out, "system");
+    assert_string_equal(v, "Answer like a pirate, in one line.");
+    free(v);
+    v = clit_json_str(r.out, "temperature");
+    assert_string_equal(v, "0.25");
+    free(v);
+    for (int col = 0; col < 2; col++) {
+        char path[64];
+        snprintf(path, sizeof path, "columns.%d.prompt_tokens", col);
+        char *with = clit_json_str(r.out, path);
+        assert_non_null(plain);
+        assert_non_null(with);
+        if (atol(with) <= atol(plain))
+            fail_msg("column %d: %s prompt tokens with the system prompt, %s without", col, with,
+                     plain);
+        free(with);
+    }
+    free(plain);
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("compare", "--temperature", "2.5", "-m", FAST, "hi"));
+    CLIT_EXPECT(r, 2, NULL, "--temperature must be between 0 and 2");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("compare", "--temperature", "warm", "-m", FAST, "hi"));
+    CLIT_EXPECT(r, 2, NULL, "not a number");
+    clit_res_free(&r);
+    clit_run(&r, NULL, NULL, W("compare", "-s", "", "-m", FAST, "hi"));
+    CLIT_EXPECT(r, 2, NULL, "the system prompt is empty");
+    clit_res_free(&r);
+
+    /* On the wire, to a server that keeps what it gets. */
+    char dir[600], bodies[700], portfile[700], script[700];
+    snprintf(dir, sizeof dir, "%s/capture", clit_home());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(bodies, sizeof bodies, "%s/bodies", dir);
+    snprintf(portfile, sizeof portfile, "%s/port", dir);
+    snprintf(script, sizeof script, "%s/capture.py", dir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    assert_true(fputs(capture_py, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    const char *py = getenv("PYTHON3") && *getenv("PYTHON3") ? getenv("PYTHON3") : "python3";
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execlp(py, py, script, bodies, portfile, (char *)NULL);
+        _exit(127);
+    }
+    char port[16] = "";
+    for (int i = 0; i < 200 && !port[0]; i++) {
+        FILE *pf = fopen(portfile, "r");
+        if (pf) {
+            if (!fgets(port, sizeof port, pf))
+                port[0] = '\0';
+            fclose(pf);
+        }
+        if (!port[0])
+            usleep(50000);
+    }
+    assert_true(port[0] != '\0');
+    char url[100];
+    snprintf(url, sizeof url, "AIASSIST_BASE_URL=http://127.0.0.1:%s", port);
+    clit_run(&r, W(url), NULL,
+             W("compare", "-s", "Be brief.", "--temperature", "0.25", "-m", FAST, "-m", MID,
+               "hello"));
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    CLIT_EXPECT(r, 0, "done", NULL);
+    clit_res_free(&r);
+    f = fopen(bodies, "r");
+    assert_non_null(f);
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        n++;
+        char *sys = clit_json_str(line, "messages.0.role");
+        char *text = clit_json_str(line, "messages.0.content");
+        char *t = clit_json_str(line, "temperature");
+        char *user = clit_json_str(line, "messages.1.content");
+        assert_string_equal(sys, "system");
+        assert_string_equal(text, "Be brief.");
+        assert_string_equal(t, "0.25");
+        assert_string_equal(user, "hello");
+        free(sys);
+        free(text);
+        free(t);
+        free(user);
+    }
+    fclose(f);
+    assert_int_equal(n, 2); /* one request per model, both alike */
+}
+
 int main(void)
 {
 /* Each test starts without faults left over. */
@@ -228,6 +366,9 @@ int main(void)
         T(compare__refuses_bad_usage),
         T(compare__saves_a_transcript_on_request),
         T(compare__asks_for_max_tokens_of_the_config_file),
+}
+
+        T(compare__a_system_prompt_and_a_temperature_go_to_every_model),
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -940,6 +940,48 @@ def _():
     expect_status(s.agent("POST", "/api/manager/drafts/%s/reject" % d["id"], {}), 409, "draft_not_pending")
 
 
+@test("manager: regenerate makes a new, different draft for the last customer message")
+def _():
+    s = sim("main")
+    w = s.post("/api/workspaces", {"metadata": {"mode": "shadow"}}).json["workspace"]
+    expect_status(s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {}), 409,
+                  "nothing_to_answer")
+    ev = SSE(s.port, "GET", "/api/manager/events?workspace_id=" + w["id"], key=AGENT)
+    eq(ev.line(), b"retry: 2000")
+    first = s.post("/api/workspaces/%s/messages" % w["id"], {"content": "Where is my parcel?"}).json
+    d1 = first["responses"][0]
+    s.agent("POST", "/api/manager/drafts/%s/reject" % d1["id"], {"reason": "too vague"})
+    r = s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {"instructions": "be brief"})
+    eq(r.status, 200)
+    d2 = r.json["draft"]
+    eq((d2["status"], d2["workspace_id"], d2["in_reply_to"]),
+       ("pending", w["id"], first["user_message"]["id"]))
+    check(d2["id"] != d1["id"] and d2["content"] != d1["content"], "a new draft, a new text")
+    got = ev.until(lambda e: e["event"] == "draft.pending" and json.loads(e["data"])["draft"]["id"] == d2["id"])
+    check(got, "published as draft.pending")
+    ev.close()
+    d3 = s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {}).json["draft"]
+    check(d3["content"] not in (d1["content"], d2["content"]), "each attempt differs")
+    eq([d["id"] for d in s.agent("GET", "/api/manager/drafts?workspace_id=" + w["id"]).json["drafts"]],
+       [d2["id"], d3["id"]])
+    # With a key, a repeat is the first answer, not a third draft.
+    hdr = {"Idempotency-Key": "f" * 32}
+    a = s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {}, headers=hdr)
+    b = s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {}, headers=hdr)
+    eq(a.json["draft"]["id"], b.json["draft"]["id"])
+    eq(len(s.agent("GET", "/api/manager/drafts?workspace_id=" + w["id"]).json["drafts"]), 3)
+    # In takeover too; user keys, bad bodies and ended workspaces are refused.
+    s.agent("POST", "/api/manager/workspaces/%s/mode" % w["id"], {"mode": "takeover"})
+    eq(s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {}).status, 200)
+    expect_status(s.post("/api/manager/workspaces/%s/regenerate" % w["id"], {}), 403, "forbidden")
+    expect_status(s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"],
+                          {"instructions": 3}), 400, "bad_request")
+    s.post("/api/workspaces/%s/end" % w["id"], {})
+    expect_status(s.agent("POST", "/api/manager/workspaces/%s/regenerate" % w["id"], {}), 409,
+                  "workspace_ended")
+    expect_status(s.agent("POST", "/api/manager/workspaces/ws_nope/regenerate", {}), 404, "not_found")
+
+
 @test("admin: /_sim/drafts/{id}/decide decides as another manager would, with the usual events")
 def _():
     s = sim("main")

@@ -254,6 +254,64 @@ static void open__reads_a_transcript_back(void **state)
     free(err);
 }
 
+/* The system prompt and the temperature are the comparison's: kept in its
+ * transcript and its export, read back from both. */
+static void settings__system_and_temperature_are_kept_and_read_back(void **state)
+{
+    (void)state;
+    static const char *const two[] = {"gpt-4o", "grok-2"};
+    compare_t *c = nonnull(compare_new_detached(NULL, NULL, two, 2, false), "compare");
+    double t = -1;
+    assert_null(compare_system(c));
+    assert_false(compare_temperature(c, &t));
+    assert_false(compare_set_temperature(c, 2.5));
+    assert_false(compare_set_temperature(c, -0.1));
+    assert_false(compare_temperature(c, &t));
+    compare_set_system(c, "Be brief.");
+    assert_true(compare_set_temperature(c, 0.25));
+    assert_string_equal(compare_system(c), "Be brief.");
+    assert_true(compare_temperature(c, &t));
+    assert_float_equal(t, 0.25, 1e-12);
+    compare_free(c);
+
+    char path[400];
+    snprintf(path, sizeof path, "%s/sys.jsonl", dir);
+    write_file(path,
+               "{\"type\":\"meta\",\"t\":1700000000000,\"kind\":\"compare\",\"title\":\"x\"}\n"
+               "{\"t\":1700000000001,\"type\":\"compare\",\"models\":[\"gpt-4o\",\"grok-2\"],"
+               "\"labels\":null,\"blind\":false,\"max_tokens\":50,\"system\":\"Be brief.\","
+               "\"temperature\":0.25}\n"
+               "{\"t\":1700000000002,\"type\":\"turn\",\"turn\":0,\"text\":\"hello\",\"runs\":1}\n");
+    char *err = NULL;
+    c = compare_open(NULL, path, &err);
+    if (!c)
+        fail_msg("compare_open: %s", err);
+    assert_string_equal(compare_system(c), "Be brief.");
+    assert_true(compare_temperature(c, &t));
+    assert_float_equal(t, 0.25, 1e-12);
+    buf_t a = BUF_INIT;
+    compare_render(c, EXPORT_JSON, &a);
+    assert_non_null(strstr(buf_cstr(&a), "\"system\":\"Be brief.\""));
+    assert_non_null(strstr(buf_cstr(&a), "\"temperature\":0.25"));
+    char *written = NULL;
+    if (compare_export(c, EXPORT_JSON, NULL, &written, &err) != 0)
+        fail_msg("export: %s", err);
+    compare_t *back = compare_open(NULL, nonnull(written, "written"), &err);
+    if (!back)
+        fail_msg("compare_open(export): %s", err);
+    assert_string_equal(compare_system(back), "Be brief.");
+    assert_true(compare_temperature(back, &t));
+    assert_float_equal(t, 0.25, 1e-12);
+    buf_clear(&a);
+    compare_render(back, EXPORT_MARKDOWN, &a);
+    assert_non_null(strstr(buf_cstr(&a), "Temperature 0.25."));
+    assert_non_null(strstr(buf_cstr(&a), "System prompt:\n\n> Be brief."));
+    buf_free(&a);
+    compare_free(back);
+    compare_free(c);
+    free(written);
+}
+
 static void export__json_round_trips(void **state)
 {
     (void)state;
@@ -337,6 +395,7 @@ int main(void)
         cmocka_unit_test(runs__without_network_fail_in_their_columns),
         cmocka_unit_test(open__reads_a_transcript_back),
         cmocka_unit_test(export__json_round_trips),
+        cmocka_unit_test(settings__system_and_temperature_are_kept_and_read_back),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0;

@@ -778,8 +778,75 @@ static void config__render_shows_sources_but_never_secrets(void **state)
     config_free(c);
 }
 
+/* The day's settings: the bell, when a wait is late, the undo window. */
+static void config__bell_late_after_and_undo_are_read_checked_and_shown(void **state)
+{
+    fx *f = *state;
+    config_t *c = load_ok(NULL);
+    assert_int_equal(c->bell, CONFIG_BELL_DRAFTS | CONFIG_BELL_TAKEOVER);
+    assert_int_equal(c->late_after_s, 120);
+    assert_int_equal(c->undo_ms, 5000);
+    char *text = config_render(c);
+    assert_contains(text, "ui.bell                drafts,takeover");
+    assert_contains(text, "ui.late_after          120 s");
+    assert_contains(text, "ui.undo                5 s ");
+    free(text);
+    config_free(c);
+
+    write_file(f->conf, "[ui]\nbell = takeover\nlate_after = 45\nundo = 2.5\n", 0644);
+    c = load_ok(NULL);
+    assert_int_equal(c->bell, CONFIG_BELL_TAKEOVER);
+    assert_int_equal(c->late_after_s, 45);
+    assert_int_equal(c->undo_ms, 2500);
+    for (int i = CONFIG_BELL; i <= CONFIG_UNDO; i++)
+        assert_int_equal(c->origin[i].source, CONFIG_SRC_FILE);
+    text = config_render(c);
+    assert_contains(text, "ui.bell                takeover");
+    assert_contains(text, "ui.undo                2.5 s");
+    free(text);
+    config_free(c);
+
+    write_file(f->conf, "[ui]\nbell = none\nlate_after = 0\nundo = 0\n", 0644);
+    c = load_ok(NULL);
+    assert_int_equal(c->bell, 0);
+    assert_int_equal(c->late_after_s, 0);
+    assert_int_equal(c->undo_ms, 0);
+    text = config_render(c);
+    assert_contains(text, "ui.bell                none");
+    assert_contains(text, "ui.late_after          0 (never late)");
+    assert_contains(text, "ui.undo                0 (off)");
+    free(text);
+    config_free(c);
+
+    write_file(f->conf, "[ui]\nbell = drafts, takeover\nundo = 0.05\n", 0644);
+    c = load_ok(NULL);
+    assert_int_equal(c->bell, CONFIG_BELL_DRAFTS | CONFIG_BELL_TAKEOVER);
+    assert_int_equal(c->undo_ms, 50);
+    config_free(c);
+
+    static const struct {
+        const char *text;
+        const char *msg;
+    } bad[] = {
+        {"[ui]\nbell = loud\n", ":2: bell: bell is drafts, takeover, both (drafts,takeover) or none"},
+        {"[ui]\nbell = none,drafts\n", ":2: bell: bell: none goes alone"},
+        {"[ui]\nbell =\n", ":2: bell: bell is drafts"},
+        {"[ui]\nlate_after = 2m\n", ":2: late_after: late_after must be a whole number of seconds"},
+        {"[ui]\nlate_after = 86401\n", ":2: late_after: late_after must be between 0 and 86400"},
+        {"[ui]\nundo = 61\n", ":2: undo: undo must be a number of seconds from 0 to 60"},
+        {"[ui]\nundo = soon\n", ":2: undo: undo must be a number of seconds from 0 to 60"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_file(f->conf, bad[i].text, 0644);
+        char *err = load_err(NULL);
+        assert_contains(err, bad[i].msg);
+        free(err);
+    }
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 TEST_MAIN(T(config__uses_defaults_without_file_env_or_options),
+          T(config__bell_late_after_and_undo_are_read_checked_and_shown),
           T(config__option_beats_env_beats_file_beats_default_for_base_urls),
           T(config__option_beats_file_for_every_other_setting),
           T(config__env_beats_file_for_key_and_project_id),

@@ -1,0 +1,81 @@
+/* apph.h: driving the console's controller (core/app.h) against the
+ * simulator without a screen, for integration tests: an app with its own
+ * network thread, a UI loop's turn (pump), and a customer who talks to the
+ * simulator directly with a user key on a second network thread. */
+#ifndef AIDESK_TEST_APPH_H
+#define AIDESK_TEST_APPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/settings.h"
+#include "core/app.h"
+#include "net/net.h"
+#include "simproc.h"
+#include "util/clock.h"
+
+#define AGENT_KEY "aai_demo_agent"
+#define USER_KEY "aai_demo_user"
+
+typedef struct harness {
+    config_t *cfg;
+    net_t *net;
+    app_t *app;
+} harness;
+
+/* The customer's network thread: apph_open before the first customer
+ * call, apph_close at the end. */
+int apph_open(void);
+void apph_close(void);
+
+/* An app on base_url with key, quick retries and the given undo window
+ * (ms). Fails the test when it cannot be made. */
+void h_init(harness *h, const char *base_url, const char *key, int undo_ms);
+void h_free(harness *h);
+/* One turn of a UI loop: wait for the network or the next timer (at most
+ * max_ms), handle what came, run the timers. */
+void pump(harness *h, long max_ms);
+void pump_for(harness *h, long ms);
+/* Starts the app and waits for the live stream (or whatever the server
+ * allows). */
+void h_start(harness *h);
+/* Creates a workspace through the app and returns it once it has focus
+ * (opened). */
+conv *h_create(harness *h, const char *mode, const char *initial);
+
+#define WAIT_FOR(h, ms, cond)                                                                  \
+    do {                                                                                       \
+        int64_t until_ = clock_mono_ms() + (ms);                                               \
+        while (!(cond)) {                                                                      \
+            if (clock_mono_ms() >= until_)                                                     \
+                fail_msg("%s:%d: timed out waiting for %s (flash: %s)", __FILE__, __LINE__,   \
+                         #cond, app_get_status((h)->app)->flash                                \
+                                    ? app_get_status((h)->app)->flash                          \
+                                    : "none");                                                 \
+            pump((h), 50);                                                                     \
+        }                                                                                      \
+    } while (0)
+
+/* The status line's message matches the extended regex re (else the test
+ * fails, saying what it was). */
+void assert_flash_matches(harness *h, const char *re);
+
+/* In the model. */
+size_t count_msgs(const conv *c, ai_role role, const char *text);
+msg *find_msg(const conv *c, ai_role role, const char *text);
+/* The first pending draft of ws_id, or NULL. */
+const draft *draft_for(const model *m, const char *ws_id);
+
+/* The customer's side, and the simulator's. */
+char *cust_create(const simproc *s, const char *mode, const char *initial);
+void cust_send(const simproc *s, const char *ws, const char *text);
+/* Messages in the server's history of ws with this text (NULL: all). */
+size_t history_count(const simproc *s, const char *ws, const char *text);
+/* Requests the simulator counted for path. */
+long stat_count(const simproc *s, const char *path);
+/* Another manager approves or rejects a draft (with a reason or NULL). */
+void decide_elsewhere(const simproc *s, const char *draft_id, const char *action,
+                      const char *reason);
+
+#endif
