@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "headless.h"
 #include "term.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -151,13 +152,13 @@ static void after_events(ui *u)
 /* Benchmark hooks (bench/, docs/performance.md): with
  * AIDESK_BENCH_EXIT_AFTER_FIRST_FRAME=1 the console quits right after its
  * first frame; at exit the debug log gets the number of frames drawn. */
-static int loop(ui *u)
+static int loop(ui *u, headless *hl)
 {
     const char *bench_env = getenv("AIDESK_BENCH_EXIT_AFTER_FIRST_FRAME");
     bool bench_exit = bench_env && !strcmp(bench_env, "1");
     int64_t started_ms = clock_mono_ms(), shortest_gap = -1;
     struct pollfd fds[3];
-    fds[0].fd = STDIN_FILENO;
+    fds[0].fd = term_input_fd();
     fds[0].events = POLLIN;
     fds[1].fd = net_wake_fd(u->net);
     fds[1].events = POLLIN;
@@ -165,7 +166,19 @@ static int loop(ui *u)
     fds[2].events = POLLIN;
     while (!u->quit) {
         int64_t now = clock_mono_ms();
+        /* The headless console's script goes on once the screen shows
+         * what the last keys did. */
+        if (hl && !needs_draw(u) && !headless_keys_pending(hl, fds[0].fd)) {
+            headless_step(hl, u, now);
+            if (u->quit)
+                break;
+        }
         long timeout = app_next_timer_ms(u->app, now);
+        if (hl) {
+            long h = headless_next_timer_ms(hl, now);
+            if (h >= 0 && (timeout < 0 || h < timeout))
+                timeout = h;
+        }
         long ct = compares_next_timer_ms(u, now);
         if (ct >= 0 && (timeout < 0 || ct < timeout))
             timeout = ct;
@@ -242,6 +255,15 @@ int console_run(const config_t *cfg, const console_opts *opts)
         net_free(net);
         return 2;
     }
+    char *herr = NULL;
+    headless *hl = headless_from_env(&herr);
+    if (herr) {
+        fprintf(stderr, "aidesk: %s\n", herr);
+        free(herr);
+        app_free(app);
+        net_free(net);
+        return 2;
+    }
     ui u;
     memset(&u, 0, sizeof u);
     u.cfg = cfg;
@@ -251,11 +273,19 @@ int console_run(const config_t *cfg, const console_opts *opts)
     u.filter = AI_MODE_UNKNOWN;
     char *terr = NULL;
     theme_t *theme = console_initial_theme(cfg, &terr);
-    if (term_init() != 0) {
+    int keys_fd = -1, rows = 0, cols = 0;
+    if (hl)
+        headless_size(hl, &rows, &cols);
+    if ((hl ? term_init_headless(rows, cols, &keys_fd) : term_init()) != 0) {
+        headless_free(hl);
+        theme_free(theme);
+        free(terr);
         app_free(app);
         net_free(net);
         return 1;
     }
+    if (hl)
+        headless_attach(hl, keys_fd);
     ui_apply_theme(&u, theme);
     input_init(&u);
     u.gate = gatectl_new(app, &u.gate_err);
@@ -266,9 +296,12 @@ int console_run(const config_t *cfg, const console_opts *opts)
     } else if (opts && opts->demo_note) {
         app_flash(app, false, "%s", opts->demo_note);
     }
-    int rc = loop(&u);
+    int rc = loop(&u, hl);
+    if (hl && headless_status(hl))
+        rc = headless_status(hl);
     input_end(&u);
     term_end();
+    headless_free(hl);
     compares_free(&u);
     picker_free(u.pick);
     gatectl_free(u.gate);

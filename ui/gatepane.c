@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "term.h"
 #include "util/clock.h"
 #include "util/mem.h"
 #include "view/commands.h"
@@ -261,8 +262,7 @@ static void copy(ui *u, gatectl_copy_what what)
                                                     : "the session as JSON";
     if (out.osc52) {
         /* Invisible to the screen: the terminal puts it on the clipboard. */
-        size_t len = strlen(out.osc52);
-        if (write(STDOUT_FILENO, out.osc52, len) != (ssize_t)len)
+        if (!term_write_raw(out.osc52, strlen(out.osc52)))
             app_flash(u->app, true, "could not write to the terminal's clipboard");
         else
             app_flash(u->app, false, "copied %s to the clipboard (OSC 52)%s", thing,

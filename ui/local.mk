@@ -5,6 +5,7 @@ aidesk_SOURCES += \
 	ui/comparepane.c \
 	ui/convpane.c \
 	ui/gatepane.c \
+	ui/headless.c ui/headless.h \
 	ui/input.c \
 	ui/keys.c \
 	ui/panes.c \
