@@ -24,129 +24,39 @@
 #define FRAME_MS 16
 #define STREAM_FRAME_MS 33
 
-/* ---------------------------------------------------------------- frame */
-
-static void relayout(ui *u)
-{
-    layout_opts o = {0};
-    o.drafts_open = u->focus == FOCUS_DRAFTS || (u->m->ndrafts > 0 && u->cols >= 100 && u->rows >= 30);
-    o.ndrafts = (int)u->m->ndrafts;
-    o.typing = u->cur && (u->cur->typing || u->cur->agent_typing);
-    o.input_lines = input_lines(u);
-    getmaxyx(stdscr, u->rows, u->cols);
-    layout_compute(u->rows, u->cols, &o, &u->lay);
-}
-
-static void draw_main(ui *u)
-{
-    if (u->gate_view)
-        gatepane_draw(u);
-    else if (u->cur_cmp)
-        comparepane_draw(u);
-    else
-        convpane_draw(u);
-}
-
-static void blank_rect(ui *u, rect r)
-{
-    for (int y = 0; y < r.h; y++)
-        ui_blank(u, r.y + y, r.x, r.w, ui_style(u, THEME_DEFAULT));
-}
-
-/* One frame. Most frames come from text streaming into one pane: then only
- * that pane (and the status bar, if it changed) is drawn again, so the
- * cost of a frame is the pane's, not the screen's. Anything else (a key,
- * a new message, a resize, an overlay) redraws everything. */
-static void draw(ui *u)
-{
-    layout old = u->lay;
-    relayout(u);
-    const app_status *st = app_get_status(u->app);
-    bool full = u->dirty || memcmp(&old, &u->lay, sizeof old) != 0 || u->m->rev != u->seen_model_rev ||
-                u->cur != u->seen_conv || (u->cur && u->cur->rev != u->seen_conv_rev) ||
-                u->focus == FOCUS_HELP || u->focus == FOCUS_PICKER;
-    if (full) {
-        erase();
-        u->erase_epoch++;
-        sidebar_draw(u);
-        title_draw(u);
-        draw_main(u);
-        typing_draw(u);
-        drafts_draw(u);
-        status_draw(u);
-        if (u->focus == FOCUS_HELP)
-            help_draw(u);
-        if (u->focus == FOCUS_PICKER)
-            picker_draw(u);
-    } else {
-        bool cmp_moved = compare_signature(u) != u->seen_cmp_sig;
-        if (cmp_moved)
-            sidebar_draw(u); /* a comparison's "running" mark */
-        if (cmp_moved || convpane_signature(u) != u->seen_sig ||
-            (u->gate && gatectl_get(u->gate)->rev != u->seen_gate_rev)) {
-            /* The conversation pane skips its unchanged rows by itself. */
-            if (u->gate_view || u->cur_cmp)
-                blank_rect(u, u->lay.conv);
-            draw_main(u);
-        }
-        if (st->rev != u->seen_status_rev)
-            status_draw(u);
-    }
-    input_draw(u); /* always: it puts the cursor back in the input line */
-    if (u->focus != FOCUS_INPUT)
-        curs_set(0);
-    else
-        curs_set(1);
-    wnoutrefresh(stdscr);
-    doupdate();
-    u->frames++;
-}
-
-/* Whether anything on screen is out of date. */
-static bool needs_draw(ui *u)
-{
-    if (u->dirty)
-        return true;
-    const app_status *st = app_get_status(u->app);
-    if (st->rev != u->seen_status_rev || u->m->rev != u->seen_model_rev)
-        return true;
-    if (u->gate && gatectl_get(u->gate)->rev != u->seen_gate_rev)
-        return true;
-    if (compare_signature(u) != u->seen_cmp_sig)
-        return true;
-    if (u->cur != u->seen_conv || (u->cur && u->cur->rev != u->seen_conv_rev))
-        return true;
-    return convpane_signature(u) != u->seen_sig;
-}
-
-static void mark_seen(ui *u)
-{
-    const app_status *st = app_get_status(u->app);
-    u->seen_status_rev = st->rev;
-    u->seen_model_rev = u->m->rev;
-    u->seen_conv = u->cur;
-    u->seen_conv_rev = u->cur ? u->cur->rev : 0;
-    u->seen_sig = convpane_signature(u);
-    u->seen_cmp_sig = compare_signature(u);
-    u->dirty = false;
-}
-
+/* After events and keys: the panes catch up with the model. */
 static void after_events(ui *u)
 {
-    if (u->m->rev != u->seen_model_rev)
-        ui_rebuild_sorted(u);
     conv *f = app_take_focus(u->app);
     if (f) {
         ui_select(u, f);
         /* Created here: we are its customer; found by client id: its agent. */
         ui_convui(u, f)->as_agent = !f->mine;
     }
-    if (u->m->new_drafts) {
-        /* A draft waits: ring once (terminals turn the bell into urgency). */
-        beep();
-        u->m->new_drafts = 0;
+    for (size_t i = 0; i < u->npanes; i++)
+        if (u->panes[i]->ops->sync)
+            u->panes[i]->ops->sync(u->panes[i], u);
+}
+
+/* The soonest of the app's and the panes' timers, or -1. */
+static long next_timer(ui *u, int64_t now)
+{
+    long best = app_next_timer_ms(u->app, now);
+    for (size_t i = 0; i < u->npanes; i++) {
+        pane *p = u->panes[i];
+        long t = p->ops->next_timer_ms ? p->ops->next_timer_ms(p, u, now) : -1;
+        if (t >= 0 && (best < 0 || t < best))
+            best = t;
     }
-    console_drafts_watch(u);
+    return best;
+}
+
+static void tick(ui *u)
+{
+    app_tick(u->app, clock_mono_ms());
+    for (size_t i = 0; i < u->npanes; i++)
+        if (u->panes[i]->ops->tick)
+            u->panes[i]->ops->tick(u->panes[i], u, clock_mono_ms());
 }
 
 /* Benchmark hooks (bench/, docs/performance.md): with
@@ -168,34 +78,24 @@ static int loop(ui *u, headless *hl)
         int64_t now = clock_mono_ms();
         /* The headless console's script goes on once the screen shows
          * what the last keys did. */
-        if (hl && !needs_draw(u) && !headless_keys_pending(hl, fds[0].fd)) {
+        if (hl && !frame_needed(u) && !headless_keys_pending(hl, fds[0].fd)) {
             headless_step(hl, u, now);
             if (u->quit)
                 break;
         }
-        long timeout = app_next_timer_ms(u->app, now);
+        long timeout = next_timer(u, now);
         if (hl) {
             long h = headless_next_timer_ms(hl, now);
             if (h >= 0 && (timeout < 0 || h < timeout))
                 timeout = h;
         }
-        long ct = compares_next_timer_ms(u, now);
-        if (ct >= 0 && (timeout < 0 || ct < timeout))
-            timeout = ct;
-        if (u->gate) {
-            /* The Gate pane's countdowns run on the wall clock. */
-            long g = gatectl_next_timer_ms(u->gate, clock_wall_ms());
-            if (g >= 0 && (timeout < 0 || g < timeout))
-                timeout = g;
-        }
-        if (needs_draw(u)) {
+        if (frame_needed(u)) {
             long frame = u->dirty ? FRAME_MS : STREAM_FRAME_MS;
             long until_frame = frame - (long)(now - u->last_draw_ms);
             if (until_frame <= 0) {
                 if (u->frames && (shortest_gap < 0 || now - u->last_draw_ms < shortest_gap))
                     shortest_gap = now - u->last_draw_ms;
-                draw(u);
-                mark_seen(u);
+                frame_draw(u);
                 u->last_draw_ms = now;
                 u->quit = u->quit || bench_exit;
                 continue;
@@ -224,10 +124,7 @@ static int loop(ui *u, headless *hl)
         }
         if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
             keys_read(u);
-        app_tick(u->app, clock_mono_ms());
-        compares_tick(u, clock_mono_ms());
-        if (u->gate)
-            gatectl_tick(u->gate, clock_wall_ms());
+        tick(u);
         after_events(u);
     }
     log_msg("console: %lld frames in %lld ms, shortest gap %lld ms", (long long)u->frames,
@@ -270,7 +167,7 @@ int console_run(const config_t *cfg, const console_opts *opts)
     u.net = net;
     u.app = app;
     u.m = app_model(app);
-    u.filter = AI_MODE_UNKNOWN;
+    u.dirty = true;
     char *terr = NULL;
     theme_t *theme = console_initial_theme(cfg, &terr);
     int keys_fd = -1, rows = 0, cols = 0;
@@ -287,8 +184,9 @@ int console_run(const config_t *cfg, const console_opts *opts)
     if (hl)
         headless_attach(hl, keys_fd);
     ui_apply_theme(&u, theme);
-    input_init(&u);
     u.gate = gatectl_new(app, &u.gate_err);
+    ui_panes_new(&u);
+    input_init(&u);
     app_start(app);
     if (terr) {
         app_flash(app, true, "%s; using the built-in theme", terr);
@@ -302,21 +200,12 @@ int console_run(const config_t *cfg, const console_opts *opts)
     input_end(&u);
     term_end();
     headless_free(hl);
+    ui_panes_free(&u);
     compares_free(&u);
-    picker_free(u.pick);
     gatectl_free(u.gate);
     free(u.gate_err);
     app_free(app);
     net_free(net);
     theme_free(u.theme);
-    for (size_t i = 0; i < u.ncuis; i++)
-        free(u.cuis[i].conv_id);
-    free(u.cuis);
-    free(u.sorted);
-    free(u.editing_draft);
-    free(u.refill);
-    dq_clear(&u.queue);
-    dq_clear(&u.queue_cmd);
-    free(u.search);
     return rc;
 }

@@ -8,7 +8,7 @@ H_MASK='s/[0-9]+ s +(hh:mm +usable)/N s \1/; s/(": )[0-9]{9,}/\1T/; s/(eph_…|c
 
 shows_sessions_and_details() {
     run_console gate.keys "$1" AI_GATE_PROJECT_ID=proj_demo AI_GATE_BASE_URL="$SIM_URL" || return 1
-    screens_match gate "$1" empty session details back
+    screens_match gate "$1" empty session details claimed back
 }
 
 for size in 80x24 200x50; do
