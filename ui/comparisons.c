@@ -14,7 +14,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 
-cmpui *cmpui_add(ui *u, compare_t *c, const char *title, int runs)
+static cmpui *cmpui_add(ui *u, compare_t *c, const char *title, int runs)
 {
     cmpui *k = xcalloc(1, sizeof *k);
     k->c = c;

@@ -62,7 +62,7 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
     } else if (!strcmp(sub, "session")) {
         gate_session_params sp;
         gate_session_params_init(&sp);
-        for (int i = 1; i < p->argc; i++) {
+        for (int i = 1; i < p->argc; i += 2) { /* option, value */
             const char *o = p->argv[i];
             const char *v = i + 1 < p->argc ? p->argv[i + 1] : NULL;
             if (!v) {
@@ -85,7 +85,6 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
                                         "--temperature, --instructions)", o);
                 return;
             }
-            i++;
         }
         char *err = NULL;
         if (!gatectl_create(u->gate, &sp, &err)) {

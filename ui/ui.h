@@ -133,15 +133,16 @@ bool frame_needed(ui *u);
 void frame_draw(ui *u);
 
 /* ---- what the panes offer one another (each in its own file) */
-/* convpane.c: the conversation pane */
+/* convpane.c: the conversation pane. What the console remembers about
+ * one conversation's presentation: */
 typedef struct convui {
     char *conv_id;
     scroll_state sc;
     bool as_agent;   /* in a workspace: speak as a human agent */
     size_t seen;     /* messages counted for "N new below" */
 } convui;
-/* What the console remembers about one conversation's presentation. */
 convui *ui_convui(ui *u, const conv *c);
+/* F3: the next match of the last /search. */
 void convpane_search_next(ui *u);
 /* sidebar.c */
 void sidebar_rebuild(ui *u);
@@ -174,7 +175,6 @@ typedef struct picker {
 void picker_open(ui *u, picker *p);
 void picker_free(picker *p);
 /* comparisons.c */
-cmpui *cmpui_add(ui *u, compare_t *c, const char *title, int runs);
 void compare_submit(ui *u, const char *text);
 uint64_t compares_sig(ui *u);
 void compares_free(ui *u);
