@@ -1,370 +1,19 @@
-/* comparepane.c: one prompt, N models side by side, streaming live with
- * their metrics; paging, zoom, per-column scrolling, votes, reruns. */
+/* comparepane.c: the selected comparison: N models side by side,
+ * streaming live with their metrics; paging, zoom, per-column scrolling,
+ * votes and reruns from the keys. */
 #include "config.h"
+#include "panes.h"
 #include "ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "store/transcript.h"
 #include "util/clock.h"
 #include "util/mem.h"
-#include "view/commands.h"
 #include "view/compare_layout.h"
 
 #define HEADER_LINES 3
-
-/* ------------------------------------------------------------ the model */
-
-static cmpui *cmpui_add(ui *u, compare_t *c, const char *title, int runs)
-{
-    cmpui *k = xcalloc(1, sizeof *k);
-    k->c = c;
-    k->title = xstrdup(title);
-    k->zoom = -1;
-    k->runs = runs > 1 ? runs : 1;
-    for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
-        k->cols[i].follow = true;
-    u->cmps = xgrow(u->cmps, &u->capcmps, u->ncmps + 1, sizeof *u->cmps);
-    u->cmps[u->ncmps++] = k;
-    return k;
-}
-
-static void cmpui_free(cmpui *k)
-{
-    for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
-        text_view_free(k->cols[i].v);
-    compare_free(k->c);
-    free(k->title);
-    free(k);
-}
-
-void compares_free(ui *u)
-{
-    for (size_t i = 0; i < u->ncmps; i++)
-        cmpui_free(u->cmps[i]);
-    free(u->cmps);
-    u->cmps = NULL;
-    u->ncmps = 0;
-    u->cur_cmp = NULL;
-}
-
-void ui_select_cmp(ui *u, cmpui *k)
-{
-    u->cur_cmp = k;
-    u->cur = NULL;
-    model_view(u->m, NULL);
-    u->gate_view = false;
-    u->dirty = true;
-}
-
-static char *title_for(const char *const *models, size_t n, bool blind)
-{
-    buf_t b = BUF_INIT;
-    if (blind) {
-        buf_printf(&b, "blind, %zu models", n);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            buf_printf(&b, "%s%s", i ? " vs " : "", models[i]);
-    }
-    return buf_steal(&b);
-}
-
-static cmpui *start(ui *u, const char *const *models, size_t n, bool blind, int runs)
-{
-    compare_t *c = compare_new(u->app, models, n, blind);
-    if (!c) {
-        app_flash(u->app, true, "/compare: give 1 to %d models", COMPARE_MAX_COLS);
-        return NULL;
-    }
-    compare_set_max_tokens(c, u->cfg->max_tokens);
-    char *t = title_for(models, n, blind);
-    cmpui *k = cmpui_add(u, c, t, runs);
-    free(t);
-    ui_select_cmp(u, k);
-    u->focus = FOCUS_INPUT;
-    app_flash(u->app, false, "type the prompt: it goes to all %zu models%s", n,
-              runs > 1 ? " (repeated)" : "");
-    return k;
-}
-
-/* ------------------------------------------------------------ commands */
-
-static void picked_models(ui *u, picker *p)
-{
-    const char *chosen[COMPARE_MAX_COLS];
-    size_t n = 0;
-    for (size_t i = 0; i < p->n && n < COMPARE_MAX_COLS; i++)
-        if (p->chosen[i])
-            chosen[n++] = p->items[i];
-    if (n == 0) {
-        app_flash(u->app, true, "no model chosen: Space marks a model, Enter starts");
-        return;
-    }
-    start(u, chosen, n, p->blind, p->runs);
-}
-
-static void picked_saved(ui *u, picker *p)
-{
-    char *err = NULL;
-    compare_t *c = compare_open(u->app, p->paths[p->sel], &err);
-    if (!c) {
-        app_flash(u->app, true, "reopening: %s", err);
-        free(err);
-        return;
-    }
-    cmpui *k = cmpui_add(u, c, p->items[p->sel], 1);
-    ui_select_cmp(u, k);
-}
-
-static void open_picker(ui *u, picker *p)
-{
-    picker_free(u->pick);
-    u->pick = p;
-    u->focus = FOCUS_PICKER;
-    u->dirty = true;
-}
-
-static void reopen_list(ui *u)
-{
-    store_transcript_info *v = NULL;
-    size_t n = 0;
-    char *err = NULL;
-    if (store_transcript_list("compare", &v, &n, &err) != 0) {
-        app_flash(u->app, true, "listing saved comparisons: %s", err);
-        free(err);
-        return;
-    }
-    if (n == 0) {
-        app_flash(u->app, false, "no saved comparisons yet");
-        store_transcript_list_free(v, n);
-        return;
-    }
-    picker *p = xcalloc(1, sizeof *p);
-    p->title = xstrdup("Reopen a comparison (Enter opens, Esc closes)");
-    p->n = n;
-    p->items = xcalloc(n + 1, sizeof *p->items);
-    p->paths = xcalloc(n + 1, sizeof *p->paths);
-    p->chosen = xcalloc(n, sizeof *p->chosen);
-    for (size_t i = 0; i < n; i++) {
-        p->items[i] = xstrdup(v[i].title ? v[i].title : v[i].path);
-        p->paths[i] = xstrdup(v[i].path);
-    }
-    p->done = picked_saved;
-    store_transcript_list_free(v, n);
-    open_picker(u, p);
-}
-
-static void compare_cmd(ui *u, const cmd_parsed *p)
-{
-    int runs = 1;
-    bool blind = false;
-    const char *models[COMPARE_MAX_COLS];
-    size_t n = 0;
-    for (int i = 0; i < p->argc; i++) {
-        const char *a = p->argv[i];
-        if (!strcmp(a, "-n") && i + 1 < p->argc) {
-            char *end;
-            long v = strtol(p->argv[++i], &end, 10);
-            if (*end || v < 1 || v > COMPARE_MAX_RUNS) {
-                app_flash(u->app, true, "/compare -n: a number of runs from 1 to %d", COMPARE_MAX_RUNS);
-                return;
-            }
-            runs = (int)v;
-        } else if (!strcmp(a, "--blind")) {
-            blind = true;
-        } else if (n < COMPARE_MAX_COLS) {
-            models[n++] = a;
-        } else {
-            app_flash(u->app, true, "/compare: at most %d models", COMPARE_MAX_COLS);
-            return;
-        }
-    }
-    if (n > 0) {
-        start(u, models, n, blind, runs);
-        return;
-    }
-    /* No models named: pick them from what the server offers. */
-    size_t nm;
-    const char *const *avail = app_models(u->app, &nm);
-    if (!nm) {
-        app_flash(u->app, true, "the model list has not arrived yet; name models: /compare A B");
-        return;
-    }
-    picker *pk = xcalloc(1, sizeof *pk);
-    pk->title = xstrdup("Models to compare (Space marks, Enter starts, Esc closes)");
-    pk->multi = true;
-    pk->n = nm;
-    pk->items = xcalloc(nm + 1, sizeof *pk->items);
-    pk->chosen = xcalloc(nm, sizeof *pk->chosen);
-    for (size_t i = 0; i < nm; i++)
-        pk->items[i] = xstrdup(avail[i]);
-    pk->runs = runs;
-    pk->blind = blind;
-    pk->done = picked_models;
-    open_picker(u, pk);
-}
-
-/* The column a command names ("2", "B", a model), or the selected one;
- * -1 for "all". Returns -2 when it names nothing. */
-static int col_arg(ui *u, cmpui *k, const char *a)
-{
-    if (!a)
-        return k->sel;
-    if (!strcmp(a, "all"))
-        return -1;
-    size_t n = compare_ncols(k->c);
-    char *end;
-    long v = strtol(a, &end, 10);
-    if (!*end && v >= 1 && (size_t)v <= n)
-        return (int)v - 1;
-    for (size_t i = 0; i < n; i++) {
-        const char *label = compare_col_label(k->c, i), *mname = compare_col_model(k->c, i);
-        if ((label && !strcasecmp(label, a)) || (mname && !strcmp(mname, a)))
-            return (int)i;
-    }
-    app_flash(u->app, true, "no column %s (1-%zu, a label, a model, or all)", a, n);
-    return -2;
-}
-
-void compare_command(ui *u, int id, const cmd_parsed *p)
-{
-    if (id == CMD_COMPARE) {
-        compare_cmd(u, p);
-        return;
-    }
-    if (id == CMD_REOPEN) {
-        reopen_list(u);
-        return;
-    }
-    cmpui *k = u->cur_cmp;
-    if (!k) {
-        app_flash(u->app, true, "this works in a comparison: /compare MODEL MODEL ...");
-        return;
-    }
-    const char *a = p->argc ? p->argv[0] : NULL;
-    int col;
-    switch (id) {
-    case CMD_RERUN:
-        if ((col = col_arg(u, k, a)) >= -1 && !compare_rerun(k->c, col))
-            app_flash(u->app, true, "nothing to re-run there (still running, or no prompt yet)");
-        break;
-    case CMD_VOTE:
-        if (!a) {
-            app_flash(u->app, true, "/vote N (the best column) or /vote tie");
-        } else if (!strcmp(a, "tie")) {
-            compare_vote(k->c, -1);
-        } else if ((col = col_arg(u, k, a)) >= 0) {
-            if (compare_vote(k->c, col))
-                app_flash(u->app, false, "voted for %s", compare_col_name(k->c, (size_t)col));
-        }
-        break;
-    case CMD_ZOOM:
-        col = a ? col_arg(u, k, a) : k->sel;
-        if (col >= 0)
-            k->zoom = k->zoom == col ? -1 : col;
-        break;
-    case CMD_CONTINUE:
-        if ((col = col_arg(u, k, a)) >= 0) {
-            conv *c = compare_to_chat(k->c, col);
-            if (!c)
-                app_flash(u->app, true, "vote first: a blind comparison hides its models");
-            else
-                ui_select(u, c);
-        }
-        break;
-    default:
-        break;
-    }
-    u->dirty = true;
-}
-
-void compare_submit(ui *u, const char *text)
-{
-    cmpui *k = u->cur_cmp;
-    bool ok = k->runs > 1 ? compare_repeat(k->c, text, k->runs) : compare_send(k->c, text);
-    if (!ok)
-        app_flash(u->app, true, "the comparison is still running: wait, or Esc to stop it");
-    for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
-        k->cols[i].follow = true;
-}
-
-/* ----------------------------------------------------------------- keys */
-
-static void scroll_col(cmpcol *cc, int delta, int body_h)
-{
-    int n = cc->v ? (int)text_view_line_count(cc->v) : 0;
-    int top = cc->follow ? (n > body_h ? n - body_h : 0) : cc->top;
-    top += delta;
-    if (top < 0)
-        top = 0;
-    if (top >= n - body_h) {
-        cc->follow = true;
-        return;
-    }
-    cc->follow = false;
-    cc->top = top;
-}
-
-static int body_height(ui *u)
-{
-    int h = u->lay.conv.h - 1 - HEADER_LINES;
-    return h > 1 ? h : 1;
-}
-
-void compare_key(ui *u, int is_key, wint_t ch)
-{
-    cmpui *k = u->cur_cmp;
-    if (!k) {
-        u->focus = FOCUS_INPUT;
-        return;
-    }
-    int n = (int)compare_ncols(k->c);
-    if (is_key && ch == KEY_LEFT)
-        k->sel = k->sel > 0 ? k->sel - 1 : n - 1;
-    else if (is_key && ch == KEY_RIGHT)
-        k->sel = k->sel + 1 < n ? k->sel + 1 : 0;
-    else if (is_key && (ch == KEY_PPAGE || ch == KEY_NPAGE)) {
-        int d = (ch == KEY_PPAGE ? -1 : 1) * (body_height(u) - 1);
-        for (int i = 0; i < n; i++)
-            scroll_col(&k->cols[i], d, body_height(u));
-    } else if (!is_key && (ch == '[' || ch == ']'))
-        scroll_col(&k->cols[k->sel], (ch == '[' ? -1 : 1) * (body_height(u) - 1), body_height(u));
-    else if (!is_key && ch == 'z')
-        k->zoom = k->zoom == k->sel ? -1 : k->sel;
-    else if (!is_key && ch == 'r') {
-        if (!compare_rerun(k->c, k->sel))
-            app_flash(u->app, true, "nothing to re-run in this column yet");
-    } else if (!is_key && ch == 'R')
-        compare_rerun(k->c, -1);
-    else if (!is_key && ch == 'c')
-        compare_cancel(k->c, -1);
-    else if (!is_key && ch == 'v') {
-        if (compare_vote(k->c, k->sel))
-            app_flash(u->app, false, "voted for %s", compare_col_name(k->c, (size_t)k->sel));
-    } else if (!is_key && ch == 't')
-        compare_vote(k->c, -1);
-    else if (!is_key && (ch == 'n' || ch == 'p')) {
-        cmpl_layout l;
-        cmpl_opts o = {n, HEADER_LINES, -1, k->first};
-        rect area = u->lay.conv;
-        cmpl_compute(area, &o, &l);
-        k->first = cmpl_page(k->first, l.per_page, n, ch == 'n' ? 1 : -1);
-    } else if (!is_key && (ch == '\r' || ch == '\n' || ch == '/')) {
-        u->focus = FOCUS_INPUT;
-        if (ch == '/')
-            input_set_text(u, "/");
-    } else if (!is_key && ch == 27) {
-        if (compare_col_state(k->c, (size_t)k->sel) == COMPARE_WAITING ||
-            compare_col_state(k->c, (size_t)k->sel) == COMPARE_STREAMING)
-            compare_cancel(k->c, k->sel);
-        else
-            u->focus = FOCUS_INPUT;
-    }
-    u->dirty = true;
-}
 
 /* ------------------------------------------------------------- drawing */
 
@@ -549,10 +198,11 @@ static int draw_stats(ui *u, cmpui *k, rect r)
     return h;
 }
 
-void comparepane_draw(ui *u)
+static void draw(pane *p, ui *u)
 {
     cmpui *k = u->cur_cmp;
-    rect r = u->lay.conv;
+    rect r = p->r;
+    ui_blank_rect(u, r);
     if (!k || r.h <= 2 || r.w <= 4)
         return;
     int n = (int)compare_ncols(k->c);
@@ -571,13 +221,13 @@ void comparepane_draw(ui *u)
     bool fast[COMPARE_MAX_COLS] = {false}, high[COMPARE_MAX_COLS] = {false};
     compare_winners(k->c, now_us, fast, high);
     if (l.bar.h > 0) {
-        char lab[64], tmp[256];
+        char lab[64], tmp[400];
         cmpl_page_label(&l, n, k->zoom >= 0, lab, sizeof lab);
+        char hint[200];
+        pane_keys_hint(comparepane_ops.keys, hint, sizeof hint);
         snprintf(tmp, sizeof tmp, "%s%s  turn %zu%s   %s", lab, compare_blind(k->c) && !compare_revealed(k->c) ? "  blind" : "",
                  compare_nturns(k->c), compare_busy(k->c) ? "  running" : "",
-                 u->focus == FOCUS_COMPARE ? "<-/-> column  PgUp/PgDn all  [ ] one  z zoom  r/R rerun  c cancel all  "
-                                              "v vote  t tie  n/p page  Enter type"
-                                           : "Right/Left: work with the columns");
+                 u->focus == p ? hint : "Right/Left: work with the columns");
         ui_blank(u, l.bar.y, l.bar.x, l.bar.w, ui_style(u, THEME_STATUS));
         ui_text(u, l.bar.y, l.bar.x + 1, l.bar.w - 1, tmp, strlen(tmp), ui_style(u, THEME_STATUS));
     }
@@ -599,16 +249,210 @@ void comparepane_draw(ui *u)
     }
 }
 
-uint64_t compare_signature(ui *u)
+/* ----------------------------------------------------------------- keys */
+
+static void scroll_col(cmpcol *cc, int delta, int body_h)
 {
-    uint64_t h = 0;
-    for (size_t i = 0; i < u->ncmps; i++)
-        h = h * 1099511628211ull + compare_rev(u->cmps[i]->c) + 1;
-    return h;
+    int n = cc->v ? (int)text_view_line_count(cc->v) : 0;
+    int top = cc->follow ? (n > body_h ? n - body_h : 0) : cc->top;
+    top += delta;
+    if (top < 0)
+        top = 0;
+    if (top >= n - body_h) {
+        cc->follow = true;
+        return;
+    }
+    cc->follow = false;
+    cc->top = top;
 }
 
-long compares_next_timer_ms(ui *u, int64_t now)
+static int body_height(pane *p)
 {
+    int h = p->r.h - 1 - HEADER_LINES;
+    return h > 1 ? h : 1;
+}
+
+static cmpui *shown_cmp(ui *u)
+{
+    if (!u->cur_cmp)
+        ui_focus(u, NULL); /* nothing to work with */
+    return u->cur_cmp;
+}
+
+static void key_column(pane *p, ui *u, int key)
+{
+    (void)p;
+    cmpui *k = shown_cmp(u);
+    if (!k)
+        return;
+    int n = (int)compare_ncols(k->c);
+    if (key == K_FN(KEY_LEFT))
+        k->sel = k->sel > 0 ? k->sel - 1 : n - 1;
+    else
+        k->sel = k->sel + 1 < n ? k->sel + 1 : 0;
+}
+
+static void key_page_all(pane *p, ui *u, int key)
+{
+    cmpui *k = shown_cmp(u);
+    if (!k)
+        return;
+    int d = (key == K_FN(KEY_PPAGE) ? -1 : 1) * (body_height(p) - 1);
+    for (int i = 0; i < (int)compare_ncols(k->c); i++)
+        scroll_col(&k->cols[i], d, body_height(p));
+}
+
+static void key_page_one(pane *p, ui *u, int key)
+{
+    cmpui *k = shown_cmp(u);
+    if (k)
+        scroll_col(&k->cols[k->sel], (key == '[' ? -1 : 1) * (body_height(p) - 1), body_height(p));
+}
+
+static void key_zoom(pane *p, ui *u, int key)
+{
+    (void)p;
+    (void)key;
+    cmpui *k = shown_cmp(u);
+    if (k)
+        k->zoom = k->zoom == k->sel ? -1 : k->sel;
+}
+
+static void key_rerun(pane *p, ui *u, int key)
+{
+    (void)p;
+    cmpui *k = shown_cmp(u);
+    if (k && key == 'R')
+        compare_rerun(k->c, -1);
+    else if (k && !compare_rerun(k->c, k->sel))
+        app_flash(u->app, true, "nothing to re-run in this column yet");
+}
+
+static void key_cancel(pane *p, ui *u, int key)
+{
+    (void)p;
+    (void)key;
+    cmpui *k = shown_cmp(u);
+    if (k)
+        compare_cancel(k->c, -1);
+}
+
+static void key_vote(pane *p, ui *u, int key)
+{
+    (void)p;
+    cmpui *k = shown_cmp(u);
+    if (k && key == 't')
+        compare_vote(k->c, -1);
+    else if (k && compare_vote(k->c, k->sel))
+        app_flash(u->app, false, "voted for %s", compare_col_name(k->c, (size_t)k->sel));
+}
+
+static void key_page(pane *p, ui *u, int key)
+{
+    cmpui *k = shown_cmp(u);
+    if (!k)
+        return;
+    cmpl_layout l;
+    int n = (int)compare_ncols(k->c);
+    cmpl_opts o = {n, HEADER_LINES, -1, k->first};
+    cmpl_compute(p->r, &o, &l);
+    k->first = cmpl_page(k->first, l.per_page, n, key == 'n' ? 1 : -1);
+}
+
+static void key_type(pane *p, ui *u, int key)
+{
+    (void)p;
+    ui_focus(u, NULL);
+    if (key == '/')
+        input_set_text(u, "/");
+}
+
+/* Esc stops the selected column while it runs, else gives the keys back. */
+static void key_esc(pane *p, ui *u, int key)
+{
+    (void)p;
+    (void)key;
+    cmpui *k = shown_cmp(u);
+    if (!k)
+        return;
+    compare_state st = compare_col_state(k->c, (size_t)k->sel);
+    if (st == COMPARE_WAITING || st == COMPARE_STREAMING)
+        compare_cancel(k->c, k->sel);
+    else
+        ui_focus(u, NULL);
+}
+
+static const pane_key keys[] = {
+    {K_FN(KEY_LEFT), "<-/->", "column", key_column},
+    {K_FN(KEY_RIGHT), NULL, NULL, key_column},
+    {K_FN(KEY_PPAGE), "PgUp/PgDn", "all", key_page_all},
+    {K_FN(KEY_NPAGE), NULL, NULL, key_page_all},
+    {'[', "[ ]", "one", key_page_one},
+    {']', NULL, NULL, key_page_one},
+    {'z', "z", "zoom", key_zoom},
+    {'r', "r/R", "rerun", key_rerun},
+    {'R', NULL, NULL, key_rerun},
+    {'c', "c", "cancel all", key_cancel},
+    {'v', "v", "vote", key_vote},
+    {'t', "t", "tie", key_vote},
+    {'n', "n/p", "page", key_page},
+    {'p', NULL, NULL, key_page},
+    {'\r', "Enter", "type", key_type},
+    {'\n', NULL, NULL, key_type},
+    {'/', NULL, NULL, key_type},
+    {K_ESC, NULL, NULL, key_esc},
+    {0, NULL, NULL, NULL},
+};
+
+/* Every other key but the F-keys stops here too. */
+static bool key(pane *p, ui *u, int k)
+{
+    (void)p;
+    (void)u;
+    return !K_IS_FKEY(k);
+}
+
+/* The arrows on an empty input line give the columns the keys. */
+static bool claim(pane *p, ui *u, int k)
+{
+    if (!u->cur_cmp || (k != K_FN(KEY_LEFT) && k != K_FN(KEY_RIGHT)))
+        return false;
+    ui_focus(u, p);
+    return true;
+}
+
+/* Esc on the input line stops every column. */
+static bool from_line(pane *p, ui *u, int k, bool line_empty)
+{
+    (void)p;
+    (void)line_empty;
+    if (k != K_ESC || !u->cur_cmp || !compare_busy(u->cur_cmp->c))
+        return false;
+    compare_cancel(u->cur_cmp->c, -1);
+    app_flash(u->app, false, "stopped every column");
+    return true;
+}
+
+static void title(pane *p, ui *u, rect r)
+{
+    (void)p;
+    if (!u->cur_cmp)
+        return;
+    int a = ui_style(u, THEME_TITLE);
+    int x = r.x + 1 + ui_text(u, r.y, r.x + 1, r.w - 1, "Comparison", 10, a | A_BOLD);
+    const char *t = u->cur_cmp->title;
+    ui_text(u, r.y, x + 2, r.x + r.w - x - 2, t, strlen(t), a);
+}
+
+static uint64_t sig(pane *p, ui *u)
+{
+    (void)p;
+    return compares_sig(u) ^ (uint64_t)(uintptr_t)u->cur_cmp;
+}
+
+static long next_timer_ms(pane *p, ui *u, int64_t now)
+{
+    (void)p;
     long best = -1;
     for (size_t i = 0; i < u->ncmps; i++) {
         long t = compare_next_timer_ms(u->cmps[i]->c, now);
@@ -618,8 +462,31 @@ long compares_next_timer_ms(ui *u, int64_t now)
     return best;
 }
 
-void compares_tick(ui *u, int64_t now)
+static void tick(pane *p, ui *u, int64_t now)
 {
+    (void)p;
     for (size_t i = 0; i < u->ncmps; i++)
         compare_tick(u->cmps[i]->c, now);
+}
+
+const pane_ops comparepane_ops = {
+    .name = "compare",
+    .slot = SLOT_MAIN,
+    .draw = draw,
+    .sig = sig,
+    .keys = keys,
+    .key = key,
+    .claim = claim,
+    .from_line = from_line,
+    .title = title,
+    .next_timer_ms = next_timer_ms,
+    .tick = tick,
+};
+
+pane *comparepane_new(ui *u)
+{
+    (void)u;
+    pane *p = xcalloc(1, sizeof *p);
+    p->ops = &comparepane_ops;
+    return p;
 }

@@ -1,6 +1,8 @@
 /* gatepane.c: the AI Gate pane: the realtime sessions created in this run
  * with live countdowns, their details, copying, and the service's limits. */
 #include "config.h"
+#include "gatepane.h"
+#include "panes.h"
 #include "ui.h"
 
 #include <stdio.h>
@@ -9,9 +11,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "term.h"
 #include "util/clock.h"
 #include "util/mem.h"
 #include "view/commands.h"
+
+static const pane_ops ops;
+
+gatepane *gatepane_of(ui *u)
+{
+    return (gatepane *)ui_pane(u, &ops);
+}
 
 void gate_open(ui *u)
 {
@@ -19,9 +29,19 @@ void gate_open(ui *u)
         app_flash(u->app, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
         return;
     }
-    u->gate_view = true;
-    u->focus = FOCUS_GATE;
-    u->dirty = true;
+    pane *p = ui_pane(u, &ops);
+    ui_show(u, p);
+    ui_focus(u, p);
+}
+
+void gate_toggle(ui *u)
+{
+    if (u->main == ui_pane(u, &ops)) {
+        ui_show(u, NULL);
+        ui_focus(u, NULL);
+    } else {
+        gate_open(u);
+    }
 }
 
 static void clock_text(int64_t unix_s, char *buf, size_t len)
@@ -54,7 +74,7 @@ static int state_style(gatectl_state st)
 
 static int line(ui *u, int y, const char *s, int style)
 {
-    rect r = u->lay.conv;
+    rect r = gatepane_of(u)->p.r;
     if (y >= r.y + r.h)
         return y;
     ui_text(u, y, r.x + 1, r.w - 1, s, strlen(s), ui_style(u, style));
@@ -97,15 +117,16 @@ static int draw_error(ui *u, int y, const gatectl_error *ge)
 
 static int draw_details(ui *u, int y, const gatectl_info *gi)
 {
-    rect r = u->lay.conv;
-    const gatectl_session *gs = gi->sessions[u->gate_sel];
+    gatepane *gp = gatepane_of(u);
+    rect r = gp->p.r;
+    const gatectl_session *gs = gi->sessions[gp->sel];
     const gate_session *s = gs->s;
     char tmp[512];
     y = line(u, y, "", THEME_DEFAULT);
     snprintf(tmp, sizeof tmp, "Session %s%s", s->id ? s->id : "?",
-             u->gate_secrets ? "   (secrets shown: s hides them)" : "   (s shows secrets)");
+             gp->secrets ? "   (secrets shown: s hides them)" : "   (s shows secrets)");
     y = line(u, y, tmp, THEME_TITLE);
-    char *masked = s->client_secret ? (u->gate_secrets ? xstrdup(s->client_secret)
+    char *masked = s->client_secret ? (gp->secrets ? xstrdup(s->client_secret)
                                                        : gatectl_mask(s->client_secret))
                                     : xstrdup(GATECTL_NO_SECRET_TEXT);
     char exp[16];
@@ -125,8 +146,8 @@ static int draw_details(ui *u, int y, const gatectl_info *gi)
         for (size_t k = 0; k < is->nurls; k++)
             buf_printf(&b, "%s%s", k ? ", " : "", is->urls[k]);
         if (is->username || is->credential) {
-            char *un = is->username ? (u->gate_secrets ? xstrdup(is->username) : gatectl_mask(is->username)) : NULL;
-            char *cr = is->credential ? (u->gate_secrets ? xstrdup(is->credential) : gatectl_mask(is->credential)) : NULL;
+            char *un = is->username ? (gp->secrets ? xstrdup(is->username) : gatectl_mask(is->username)) : NULL;
+            char *cr = is->credential ? (gp->secrets ? xstrdup(is->credential) : gatectl_mask(is->credential)) : NULL;
             buf_printf(&b, "  user %s  credential %s", un ? un : "-", cr ? cr : "-");
             free(un);
             free(cr);
@@ -135,7 +156,7 @@ static int draw_details(ui *u, int y, const gatectl_info *gi)
         buf_free(&b);
     }
     /* Every field of the answer, secrets masked unless asked. */
-    char *json = gatectl_details_json(u->gate, u->gate_sel, u->gate_secrets);
+    char *json = gatectl_details_json(u->gate, gp->sel, gp->secrets);
     if (json) {
         y = line(u, y, "  the whole answer:", THEME_META);
         char *p = json;
@@ -154,13 +175,14 @@ static int draw_details(ui *u, int y, const gatectl_info *gi)
     return y;
 }
 
-void gatepane_draw(ui *u)
+static void draw(pane *p, ui *u)
 {
-    rect r = u->lay.conv;
+    gatepane *gp = (gatepane *)p;
+    rect r = p->r;
+    ui_blank_rect(u, r);
     if (r.h <= 0 || !u->gate)
         return;
     const gatectl_info *gi = gatectl_get(u->gate);
-    u->seen_gate_rev = gi->rev;
     int64_t now = clock_wall_ms();
     char tmp[512];
     int y = r.y;
@@ -191,8 +213,8 @@ void gatepane_draw(ui *u)
         snprintf(tmp, sizeof tmp, "  %-3s %-22s %-*s %-8s %-9s %-8s %-8s %s", "#", "session", mw, "model",
                  "voice", "created", "secret", "session", "state");
         y = line(u, y, tmp, THEME_META);
-        if (u->gate_sel >= gi->nsessions)
-            u->gate_sel = gi->nsessions - 1;
+        if (gp->sel >= gi->nsessions)
+            gp->sel = gi->nsessions - 1;
         for (size_t i = 0; i < gi->nsessions && y < r.y + r.h; i++) {
             const gatectl_session *gs = gi->sessions[i];
             gatectl_timing t = gatectl_session_timing(gs, now);
@@ -202,7 +224,7 @@ void gatepane_draw(ui *u)
             if (gs->no_secret)
                 snprintf(sl, sizeof sl, "none");
             left_text(t.session_left_s, xl, sizeof xl);
-            bool sel = i == u->gate_sel && u->focus == FOCUS_GATE;
+            bool sel = i == gp->sel && u->focus == p;
             snprintf(tmp, sizeof tmp, "%s %-3zu %-22.22s %-*.*s %-8.8s %-9s %-8s %-8s ", sel ? ">" : " ",
                      i + 1, gs->s->id ? gs->s->id : "?", mw, mw, gs->s->model ? gs->s->model : "?",
                      gs->s->voice ? gs->s->voice : "?", created, sl, xl);
@@ -236,18 +258,22 @@ void gatepane_draw(ui *u)
         y = line(u, y, buf_cstr(&b), THEME_DEFAULT);
         buf_free(&b);
     }
-    if (u->gate_details && gi->nsessions)
+    if (gp->details && gi->nsessions)
         draw_details(u, y, gi);
-    if (u->focus == FOCUS_GATE && r.h > 2) {
-        static const char keys[] = " Up/Down choose  Enter details  s secrets  c copy secret  y copy curl  "
-                                   "j copy JSON  n new  t TURN  h health  / command  Esc back ";
+    if (u->focus == p && r.h > 2) {
+        char hint[256], keys[260];
+        pane_keys_hint(ops.keys, hint, sizeof hint);
+        int kn = snprintf(keys, sizeof keys, " %s ", hint);
+        if (kn < 0 || (size_t)kn >= sizeof keys)
+            kn = (int)sizeof keys - 1;
         ui_blank(u, r.y + r.h - 1, r.x, r.w, ui_style(u, THEME_STATUS));
-        ui_text(u, r.y + r.h - 1, r.x + 1, r.w - 1, keys, sizeof keys - 1, ui_style(u, THEME_STATUS));
+        ui_text(u, r.y + r.h - 1, r.x + 1, r.w - 1, keys, (size_t)kn, ui_style(u, THEME_STATUS));
     }
 }
 
-static void copy(ui *u, gatectl_copy_what what)
+void gate_copy(ui *u, gatectl_copy_what what)
 {
+    gatepane *gp = gatepane_of(u);
     const gatectl_info *gi = gatectl_get(u->gate);
     if (!gi->nsessions) {
         app_flash(u->app, true, "no session to copy from: /gate session creates one");
@@ -255,7 +281,7 @@ static void copy(ui *u, gatectl_copy_what what)
     }
     gatectl_copy_out out;
     char *err = NULL;
-    if (!gatectl_copy(u->gate, u->gate_sel, what, &out, &err)) {
+    if (!gatectl_copy(u->gate, gp->sel, what, &out, &err)) {
         app_flash(u->app, true, "copy: %s", err);
         free(err);
         return;
@@ -265,8 +291,7 @@ static void copy(ui *u, gatectl_copy_what what)
                                                     : "the session as JSON";
     if (out.osc52) {
         /* Invisible to the screen: the terminal puts it on the clipboard. */
-        size_t len = strlen(out.osc52);
-        if (write(STDOUT_FILENO, out.osc52, len) != (ssize_t)len)
+        if (!term_write_raw(out.osc52, strlen(out.osc52)))
             app_flash(u->app, true, "could not write to the terminal's clipboard");
         else
             app_flash(u->app, false, "copied %s to the clipboard (OSC 52)%s", thing,
@@ -278,121 +303,149 @@ static void copy(ui *u, gatectl_copy_what what)
     gatectl_copy_out_clear(&out);
 }
 
-void gatepane_key(ui *u, int is_key, wint_t ch)
+/* ------------------------------------------------------------------ keys */
+
+static void key_move(pane *p, ui *u, int key)
 {
-    const gatectl_info *gi = gatectl_get(u->gate);
-    if (is_key && ch == KEY_UP && u->gate_sel > 0)
-        u->gate_sel--;
-    else if (is_key && ch == KEY_DOWN && u->gate_sel + 1 < gi->nsessions)
-        u->gate_sel++;
-    else if (!is_key && (ch == '\r' || ch == '\n'))
-        u->gate_details = !u->gate_details;
-    else if (!is_key && ch == 's')
-        u->gate_secrets = !u->gate_secrets;
-    else if (!is_key && ch == 'c')
-        copy(u, GATECTL_COPY_SECRET);
-    else if (!is_key && ch == 'y')
-        copy(u, GATECTL_COPY_CURL);
-    else if (!is_key && ch == 'j')
-        copy(u, GATECTL_COPY_JSON);
-    else if (!is_key && ch == 't')
-        gatectl_turn(u->gate);
-    else if (!is_key && ch == 'h')
-        gatectl_health(u->gate);
-    else if (!is_key && (ch == 'n' || ch == '/')) {
-        input_set_text(u, ch == 'n' ? "/gate session " : "/");
-        u->focus = FOCUS_INPUT;
-    } else if (!is_key && (ch == 27 || ch == 'q')) {
-        u->gate_view = false;
-        u->focus = FOCUS_INPUT;
-    }
-    u->dirty = true;
+    gatepane *gp = (gatepane *)p;
+    size_t n = gatectl_get(u->gate)->nsessions;
+    if (key == K_FN(KEY_UP) && gp->sel > 0)
+        gp->sel--;
+    else if (key == K_FN(KEY_DOWN) && gp->sel + 1 < n)
+        gp->sel++;
 }
 
-static bool parse_temperature(const char *s, double *out)
+static void key_details(pane *p, ui *u, int key)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end)
+    (void)u;
+    (void)key;
+    ((gatepane *)p)->details = !((gatepane *)p)->details;
+}
+
+static void key_secrets(pane *p, ui *u, int key)
+{
+    (void)u;
+    (void)key;
+    ((gatepane *)p)->secrets = !((gatepane *)p)->secrets;
+}
+
+static void key_copy(pane *p, ui *u, int key)
+{
+    (void)p;
+    gate_copy(u, key == 'c' ? GATECTL_COPY_SECRET : key == 'y' ? GATECTL_COPY_CURL : GATECTL_COPY_JSON);
+}
+
+static void key_turn(pane *p, ui *u, int key)
+{
+    (void)p;
+    (void)key;
+    gatectl_turn(u->gate);
+}
+
+static void key_health(pane *p, ui *u, int key)
+{
+    (void)p;
+    (void)key;
+    gatectl_health(u->gate);
+}
+
+static void key_line(pane *p, ui *u, int key)
+{
+    (void)p;
+    input_set_text(u, key == 'n' ? "/gate session " : "/");
+    ui_focus(u, NULL);
+}
+
+static void key_back(pane *p, ui *u, int key)
+{
+    (void)p;
+    (void)key;
+    ui_show(u, NULL);
+    ui_focus(u, NULL);
+}
+
+static const pane_key keys[] = {
+    {K_FN(KEY_UP), "Up/Down", "choose", key_move},
+    {K_FN(KEY_DOWN), NULL, NULL, key_move},
+    {'\r', "Enter", "details", key_details},
+    {'\n', NULL, NULL, key_details},
+    {'s', "s", "secrets", key_secrets},
+    {'c', "c", "copy secret", key_copy},
+    {'y', "y", "copy curl", key_copy},
+    {'j', "j", "copy JSON", key_copy},
+    {'n', "n", "new", key_line},
+    {'t', "t", "TURN", key_turn},
+    {'h', "h", "health", key_health},
+    {'/', "/", "command", key_line},
+    {K_ESC, "Esc", "back", key_back},
+    {'q', NULL, NULL, key_back},
+    {0, NULL, NULL, NULL},
+};
+
+/* Every other key but the F-keys stops here too. */
+static bool key(pane *p, ui *u, int k)
+{
+    (void)p;
+    (void)u;
+    return !K_IS_FKEY(k);
+}
+
+/* Esc on an empty input line gives the pane its keys back. */
+static bool claim(pane *p, ui *u, int k)
+{
+    if (k != K_ESC)
         return false;
-    *out = v;
+    ui_focus(u, p);
     return true;
 }
 
-void gate_command(ui *u, const cmd_parsed *p)
+static void title(pane *p, ui *u, rect r)
 {
-    if (!u->gate) {
-        app_flash(u->app, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
-        return;
-    }
-    if (p->argc == 0) {
-        gate_open(u);
-        return;
-    }
-    const char *sub = p->argv[0];
-    if (!strcmp(sub, "turn")) {
-        gatectl_turn(u->gate);
-        gate_open(u);
-    } else if (!strcmp(sub, "health")) {
-        gatectl_health(u->gate);
-        gate_open(u);
-    } else if (!strcmp(sub, "show")) {
-        u->gate_secrets = !u->gate_secrets;
-        u->gate_details = true;
-        gate_open(u);
-    } else if (!strcmp(sub, "copy")) {
-        gatectl_copy_what what = GATECTL_COPY_SECRET;
-        if (p->argc > 1 && !strcmp(p->argv[1], "curl"))
-            what = GATECTL_COPY_CURL;
-        else if (p->argc > 1 && !strcmp(p->argv[1], "json"))
-            what = GATECTL_COPY_JSON;
-        else if (p->argc > 1 && strcmp(p->argv[1], "secret")) {
-            app_flash(u->app, true, "/gate copy: secret, curl or json");
-            return;
-        }
-        if (p->argc > 2) {
-            long n = strtol(p->argv[2], NULL, 10);
-            if (n < 1 || (size_t)n > gatectl_get(u->gate)->nsessions) {
-                app_flash(u->app, true, "/gate copy: no session %s", p->argv[2]);
-                return;
-            }
-            u->gate_sel = (size_t)n - 1;
-        }
-        copy(u, what);
-    } else if (!strcmp(sub, "session")) {
-        gate_session_params gp;
-        gate_session_params_init(&gp);
-        for (int i = 1; i < p->argc; i += 2) { /* option, value */
-            const char *o = p->argv[i];
-            const char *v = i + 1 < p->argc ? p->argv[i + 1] : NULL;
-            if (!v) {
-                app_flash(u->app, true, "/gate session: %s needs a value", o);
-                return;
-            }
-            if (!strcmp(o, "--voice"))
-                gp.voice = v;
-            else if (!strcmp(o, "--model"))
-                gp.model = v;
-            else if (!strcmp(o, "--instructions"))
-                gp.instructions = v;
-            else if (!strcmp(o, "--temperature")) {
-                if (!parse_temperature(v, &gp.temperature)) {
-                    app_flash(u->app, true, "/gate session: the temperature is a number from 0 to 1");
-                    return;
-                }
-            } else {
-                app_flash(u->app, true, "/gate session: unknown option %s (--voice, --model, "
-                                        "--temperature, --instructions)", o);
-                return;
-            }
-        }
-        char *err = NULL;
-        if (!gatectl_create(u->gate, &gp, &err)) {
-            app_flash(u->app, true, "%s", err);
-            free(err);
-        }
-        gate_open(u);
-    } else {
-        app_flash(u->app, true, "usage: /gate %s", cmd_find("gate")->usage);
-    }
+    (void)p;
+    int a = ui_style(u, THEME_TITLE);
+    ui_text(u, r.y, r.x + 1, r.w - 1, "AI Gate", 7, a | A_BOLD);
+    ui_text(u, r.y, r.x + 9, r.w - 9, "  realtime voice sessions (F6 or Esc: back)", 43, a);
+}
+
+static uint64_t sig(pane *p, ui *u)
+{
+    (void)p;
+    return u->gate ? gatectl_get(u->gate)->rev : 0;
+}
+
+/* The countdowns run on the wall clock, shown or not. */
+static long next_timer_ms(pane *p, ui *u, int64_t now)
+{
+    (void)p;
+    (void)now;
+    return u->gate ? gatectl_next_timer_ms(u->gate, clock_wall_ms()) : -1;
+}
+
+static void tick(pane *p, ui *u, int64_t now)
+{
+    (void)p;
+    (void)now;
+    if (u->gate)
+        gatectl_tick(u->gate, clock_wall_ms());
+}
+
+static const pane_ops ops = {
+    .name = "gate",
+    .slot = SLOT_MAIN,
+    .draw = draw,
+    .sig = sig,
+    .keys = keys,
+    .key = key,
+    .claim = claim,
+    .title = title,
+    .next_timer_ms = next_timer_ms,
+    .tick = tick,
+};
+
+pane *gatepane_new(ui *u)
+{
+    (void)u;
+    gatepane *gp = xcalloc(1, sizeof *gp);
+    gp->p.ops = &ops;
+    return &gp->p;
 }

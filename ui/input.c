@@ -1,9 +1,9 @@
-/* input.c: the input line, GNU readline in callback mode.
+/* input.c: the input line's text, GNU readline in callback mode.
  *
  * readline never touches the terminal here: its terminal preparation is a
  * no-op, its signal handling is off, its output goes to /dev/null, and it
- * reads keys from a small queue that the curses loop fills. We draw its
- * line buffer ourselves. So ~/.inputrc, history, completion and editing
+ * reads keys from a small queue that the curses loop fills. The input
+ * pane (inputpane.c) draws its line buffer. So ~/.inputrc, history, completion and editing
  * all work while curses owns the screen. */
 #include "config.h"
 #include "ui.h"
@@ -256,6 +256,11 @@ const char *input_text(void)
     return rl_line_buffer ? rl_line_buffer : "";
 }
 
+size_t input_point(void)
+{
+    return rl_point < 0 ? 0 : (size_t)rl_point;
+}
+
 bool input_empty(void)
 {
     return !rl_line_buffer || !*rl_line_buffer;
@@ -283,17 +288,19 @@ static void notice_edit(ui *u)
         return;
     free(last_line);
     last_line = xstrdup(now);
-    if (!u->cur || u->cur->kind != CONV_WORKSPACE || now[0] == '/' || u->editing_draft)
+    if (!u->cur || u->cur->kind != CONV_WORKSPACE || now[0] == '/' || line_editing_draft(u))
         return;
     convui *cu = ui_convui(u, u->cur);
     app_typing(u->app, u->cur, now, cu->as_agent);
 }
 
-void input_key(ui *u, int is_key, wint_t ch)
+void input_key(ui *u, int key)
 {
     const char *seq = NULL;
     char tmp[8];
     size_t n = 0;
+    bool is_key = K_IS_FN(key);
+    uint32_t ch = (uint32_t)(key & ~K_FN_BIT);
     if (is_key) {
         switch (ch) {
         case KEY_LEFT: seq = "\033[D"; break;
@@ -313,7 +320,7 @@ void input_key(ui *u, int is_key, wint_t ch)
         n = 1;
         seq = tmp;
     } else if (ch <= 0x10FFFF && (ch < 0xD800 || ch > 0xDFFF)) {
-        n = utf8_encode((uint32_t)ch, tmp);
+        n = utf8_encode(ch, tmp);
         seq = tmp;
     } else {
         return;
@@ -323,129 +330,6 @@ void input_key(ui *u, int is_key, wint_t ch)
         rl_callback_read_char();
     notice_edit(u);
     u->dirty = true;
-}
-
-/* ----------------------------------------------------------------- drawing */
-
-static const char *prompt(ui *u, char *buf, size_t len)
-{
-    if (u->editing_draft)
-        snprintf(buf, len, "edit draft> ");
-    else if (input_text()[0] == '/')
-        snprintf(buf, len, "> ");
-    else if (u->cur_cmp)
-        snprintf(buf, len, "compare> ");
-    else if (!u->cur)
-        snprintf(buf, len, "> ");
-    else if (u->cur->kind == CONV_CHAT)
-        snprintf(buf, len, "you> ");
-    else
-        snprintf(buf, len, "%s> ", ui_convui(u, u->cur)->as_agent ? "agent" : "customer");
-    return buf;
-}
-
-/* Visual rows of the input: each logical line wrapped at width w. */
-static int rows_for(const char *s, int first_w, int w)
-{
-    int rows = 1, col = 0, lim = first_w;
-    size_t i = 0, len = strlen(s);
-    while (i < len) {
-        if (s[i] == '\n') {
-            rows++;
-            col = 0;
-            lim = w;
-            i++;
-            continue;
-        }
-        int cw;
-        size_t k = tw_cluster_next(s + i, len - i, &cw);
-        if (col + cw > lim) {
-            rows++;
-            col = 0;
-            lim = w;
-        }
-        col += cw;
-        i += k;
-    }
-    return rows;
-}
-
-int input_lines(ui *u)
-{
-    char pb[32];
-    int pw = (int)strlen(prompt(u, pb, sizeof pb));
-    int w = u->cols > 1 ? u->cols - 1 : 1;
-    int r = rows_for(input_text(), w - pw > 1 ? w - pw : 1, w);
-    return r > LAYOUT_MAX_INPUT_LINES ? LAYOUT_MAX_INPUT_LINES : r;
-}
-
-void input_draw(ui *u)
-{
-    rect r = u->lay.input;
-    if (r.h <= 0 || r.w <= 0)
-        return;
-    int a = ui_style(u, THEME_INPUT), pa = ui_style(u, THEME_INPUT_PROMPT);
-    for (int y = 0; y < r.h; y++)
-        ui_blank(u, r.y + y, r.x, r.w, a);
-    char pb[32];
-    const char *p = prompt(u, pb, sizeof pb);
-    int pw = (int)strlen(p);
-    int w = r.w > 1 ? r.w - 1 : 1;
-    /* Lay the text out into visual rows, remembering the cursor's place,
-     * then show the window of rows that holds the cursor. */
-    const char *s = input_text();
-    size_t len = strlen(s), point = rl_point < 0 ? 0 : (size_t)rl_point;
-    int row = 0, col = pw, cur_row = 0, cur_col = pw;
-    typedef struct piece {
-        int row, col;
-        size_t off, len;
-    } piece;
-    piece *pcs = NULL;
-    size_t npcs = 0, cap = 0;
-    size_t i = 0;
-    while (i <= len) {
-        if (i == point) {
-            cur_row = row;
-            cur_col = col;
-        }
-        if (i == len)
-            break;
-        if (s[i] == '\n') {
-            row++;
-            col = 0;
-            i++;
-            continue;
-        }
-        int cw;
-        size_t k = tw_cluster_next(s + i, len - i, &cw);
-        if (col + cw > w) {
-            row++;
-            col = 0;
-            if (i == point) {
-                cur_row = row;
-                cur_col = col;
-            }
-        }
-        pcs = xgrow(pcs, &cap, npcs + 1, sizeof *pcs);
-        pcs[npcs++] = (piece){row, col, i, k};
-        col += cw;
-        i += k;
-    }
-    if (cur_col >= w) {
-        cur_row++;
-        cur_col = 0;
-    }
-    int top = cur_row >= r.h ? cur_row - r.h + 1 : 0;
-    if (top == 0)
-        ui_text(u, r.y, r.x, pw, p, strlen(p), pa);
-    for (size_t k = 0; k < npcs; k++) {
-        int vr = pcs[k].row - top;
-        if (vr < 0 || vr >= r.h)
-            continue;
-        ui_text(u, r.y + vr, r.x + pcs[k].col, r.w - pcs[k].col, s + pcs[k].off, pcs[k].len, a);
-    }
-    free(pcs);
-    move(r.y + cur_row - top, r.x + cur_col);
 }
 
 /* ------------------------------------------------------------- $EDITOR */

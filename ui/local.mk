@@ -1,14 +1,29 @@
-# ui: the curses console (program only, never in libaidesk.a).
+# ui: the curses console (program only, never in libaidesk.a). One pane
+# per file (registered in ui/panes.h); docs/architecture.md, "The console".
 aidesk_SOURCES += \
 	ui/console.c ui/console.h \
-	ui/cmdrun.c \
-	ui/comparepane.c \
-	ui/convpane.c \
-	ui/gatepane.c \
-	ui/input.c \
+	ui/frame.c \
 	ui/keys.c \
-	ui/panes.c \
+	ui/pane.h ui/panes.c ui/panes.h \
+	ui/ui.c ui/ui.h \
+	ui/cmds.h ui/cmdtab.c \
+	ui/cmd_conv.c \
+	ui/line.c \
+	ui/input.c \
+	ui/inputpane.c \
+	ui/sidebar.c \
+	ui/titlebar.c \
+	ui/convpane.c \
+	ui/msgdraw.c ui/msgdraw.h \
+	ui/typing.c \
+	ui/draftspane.c \
+	ui/statusbar.c \
+	ui/helppane.c \
 	ui/picker.c \
+	ui/gatepane.c ui/gatepane.h \
+	ui/gatecmd.c \
+	ui/comparepane.c \
+	ui/comparisons.c \
+	ui/headless.c ui/headless.h \
 	ui/style.c \
-	ui/term.c ui/term.h \
-	ui/ui.c ui/ui.h
+	ui/term.c ui/term.h

@@ -3,8 +3,19 @@
 #include "config.h"
 #include "ui.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "panes.h"
+#include "util/mem.h"
+
+typedef struct pickpane {
+    pane p;
+    picker *pick; /* the list shown, or NULL */
+} pickpane;
+
+static const pane_ops ops;
 
 void picker_free(picker *p)
 {
@@ -22,9 +33,9 @@ void picker_free(picker *p)
     free(p);
 }
 
-void picker_draw(ui *u)
+static void draw(pane *pp, ui *u)
 {
-    picker *p = u->pick;
+    picker *p = ((pickpane *)pp)->pick;
     if (!p)
         return;
     int w = u->cols - 8 > 70 ? 70 : u->cols - 8;
@@ -61,32 +72,68 @@ void picker_draw(ui *u)
     }
 }
 
-void picker_key(ui *u, int is_key, wint_t ch)
+void picker_open(ui *u, picker *p)
 {
-    picker *p = u->pick;
+    pickpane *pp = (pickpane *)ui_pane(u, &ops);
+    picker_free(pp->pick);
+    pp->pick = p;
+    ui_open(u, &pp->p);
+}
+
+/* Closes the list; returns it (the caller frees it). */
+static picker *take(pane *pp, ui *u)
+{
+    picker *p = ((pickpane *)pp)->pick;
+    ((pickpane *)pp)->pick = NULL;
+    ui_close(u, pp);
+    return p;
+}
+
+static bool key(pane *pp, ui *u, int k)
+{
+    picker *p = ((pickpane *)pp)->pick;
     if (!p) {
-        u->focus = FOCUS_INPUT;
-        return;
+        ui_close(u, pp);
+        return true;
     }
-    if (is_key && ch == KEY_UP && p->sel > 0)
+    if (k == K_FN(KEY_UP) && p->sel > 0)
         p->sel--;
-    else if (is_key && ch == KEY_DOWN && p->sel + 1 < p->n)
+    else if (k == K_FN(KEY_DOWN) && p->sel + 1 < p->n)
         p->sel++;
-    else if (is_key && ch == KEY_PPAGE)
+    else if (k == K_FN(KEY_PPAGE))
         p->sel = p->sel > 10 ? p->sel - 10 : 0;
-    else if (is_key && ch == KEY_NPAGE)
+    else if (k == K_FN(KEY_NPAGE))
         p->sel = p->sel + 10 < p->n ? p->sel + 10 : p->n - 1;
-    else if (!is_key && ch == ' ' && p->multi)
+    else if (k == ' ' && p->multi)
         p->chosen[p->sel] = !p->chosen[p->sel];
-    else if (!is_key && (ch == '\r' || ch == '\n')) {
-        u->pick = NULL;
-        u->focus = FOCUS_INPUT;
+    else if (k == '\r' || k == '\n') {
+        take(pp, u);
         p->done(u, p);
         picker_free(p);
-    } else if (!is_key && (ch == 27 || ch == 'q')) {
-        u->pick = NULL;
-        u->focus = FOCUS_INPUT;
-        picker_free(p);
+    } else if (k == K_ESC || k == 'q') {
+        picker_free(take(pp, u));
     }
-    u->dirty = true;
+    return true; /* every key, the F-keys too, is the list's while it shows */
+}
+
+static void pick_free(pane *pp)
+{
+    picker_free(((pickpane *)pp)->pick);
+    free(pp);
+}
+
+static const pane_ops ops = {
+    .name = "picker",
+    .slot = SLOT_OVERLAY,
+    .draw = draw,
+    .key = key,
+    .free = pick_free,
+};
+
+pane *picker_new(ui *u)
+{
+    (void)u;
+    pickpane *pp = xcalloc(1, sizeof *pp);
+    pp->p.ops = &ops;
+    return &pp->p;
 }

@@ -16,6 +16,10 @@ static int sig_pipe[2] = {-1, -1};
 static struct termios saved_tios;
 static bool have_tios;
 static volatile sig_atomic_t curses_on;
+/* Headless: curses reads keys from a pipe and writes to /dev/null. */
+static SCREEN *headless_scr;
+static FILE *headless_in, *headless_out;
+static int input_fd = STDIN_FILENO;
 
 static void note_signal(int sig)
 {
@@ -59,13 +63,8 @@ static void at_exit_restore(void)
     term_end();
 }
 
-int term_init(void)
+static int make_signal_pipe(void)
 {
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "aidesk: the console needs a terminal (use a subcommand for scripts; "
-                        "see aidesk --help)\n");
-        return -1;
-    }
     if (pipe(sig_pipe) != 0) {
         perror("aidesk: pipe");
         return -1;
@@ -74,16 +73,12 @@ int term_init(void)
         fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
         fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
     }
-    have_tios = tcgetattr(STDIN_FILENO, &saved_tios) == 0;
-    /* LINES/COLUMNS in the environment would pin the size. */
-    unsetenv("LINES");
-    unsetenv("COLUMNS");
-    if (!getenv("ESCDELAY"))
-        set_escdelay(25);
-    if (!initscr()) {
-        fprintf(stderr, "aidesk: cannot start curses on this terminal\n");
-        return -1;
-    }
+    return 0;
+}
+
+/* What both kinds of terminal share once curses has a screen. */
+static void setup_curses(void)
+{
     curses_on = 1;
     atexit(at_exit_restore);
     raw();
@@ -99,7 +94,10 @@ int term_init(void)
     curs_set(1);
     mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
+}
 
+static void install_handlers(bool crash_restore_too)
+{
     install(SIGWINCH, note_signal, SA_RESTART);
     install(SIGTERM, note_signal, SA_RESTART);
     install(SIGHUP, note_signal, SA_RESTART);
@@ -107,9 +105,76 @@ int term_init(void)
     install(SIGTSTP, note_signal, SA_RESTART);
     install(SIGCONT, note_signal, SA_RESTART);
     install(SIGPIPE, SIG_IGN, 0);
+    if (!crash_restore_too)
+        return;
     int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
     for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
         install(fatal[i], crash_restore, SA_RESETHAND);
+}
+
+int term_init(void)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "aidesk: the console needs a terminal (use a subcommand for scripts; "
+                        "see aidesk --help)\n");
+        return -1;
+    }
+    if (make_signal_pipe() != 0)
+        return -1;
+    have_tios = tcgetattr(STDIN_FILENO, &saved_tios) == 0;
+    /* LINES/COLUMNS in the environment would pin the size. */
+    unsetenv("LINES");
+    unsetenv("COLUMNS");
+    if (!getenv("ESCDELAY"))
+        set_escdelay(25);
+    if (!initscr()) {
+        fprintf(stderr, "aidesk: cannot start curses on this terminal\n");
+        return -1;
+    }
+    setup_curses();
+    install_handlers(true);
+    return 0;
+}
+
+int term_init_headless(int rows, int cols, int *keys_fd)
+{
+    int kp[2];
+    if (make_signal_pipe() != 0)
+        return -1;
+    if (pipe(kp) != 0) {
+        perror("aidesk: pipe");
+        return -1;
+    }
+    fcntl(kp[0], F_SETFD, FD_CLOEXEC);
+    fcntl(kp[1], F_SETFD, FD_CLOEXEC);
+    fcntl(kp[1], F_SETFL, fcntl(kp[1], F_GETFL) | O_NONBLOCK);
+    headless_in = fdopen(kp[0], "r");
+    headless_out = fopen("/dev/null", "w");
+    if (!headless_in || !headless_out) {
+        perror("aidesk: headless terminal");
+        return -1;
+    }
+    /* Not a terminal: curses takes the size from the environment. */
+    char n[16];
+    snprintf(n, sizeof n, "%d", rows);
+    setenv("LINES", n, 1);
+    snprintf(n, sizeof n, "%d", cols);
+    setenv("COLUMNS", n, 1);
+    set_escdelay(25);
+    /* A fixed description every ncurses install has, so that key
+     * sequences and screens do not depend on the caller's $TERM. */
+    static const char *const types[] = {"xterm-256color", "xterm", "vt100"};
+    for (size_t i = 0; i < sizeof types / sizeof *types && !headless_scr; i++)
+        headless_scr = newterm(types[i], headless_out, headless_in);
+    if (!headless_scr) {
+        fprintf(stderr, "aidesk: no terminal description for the headless console\n");
+        return -1;
+    }
+    set_term(headless_scr);
+    input_fd = kp[0];
+    *keys_fd = kp[1];
+    setup_curses();
+    install_handlers(false);
     return 0;
 }
 
@@ -120,6 +185,31 @@ void term_end(void)
     mousemask(0, NULL);
     endwin();
     curses_on = 0;
+    if (headless_scr) {
+        delscreen(headless_scr);
+        headless_scr = NULL;
+        fclose(headless_in);
+        fclose(headless_out);
+        headless_in = headless_out = NULL;
+        input_fd = STDIN_FILENO;
+    }
+}
+
+int term_input_fd(void)
+{
+    return input_fd;
+}
+
+bool term_write_raw(const char *s, size_t len)
+{
+    if (headless_scr)
+        return fwrite(s, 1, len, headless_out) == len;
+    return write(STDOUT_FILENO, s, len) == (ssize_t)len;
+}
+
+void term_resize_to(int rows, int cols)
+{
+    resizeterm(rows, cols);
 }
 
 int term_signal_fd(void)
@@ -150,6 +240,8 @@ term_signals term_take_signals(void)
 
 bool term_resize(void)
 {
+    if (headless_scr)
+        return false; /* the script sets the size (term_resize_to) */
     struct winsize ws;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0)
         return false;

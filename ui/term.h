@@ -10,9 +10,22 @@
 #define AIDESK_UI_TERM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Starts curses. Returns 0, or -1 with a message on stderr. */
 int term_init(void);
+/* Starts curses on a virtual terminal of rows x cols (the headless
+ * console, ui/headless.h): output goes to /dev/null, keys come from a
+ * pipe whose writing end (non-blocking) is *keys_fd. The screen is read
+ * back from curses itself. Returns 0, or -1 with a message on stderr. */
+int term_init_headless(int rows, int cols, int *keys_fd);
+/* The fd the main loop polls for keys: stdin, or the headless pipe. */
+int term_input_fd(void);
+/* Writes bytes to the terminal outside curses (an OSC 52 clipboard
+ * sequence). Returns false when they did not all go out. */
+bool term_write_raw(const char *s, size_t len);
+/* Gives the virtual terminal a new size (headless only). */
+void term_resize_to(int rows, int cols);
 /* Ends curses (idempotent). */
 void term_end(void);
 /* The fd to poll for signal notifications. */

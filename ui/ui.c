@@ -91,20 +91,42 @@ int ui_text_safe(ui *u, int y, int x, int w, const char *s, size_t len, int attr
     return col;
 }
 
-convui *ui_convui(ui *u, const conv *c)
+void ui_blank_rect(ui *u, rect r)
 {
-    for (size_t i = 0; i < u->ncuis; i++)
-        if (!strcmp(u->cuis[i].conv_id, c->id))
-            return &u->cuis[i];
-    u->cuis = xgrow(u->cuis, &u->capcuis, u->ncuis + 1, sizeof *u->cuis);
-    convui *cu = &u->cuis[u->ncuis++];
-    memset(cu, 0, sizeof *cu);
-    cu->conv_id = xstrdup(c->id);
-    scroll_init(&cu->sc);
-    /* In a workspace someone else created we are the agent. */
-    cu->as_agent = c->kind == CONV_WORKSPACE && !c->mine;
-    cu->seen = c->nmsgs;
-    return cu;
+    for (int y = 0; y < r.h; y++)
+        ui_blank(u, r.y + y, r.x, r.w, ui_style(u, THEME_DEFAULT));
+}
+
+const char *ui_badge(const conv *c, int *style)
+{
+    if (c->kind == CONV_CHAT) {
+        *style = THEME_BADGE_CHAT;
+        return "CHAT";
+    }
+    switch (c->mode) {
+    case AI_MODE_SHADOW: *style = THEME_BADGE_SHADOW; return "SHADOW";
+    case AI_MODE_TAKEOVER: *style = THEME_BADGE_TAKEOVER; return "TAKEOVER";
+    case AI_MODE_AI: *style = THEME_BADGE_AI; return "AI";
+    default: *style = THEME_META; return "?";
+    }
+}
+
+/* ------------------------------------------------------------ selection */
+
+pane *ui_selection_pane(ui *u)
+{
+    return ui_pane(u, u->cur_cmp ? &comparepane_ops : &convpane_ops);
+}
+
+void ui_show(ui *u, pane *p)
+{
+    if (!p)
+        p = ui_selection_pane(u);
+    /* A pane that leaves the main area takes the focus with it. */
+    if (u->main != p && u->focus == u->main)
+        u->focus = u->line;
+    u->main = p;
+    u->dirty = true;
 }
 
 void ui_select(ui *u, conv *c)
@@ -112,6 +134,9 @@ void ui_select(ui *u, conv *c)
     u->cur = c;
     if (c)
         u->cur_cmp = NULL;
+    /* A comparison in the main area gives way; AI Gate stays until closed. */
+    if (u->main == ui_pane(u, &comparepane_ops) && !u->cur_cmp)
+        ui_show(u, NULL);
     app_open(u->app, c);
     if (c) {
         convui *cu = ui_convui(u, c);
@@ -120,12 +145,10 @@ void ui_select(ui *u, conv *c)
     u->dirty = true;
 }
 
-void ui_rebuild_sorted(ui *u)
+void ui_select_cmp(ui *u, cmpui *k)
 {
-    u->sorted = xgrow(u->sorted, &u->capsorted, u->m->nconvs + 1, sizeof *u->sorted);
-    u->nsorted = model_sorted(u->m, u->filter, u->sorted, u->m->nconvs);
-    /* Nothing chosen yet: the newest conversation. */
-    if (!u->cur && !u->cur_cmp && u->nsorted)
-        ui_select(u, u->sorted[0]);
-    u->dirty = true;
+    u->cur_cmp = k;
+    u->cur = NULL;
+    model_view(u->m, NULL);
+    ui_show(u, NULL);
 }

@@ -1,10 +1,11 @@
-/* ui.h: the console's shared state and the panes' drawing functions.
+/* ui.h: the console's shared state, the drawing helpers, and what panes
+ * may ask of one another.
  *
- * One ui struct lives for the whole run, on the UI thread. Panes read the
- * model (through the app) and draw into stdscr inside their rectangle from
- * the layout; the main loop decides which panes are dirty and refreshes
- * the screen at most once a frame. All remote text goes through ui_text,
- * which sanitises it. */
+ * One ui lives for the whole run, on the UI thread. It holds what is not
+ * any one pane's: the services and the content they keep (the model,
+ * AI Gate, the comparisons), what the sidebar has selected, the screen,
+ * and the panes (pane.h), each of which keeps its own state. All remote
+ * text goes through ui_text, which sanitises it. */
 #ifndef AIDESK_UI_UI_H
 #define AIDESK_UI_UI_H
 
@@ -17,33 +18,16 @@
 #include "config/theme.h"
 #include "core/app.h"
 #include "core/compare.h"
-#include "core/draftq.h"
 #include "core/gatectl.h"
-#include "text/view.h"
 #include "core/model.h"
-#include "view/layout.h"
+#include "pane.h"
+#include "text/view.h"
 #include "view/commands.h"
+#include "view/layout.h"
 #include "view/scroll.h"
 
-/* What the console remembers about one conversation's presentation. */
-typedef struct convui {
-    char *conv_id;
-    scroll_state sc;
-    bool as_agent;   /* in a workspace: speak as a human agent */
-    size_t seen;     /* messages counted for "N new below" */
-} convui;
-
-typedef enum ui_focus {
-    FOCUS_INPUT,
-    FOCUS_DRAFTS,
-    FOCUS_HELP,
-    FOCUS_GATE,
-    FOCUS_COMPARE, /* keys act on the comparison's columns */
-    FOCUS_PICKER,  /* the list picker overlay */
-} ui_focus;
-
-/* One column of a comparison on screen: its answer (earlier turns, then the
- * current one) laid out by a text_view, and its own scroll position. */
+/* One column of a comparison on screen: its answer (earlier turns, then
+ * the current one) laid out by a text_view, and its own scroll position. */
 typedef struct cmpcol {
     text_view *v;
     size_t turns;      /* turns in the prefix given to the view */
@@ -53,7 +37,7 @@ typedef struct cmpcol {
     bool follow;
 } cmpcol;
 
-/* A comparison the console shows. */
+/* A comparison of this run, with how it is shown. */
 typedef struct cmpui {
     compare_t *c;
     char *title;
@@ -64,82 +48,43 @@ typedef struct cmpui {
     cmpcol cols[COMPARE_MAX_COLS];
 } cmpui;
 
-struct ui;
-
-/* The list picker overlay (choosing models, reopening a comparison). */
-typedef struct picker {
-    char *title;
-    char **items;
-    bool *chosen;
-    size_t n, sel, top;
-    bool multi;
-    void (*done)(struct ui *u, struct picker *p); /* on Enter */
-    int runs;          /* carried for /compare -n */
-    bool blind;        /* carried for /compare --blind */
-    char **paths;      /* for /reopen */
-} picker;
-
 typedef struct ui {
+    /* The services, and the content they keep. */
     const config_t *cfg;
     net_t *net;
     app_t *app;
     model *m;
+    gatectl_t *gate;     /* AI Gate; NULL when no project id is configured */
+    char *gate_err;      /* why there is no gate */
+    cmpui **cmps;        /* the comparisons, listed after the conversations */
+    size_t ncmps, capcmps;
+
+    /* What the sidebar has selected: a conversation or a comparison. */
+    conv *cur;
+    cmpui *cur_cmp;
+
+    /* The screen. */
     int rows, cols;
     layout lay;
     theme_t *theme;
     int styles[THEME_N_STYLES]; /* curses attributes per style */
 
-    conv *cur;
-    convui *cuis;
-    size_t ncuis, capcuis;
-    ai_mode filter;
-    conv **sorted;      /* the sidebar's order, rebuilt when the model changes */
-    size_t nsorted, capsorted;
-    int side_top;       /* first sidebar row shown */
+    /* The panes, in drawing order (panes.c). */
+    pane **panes;
+    size_t npanes;
+    pane *focus;         /* asked first about every key */
+    pane *main;          /* the one in the main area */
+    pane *line;          /* the input line */
 
-    ui_focus focus;
-    /* The drafts queue as the last frame drew it; its sel is the queue's
-     * selection (a draft id). Keys act on what it holds, never on the
-     * model's list as it is by then (core/draftq.h). */
-    dq_view queue;
-    unsigned queue_rev;  /* the model's rev when the picture was taken */
-    bool queue_taken;
-    dq_view queue_cmd;   /* the queue when the command line was opened */
-    int help_top;
-    char *editing_draft; /* the id of the draft being edited in the input line */
-    bool editing_told;   /* the person was told that draft left the queue */
-    char *refill;        /* text for the input line once the line being handled is done */
-    char *search;        /* the last /search needle */
-    size_t search_msg;   /* the message of the last match */
-
-    /* AI Gate: the pane replaces the conversation while gate_view is set. */
-    gatectl_t *gate;     /* NULL when no project id is configured */
-    char *gate_err;      /* why there is no gate */
-    bool gate_view;
-    size_t gate_sel;
-    bool gate_details;
-    bool gate_secrets;   /* show secrets in the details */
-    unsigned seen_gate_rev;
-
-    /* Comparisons: listed in the sidebar after the conversations; the one
-     * in cur_cmp replaces the conversation pane. */
-    cmpui **cmps;
-    size_t ncmps, capcmps;
-    cmpui *cur_cmp;
-    picker *pick;
-    uint64_t seen_cmp_sig;
-
-    bool dirty;          /* something must be drawn */
-    unsigned seen_model_rev, seen_status_rev, seen_conv_rev;
-    const conv *seen_conv;
-    uint64_t seen_sig;   /* signature of the visible messages' revisions */
+    /* Frames. */
+    bool dirty;          /* a key or a resize: the next frame draws everything */
     int64_t last_draw_ms;
     int64_t frames;
     unsigned erase_epoch; /* bumped whenever the whole screen was erased */
     bool quit;
 } ui;
 
-/* ---- ui.c: shared helpers */
+/* ---- ui.c: drawing helpers */
 /* Draws text (untrusted UTF-8; sanitised here) at (y, x), at most w
  * columns; returns the columns used. */
 int ui_text(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
@@ -151,65 +96,116 @@ int ui_text_safe(ui *u, int y, int x, int w, const char *s, size_t len, int attr
 int ui_text_oneline(ui *u, int y, int x, int w, const char *s, size_t len, int attr);
 /* Clears w cells from (y, x) with attr. */
 void ui_blank(ui *u, int y, int x, int w, int attr);
+/* Clears the rectangle r with the default style. */
+void ui_blank_rect(ui *u, rect r);
 int ui_style(const ui *u, int style);
-convui *ui_convui(ui *u, const conv *c);
+/* A conversation's badge (CHAT, AI, SHADOW, TAKEOVER) and its style. */
+const char *ui_badge(const conv *c, int *style);
+
+/* ---- ui.c: the selection and the main area */
+/* Selects a conversation (NULL: none); a comparison in the main area
+ * gives way to it. */
 void ui_select(ui *u, conv *c);
-void ui_rebuild_sorted(ui *u);
-void ui_apply_theme(ui *u, theme_t *t);
-
-/* ---- panes */
-void sidebar_draw(ui *u);
-/* What the sidebar shows at screen row y: a conversation or a comparison
- * (both NULL when nothing). */
-void sidebar_hit(ui *u, int y, conv **c, cmpui **k);
-void title_draw(ui *u);
-void convpane_draw(ui *u);
-/* Scrolling keys for the conversation pane. */
-void convpane_scroll(ui *u, int delta_lines);
-void convpane_home(ui *u);
-void convpane_end(ui *u);
-/* Signature of what the pane would show now (changes when it must redraw). */
-uint64_t convpane_signature(ui *u);
-/* Finds the next message containing needle after the current match; moves
- * the view there. Returns false when there is none. */
-bool convpane_search(ui *u, const char *needle, bool next);
-void typing_draw(ui *u);
-void drafts_draw(ui *u);
-void status_draw(ui *u);
-void help_draw(ui *u);
-
-/* ---- gatepane.c: AI Gate */
-void gatepane_draw(ui *u);
-void gatepane_key(ui *u, int is_key, wint_t ch);
-struct cmd_parsed;
-void gate_command(ui *u, const struct cmd_parsed *p);
-void gate_open(ui *u);
-
-/* ---- comparepane.c: model comparisons */
-void comparepane_draw(ui *u);
-void compare_key(ui *u, int is_key, wint_t ch);
-void compare_command(ui *u, int id, const struct cmd_parsed *p);
-void compare_submit(ui *u, const char *text);
+/* Selects a comparison and shows it. */
 void ui_select_cmp(ui *u, cmpui *k);
-uint64_t compare_signature(ui *u);
-long compares_next_timer_ms(ui *u, int64_t now_mono);
-void compares_tick(ui *u, int64_t now_mono);
-void compares_free(ui *u);
+/* Shows p in the main area; NULL: the pane of the selection. */
+void ui_show(ui *u, pane *p);
+/* The pane that shows the selection (the conversation or comparison
+ * pane), whatever the main area shows now. */
+pane *ui_selection_pane(ui *u);
+extern const pane_ops convpane_ops, comparepane_ops;
 
-/* ---- picker.c */
-void picker_draw(ui *u);
-void picker_key(ui *u, int is_key, wint_t ch);
+/* ---- panes.c: the registry */
+void ui_panes_new(ui *u);
+void ui_panes_free(ui *u);
+/* The pane whose operations are ops (each kind exists once). */
+pane *ui_pane(ui *u, const pane_ops *ops);
+/* Gives p the focus; NULL gives it back to the input line. */
+void ui_focus(ui *u, pane *p);
+/* Opens an overlay with the focus, and closes it. */
+void ui_open(ui *u, pane *p);
+void ui_close(ui *u, pane *p);
+
+/* ---- frame.c: frames */
+/* Whether anything on screen is out of date. */
+bool frame_needed(ui *u);
+/* Draws what changed (everything after a key or a resize). */
+void frame_draw(ui *u);
+
+/* ---- what the panes offer one another (each in its own file) */
+/* convpane.c: the conversation pane. What the console remembers about
+ * one conversation's presentation: */
+typedef struct convui {
+    char *conv_id;
+    scroll_state sc;
+    bool as_agent;   /* in a workspace: speak as a human agent */
+    size_t seen;     /* messages counted for "N new below" */
+} convui;
+convui *ui_convui(ui *u, const conv *c);
+/* F3: the next match of the last /search. */
+void convpane_search_next(ui *u);
+/* sidebar.c */
+void sidebar_rebuild(ui *u);
+/* Ctrl-N / Ctrl-P: conversations first, then comparisons, round. */
+void sidebar_move(ui *u, int delta);
+conv *sidebar_first(ui *u);
+/* draftspane.c: the drafts queue */
+void drafts_toggle_focus(ui *u);
+/* Starts editing draft_id in the input line; says why not when it left. */
+void drafts_edit(ui *u, const char *draft_id);
+/* Completion: the ids the queue shows (borrowed). */
+const char *const *drafts_ids(ui *u, size_t *n);
+/* gatepane.c */
+void gate_toggle(ui *u);
+/* helppane.c */
+void help_open(ui *u);
+/* picker.c: a list to choose from, over the panes */
+typedef struct picker {
+    char *title;
+    char **items;
+    bool *chosen;
+    size_t n, sel, top;
+    bool multi;
+    void (*done)(ui *u, struct picker *p); /* on Enter */
+    int runs;          /* carried for /compare -n */
+    bool blind;        /* carried for /compare --blind */
+    char **paths;      /* for /reopen */
+} picker;
+/* Shows p (taking it) until Enter or Esc. */
+void picker_open(ui *u, picker *p);
 void picker_free(picker *p);
+/* comparisons.c */
+void compare_submit(ui *u, const char *text);
+uint64_t compares_sig(ui *u);
+void compares_free(ui *u);
+/* inputpane.c: the input line */
+/* Starts editing draft_id whose text is content; Enter approves it. */
+void line_edit_draft(ui *u, const char *draft_id, const char *content);
+/* The id of the draft being edited, or NULL. */
+const char *line_editing_draft(ui *u);
+/* Ends the edit: returns the draft's id (the caller frees it), or NULL. */
+char *line_take_edit(ui *u);
+/* Text for the input line once the line being handled is done (a line
+ * given back for another try). */
+void line_refill(ui *u, const char *text);
+/* The line was opened (its first key): the panes are told. */
+void line_opened(ui *u);
+/* A key for the line that nothing else took (keys.c). */
+void line_type(ui *u, int key);
 
-/* ---- input.c: the readline bridge */
+/* ---- line.c: what a finished line does (a command, an edited draft,
+ * or a message), and completion */
+void console_submit(ui *u, const char *line);
+const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n);
+
+/* ---- input.c: GNU readline, keys in, the line's text out */
 void input_init(ui *u);
 void input_end(ui *u);
-/* Feeds one key from curses (a wide character or a KEY_ code). */
-void input_key(ui *u, int is_key, wint_t ch);
-void input_draw(ui *u);
-/* Lines the input needs at the current width. */
-int input_lines(ui *u);
+/* Feeds one key (pane.h's int keys). */
+void input_key(ui *u, int key);
 const char *input_text(void);
+/* Bytes before the cursor. */
+size_t input_point(void);
 void input_set_text(ui *u, const char *text);
 bool input_empty(void);
 /* Clears the input line, keeping its text in the history (Up brings it back). */
@@ -217,25 +213,11 @@ void input_clear_to_history(ui *u);
 /* Opens the current input in $EDITOR. */
 void input_edit_external(ui *u);
 
-/* ---- cmdrun.c: what a finished line does */
-void console_submit(ui *u, const char *line);
-void console_command(ui *u, const char *line);
-/* The command line is being opened (its first key): row numbers typed in
- * it are read against the queue as it shows now. */
-void console_line_opened(ui *u);
-/* Starts editing draft_id (the draft a row or a command named) in the
- * input line; says why not when it left the queue. */
-void console_edit_draft(ui *u, const char *draft_id);
-/* After events: tells the person, once, that the draft they are editing
- * left the queue. */
-void console_drafts_watch(ui *u);
-/* Completion candidates for an argument kind (readline's Tab). */
-const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n);
-
 /* ---- keys.c: every key waiting on the terminal */
 void keys_read(ui *u);
 
 /* ---- style.c: themes by name, and the one to start with (NO_COLOR). */
+void ui_apply_theme(ui *u, theme_t *t);
 theme_t *console_load_theme(const char *name, char **err);
 theme_t *console_initial_theme(const config_t *cfg, char **err);
 

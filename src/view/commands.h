@@ -10,38 +10,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Every command, once: X(ID, name) gives CMD_ID here and, in the console,
+ * its handler uicmd_name (ui/cmds.h), so that a command cannot exist
+ * without a handler: the console would not link. The table in
+ * commands.c lists them in this order. */
+#define CMD_LIST(X)                                                                                   \
+    X(HELP, help) X(QUIT, quit) X(NEW, new) X(OPEN, open) X(GO, go) X(END, end) X(MODE, mode)           \
+    X(TAKEOVER, takeover) X(HANDBACK, handback) X(AS, as) X(DRAFTS, drafts) X(APPROVE, approve)         \
+    X(EDIT, edit) X(REJECT, reject) X(CHAT, chat) X(MODEL, model) X(CANCEL, cancel) X(RETRY, retry)     \
+    X(SAVE, save) X(SEARCH, search) X(FILTER, filter) X(THEME, theme) X(RELOAD, reload)                 \
+    X(CLOSE, close) X(GATE, gate) X(COMPARE, compare) X(RERUN, rerun) X(VOTE, vote) X(ZOOM, zoom)      \
+    X(CONTINUE, continue) X(REOPEN, reopen)
+
 typedef enum cmd_id {
-    CMD_HELP,
-    CMD_QUIT,
-    CMD_NEW,
-    CMD_OPEN,
-    CMD_GO,
-    CMD_END,
-    CMD_MODE,
-    CMD_TAKEOVER,
-    CMD_HANDBACK,
-    CMD_AS,
-    CMD_DRAFTS,
-    CMD_APPROVE,
-    CMD_EDIT,
-    CMD_REJECT,
-    CMD_CHAT,
-    CMD_MODEL,
-    CMD_CANCEL,
-    CMD_RETRY,
-    CMD_SAVE,
-    CMD_SEARCH,
-    CMD_FILTER,
-    CMD_THEME,
-    CMD_RELOAD,
-    CMD_CLOSE,
-    CMD_GATE,
-    CMD_COMPARE,
-    CMD_RERUN,
-    CMD_VOTE,
-    CMD_ZOOM,
-    CMD_CONTINUE,
-    CMD_REOPEN,
+#define CMD_ENUM(id, name) CMD_##id,
+    CMD_LIST(CMD_ENUM)
+#undef CMD_ENUM
     CMD_COUNT
 } cmd_id;
 

@@ -1,0 +1,10 @@
+# The console driven headless by key scripts (ui/headless.h): the panes'
+# behaviour in make check, with no terminal and no tmux. Each test
+# compares the screens it dumps with tests/headless/expected/.
+HEADLESS_TESTS = tests/headless/test_sidebar.sh tests/headless/test_conversation.sh \
+	tests/headless/test_drafts.sh tests/headless/test_help.sh \
+	tests/headless/test_compare.sh tests/headless/test_gate.sh
+EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
+	tests/headless/sidebar.keys tests/headless/conversation.keys tests/headless/drafts.keys \
+	tests/headless/help.keys tests/headless/compare.keys tests/headless/gate.keys \
+	tests/headless/expected

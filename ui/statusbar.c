@@ -1,0 +1,129 @@
+/* statusbar.c: the status bar: the connections, the mode, drafts, the
+ * model, rate limits, and the last message for the person. */
+#include "config.h"
+#include "panes.h"
+#include "ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text/width.h"
+#include "util/clock.h"
+#include "util/mem.h"
+
+static int put(ui *u, int y, int x, int end, const char *s, int style)
+{
+    if (x >= end)
+        return x;
+    return x + ui_text(u, y, x, end - x, s, strlen(s), ui_style(u, style));
+}
+
+static void draw(pane *p, ui *u)
+{
+    rect r = p->r;
+    if (r.h <= 0)
+        return;
+    const app_status *st = app_get_status(u->app);
+    int64_t now = clock_mono_ms();
+    int base = THEME_STATUS;
+    ui_blank(u, r.y, r.x, r.w, ui_style(u, base));
+    int x = r.x + 1, end = r.x + r.w;
+    char tmp[200];
+    switch (st->aiassist) {
+    case APP_CONN_OK: x = put(u, r.y, x, end, "AiAssist connected", THEME_STATUS_OK); break;
+    case APP_CONN_RETRYING: {
+        long s = (long)((st->aiassist_retry_at - now + 999) / 1000);
+        snprintf(tmp, sizeof tmp, "AiAssist retrying in %ld s", s < 0 ? 0 : s);
+        x = put(u, r.y, x, end, tmp, THEME_STATUS_WARN);
+        break;
+    }
+    case APP_CONN_OFFLINE:
+        snprintf(tmp, sizeof tmp, "AiAssist offline%s%s", st->aiassist_note ? ": " : "",
+                 st->aiassist_note ? st->aiassist_note : "");
+        x = put(u, r.y, x, end, tmp, THEME_STATUS_ERROR);
+        break;
+    default: x = put(u, r.y, x, end, "AiAssist connecting", THEME_STATUS); break;
+    }
+    int after_conn = x;
+    x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
+    switch (st->live) {
+    case APP_LIVE_STREAMING: x = put(u, r.y, x, end, "live", THEME_STATUS_OK); break;
+    case APP_LIVE_POLLING: x = put(u, r.y, x, end, "polling (no live events)", THEME_STATUS_WARN); break;
+    case APP_LIVE_NO_ACCESS: x = put(u, r.y, x, end, "no live view (needs an agent key)", THEME_STATUS_WARN); break;
+    case APP_LIVE_RETRYING: {
+        long s = (long)((st->live_retry_at - now + 999) / 1000);
+        snprintf(tmp, sizeof tmp, "live: reconnecting in %ld s", s < 0 ? 0 : s);
+        x = put(u, r.y, x, end, tmp, THEME_STATUS_WARN);
+        break;
+    }
+    default: x = put(u, r.y, x, end, "live: connecting", THEME_STATUS); break;
+    }
+    if (u->cur && u->cur->kind == CONV_WORKSPACE) {
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %s", ai_mode_name(u->cur->mode));
+        x = put(u, r.y, x, end, tmp, base);
+    }
+    if (u->m->ndrafts) {
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %zu draft%s", u->m->ndrafts, u->m->ndrafts == 1 ? "" : "s");
+        x = put(u, r.y, x, end, tmp, THEME_DRAFTS_COUNT);
+    }
+    snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %s",
+             u->cur && u->cur->kind == CONV_CHAT && u->cur->chat_model ? u->cur->chat_model : u->cfg->model);
+    x = put(u, r.y, x, end, tmp, base);
+    const app_rate *rt = st->aiassist_rate.present ? &st->aiassist_rate : NULL;
+    if (rt) {
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 rate %lld/%lld", (long long)rt->remaining, (long long)rt->limit);
+        x = put(u, r.y, x, end, tmp, rt->remaining * 10 < rt->limit ? THEME_STATUS_WARN : base);
+    }
+    if (u->gate && gatectl_get(u->gate)->rate.present) {
+        /* AI Gate's headroom as it last reported it, and when it resets. */
+        const gate_ratelimit *g = &gatectl_get(u->gate)->rate;
+        char at[16] = "";
+        if (g->reset) {
+            time_t t = (time_t)g->reset;
+            struct tm tm;
+            localtime_r(&t, &tm);
+            strftime(at, sizeof at, " until %H:%M", &tm);
+        }
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 gate %lld/%lld%s", (long long)g->remaining,
+                 (long long)g->limit, at);
+        x = put(u, r.y, x, end, tmp, g->remaining * 10 < g->limit ? THEME_STATUS_WARN : base);
+    }
+    if (st->flash) {
+        /* A message cut short says nothing: while it shows, it takes the
+         * place of everything but the connection state if the line has no
+         * room for it otherwise. */
+        if (x + 3 + (int)tw_str_width(st->flash, strlen(st->flash)) > end && after_conn < x) {
+            ui_blank(u, r.y, after_conn, end - after_conn, ui_style(u, base));
+            x = after_conn;
+        }
+        x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
+        put(u, r.y, x, end, st->flash, st->flash_is_error ? THEME_FLASH_ERROR : THEME_FLASH_INFO);
+    }
+}
+
+static uint64_t sig(pane *p, ui *u)
+{
+    (void)p;
+    uint64_t h = 1469598103934665603ull ^ app_get_status(u->app)->rev;
+    h = (h ^ u->m->rev) * 1099511628211ull;
+    h = (h ^ (uint64_t)(uintptr_t)u->cur) * 1099511628211ull;
+    h = (h ^ (u->cur ? u->cur->rev : 0)) * 1099511628211ull;
+    return h ^ (u->gate ? gatectl_get(u->gate)->rev : 0);
+}
+
+static const pane_ops ops = {
+    .name = "status",
+    .slot = SLOT_STATUS,
+    .draw = draw,
+    .sig = sig,
+};
+
+pane *statusbar_new(ui *u)
+{
+    (void)u;
+    pane *p = xcalloc(1, sizeof *p);
+    p->ops = &ops;
+    return p;
+}
