@@ -274,10 +274,12 @@ static json_object *one_field(const char *key, const char *value)
 bool ai_ws_model_check(const char *model, int max_tokens, char **err)
 {
     *err = NULL;
-    if (model && (!*model || !utf8_valid(model, strlen(model))))
-        return set_err(err, "the model name is empty or not valid UTF-8");
+    if (model && (!*model || !utf8_valid(model, strlen(model)))) {
+        err_put(err, "the model name is empty or not valid UTF-8");
+        return false;
+    }
     if (max_tokens < 0 || max_tokens > AI_MAX_TOKENS_MAX) {
-        *err = xasprintf("max_tokens must be from 1 to %d", AI_MAX_TOKENS_MAX);
+        err_put(err, "max_tokens must be from 1 to %d", AI_MAX_TOKENS_MAX);
         return false;
     }
     return true;

@@ -14,14 +14,8 @@
 #include "store/file.h"
 #include "store/paths.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/mem.h"
-
-static char *fail_errno(char **err, const char *what, const char *path, int e)
-{
-    if (err)
-        *err = xasprintf("%s %s: %s", what, path, strerror(e));
-    return NULL;
-}
 
 /* Creates path exclusively and writes text into it: 0, or the step that
  * failed with errno set (the file is then removed). */
@@ -56,15 +50,18 @@ char *copy_write_private(const char *dir, const char *base, const char *ext, con
     if (store_mkdirs(dir, err) != 0)
         return NULL;
     struct stat st;
-    if (stat(dir, &st) != 0)
-        return fail_errno(err, "cannot use", dir, errno);
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
-        if (err)
-            *err = xasprintf("%s is not a directory of ours: not writing a secret there", dir);
+    if (stat(dir, &st) != 0) {
+        err_put(err, "cannot use %s: %s", dir, strerror(errno));
         return NULL;
     }
-    if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
-        return fail_errno(err, "cannot make private", dir, errno);
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+        err_put(err, "%s is not a directory of ours: not writing a secret there", dir);
+        return NULL;
+    }
+    if ((st.st_mode & 077) && chmod(dir, 0700) != 0) {
+        err_put(err, "cannot make private %s: %s", dir, strerror(errno));
+        return NULL;
+    }
     for (int n = 1; n <= 1000; n++) {
         char *path = n == 1 ? xasprintf("%s/%s%s", dir, base, ext)
                             : xasprintf("%s/%s-%d%s", dir, base, n, ext);
@@ -73,14 +70,14 @@ char *copy_write_private(const char *dir, const char *base, const char *ext, con
             return path;
         int e = errno;
         if (rc == NOT_WRITTEN || e != EEXIST) { /* EEXIST: taken (a file, a symlink) */
-            fail_errno(err, rc == NOT_CREATED ? "cannot create" : "cannot write", path, e);
+            err_put(err, "%s %s: %s", rc == NOT_CREATED ? "cannot create" : "cannot write", path,
+                    strerror(e));
             free(path);
             return NULL;
         }
         free(path);
     }
-    if (err)
-        *err = xasprintf("too many copies in %s: remove some", dir);
+    err_put(err, "too many copies in %s: remove some", dir);
     return NULL;
 }
 

@@ -213,7 +213,7 @@ static size_t find_eol(const char *s, size_t n, const char **next_cr)
     const char *lf = memchr(s, '\n', n);
     size_t end = lf ? (size_t)(lf - s) : n;
     if (*next_cr && *next_cr < s)
-        *next_cr = memchr(s, '', n); /* passed: the next one */
+        *next_cr = memchr(s, '\r', n); /* passed: the next one */
     size_t eol = end;
     if (*next_cr && (size_t)(*next_cr - s) < end)
         eol = (size_t)(*next_cr - s);

@@ -163,7 +163,7 @@ char *cust_create(const simproc *s, const char *mode, const char *initial)
     ai_client *cl = client_for(s, USER_KEY);
     json_object *meta = json_object_new_object();
     json_object_object_add(meta, "mode", json_object_new_string(mode));
-    ai_ws_create_params p = {initial, NULL, NULL, NULL, meta};
+    ai_ws_create_params p = {.initial_message = initial, .metadata = meta};
     net_event *ev = direct(ai_req_ws_create(cl, &p));
     json_object_put(meta);
     assert_int_equal(ev->kind, NET_EV_DONE);

@@ -366,8 +366,6 @@ int main(void)
         T(compare__refuses_bad_usage),
         T(compare__saves_a_transcript_on_request),
         T(compare__asks_for_max_tokens_of_the_config_file),
-}
-
         T(compare__a_system_prompt_and_a_temperature_go_to_every_model),
     };
 #undef T

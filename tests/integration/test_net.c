@@ -169,9 +169,12 @@ static nt_result *stream_chat(net_t *n, const char *base, nt_result *r)
 
 static bool has_usage_chunk(const nt_result *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (r->events[i]->kind == NET_EV_SSE && strstr(r->events[i]->sse_data, "\"usage\""))
-            return true;
+    for (size_t i = 0; i < r->n; i++) {
+        const net_event *ev = r->events[i];
+        for (size_t j = 0; ev->kind == NET_EV_SSE && j < ev->nsse; j++)
+            if (strstr(ev->sse[j].data, "\"usage\""))
+                return true;
+    }
     return false;
 }
 

@@ -52,7 +52,14 @@ takes_over_and_answers_as_a_human() {
     wait_for "agent [0-9]{2}:[0-9]{2}" 10 || return 1
     local ws
     ws=$(api GET /api/workspaces/by-client/cust_human | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])')
-    api GET "/api/workspaces/$ws/messages" | grep -q '"role": *"human"'
+    # It goes out when the undo window ([ui] undo, 5 s) has passed.
+    local i
+    for i in $(seq 1 60); do
+        api GET "/api/workspaces/$ws/messages" | grep -q '"role": *"human"' && return 0
+        sleep 0.2
+    done
+    echo "# the human reply never reached the workspace"
+    return 1
 }
 
 hands_back_to_the_ai() {
