@@ -382,8 +382,11 @@ static bool run(headless *h, ui *u, const step *s, int64_t now)
         return true;
     }
     case ST_RESIZE: {
-        int r, c;
-        parse_size(s->arg, &r, &c);
+        int r = 0, c = 0;
+        if (!parse_size(s->arg, &r, &c)) { /* checked when the script was read */
+            fail(h, u, s, "not a size");
+            return false;
+        }
         term_resize_to(r, c);
         u->dirty = true;
         h->at++;

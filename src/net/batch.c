@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/assert.h"
 #include "util/mem.h"
 
 /* ------------------------------------------------------------------ pool */
@@ -151,6 +152,7 @@ void net_batch_add(net_batch *b, const sse_event *e)
 {
     if (b->n == b->ncap)
         b->items = xgrow(b->items, &b->ncap, b->n + 1, sizeof *b->items);
+    AIDESK_ASSERT(b->items != NULL);
     net_batch_item *it = &b->items[b->n];
     const net_batch_item *prev = b->n ? &b->items[b->n - 1] : NULL;
     if (prev && same(b, prev->type, prev->type_len, e->type, e->type_len))

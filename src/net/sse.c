@@ -232,6 +232,7 @@ static int feed_lines(sse_parser *p, const char *buf, size_t len, sse_event_cb c
     const char *next_cr = memchr(buf + i, '\r', len - i);
     while (i < len) {
         size_t j = i + find_eol(buf + i, len - i, &next_cr);
+        AIDESK_ASSERT(j <= len);
         if (j == len) {
             if (p->line.len + (len - i) > p->max_line)
                 return SSE_TOO_LONG;
@@ -290,13 +291,14 @@ int sse_parser_feed(sse_parser *p, const char *buf, size_t len, sse_event_cb cb,
         }
         p->bom_done = true;
         if (p->bom_seen) {
-            /* Not a BOM after all: those bytes were content. */
+            /* Not a BOM after all: those bytes were content, the start of
+             * the first line (no line end among them). */
             AIDESK_ASSERT(p->bom_seen < sizeof bom); /* a whole one was taken above */
-            int rc = feed_body(p, bom, p->bom_seen, cb, ud);
-            if (rc) {
-                p->broken = rc == SSE_TOO_LONG;
-                return rc;
+            if (p->bom_seen > p->max_line) {
+                p->broken = true;
+                return SSE_TOO_LONG;
             }
+            buf_append(&p->line, bom, p->bom_seen);
         }
     }
     int rc = feed_body(p, buf, len, cb, ud);

@@ -111,6 +111,29 @@ static void sse__drops_one_leading_bom_only(void **state)
     check("\xEF\xBB\xBF\xEF\xBB\xBF" "data: a\n\ndata: b\n\n", "message|b|\n");
 }
 
+/* The first bytes of a BOM followed by something else are the start of
+ * the first line, however the stream is cut: here they make its field name
+ * unknown, so that line is ignored and the next event comes through. */
+static void sse__a_partial_bom_is_content_at_every_split(void **state)
+{
+    (void)state;
+    static const char *const ins[] = {"\xEF\xBB" "data: a\n\ndata: b\n\n",
+                                      "\xEF" "\ndata: b\n\n", "\xEF\xBB\r\ndata: b\n\n"};
+    for (size_t k = 0; k < sizeof ins / sizeof *ins; k++) {
+        const char *in = ins[k];
+        size_t len = strlen(in);
+        for (size_t i = 0; i <= len; i++) {
+            collect c = {BUF_INIT, 0, 0};
+            sse_parser *p = sse_parser_new(1 << 20);
+            sse_parser_feed(p, in, i, on_event, &c);
+            sse_parser_feed(p, in + i, len - i, on_event, &c);
+            assert_string_equal(buf_cstr(&c.out), "message|b|\n");
+            sse_parser_free(p);
+            buf_free(&c.out);
+        }
+    }
+}
+
 static void sse__never_dispatches_an_unterminated_event(void **state)
 {
     (void)state;
@@ -325,6 +348,7 @@ TEST_MAIN(cmocka_unit_test(sse__dispatches_on_blank_line_with_default_type),
           cmocka_unit_test(sse__drops_one_leading_bom_only),
           cmocka_unit_test(sse__never_dispatches_an_unterminated_event),
           cmocka_unit_test(sse__gives_same_events_for_every_split_position),
+          cmocka_unit_test(sse__a_partial_bom_is_content_at_every_split),
           cmocka_unit_test(sse__refuses_lines_and_events_over_the_cap),
           cmocka_unit_test(sse__stops_when_the_callback_asks),
           cmocka_unit_test(sse__keeps_last_id_after_reset),
