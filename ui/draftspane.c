@@ -308,7 +308,7 @@ static int row_marks(drafts *dp, ui *u, const draft *d, int y, int x, int w, int
         int n = snprintf(tmp, sizeof tmp, " approving in %ld s: F8 undo", (h.left_ms + 999) / 1000);
         used += ui_text(u, y, x + used, w - used, tmp, (size_t)n, on ? da : ui_style(u, THEME_STATUS_WARN));
     } else if (model_draft_stale(u->m, d, &st)) {
-        used += ui_text(u, y, x + used, w - used, " \xE2\x9A\xA0stale", 8,
+        used += ui_text(u, y, x + used, w - used, " \xE2\x9A\xA0stale", 9,
                         on ? da : (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD));
     }
     return used;

@@ -36,8 +36,10 @@ static int held(ui *u, int y, int x, int end, int64_t now)
     char more[32] = "";
     if (n > 1)
         snprintf(more, sizeof more, " (+%zu)", n - 1);
-    snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %s %s in %ld s%s: F8 undo", h.kind == APP_HELD_APPROVE ? "approving" : "replying in",
-             name, s, more);
+    if (h.kind == APP_HELD_APPROVE)
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 approving the draft for %s in %ld s%s: F8 undo", name, s, more);
+    else
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 your reply to %s goes in %ld s%s: F8 undo", name, s, more);
     return put(u, y, x, end, tmp, THEME_STATUS_WARN);
 }
 
