@@ -41,6 +41,7 @@ typedef struct sidebar {
     size_t nended;
     bool ended_open;
     bool on_group;      /* the selection is on the "ended (N)" row */
+    const void *group_from; /* what was selected then: selecting anything else leaves the row */
     int64_t moved_mono; /* the last step through the list */
     bool any_wait;      /* a row showed a wait at the last draw: the figures tick */
     int top;            /* first row shown */
@@ -73,6 +74,8 @@ void sidebar_rebuild(ui *u)
 static void build_items(sidebar *sp, ui *u)
 {
     sp->items = xgrow(sp->items, &sp->capitems, sp->n + u->ncmps + 2, sizeof *sp->items);
+    if (sp->on_group && sp->group_from != (u->cur_cmp ? (const void *)u->cur_cmp : (const void *)u->cur))
+        sp->on_group = false; /* F5, /go, the queue chose a conversation since */
     size_t k = 0;
     sp->nended = 0;
     for (size_t i = 0; i < sp->n; i++) {
@@ -131,6 +134,7 @@ void sidebar_move(ui *u, int delta)
         next = 0;
     const sitem *it = &sp->items[next];
     sp->on_group = it->group;
+    sp->group_from = u->cur_cmp ? (const void *)u->cur_cmp : (const void *)u->cur;
     if (it->c)
         ui_select(u, it->c);
     else if (it->k)
@@ -323,6 +327,7 @@ static void mouse(pane *p, ui *u, const MEVENT *me)
     if (!it)
         return;
     sp->on_group = it->group;
+    sp->group_from = u->cur_cmp ? (const void *)u->cur_cmp : (const void *)u->cur;
     if (it->group)
         sidebar_toggle_group(u);
     else if (it->c)
