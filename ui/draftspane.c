@@ -298,7 +298,7 @@ static int row_marks(drafts *dp, ui *u, const draft *d, int y, int x, int w, int
         day_wait_fmt(now - d->created_ms, fig + 1);
         int64_t late = (int64_t)u->cfg->late_after_s * 1000;
         bool red = late > 0 && now - d->created_ms > late;
-        used += ui_text(u, y, x, w, fig, strlen(fig), red ? (int)(ui_style(u, THEME_STATUS_ERROR) | A_BOLD) : da);
+        used += ui_text(u, y, x, w, fig, strlen(fig), red ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : da);
         dp->any_wait = true;
     }
     app_held_info h;

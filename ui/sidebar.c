@@ -230,7 +230,7 @@ static void draw_conv(sidebar *sp, ui *u, rect r, int y, const conv *c, int64_t 
         day_wait_fmt(now_wall - w.since_ms, fig);
         ww = DAY_WAIT_COLS + 1;
         ui_text(u, y, r.x + r.w - ww, DAY_WAIT_COLS, fig, strlen(fig),
-                late ? (int)(ui_style(u, THEME_STATUS_ERROR) | A_BOLD) : sel ? a : ui_style(u, THEME_META));
+                late ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : sel ? a : ui_style(u, THEME_META));
         sp->any_wait = true;
     }
     int tw = r.w - 3 - ww;

@@ -29,7 +29,8 @@ bell_flag() { tmux -L "$T_SOCK" list-windows -t t -F '#{window_bell_flag}' | hea
 
 # Only a customer writing in takeover rings the bell here.
 mkdir -p "$XDG_CONFIG_HOME/aidesk"
-printf '[ui]\nbell = takeover\n' >"$XDG_CONFIG_HOME/aidesk/config"
+# A wait is late after 4 s here.
+printf '[ui]\nbell = takeover\nlate_after = 4\n' >"$XDG_CONFIG_HOME/aidesk/config"
 
 # The takeover customer has waited longer than the shadow one.
 WS_W1=$(mk_ws cust_w1 takeover)
@@ -57,6 +58,59 @@ waits_show_and_tick() {
     done
     echo "# the wait of cust_w1 stayed at $first"
     return 1
+}
+
+# The line of the sidebar that names NAME, with its colours.
+coloured_line() { tmux -L "$T_SOCK" capture-pane -e -p -t t | grep -a "^.*$1" | head -1; }
+
+a_late_wait_turns_red() {
+    # cust_w1 has waited longer than late_after: its figure is red (the
+    # default theme's state.failed, 203).
+    local i
+    for i in $(seq 1 40); do
+        coloured_line " cust_w1 " | grep -aqE $'\e\\[[0-9;]*38;5;203m *[0-9]+[smh]' && return 0
+        sleep 0.1
+    done
+    echo "# not red:"; coloured_line " cust_w1 " | cat -v | sed 's/^/# /'
+    return 1
+}
+
+names() { screen | sed -n 's/^ \(cust_[a-z0-9]*\) .*/\1/p' | tr '\n' ' '; }
+
+the_order_holds_still_while_stepping() {
+    local before last after i
+    keys C-n
+    sleep 0.3
+    before=$(names)
+    last=${before% }
+    last=${last##* }
+    # News in the last row while the person steps through the list.
+    customer_says "$(api GET "/api/workspaces/by-client/$last" | py 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])')" "News for $last"
+    wait_for "^ $last .*|●1" 5 || return 1
+    sleep 0.5
+    after=$(names)
+    [ "$after" = "$before" ] || { echo "# moved under the cursor: '$before' became '$after'"; return 1; }
+    # Once the person stops, the list follows activity again.
+    for i in $(seq 1 80); do
+        [ "$(names | cut -d' ' -f1)" = "$last" ] && return 0
+        sleep 0.1
+    done
+    echo "# $last never came up: $(names)"
+    return 1
+}
+
+end_asks_first() {
+    local ws
+    ws=$(mk_ws cust_n1 ai)
+    wait_for "^ cust_n1" 10 || return 1
+    type_text "/go cust_n1"; enter
+    wait_for "cust_n1 AI  ws_" 5 || return 1
+    type_text "/end"; enter
+    wait_for "> /end! ws_" 3 || return 1
+    wait_for "end cust_n1\? its customer can write no more" 3 || return 1
+    api GET "/api/workspaces/$ws" | grep -q '"ended"' && { echo "# ended without asking"; return 1; }
+    enter
+    wait_for "cust_n1 AI  ws_[a-z0-9]+ \(ended\)" 10
 }
 
 f5_jumps_to_the_longest_wait() {
@@ -119,10 +173,13 @@ handback_returns_to_shadow() {
 }
 
 check "a waiting workspace shows how long, and the figure ticks" waits_show_and_tick
+check "a wait past late_after turns red" a_late_wait_turns_red
 check "F5 jumps to the workspace that has waited longest" f5_jumps_to_the_longest_wait
 check "the bell rings when a customer writes in takeover" bell_rings_when_a_customer_writes_in_takeover
 check "ended workspaces fold into one row that Enter opens and closes" ended_workspaces_fold_into_one_row
 check "an active filter shows in the status line" filter_shows_in_the_status_line
+check "the list holds still while the person steps through it" the_order_holds_still_while_stepping
+check "/end asks first; Enter on the line it gives back ends the workspace" end_asks_first
 check "handing back returns to shadow, and says so" handback_returns_to_shadow
 console_stop
 finish
