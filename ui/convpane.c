@@ -45,6 +45,7 @@ typedef struct convpane {
      * message of its own, so that it is laid out like any AI message. */
     msg dmsg;
     char *dmsg_id;
+    bool draft_drawn;   /* the last draw showed that draft */
 } convpane;
 
 static convpane *self(ui *u)
@@ -113,6 +114,12 @@ static bool row_changed(convpane *cp, ui *u, int row, uint64_t sig)
 }
 
 /* ------------------------------------------------------ the draft read */
+
+const char *convpane_drawn_draft(ui *u)
+{
+    convpane *cp = self(u);
+    return cp->draft_drawn && cp->dmsg_id && model_find_draft(u->m, cp->dmsg_id) ? cp->dmsg_id : NULL;
+}
 
 /* The draft to read under c: the one the queue has selected when it is
  * c's, else c's oldest pending one; NULL when c has none. */
@@ -209,7 +216,7 @@ static void draw_draft(convpane *cp, ui *u, rect r, int y, const conv *c, const 
     else if (drafts_focused(u))
         n = snprintf(tmp, sizeof tmp, " a approve  e edit  r reject  Up/Down another draft  Esc back");
     else
-        n = snprintf(tmp, sizeof tmp, " F2 then a approve, e edit, r reject (or /approve, /edit, /reject)");
+        n = snprintf(tmp, sizeof tmp, " /approve, /edit, /reject act on this draft; F2: the queue (a, e, r)");
     ui_text(u, y, r.x, r.w, tmp, (size_t)n, a);
 }
 
@@ -246,6 +253,7 @@ static void draw(pane *p, ui *u)
             d = NULL;
         }
     }
+    cp->draft_drawn = d != NULL;
     if (d) {
         draw_draft(cp, u, dr, dr.y, c, d, nbody, stale);
         for (int k = r.h; k < r.h + dr.h && k < SIG_ROWS; k++)

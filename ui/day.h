@@ -39,6 +39,11 @@ void day_undo(ui *u, bool from_line);
 const char *drafts_selected_id(ui *u);
 bool drafts_focused(ui *u);
 
+/* convpane.c: the id of the draft the conversation shows under its
+ * messages (the one /approve, /edit, /reject mean without an id), or
+ * NULL when it shows none or that draft left the queue. */
+const char *convpane_drawn_draft(ui *u);
+
 /* sidebar.c */
 /* The sidebar's filter as the status bar shows it, or NULL when it shows
  * everything. */

@@ -235,6 +235,10 @@ static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
         free(err);
         return NULL;
     }
+    /* Without an id: the draft the conversation shows, the one read. */
+    const char *shown = convpane_drawn_draft(u);
+    if (shown)
+        return shown;
     const dq_row *row = dq_selected(&dp->queue_cmd);
     if (!row)
         app_flash(u->app, true, "no pending drafts");

@@ -146,9 +146,30 @@ a_rejection_shows_with_its_reason_and_the_choices() {
     wait_for "[0-9]\\. cust_j1 " 10
 }
 
+approve_without_an_id_means_the_draft_on_screen() {
+    local wa wb
+    wa=$(mk_ws cust_p1 shadow)
+    customer_says "$wa" "Question P1"
+    wb=$(mk_ws cust_p2 shadow)
+    customer_says "$wb" "Question P2"
+    wait_for "[0-9]\\. cust_p2 " 10 || return 1
+    choose cust_p1 || return 1
+    to_line
+    # The queue still has cust_p1 chosen; the screen shows cust_p2's draft.
+    type_text "/go cust_p2"; enter
+    wait_for "cust_p2 SHADOW  ws_" 5 || return 1
+    wait_for "AI draft · awaiting your approval" 5 || return 1
+    type_text "/approve"; enter
+    wait_for "approving the draft for cust_p2 in [0-9] s: F8 undo" 3 || return 1
+    wait_for "draft approved" 10 || return 1
+    [ -z "$(drafts_of "$wb")" ] || { echo "# cust_p2's draft still waits"; return 1; }
+    [ -n "$(drafts_of "$wa")" ] || { echo "# cust_p1's draft was decided"; return 1; }
+}
+
 check "a draft is read whole in its conversation, then approved after a visible countdown" read_the_draft_then_approve
 check "F8 takes back an approval and a reply as a human: nothing reaches the service" undo_takes_back_an_approval_and_a_reply
 check "a stale draft is marked, and approving it asks first" a_stale_draft_is_marked_and_approving_asks_first
 check "a rejection shows in the conversation with its reason and the choices" a_rejection_shows_with_its_reason_and_the_choices
+check "/approve without an id approves the draft the conversation shows" approve_without_an_id_means_the_draft_on_screen
 console_stop
 finish
