@@ -78,24 +78,29 @@ a_late_wait_turns_red() {
 names() { screen | sed -n 's/^ \(cust_[a-z0-9]*\) .*/\1/p' | tr '\n' ' '; }
 
 the_order_holds_still_while_stepping() {
-    local before last after i
-    keys C-n
-    sleep 0.3
+    local before last after i id
     before=$(names)
     last=${before% }
     last=${last##* }
+    id=$(api GET "/api/workspaces/by-client/$last" | py 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])')
+    keys C-n
+    sleep 0.2
+    before=$(names)
+    [ "${before% }" != "${before%% *}" ] && [ "${before##*$last}" = " " ] || { echo "# the list: $before"; return 1; }
     # News in the last row while the person steps through the list (an
     # answer from another agent: nothing for the AI to write first).
-    api POST "/api/manager/workspaces/$(api GET "/api/workspaces/by-client/$last" |
-        py 'import json,sys; print(json.load(sys.stdin)["workspace"]["id"])')/reply" \
-        "{\"content\":\"News for $last\"}" "$AGENT" >/dev/null
+    api POST "/api/manager/workspaces/$id/reply" "{\"content\":\"News for $last\"}" "$AGENT" >/dev/null
     # The news has arrived when it shows: in the conversation, or as an
-    # unread mark under the name.
+    # unread mark under the name. Meanwhile the person goes on stepping
+    # (down and back up), as someone reading the list does.
     for i in $(seq 1 40); do
+        keys C-n C-p
         screen | grep -q "News for $last" && break
         screen | awk -v n=" $last " 'f && /●/ {ok=1} {f = index($0, n) == 1} END {exit !ok}' && break
         sleep 0.05
     done
+    keys C-n C-p
+    sleep 0.2
     after=$(names)
     [ "$after" = "$before" ] || { echo "# moved under the cursor: '$before' became '$after'"; return 1; }
     # Once the person stops, the list follows activity again.
