@@ -1,15 +1,19 @@
 /* cmd_conv.c: the commands about conversations: workspaces (/new,
- * /open, /go, /end, /mode, /takeover, /handback, /as), chats (/chat,
- * /model, /close) and what is in them (/cancel, /retry, /save). */
+ * /open, /go, /end, /mode, /takeover, /handback, /as, /again), chats
+ * (/chat, /model, /close), what is in them (/cancel, /retry, /save) and
+ * taking back what is still in its undo window (/undo, F8). */
 #include "config.h"
 #include "cmds.h"
+#include "day.h"
 #include "ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/export.h"
+#include "core/order.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
@@ -64,30 +68,65 @@ void uicmd_open(ui *u, const cmd_parsed *p)
     app_find_workspace(u->app, p->argv[0]);
 }
 
-static conv *find_conv(ui *u, const char *what)
+/* A comparison of this run by its title: exactly, then ignoring case. */
+static cmpui *find_cmp(ui *u, const char *name)
 {
-    conv *c = model_find(u->m, what);
-    for (size_t i = 0; !c && i < u->m->nconvs; i++)
-        if (u->m->convs[i]->title && !strcmp(u->m->convs[i]->title, what))
-            c = u->m->convs[i];
-    return c;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < u->ncmps; i++)
+            if (pass ? !strcasecmp(u->cmps[i]->title, name) : !strcmp(u->cmps[i]->title, name))
+                return u->cmps[i];
+    return NULL;
 }
 
 void uicmd_go(ui *u, const cmd_parsed *p)
 {
-    conv *c = find_conv(u, p->rest);
-    if (c)
+    size_t nmatch = 0;
+    conv *c = model_lookup(u->m, p->rest, &nmatch);
+    if (c) {
         ui_select(u, c);
+        if (nmatch > 1)
+            app_flash(u->app, false, "%zu conversations are called %s: this is the %s one (/go ID for another)",
+                      nmatch, p->rest, c->ended ? "most recent" : "live");
+        return;
+    }
+    cmpui *k = find_cmp(u, p->rest);
+    if (k)
+        ui_select_cmp(u, k);
+    else if (nmatch > 1)
+        app_flash(u->app, true, "%zu conversations start with %s: type more of the name (Tab lists them)",
+                  nmatch, p->rest);
     else /* it may have left memory (core/model.h): ask the server */
         app_find_by_name(u->app, p->rest);
 }
 
+/* Ending cannot be taken back: /end asks first, by giving the line back
+ * as "/end! NAME" (the workspace by name, whatever is selected when Enter
+ * is pressed); /end! ends at once. */
 void uicmd_end(ui *u, const cmd_parsed *p)
 {
-    (void)p;
-    conv *c = need_workspace(u);
-    if (c)
-        app_end_workspace(u->app, c);
+    conv *c;
+    if (p->argc) {
+        c = model_lookup(u->m, p->rest, NULL);
+        if (!c || c->kind != CONV_WORKSPACE) {
+            app_flash(u->app, true, "/end: no workspace called %s here", p->rest);
+            return;
+        }
+    } else if (!(c = need_workspace(u))) {
+        return;
+    }
+    const char *name = c->title ? c->title : c->id;
+    if (c->ended) {
+        app_flash(u->app, true, "%s has ended already", name);
+        return;
+    }
+    if (!p->bang) {
+        char *again = xasprintf("/end! %s", c->id);
+        line_refill(u, again);
+        free(again);
+        app_flash(u->app, true, "end %s? its customer can write no more: Enter ends it, Ctrl-C keeps it", name);
+        return;
+    }
+    app_end_workspace(u->app, c);
 }
 
 void uicmd_mode(ui *u, const cmd_parsed *p)
@@ -106,18 +145,54 @@ void uicmd_takeover(ui *u, const cmd_parsed *p)
 {
     (void)p;
     conv *c = need_workspace(u);
-    if (c) {
-        app_set_mode(u->app, c, AI_MODE_TAKEOVER);
-        ui_convui(u, c)->as_agent = true;
-    }
+    if (!c)
+        return;
+    if (c->mode != AI_MODE_TAKEOVER && c->mode != AI_MODE_UNKNOWN)
+        app_flash(u->app, false, "taking over %s (it was in %s mode: /handback returns it there)",
+                  c->title ? c->title : c->id, ai_mode_name(c->mode));
+    app_set_mode(u->app, c, AI_MODE_TAKEOVER);
+    ui_convui(u, c)->as_agent = true;
 }
 
 void uicmd_handback(ui *u, const cmd_parsed *p)
 {
     (void)p;
     conv *c = need_workspace(u);
+    if (!c)
+        return;
+    ai_mode back = app_mode_before_takeover(u->app, c);
+    if (c->mode == AI_MODE_TAKEOVER && back != AI_MODE_UNKNOWN)
+        app_flash(u->app, false, "handing %s back to %s mode, the one it had before the takeover",
+                  c->title ? c->title : c->id, ai_mode_name(back));
+    app_handback(u->app, c); /* says itself when that mode is not known */
+}
+
+void uicmd_again(ui *u, const cmd_parsed *p)
+{
+    conv *c = need_workspace(u);
     if (c)
-        app_set_mode(u->app, c, AI_MODE_AI);
+        app_ask_ai_again(u->app, c, *p->rest ? p->rest : NULL);
+}
+
+void day_undo(ui *u, bool from_line)
+{
+    char *text = NULL;
+    if (!app_undo(u->app, 0, &text)) {
+        app_flash(u->app, false, "nothing to undo: no approval or reply is counting down");
+        return;
+    }
+    /* A reply taken back comes back to the line, to be changed or dropped. */
+    if (text && from_line)
+        line_refill(u, text);
+    else if (text && input_empty())
+        input_set_text(u, text);
+    free(text);
+}
+
+void uicmd_undo(ui *u, const cmd_parsed *p)
+{
+    (void)p;
+    day_undo(u, true);
 }
 
 void uicmd_as(ui *u, const cmd_parsed *p)

@@ -15,7 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "day.h"
+#include "util/buf.h"
+#include "util/clock.h"
 #include "util/mem.h"
 
 /* What each row of the pane showed at the last draw. */
@@ -37,6 +41,11 @@ typedef struct convpane {
     rect sig_rect;
     unsigned sig_epoch;
     const conv *sig_conv;
+    /* The draft shown under the conversation (read before deciding): a
+     * message of its own, so that it is laid out like any AI message. */
+    msg dmsg;
+    char *dmsg_id;
+    bool draft_drawn;   /* the last draw showed that draft */
 } convpane;
 
 static convpane *self(ui *u)
@@ -104,6 +113,113 @@ static bool row_changed(convpane *cp, ui *u, int row, uint64_t sig)
     return true;
 }
 
+/* ------------------------------------------------------ the draft read */
+
+const char *convpane_drawn_draft(ui *u)
+{
+    convpane *cp = self(u);
+    return cp->draft_drawn && cp->dmsg_id && model_find_draft(u->m, cp->dmsg_id) ? cp->dmsg_id : NULL;
+}
+
+/* The draft to read under c: the one the queue has selected when it is
+ * c's, else c's oldest pending one; NULL when c has none. */
+static const draft *shown_draft(ui *u, const conv *c)
+{
+    if (!c || c->kind != CONV_WORKSPACE || !c->drafts)
+        return NULL;
+    const char *id = drafts_selected_id(u);
+    const draft *d = id ? model_find_draft(u->m, id) : NULL;
+    if (d && !strcmp(d->ws_id, c->id))
+        return d;
+    for (size_t i = 0; i < u->m->ndrafts; i++)
+        if (!strcmp(u->m->drafts[i]->ws_id, c->id))
+            return u->m->drafts[i];
+    return NULL;
+}
+
+static void dmsg_clear(convpane *cp)
+{
+    if (cp->dmsg.cache_free)
+        cp->dmsg.cache_free(cp->dmsg.cache);
+    buf_free(&cp->dmsg.text);
+    free(cp->dmsg_id);
+    cp->dmsg_id = NULL;
+    memset(&cp->dmsg, 0, sizeof cp->dmsg);
+}
+
+/* The draft as a message (its view laid out as an AI message's). */
+static msg *dmsg_of(convpane *cp, const draft *d)
+{
+    const char *t = d->content ? d->content : "";
+    if (!cp->dmsg_id || strcmp(cp->dmsg_id, d->id) || !cp->dmsg.text.data || strcmp(cp->dmsg.text.data, t)) {
+        dmsg_clear(cp);
+        cp->dmsg_id = xstrdup(d->id);
+        cp->dmsg.role = AI_ROLE_AI;
+        cp->dmsg.state = MSG_FINAL;
+        cp->dmsg.at_ms = d->created_ms;
+        buf_append(&cp->dmsg.text, t, strlen(t) + 1); /* with its NUL, for the comparison above */
+        cp->dmsg.text.len--;
+        cp->dmsg.rev = 1;
+    }
+    return &cp->dmsg;
+}
+
+/* Rows of the draft block: a header, the body (at most half the pane,
+ * the customer's last messages above it), a line about staleness when stale, a line of keys. */
+static int draft_rows(convpane *cp, ui *u, const draft *d, rect r, size_t *nbody, char **stale)
+{
+    text_view *v = msg_view(dmsg_of(cp, d));
+    size_t nb = text_view_layout(v, msg_body_width(r));
+    *stale = app_draft_stale_why(u->app, d->id);
+    int fixed = 2 + (*stale ? 1 : 0);
+    int room = r.h / 2 - fixed;
+    if (room < 1)
+        room = 1;
+    *nbody = nb > (size_t)room ? (size_t)room : nb;
+    return fixed + (int)*nbody;
+}
+
+static void draw_draft(convpane *cp, ui *u, rect r, int y, const conv *c, const draft *d, size_t nbody,
+                       const char *stale)
+{
+    int a = ui_style(u, THEME_DRAFTS);
+    char tmp[256];
+    char when[16] = "";
+    if (d->created_ms) {
+        time_t t = (time_t)(d->created_ms / 1000);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(when, sizeof when, " at %H:%M", &tm);
+    }
+    ui_blank(u, y, r.x, r.w, a);
+    int n = snprintf(tmp, sizeof tmp, " AI draft \xC2\xB7 awaiting your approval \xC2\xB7 written%s", when);
+    ui_text(u, y, r.x, r.w, tmp, (size_t)n, a | A_BOLD);
+    y++;
+    msg *m = &cp->dmsg;
+    text_view *v = msg_view(m);
+    for (size_t i = 0; i < nbody; i++, y++) {
+        ui_blank(u, y, r.x, r.w, ui_style(u, THEME_DEFAULT));
+        msg_draw_body_line(u, r, y, c, m, v, i, false, NULL);
+    }
+    if (stale) {
+        ui_blank(u, y, r.x, r.w, ui_style(u, THEME_DEFAULT));
+        n = snprintf(tmp, sizeof tmp, "\xE2\x9A\xA0 stale: this draft %s; approving asks first", stale);
+        if (n < 0 || (size_t)n >= sizeof tmp)
+            n = (int)sizeof tmp - 1;
+        ui_text(u, y, r.x + 1, r.w - 1, tmp, (size_t)n, ui_style(u, THEME_STATE_FAILED) | A_BOLD);
+        y++;
+    }
+    ui_blank(u, y, r.x, r.w, a);
+    app_held_info h;
+    if (app_held_for_draft(u->app, d->id, clock_mono_ms(), &h))
+        n = snprintf(tmp, sizeof tmp, " approving in %ld s: F8 undo", (h.left_ms + 999) / 1000);
+    else if (drafts_focused(u))
+        n = snprintf(tmp, sizeof tmp, " a approve  e edit  r reject  Up/Down another draft  Esc back");
+    else
+        n = snprintf(tmp, sizeof tmp, " /approve, /edit, /reject act on this draft; F2: the queue (a, e, r)");
+    ui_text(u, y, r.x, r.w, tmp, (size_t)n, a);
+}
+
 static void draw(pane *p, ui *u)
 {
     convpane *cp = (convpane *)p;
@@ -121,6 +237,29 @@ static void draw(pane *p, ui *u)
         cp->sig_conv = c;
         cp->sig_rect = r;
     }
+    /* A draft awaiting approval is read below the conversation, the
+     * customer's last messages above it. */
+    const draft *d = shown_draft(u, c);
+    size_t nbody = 0;
+    char *stale = NULL;
+    rect dr = r;
+    if (d) {
+        int h = draft_rows(cp, u, d, r, &nbody, &stale);
+        if (h < r.h) {
+            dr.y = r.y + r.h - h;
+            dr.h = h;
+            r.h -= h;
+        } else {
+            d = NULL;
+        }
+    }
+    cp->draft_drawn = d != NULL;
+    if (d) {
+        draw_draft(cp, u, dr, dr.y, c, d, nbody, stale);
+        for (int k = r.h; k < r.h + dr.h && k < SIG_ROWS; k++)
+            cp->row_valid[k] = false;
+    }
+    free(stale);
     if (!c || c->nmsgs == 0) {
         memset(cp->row_valid, 0, sizeof cp->row_valid);
         ui_blank_rect(u, r);
@@ -151,7 +290,9 @@ static void draw(pane *p, ui *u)
         msg *m = c->msgs[i];
         text_view *v = msg_view(m);
         size_t nb = text_view_layout(v, msg_body_width(r));
-        int total = 1 + (int)nb + (m->note ? 1 : 0) + 1;
+        bool choices = msg_has_choices(m);
+        int total = 1 + (int)nb + (m->note ? 1 : 0) + (choices ? 1 : 0) + 1;
+        int choices_at = 1 + (int)nb + (m->note ? 1 : 0);
         bool streaming = m->state == MSG_STREAMING;
         for (int k = skip; k < total && row < rows; k++, row++) {
             if (k == 0) {
@@ -164,6 +305,9 @@ static void draw(pane *p, ui *u)
             } else if (m->note && k == (int)nb + 1) {
                 if (row_changed(cp, u, row, msg_note_sig(m)))
                     msg_draw_note(u, r, y + row, m);
+            } else if (choices && k == choices_at) {
+                if (row_changed(cp, u, row, msg_mix(msg_header_sig(m), 'X')))
+                    msg_draw_choices(u, r, y + row);
             } else if (nb == 0 && streaming) {
                 /* Nothing yet: the cursor waits where the text will come. */
                 if (row_changed(cp, u, row, msg_mix(msg_header_sig(m), 'C')))
@@ -196,6 +340,15 @@ static uint64_t sig(pane *p, ui *u)
         return 0;
     uint64_t h = (1469598103934665603ull ^ c->nmsgs) * 1099511628211ull;
     h = (h ^ c->rev) * 1099511628211ull;
+    if (c->drafts) {
+        /* The draft read below: which, its state, its undo countdown, the queue's focus. */
+        const draft *d = shown_draft(u, c);
+        app_held_info hi;
+        h = (h ^ (uint64_t)(uintptr_t)d ^ u->m->rev) * 1099511628211ull;
+        h = (h ^ (uint64_t)drafts_focused(u)) * 1099511628211ull;
+        if (d && app_held_for_draft(u->app, d->id, clock_mono_ms(), &hi))
+            h = (h ^ ((uint64_t)(hi.left_ms + 999) / 1000 + 7)) * 1099511628211ull;
+    }
     if (c != cp->vis_conv)
         return h ^ 0x9e3779b97f4a7c15ull;
     for (size_t i = cp->vis_first; i <= cp->vis_last && i < c->nmsgs; i++) {
@@ -332,6 +485,7 @@ static void convpane_free(pane *p)
         free(cp->cuis[i].conv_id);
     free(cp->cuis);
     free(cp->search);
+    dmsg_clear(cp);
     free(cp);
 }
 

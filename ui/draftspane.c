@@ -8,6 +8,7 @@
  * its neighbour is never acted on in its place. */
 #include "config.h"
 #include "cmds.h"
+#include "day.h"
 #include "panes.h"
 #include "ui.h"
 
@@ -17,6 +18,7 @@
 #include <time.h>
 
 #include "core/draftq.h"
+#include "util/clock.h"
 #include "util/mem.h"
 
 typedef struct drafts {
@@ -25,6 +27,7 @@ typedef struct drafts {
     unsigned rev;      /* the model's rev when the picture was taken */
     bool taken;
     dq_view queue_cmd; /* the queue when the command line was opened */
+    bool any_wait;     /* a row showed a wait: the figures tick */
 } drafts;
 
 static const pane_ops ops;
@@ -36,10 +39,41 @@ static drafts *self(ui *u)
 
 /* ------------------------------------------------------------------ keys */
 
+/* The selected draft is read in its conversation (convpane.c draws it
+ * under the customer's last messages): choosing a row shows it there. */
+static void show_selected(drafts *dp, ui *u)
+{
+    const dq_row *row = dq_selected(&dp->queue);
+    conv *c = row ? model_find(u->m, row->ws_id) : NULL;
+    if (c && c != u->cur)
+        ui_select(u, c);
+}
+
 static void key_move(pane *p, ui *u, int key)
 {
-    (void)u;
     dq_move(&((drafts *)p)->queue, key == K_FN(KEY_UP) ? -1 : 1);
+    show_selected((drafts *)p, u);
+}
+
+/* Approving a stale draft asks first: the line comes back as
+ * "/approve! ID" for Enter to confirm. Returns true when it asked. */
+static bool ask_stale(ui *u, const char *draft_id)
+{
+    char *why = app_draft_stale_why(u->app, draft_id);
+    if (!why)
+        return false;
+    char *again = xasprintf("/approve! %s", draft_id);
+    if (input_empty()) {
+        line_opened(u);
+        input_set_text(u, again);
+    } else {
+        line_refill(u, again);
+    }
+    free(again);
+    ui_focus(u, NULL);
+    app_flash(u->app, true, "that draft %s: Enter approves it anyway, Ctrl-C keeps it", why);
+    free(why);
+    return true;
 }
 
 static void key_back(pane *p, ui *u, int key)
@@ -53,7 +87,7 @@ static void key_approve(pane *p, ui *u, int key)
 {
     (void)key;
     const dq_row *row = dq_selected(&((drafts *)p)->queue);
-    if (row)
+    if (row && !ask_stale(u, row->draft_id))
         app_approve_id(u->app, row->draft_id, NULL);
 }
 
@@ -124,7 +158,21 @@ static bool key(pane *p, ui *u, int k)
 void drafts_toggle_focus(ui *u)
 {
     drafts *dp = self(u);
-    ui_focus(u, u->focus == &dp->p ? NULL : &dp->p);
+    bool open = u->focus != &dp->p;
+    ui_focus(u, open ? &dp->p : NULL);
+    if (open)
+        show_selected(dp, u);
+}
+
+const char *drafts_selected_id(ui *u)
+{
+    const dq_row *row = dq_selected(&self(u)->queue);
+    return row ? row->draft_id : NULL;
+}
+
+bool drafts_focused(ui *u)
+{
+    return u->focus == &self(u)->p;
 }
 
 /* -------------------------------------------------------------- commands */
@@ -187,6 +235,10 @@ static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
         free(err);
         return NULL;
     }
+    /* Without an id: the draft the conversation shows, the one read. */
+    const char *shown = convpane_drawn_draft(u);
+    if (shown)
+        return shown;
     const dq_row *row = dq_selected(&dp->queue_cmd);
     if (!row)
         app_flash(u->app, true, "no pending drafts");
@@ -202,7 +254,11 @@ void uicmd_drafts(ui *u, const cmd_parsed *p)
 void uicmd_approve(ui *u, const cmd_parsed *p)
 {
     const char *id = pick_draft(u, p, p->argc > 0);
-    if (id)
+    if (!id)
+        return;
+    if (p->bang)
+        app_approve_ex(u->app, id, NULL, APP_APPROVE_ANYWAY);
+    else if (!ask_stale(u, id))
         app_approve_id(u->app, id, NULL);
 }
 
@@ -233,6 +289,35 @@ void uicmd_reject(ui *u, const cmd_parsed *p)
 
 /* ------------------------------------------------------------------ pane */
 
+/* After a row's name and time: how long the draft has waited (red when
+ * late), whether it is stale, whether its approval is counting down.
+ * Returns the columns used. */
+static int row_marks(drafts *dp, ui *u, const draft *d, int y, int x, int w, int da, bool on)
+{
+    int used = 0;
+    int64_t now = clock_wall_ms();
+    if (d->created_ms > 0 && d->created_ms <= now) {
+        char fig[DAY_WAIT_COLS + 2];
+        fig[0] = ' ';
+        day_wait_fmt(now - d->created_ms, fig + 1);
+        int64_t late = (int64_t)u->cfg->late_after_s * 1000;
+        bool red = late > 0 && now - d->created_ms > late;
+        used += ui_text(u, y, x, w, fig, strlen(fig), red ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : da);
+        dp->any_wait = true;
+    }
+    app_held_info h;
+    draft_stale st;
+    char tmp[64];
+    if (app_held_for_draft(u->app, d->id, clock_mono_ms(), &h)) {
+        int n = snprintf(tmp, sizeof tmp, " approving in %ld s: F8 undo", (h.left_ms + 999) / 1000);
+        used += ui_text(u, y, x + used, w - used, tmp, (size_t)n, on ? da : ui_style(u, THEME_STATUS_WARN));
+    } else if (model_draft_stale(u->m, d, &st)) {
+        used += ui_text(u, y, x + used, w - used, " \xE2\x9A\xA0stale", 9,
+                        on ? da : (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD));
+    }
+    return used;
+}
+
 /* Each frame that draws the pane takes a new picture of the queue: the
  * selection follows its draft, or moves to a neighbour when its draft
  * left; keys act on this picture until the next frame. Taken even when
@@ -241,6 +326,7 @@ void uicmd_reject(ui *u, const cmd_parsed *p)
 static void draw(pane *p, ui *u)
 {
     drafts *dp = (drafts *)p;
+    dp->any_wait = false;
     if (!dp->taken || dp->rev != u->m->rev) {
         dq_capture(&dp->queue, u->m, dq_follow(&dp->queue, u->m));
         dp->rev = u->m->rev;
@@ -279,11 +365,13 @@ static void draw(pane *p, ui *u)
         time_t t = (time_t)(d->created_ms / 1000);
         struct tm tm;
         localtime_r(&t, &tm);
-        n = snprintf(lead, sizeof lead, " %zu. %s %02d:%02d  \xE2\x86\xB3 ", i + 1,
-                     dp->queue.rows[i].label, tm.tm_hour, tm.tm_min);
+        n = snprintf(lead, sizeof lead, " %zu. %s %02d:%02d ", i + 1, dp->queue.rows[i].label, tm.tm_hour,
+                     tm.tm_min);
         if (n < 0 || (size_t)n >= sizeof lead)
             n = (int)sizeof lead - 1; /* a long name, cut */
         int x = r.x + ui_text(u, y, r.x, r.w, lead, (size_t)n, da | A_BOLD);
+        x += row_marks(dp, u, d, y, x, r.x + r.w - x, da, on);
+        x += ui_text(u, y, x, r.x + r.w - x, " \xE2\x86\xB3 ", 5, da | A_BOLD);
         const char *q = d->reply_to ? d->reply_to : "";
         ui_text_oneline(u, y, x, r.x + r.w - x, q, strlen(q), on ? da : ui_style(u, THEME_ROLE_CUSTOMER));
         x = r.x + ui_text(u, y + 1, r.x, r.w, "    AI: ", 8, da);
@@ -300,17 +388,28 @@ static void wants(pane *p, ui *u, layout_opts *o)
 
 static uint64_t sig(pane *p, ui *u)
 {
-    return ((uint64_t)u->m->rev << 1) | (u->focus == p);
+    drafts *dp = (drafts *)p;
+    uint64_t h = ((uint64_t)u->m->rev << 1) | (u->focus == p);
+    if (dp->any_wait) /* the waits tick, once a second */
+        h = (h ^ (uint64_t)(clock_wall_ms() / 1000)) * 1099511628211ull;
+    size_t n = app_held_count(u->app);
+    app_held_info hi;
+    if (n && app_held_get(u->app, n - 1, clock_mono_ms(), &hi))
+        h = (h ^ ((uint64_t)n << 32 | (uint64_t)(hi.left_ms + 999) / 1000)) * 1099511628211ull;
+    return h;
+}
+
+static long next_timer_ms(pane *p, ui *u, int64_t now)
+{
+    (void)u;
+    (void)now;
+    return ((drafts *)p)->any_wait && p->r.h > 0 ? 1000 - (long)(clock_wall_ms() % 1000) : -1;
 }
 
 static void sync(pane *p, ui *u)
 {
     (void)p;
-    if (u->m->new_drafts) {
-        /* A draft waits: ring once (terminals turn the bell into urgency). */
-        beep();
-        u->m->new_drafts = 0;
-    }
+    attn_bell(u); /* a new draft, a customer writing in takeover */
 }
 
 static void drafts_free(pane *p)
@@ -331,6 +430,7 @@ static const pane_ops ops = {
     .key = key,
     .sync = sync,
     .line_opened = line_open,
+    .next_timer_ms = next_timer_ms,
     .free = drafts_free,
 };
 

@@ -8,6 +8,7 @@
  * focus. Adding a console-wide key is one line in `bindings` (and its
  * help line in view/commands.c's key table). */
 #include "config.h"
+#include "day.h"
 #include "ui.h"
 
 #include <stdlib.h>
@@ -41,6 +42,20 @@ static bool editor(ui *u, int k)
 {
     (void)k;
     input_edit_external(u);
+    return true;
+}
+
+static bool longest_wait(ui *u, int k)
+{
+    (void)k;
+    attn_jump(u);
+    return true;
+}
+
+static bool undo(ui *u, int k)
+{
+    (void)k;
+    day_undo(u, false);
     return true;
 }
 
@@ -103,7 +118,9 @@ static const struct binding {
     {K_FN(KEY_F(2)), drafts},
     {K_FN(KEY_F(3)), search_next},
     {K_FN(KEY_F(4)), editor},
+    {K_FN(KEY_F(5)), longest_wait},
     {K_FN(KEY_F(6)), gate},
+    {K_FN(KEY_F(8)), undo},
     {K_FN(KEY_F(10)), quit},
     {K_CTRL('d'), quit},
     {K_CTRL('c'), interrupt},

@@ -2,6 +2,7 @@
  * draft being edited, or a message), and the candidates for completion. */
 #include "config.h"
 #include "cmds.h"
+#include "day.h"
 #include "ui.h"
 
 #include <stdlib.h>
@@ -70,6 +71,10 @@ void console_submit(ui *u, const char *line)
         return;
     }
     const char *text = line[0] == '/' ? line + 1 : line; /* "//" sends a slash */
+    if (!*line && sidebar_on_group(u)) {
+        sidebar_toggle_group(u); /* Enter on the "ended (N)" row */
+        return;
+    }
     if (!*text)
         return;
     if (u->cur_cmp) {

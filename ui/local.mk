@@ -12,6 +12,7 @@ aidesk_SOURCES += \
 	ui/input.c \
 	ui/inputpane.c \
 	ui/sidebar.c \
+	ui/day.h ui/attn.c \
 	ui/titlebar.c \
 	ui/convpane.c \
 	ui/msgdraw.c ui/msgdraw.h \

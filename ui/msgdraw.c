@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/notes.h"
 #include "util/mem.h"
 
 typedef struct mcache {
@@ -68,7 +69,19 @@ int msg_height(msg *m, rect r)
 {
     text_view *v = msg_view(m);
     size_t n = text_view_layout(v, msg_body_width(r));
-    return 1 + (int)n + (m->note ? 1 : 0) + 1;
+    return 1 + (int)n + (m->note ? 1 : 0) + (msg_has_choices(m) ? 1 : 0) + 1;
+}
+
+bool msg_has_choices(const msg *m)
+{
+    return msg_is_note(m) && m->notice && m->notice->what == NOTE_DRAFT_REJECTED;
+}
+
+void msg_draw_choices(ui *u, rect r, int y)
+{
+    static const char choices[] = "\xE2\x86\x92 next: write a reply as the agent \xC2\xB7 /takeover "
+                                  "\xC2\xB7 /again [what to change]: ask the AI again";
+    ui_text(u, y, r.x + 2, r.w - 2, choices, sizeof choices - 1, ui_style(u, THEME_META) | A_BOLD);
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -95,6 +108,10 @@ void msg_draw_header(ui *u, rect r, int y, const conv *c, const msg *m)
 {
     const char *label;
     int rs = role_style(c, m, &label);
+    if (msg_has_choices(m)) {
+        label = "draft rejected";
+        rs = THEME_STATE_FAILED;
+    }
     int x = r.x + 1;
     x += ui_text(u, y, x, r.w - 1, label, strlen(label), ui_style(u, rs) | A_BOLD);
     char when[16] = "";

@@ -13,7 +13,7 @@
 text_view *msg_view(msg *m);
 /* Columns of a message's body in r. */
 int msg_body_width(rect r);
-/* Rows of one message in r: header, body, note, a blank separator. */
+/* Rows of one message in r: header, body, note, choices, a blank separator. */
 int msg_height(msg *m, rect r);
 
 void msg_draw_header(ui *u, rect r, int y, const conv *c, const msg *m);
@@ -22,6 +22,10 @@ void msg_draw_header(ui *u, rect r, int y, const conv *c, const msg *m);
 void msg_draw_body_line(ui *u, rect r, int y, const conv *c, msg *m, text_view *v, size_t i, bool last,
                         const char *search);
 void msg_draw_note(ui *u, rect r, int y, const msg *m);
+/* A rejection's note (core/notes.h) is followed by a line of what can be
+ * done next, with the commands that do it. */
+bool msg_has_choices(const msg *m);
+void msg_draw_choices(ui *u, rect r, int y);
 
 uint64_t msg_mix(uint64_t h, uint64_t v);
 uint64_t msg_header_sig(const msg *m);

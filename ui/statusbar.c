@@ -1,6 +1,7 @@
 /* statusbar.c: the status bar: the connections, the mode, drafts, the
  * model, rate limits, and the last message for the person. */
 #include "config.h"
+#include "day.h"
 #include "panes.h"
 #include "ui.h"
 
@@ -18,6 +19,28 @@ static int put(ui *u, int y, int x, int end, const char *s, int style)
     if (x >= end)
         return x;
     return x + ui_text(u, y, x, end - x, s, strlen(s), ui_style(u, style));
+}
+
+/* What is held in the undo window (app.h), with its countdown and the key
+ * that takes it back: the newest, and how many more. */
+static int held(ui *u, int y, int x, int end, int64_t now)
+{
+    size_t n = app_held_count(u->app);
+    app_held_info h;
+    if (!n || !app_held_get(u->app, n - 1, now, &h))
+        return x;
+    char tmp[200];
+    const conv *c = model_find(u->m, h.conv_id);
+    const char *name = c && c->title ? c->title : h.conv_id;
+    long s = (h.left_ms + 999) / 1000;
+    char more[32] = "";
+    if (n > 1)
+        snprintf(more, sizeof more, " (+%zu)", n - 1);
+    if (h.kind == APP_HELD_APPROVE)
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 approving the draft for %s in %ld s%s: F8 undo", name, s, more);
+    else
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 your reply to %s goes in %ld s%s: F8 undo", name, s, more);
+    return put(u, y, x, end, tmp, THEME_STATUS_WARN);
 }
 
 static void draw(pane *p, ui *u)
@@ -46,6 +69,7 @@ static void draw(pane *p, ui *u)
         break;
     default: x = put(u, r.y, x, end, "AiAssist connecting", THEME_STATUS); break;
     }
+    x = held(u, r.y, x, end, now);
     int after_conn = x;
     x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
     switch (st->live) {
@@ -63,6 +87,12 @@ static void draw(pane *p, ui *u)
     if (u->cur && u->cur->kind == CONV_WORKSPACE) {
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %s", ai_mode_name(u->cur->mode));
         x = put(u, r.y, x, end, tmp, base);
+    }
+    const char *filter = sidebar_filter_name(u);
+    if (filter) {
+        /* A list that hides conversations says so, always. */
+        snprintf(tmp, sizeof tmp, " \xE2\x94\x82 filter: %s", filter);
+        x = put(u, r.y, x, end, tmp, THEME_STATUS_WARN);
     }
     if (u->m->ndrafts) {
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %zu draft%s", u->m->ndrafts, u->m->ndrafts == 1 ? "" : "s");
@@ -103,6 +133,8 @@ static void draw(pane *p, ui *u)
     }
 }
 
+static uint64_t held_left_s(ui *u, int64_t now);
+
 static uint64_t sig(pane *p, ui *u)
 {
     (void)p;
@@ -110,7 +142,32 @@ static uint64_t sig(pane *p, ui *u)
     h = (h ^ u->m->rev) * 1099511628211ull;
     h = (h ^ (uint64_t)(uintptr_t)u->cur) * 1099511628211ull;
     h = (h ^ (u->cur ? u->cur->rev : 0)) * 1099511628211ull;
+    h = (h ^ (uint64_t)held_left_s(u, clock_mono_ms())) * 1099511628211ull;
+    h = (h ^ (uintptr_t)sidebar_filter_name(u)) * 1099511628211ull;
     return h ^ (u->gate ? gatectl_get(u->gate)->rev : 0);
+}
+
+/* The undo window's countdown, in whole seconds (and how many are held),
+ * for the signature; 0 when nothing is held. */
+static uint64_t held_left_s(ui *u, int64_t now)
+{
+    size_t n = app_held_count(u->app);
+    app_held_info h;
+    if (!n || !app_held_get(u->app, n - 1, now, &h))
+        return 0;
+    return ((uint64_t)n << 32) | (uint64_t)((h.left_ms + 999) / 1000);
+}
+
+/* While something is held, the countdown ticks once a second. */
+static long next_timer_ms(pane *p, ui *u, int64_t now)
+{
+    (void)p;
+    size_t n = app_held_count(u->app);
+    app_held_info h;
+    if (!n || !app_held_get(u->app, n - 1, now, &h))
+        return -1;
+    long t = h.left_ms % 1000;
+    return t ? t : 1000;
 }
 
 static const pane_ops ops = {
@@ -118,6 +175,7 @@ static const pane_ops ops = {
     .slot = SLOT_STATUS,
     .draw = draw,
     .sig = sig,
+    .next_timer_ms = next_timer_ms,
 };
 
 pane *statusbar_new(ui *u)

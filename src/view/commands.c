@@ -16,14 +16,15 @@ static const cmd_def table[] = {
      "create a workspace (you speak as its customer)", {ARG_TEXT, ARG_MODE}, 1},
     {CMD_OPEN, "open", "CLIENT_ID", "resume the workspace of a client id", {ARG_CLIENT, ARG_NONE}, 1},
     {CMD_GO, "go", "WORKSPACE|CHAT", "switch to a conversation by id or title", {ARG_CONV, ARG_NONE}, 1},
-    {CMD_END, "end", "", "end this workspace", {ARG_NONE, ARG_NONE}, 0},
+    {CMD_END, "end", "[WORKSPACE]", "end this workspace (asks first; /end! does not)", {ARG_CONV, ARG_NONE}, 0},
     {CMD_MODE, "mode", "ai|shadow|takeover", "set this workspace's mode", {ARG_MODE, ARG_NONE}, 1},
     {CMD_TAKEOVER, "takeover", "", "take over: answer as a human agent", {ARG_NONE, ARG_NONE}, 0},
-    {CMD_HANDBACK, "handback", "", "hand the workspace back to the AI", {ARG_NONE, ARG_NONE}, 0},
+    {CMD_HANDBACK, "handback", "", "hand the workspace back to the mode it had before the takeover",
+     {ARG_NONE, ARG_NONE}, 0},
     {CMD_AS, "as", "customer|agent", "choose who you speak as in this workspace", {ARG_ROLE, ARG_NONE}, 1},
     {CMD_DRAFTS, "drafts", "", "open the drafts queue (shadow mode)", {ARG_NONE, ARG_NONE}, 0},
-    {CMD_APPROVE, "approve", "[ID|N]", "approve a draft by id or queue row (the selected one by default)",
-     {ARG_DRAFT, ARG_NONE}, 0},
+    {CMD_APPROVE, "approve", "[ID|N]", "approve a draft by id or queue row (the selected one by default); "
+     "/approve! approves a stale one", {ARG_DRAFT, ARG_NONE}, 0},
     {CMD_EDIT, "edit", "[ID|N]", "edit a draft in the input line; Enter approves that draft", {ARG_DRAFT, ARG_NONE}, 0},
     {CMD_REJECT, "reject", "[ID|N] [REASON]", "reject a draft, with a reason", {ARG_DRAFT, ARG_TEXT}, 0},
     {CMD_CHAT, "chat", "[MODEL]", "start a plain chat with a model", {ARG_MODEL, ARG_NONE}, 0},
@@ -32,7 +33,8 @@ static const cmd_def table[] = {
     {CMD_RETRY, "retry", "", "send the last unsent message again", {ARG_NONE, ARG_NONE}, 0},
     {CMD_SAVE, "save", "md|json [PATH]", "save this conversation as Markdown or JSON", {ARG_FORMAT, ARG_TEXT}, 1},
     {CMD_SEARCH, "search", "TEXT", "find text in this conversation (F3: next)", {ARG_TEXT, ARG_NONE}, 1},
-    {CMD_FILTER, "filter", "all|ai|shadow|takeover", "show only workspaces in one mode", {ARG_FILTER, ARG_NONE}, 1},
+    {CMD_FILTER, "filter", "all|active|ai|shadow|takeover", "show only live ones, or one mode (\"active shadow\": both)",
+     {ARG_FILTER, ARG_FILTER}, 1},
     {CMD_THEME, "theme", "NAME", "switch the colour theme", {ARG_THEME, ARG_NONE}, 1},
     {CMD_RELOAD, "reload", "", "reload workspaces and drafts from the server", {ARG_NONE, ARG_NONE}, 0},
     {CMD_CLOSE, "close", "", "close this chat (workspaces stay)", {ARG_NONE, ARG_NONE}, 0},
@@ -47,6 +49,9 @@ static const cmd_def table[] = {
     {CMD_ZOOM, "zoom", "[N]", "comparison: one column on the whole width (again: back)", {ARG_TEXT, ARG_NONE}, 0},
     {CMD_CONTINUE, "continue", "N", "comparison: go on with that model as a plain chat", {ARG_TEXT, ARG_NONE}, 1},
     {CMD_REOPEN, "reopen", "", "reopen a saved comparison", {ARG_NONE, ARG_NONE}, 0},
+    {CMD_UNDO, "undo", "", "take back the approval or reply still counting down (also F8)", {ARG_NONE, ARG_NONE}, 0},
+    {CMD_AGAIN, "again", "[INSTRUCTIONS]", "ask the AI for a new draft in this workspace (after a rejection)",
+     {ARG_TEXT, ARG_NONE}, 0},
 };
 
 static const key_def keys[] = {
@@ -63,6 +68,8 @@ static const key_def keys[] = {
     {"  (queue keys)", "act on the draft their row showed, never on one moving into it"},
     {"  (row N in /approve...)", "the row when you began typing; moved since? refused, the line gets its ID"},
     {"F3", "next search match"},
+    {"F5", "jump to the workspace that has waited longest for a person"},
+    {"F8", "undo the approval or reply still counting down (its seconds show below)"},
     {"F6", "AI Gate pane: Up/Down choose, Enter details, s show secrets, c/y/j copy"},
     {"Right / Left", "comparison (empty input): work with the columns: z zoom, r/R rerun, v vote"},
     {"Esc", "stop a streaming reply; close the help or the drafts queue"},
@@ -171,6 +178,18 @@ int cmd_parse(const char *line, cmd_parsed *out, char **err)
     size_t nl = strcspn(p, " \t");
     char *name = xstrndup(p, nl);
     const cmd_def *def = cmd_find(name);
+    if (!def && nl > 1 && name[nl - 1] == '!') {
+        name[nl - 1] = 0; /* "/end!": done without asking, where that exists */
+        def = cmd_find(name);
+        if (def && def->id != CMD_END && def->id != CMD_APPROVE) {
+            *err = xasprintf("/%s does not ask first: write it without the !", name);
+            free(name);
+            return -1;
+        }
+        out->bang = def != NULL;
+        if (!def)
+            name[nl - 1] = '!';
+    }
     if (!def) {
         const char *best = NULL;
         size_t bd = 99;
@@ -236,7 +255,7 @@ static void add_match(char ***v, size_t *n, size_t *cap, const char *s)
 }
 
 static const char *const modes[] = {"ai", "shadow", "takeover"};
-static const char *const filters[] = {"all", "ai", "shadow", "takeover"};
+static const char *const filters[] = {"all", "active", "ai", "shadow", "takeover"};
 static const char *const roles[] = {"customer", "agent"};
 static const char *const formats[] = {"md", "json"};
 static const char *const gate_subs[] = {"session", "turn", "health", "copy", "show"};
@@ -329,7 +348,7 @@ char **cmd_complete(const char *line, size_t point, cmd_candidates_fn fn, void *
         switch (kind) {
         case ARG_GATE: cands = gate_candidates(line, ws, word, &nc); break;
         case ARG_MODE: cands = modes; nc = 3; break;
-        case ARG_FILTER: cands = filters; nc = 4; break;
+        case ARG_FILTER: cands = filters; nc = sizeof filters / sizeof *filters; break;
         case ARG_ROLE: cands = roles; nc = 2; break;
         case ARG_FORMAT: cands = formats; nc = 2; break;
         case ARG_NONE:

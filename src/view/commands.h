@@ -20,7 +20,8 @@
     X(EDIT, edit) X(REJECT, reject) X(CHAT, chat) X(MODEL, model) X(CANCEL, cancel) X(RETRY, retry)     \
     X(SAVE, save) X(SEARCH, search) X(FILTER, filter) X(THEME, theme) X(RELOAD, reload)                 \
     X(CLOSE, close) X(GATE, gate) X(COMPARE, compare) X(RERUN, rerun) X(VOTE, vote) X(ZOOM, zoom)      \
-    X(CONTINUE, continue) X(REOPEN, reopen)
+    X(CONTINUE, continue) X(REOPEN, reopen)                                                           \
+    X(UNDO, undo) X(AGAIN, again)
 
 typedef enum cmd_id {
 #define CMD_ENUM(id, name) CMD_##id,
@@ -62,6 +63,7 @@ typedef struct cmd_parsed {
     char **argv;   /* arguments after the name (quotes removed) */
     int argc;
     char *rest;    /* the raw text after the name, trimmed */
+    bool bang;     /* written "/name!" (/end!, /approve!): done without asking */
 } cmd_parsed;
 
 /* Parses "/name args...". Returns 0, or -1 with *err (caller frees): an

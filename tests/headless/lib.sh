@@ -83,13 +83,15 @@ run_console() {
 }
 
 # What changes from run to run and is not what the screens test: clock
-# times, ids the simulator makes up, and measured durations.
+# times, ids the simulator makes up, measured durations, and how long a
+# workspace has waited (always three columns: " 5s", "12s", " 3m").
 mask() {
     sed -E \
         -e 's/[0-9]{2}:[0-9]{2}:[0-9]{1,2}/hh:mm:ss/g' \
         -e 's/(^|[^0-9])[0-9]{2}:[0-9]{2}([^0-9]|$)/\1hh:mm\2/g' \
         -e 's/(ws|sess|drf|msg|eph)_[A-Za-z0-9]{6,}/\1_ID/g' \
         -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' \
+        -e 's/(^|[^0-9A-Za-z])[ 0-9][0-9][smhd]( |$)/\1 Nt\2/g' \
         ${H_MASK:+-e "$H_MASK"}
 }
 
