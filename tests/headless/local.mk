@@ -7,4 +7,5 @@ HEADLESS_TESTS = tests/headless/test_sidebar.sh tests/headless/test_conversation
 EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
 	tests/headless/sidebar.keys tests/headless/conversation.keys tests/headless/drafts.keys \
 	tests/headless/help.keys tests/headless/compare.keys tests/headless/gate.keys \
+	tests/headless/gate-tick.keys \
 	tests/headless/expected
