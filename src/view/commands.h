@@ -20,7 +20,7 @@
     X(EDIT, edit) X(REJECT, reject) X(CHAT, chat) X(MODEL, model) X(CANCEL, cancel) X(RETRY, retry)     \
     X(SAVE, save) X(SEARCH, search) X(FILTER, filter) X(THEME, theme) X(RELOAD, reload)                 \
     X(CLOSE, close) X(GATE, gate) X(COMPARE, compare) X(RERUN, rerun) X(VOTE, vote) X(ZOOM, zoom)      \
-    X(CONTINUE, continue) X(REOPEN, reopen)
+    X(CONTINUE, continue) X(REOPEN, reopen) X(COPY, copy)
 
 typedef enum cmd_id {
 #define CMD_ENUM(id, name) CMD_##id,
