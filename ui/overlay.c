@@ -3,6 +3,7 @@
 #include "config.h"
 #include "overlay.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "text/width.h"
@@ -88,4 +89,59 @@ int ovl_wrap_lines(const char *s, int w)
         n++;
     } while (at < len);
     return n;
+}
+
+int ovl_shorten_middle(const char *s, int w, char *out, size_t outlen)
+{
+    size_t len = strlen(s);
+    int total = (int)tw_str_width(s, len);
+    if (outlen == 0)
+        return 0;
+    if (total <= w || w < 3) {
+        size_t n = total <= w ? len : 0, cut = 0;
+        if (w >= 1 && total > w) { /* too narrow for an ellipsis: the start */
+            int col = 0, cw;
+            for (size_t i = 0; i < len; i += n) {
+                n = tw_cluster_next(s + i, len - i, &cw);
+                if (n == 0 || col + cw > w)
+                    break;
+                col += cw;
+                cut = i + n;
+            }
+            n = cut;
+        }
+        if (n >= outlen)
+            n = outlen - 1;
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return (int)tw_str_width(out, n);
+    }
+    int tail_w = (w - 1) / 2, head_w = w - 1 - tail_w;
+    size_t head_end = 0, tail_start = len;
+    int col = 0;
+    bool tail_found = false;
+    for (size_t i = 0; i < len;) {
+        int cw;
+        size_t n = tw_cluster_next(s + i, len - i, &cw);
+        if (n == 0)
+            n = 1;
+        if (col + cw <= head_w)
+            head_end = i + n;
+        if (!tail_found && total - col <= tail_w) {
+            tail_start = i;
+            tail_found = true;
+        }
+        col += cw;
+        i += n;
+    }
+    size_t tail = len - tail_start;
+    if (head_end + 3 + tail >= outlen) {
+        out[0] = '\0';
+        return 0;
+    }
+    memcpy(out, s, head_end);
+    memcpy(out + head_end, "\xE2\x80\xA6", 3);
+    memcpy(out + head_end + 3, s + tail_start, tail);
+    out[head_end + 3 + tail] = '\0';
+    return (int)tw_str_width(out, strlen(out));
 }

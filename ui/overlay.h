@@ -1,6 +1,6 @@
 /* overlay.h: what every overlay (help, the pickers) draws the same way: a
- * box with a border that hides whatever is under it, and text wrapped to
- * a width by words.
+ * box with a border that hides whatever is under it, and text fitted to
+ * a width: wrapped by words, or shortened in the middle.
  *
  * A box owns every cell of its rectangle: the frame redraws the panes
  * under an overlay before it (frame.c), so an overlay that painted only
@@ -26,5 +26,11 @@ size_t ovl_wrap(const char *s, size_t len, int w, size_t *next);
 
 /* How many lines s takes at width w (at least 1). */
 int ovl_wrap_lines(const char *s, int w);
+
+/* s fitted to w columns into out (NUL-terminated, cut to outlen): s
+ * itself when it fits, else its start and its end with an ellipsis
+ * between them ("meta-llama/L…ruct-Turbo"), so that names that share a
+ * beginning stay apart. Returns the columns used. */
+int ovl_shorten_middle(const char *s, int w, char *out, size_t outlen);
 
 #endif
