@@ -9,5 +9,5 @@ EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
 	tests/headless/sidebar.keys tests/headless/conversation.keys tests/headless/drafts.keys \
 	tests/headless/help.keys tests/headless/compare.keys tests/headless/gate.keys \
 	tests/headless/gate-tick.keys tests/headless/copy.keys tests/headless/first-run.keys \
-	tests/headless/compare-grid.keys \
+	tests/headless/compare-grid.keys tests/headless/copy-osc52.keys \
 	tests/headless/expected

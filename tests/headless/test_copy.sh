@@ -34,6 +34,20 @@ copies_to_files() {
     return $ok
 }
 
+copies_through_osc52() {
+    mkdir -p "$XDG_CONFIG_HOME/aidesk"
+    printf '[ui]\nosc52 = true\n' >"$XDG_CONFIG_HOME/aidesk/config"
+    run_console copy-osc52.keys 200x50
+    local rc=$?
+    rm -f "$XDG_CONFIG_HOME/aidesk/config"
+    [ $rc -eq 0 ] || return 1
+    if [ -n "$(find "$XDG_STATE_HOME/aidesk" -path '*copies*' -type f 2>/dev/null)" ]; then
+        echo "# a file was written although OSC 52 is on"
+        return 1
+    fi
+}
+
 sim_start --speed 0 || exit 1
 check "/copy and /copy code N write 0600 files and say where" copies_to_files
+check "/copy code goes through OSC 52 when it is on, and writes no file" copies_through_osc52
 finish
