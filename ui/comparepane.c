@@ -201,7 +201,7 @@ static int draw_stats(ui *u, cmpui *k, rect r)
     if (rw <= 1 || r.h - h < 1 + HEADER_LINES + CMPL_MIN_BODY_H)
         return 0;
     int y = r.y + r.h - h;
-    char tmp[256];
+    char tmp[512];
     attrset(ui_style(u, THEME_BORDER));
     mvhline(y, r.x, ACS_HLINE, r.w);
     snprintf(tmp, sizeof tmp, " %d of %d runs: median (min-max) ", rs, rw);
@@ -218,7 +218,8 @@ static int draw_stats(ui *u, cmpui *k, rect r)
             snprintf(b2, sizeof b2, "%.0f (%.0f-%.0f)", s.median, s.min, s.max);
         char nm[128];
         int nw = ovl_shorten_middle(compare_col_name(k->c, i), 28, nm, sizeof nm);
-        snprintf(tmp, sizeof tmp, " %s%*s %-26s %s", nm, 28 - nw, "", a, b2);
+        int pad = nw < 28 ? 28 - nw : 0;
+        snprintf(tmp, sizeof tmp, " %.127s%*s %-26.63s %.63s", nm, pad, "", a, b2);
         ui_blank(u, y + 2 + (int)i, r.x, r.w, ui_style(u, THEME_DEFAULT));
         ui_text(u, y + 2 + (int)i, r.x, r.w, tmp, strlen(tmp), ui_style(u, THEME_DEFAULT));
     }
