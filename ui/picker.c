@@ -9,7 +9,6 @@
 
 #include "overlay.h"
 #include "panes.h"
-#include "text/width.h"
 #include "util/mem.h"
 
 typedef struct pickpane {
@@ -35,16 +34,13 @@ void picker_free(picker *p)
     free(p);
 }
 
-/* An item cut to w columns, with an ellipsis where it was cut. */
+/* An item fitted to w columns: shortened in the middle, where names of
+ * one family (models of a provider, files of a folder) differ least. */
 static void item_text(ui *u, int y, int x, int w, const char *s, int attr)
 {
-    size_t len = strlen(s);
-    if ((int)tw_str_width(s, len) <= w) {
-        ui_text(u, y, x, w, s, len, attr);
-        return;
-    }
-    int used = ui_text(u, y, x, w - 1, s, len, attr);
-    ui_text(u, y, x + used, 1, "\xE2\x80\xA6", 3, attr); /* … */
+    char fit[512];
+    ovl_shorten_middle(s, w, fit, sizeof fit);
+    ui_text(u, y, x, w, fit, strlen(fit), attr);
 }
 
 /* A box in the middle, its title wrapped inside it, one item a row, on
