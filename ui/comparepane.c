@@ -2,6 +2,7 @@
  * streaming live with their metrics; paging, zoom, per-column scrolling,
  * votes and reruns from the keys. */
 #include "config.h"
+#include "overlay.h"
 #include "panes.h"
 #include "ui.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/width.h"
 #include "util/clock.h"
 #include "util/mem.h"
 #include "view/compare_layout.h"
@@ -82,10 +84,18 @@ static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, 
     int sw = h.w > (int)strlen(sn) + 6 ? (int)strlen(sn) + 1 : 0;
     int end = h.x + h.w - sw - 1;
     int x = h.x;
-    x += ui_text(u, h.y, x, end - x, name, strlen(name), ta | A_BOLD);
-    if (prov) {
+    /* The provider when there is room for it; else the name alone,
+     * shortened in the middle: names of one family share their start
+     * (meta-llama/..., accounts/fireworks/...) and differ at the end. */
+    if (prov)
         snprintf(tmp, sizeof tmp, " (%s)", prov);
+    if (prov && (int)(tw_str_width(name, strlen(name)) + tw_str_width(tmp, strlen(tmp))) <= end - x) {
+        x += ui_text(u, h.y, x, end - x, name, strlen(name), ta | A_BOLD);
         ui_text(u, h.y, x, end - x, tmp, strlen(tmp), ta);
+    } else {
+        char nm[256];
+        ovl_shorten_middle(name, end - x, nm, sizeof nm);
+        ui_text(u, h.y, x, end - x, nm, strlen(nm), ta | A_BOLD);
     }
     if (sw)
         ui_text(u, h.y, h.x + h.w - sw, sw, sn, strlen(sn), ui_style(u, state_style(st)));
@@ -127,6 +137,19 @@ static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, 
         snprintf(tmp, sizeof tmp, "  run %d/%d", rs, rw);
         ui_text(u, h.y + 2, x, h.x + h.w - x, tmp, strlen(tmp), ui_style(u, THEME_META));
     }
+    if (h.h < 4 || rw <= 1)
+        return;
+    /* No room for the table of runs under the columns: each column says
+     * its own median and spread. */
+    cmp_stats t, sp;
+    compare_col_stats(k->c, i, &t, &sp);
+    char a[64] = "TTFT -", b[64] = "";
+    if (t.n)
+        snprintf(a, sizeof a, "med %.0f ms (%.0f-%.0f)", t.median, t.min, t.max);
+    if (sp.n)
+        snprintf(b, sizeof b, "  %.0f tok/s (%.0f-%.0f)", sp.median, sp.min, sp.max);
+    snprintf(tmp, sizeof tmp, "%s%s", a, b);
+    ui_text(u, h.y + 3, h.x, h.w, tmp, strlen(tmp), ui_style(u, THEME_META));
 }
 
 static void draw_body(ui *u, cmpui *k, const cmpl_col *col)
@@ -172,11 +195,13 @@ static int draw_stats(ui *u, cmpui *k, rect r)
     int rs, rw;
     compare_rounds(k->c, &rs, &rw);
     size_t n = compare_ncols(k->c);
-    if (rw <= 1 || r.h < (int)n + 4)
-        return 0;
     int h = (int)n + 2;
+    /* Only under columns that keep a readable answer; else each column's
+     * header says its own figures (draw_header). */
+    if (rw <= 1 || r.h - h < 1 + HEADER_LINES + CMPL_MIN_BODY_H)
+        return 0;
     int y = r.y + r.h - h;
-    char tmp[256];
+    char tmp[512];
     attrset(ui_style(u, THEME_BORDER));
     mvhline(y, r.x, ACS_HLINE, r.w);
     snprintf(tmp, sizeof tmp, " %d of %d runs: median (min-max) ", rs, rw);
@@ -191,7 +216,10 @@ static int draw_stats(ui *u, cmpui *k, rect r)
             snprintf(a, sizeof a, "%.0f (%.0f-%.0f)", t.median, t.min, t.max);
         if (s.n)
             snprintf(b2, sizeof b2, "%.0f (%.0f-%.0f)", s.median, s.min, s.max);
-        snprintf(tmp, sizeof tmp, " %-28.28s %-26s %s", compare_col_name(k->c, i), a, b2);
+        char nm[128];
+        int nw = ovl_shorten_middle(compare_col_name(k->c, i), 28, nm, sizeof nm);
+        int pad = nw < 28 ? 28 - nw : 0;
+        snprintf(tmp, sizeof tmp, " %.127s%*s %-26.63s %.63s", nm, pad, "", a, b2);
         ui_blank(u, y + 2 + (int)i, r.x, r.w, ui_style(u, THEME_DEFAULT));
         ui_text(u, y + 2 + (int)i, r.x, r.w, tmp, strlen(tmp), ui_style(u, THEME_DEFAULT));
     }
@@ -207,8 +235,10 @@ static void draw(pane *p, ui *u)
         return;
     int n = (int)compare_ncols(k->c);
     int64_t now_us = clock_mono_us();
-    r.h -= draw_stats(u, k, r);
-    cmpl_opts o = {n, HEADER_LINES, k->zoom, k->first};
+    int stats = draw_stats(u, k, r), rs, rw;
+    r.h -= stats;
+    compare_rounds(k->c, &rs, &rw);
+    cmpl_opts o = {n, HEADER_LINES + (rw > 1 && !stats), k->zoom, k->first};
     cmpl_layout l;
     cmpl_compute(r, &o, &l);
     k->first = l.first;

@@ -38,6 +38,12 @@ static void compute_layout(ui *u, layout *out)
     for (size_t i = 0; i < u->npanes; i++)
         if (u->panes[i]->ops->wants)
             u->panes[i]->ops->wants(u->panes[i], u, &o);
+    /* The drafts queue belongs beside a workspace: over a comparison, a
+     * chat or AI Gate it shows only when asked for (it has the focus). */
+    bool workspace = u->main && u->main->ops == &convpane_ops && u->cur && !u->cur_cmp &&
+                     u->cur->kind == CONV_WORKSPACE;
+    if (o.drafts_open && !workspace && !(u->focus && u->focus->ops->slot == SLOT_DRAFTS))
+        o.drafts_open = false;
     layout_compute(rows, cols, &o, out);
 }
 

@@ -407,18 +407,49 @@ static void title(pane *p, ui *u, rect r)
     ui_text(u, r.y, r.x + 9, r.w - 9, "  realtime voice sessions (F6 or Esc: back)", 43, a);
 }
 
-static uint64_t sig(pane *p, ui *u)
+/* Whether the pane shows a countdown that moves: it is the main pane and
+ * some session has a secret or a session with time left. */
+static bool counting(pane *p, ui *u, int64_t wall)
 {
-    (void)p;
-    return u->gate ? gatectl_get(u->gate)->rev : 0;
+    if (!u->gate || u->main != p)
+        return false;
+    const gatectl_info *gi = gatectl_get(u->gate);
+    for (size_t i = 0; i < gi->nsessions; i++) {
+        gatectl_timing t = gatectl_session_timing(gi->sessions[i], wall);
+        if (t.secret_left_s > 0 || t.session_left_s > 0)
+            return true;
+    }
+    return false;
 }
 
-/* The countdowns run on the wall clock, shown or not. */
+/* The countdowns are in whole seconds: while they show, the second of
+ * the wall clock is part of what the pane shows, so the frame draws it
+ * again each second and at no other time. */
+static uint64_t sig(pane *p, ui *u)
+{
+    uint64_t h = u->gate ? gatectl_get(u->gate)->rev : 0;
+    int64_t wall = clock_wall_ms();
+    if (counting(p, u, wall))
+        h = (h ^ (uint64_t)(wall / 1000)) * 1099511628211ull;
+    return h;
+}
+
+/* The states (a secret expiring) change on the wall clock, shown or not;
+ * the seconds only matter while the pane is shown, so a hidden pane asks
+ * for no timer of its own. */
 static long next_timer_ms(pane *p, ui *u, int64_t now)
 {
-    (void)p;
     (void)now;
-    return u->gate ? gatectl_next_timer_ms(u->gate, clock_wall_ms()) : -1;
+    if (!u->gate)
+        return -1;
+    int64_t wall = clock_wall_ms();
+    long t = gatectl_next_timer_ms(u->gate, wall);
+    if (counting(p, u, wall)) {
+        long sec = 1000 - (long)(wall % 1000);
+        if (t < 0 || sec < t)
+            t = sec;
+    }
+    return t;
 }
 
 static void tick(pane *p, ui *u, int64_t now)

@@ -20,11 +20,13 @@ aidesk_SOURCES += \
 	ui/draftspane.c \
 	ui/statusbar.c \
 	ui/helppane.c \
+	ui/overlay.c ui/overlay.h \
 	ui/picker.c \
 	ui/gatepane.c ui/gatepane.h \
 	ui/gatecmd.c \
 	ui/comparepane.c \
 	ui/comparisons.c \
+	ui/copycmd.c \
 	ui/headless.c ui/headless.h \
 	ui/style.c \
 	ui/term.c ui/term.h

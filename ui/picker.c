@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "overlay.h"
 #include "panes.h"
 #include "util/mem.h"
 
@@ -33,21 +34,58 @@ void picker_free(picker *p)
     free(p);
 }
 
+/* An item fitted to w columns: shortened in the middle, where names of
+ * one family (models of a provider, files of a folder) differ least. */
+static void item_text(ui *u, int y, int x, int w, const char *s, int attr)
+{
+    char fit[512];
+    ovl_shorten_middle(s, w, fit, sizeof fit);
+    ui_text(u, y, x, w, fit, strlen(fit), attr);
+}
+
+/* A box in the middle, its title wrapped inside it, one item a row, on
+ * a blank screen. */
 static void draw(pane *pp, ui *u)
 {
     picker *p = ((pickpane *)pp)->pick;
     if (!p)
         return;
-    int w = u->cols - 8 > 70 ? 70 : u->cols - 8;
-    int h = (int)p->n + 3 > u->rows - 6 ? u->rows - 6 : (int)p->n + 3;
-    if (w < 20 || h < 4)
+    int bottom = u->lay.status.h > 0 ? u->lay.status.y : u->rows;
+    int w = u->cols - 4 > 74 ? 74 : u->cols - 4;
+    if (w < 12 || bottom < 6)
         return;
-    int y0 = 2, x0 = (u->cols - w) / 2;
+    int iw = w - 4; /* the text inside: a border and a space each side */
+    int tl = ovl_wrap_lines(p->title, iw);
+    int h = (int)p->n + tl + 3; /* borders, the title, a blank line */
+    if (h > bottom - 2)
+        h = bottom - 2;
+    int rows = h - tl - 3;
+    if (rows < 1)
+        return;
+    rect b = {1, (u->cols - w) / 2, h, w};
+    /* A modal list: the panes above the status bar give way whole, so
+     * no piece of their words shows around the box. */
+    int m = ui_style(u, THEME_DEFAULT);
+    for (int y = 0; y < bottom; y++)
+        ui_blank(u, y, 0, u->cols, m);
+    size_t chosen = 0;
+    for (size_t i = 0; p->multi && i < p->n; i++)
+        chosen += p->chosen[i];
+    char foot[64] = "";
+    if (p->multi)
+        snprintf(foot, sizeof foot, " %zu chosen ", chosen);
+    else if (p->n > (size_t)rows)
+        snprintf(foot, sizeof foot, " %zu of %zu ", p->sel + 1, p->n);
+    ovl_box(u, b, NULL, *foot ? foot : NULL);
     int a = ui_style(u, THEME_HELP), s = ui_style(u, THEME_SIDEBAR_SELECTED);
-    for (int y = 0; y < h; y++)
-        ui_blank(u, y0 + y, x0, w, a);
-    ui_text(u, y0, x0 + 1, w - 2, p->title, strlen(p->title), ui_style(u, THEME_HELP_KEY));
-    int rows = h - 2;
+    int k = ui_style(u, THEME_HELP_KEY);
+    size_t len = strlen(p->title), at = 0;
+    for (int l = 0; l < tl; l++) {
+        size_t next, n = ovl_wrap(p->title + at, len - at, iw, &next);
+        ui_text(u, b.y + 1 + l, b.x + 2, iw, p->title + at, n, k);
+        at += next;
+    }
+    int y0 = b.y + 2 + tl;
     if (p->sel < p->top)
         p->top = p->sel;
     if (p->sel >= p->top + (size_t)rows)
@@ -55,20 +93,12 @@ static void draw(pane *pp, ui *u)
     for (int r = 0; r < rows && p->top + (size_t)r < p->n; r++) {
         size_t i = p->top + (size_t)r;
         int ra = i == p->sel ? s : a;
-        ui_blank(u, y0 + 1 + r, x0, w, ra);
-        char mark[8] = "  ";
+        ui_blank(u, y0 + r, b.x + 1, b.w - 2, ra);
+        char mark[8] = "";
         if (p->multi)
             strcpy(mark, p->chosen[i] ? "[x] " : "[ ] ");
-        int x = x0 + 1 + ui_text(u, y0 + 1 + r, x0 + 1, 4, mark, strlen(mark), ra);
-        ui_text(u, y0 + 1 + r, x, x0 + w - x - 1, p->items[i], strlen(p->items[i]), ra);
-    }
-    size_t chosen = 0;
-    for (size_t i = 0; p->multi && i < p->n; i++)
-        chosen += p->chosen[i];
-    if (p->multi) {
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, " %zu chosen ", chosen);
-        ui_text(u, y0 + h - 1, x0 + 1, w - 2, tmp, strlen(tmp), ui_style(u, THEME_META));
+        int x = b.x + 2 + ui_text(u, y0 + r, b.x + 2, 4, mark, strlen(mark), ra);
+        item_text(u, y0 + r, x, b.x + b.w - 2 - x, p->items[i], ra);
     }
 }
 

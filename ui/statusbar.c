@@ -120,6 +120,11 @@ static void draw(pane *p, ui *u)
                  (long long)g->limit, at);
         x = put(u, r.y, x, end, tmp, g->remaining * 10 < g->limit ? THEME_STATUS_WARN : base);
     }
+    const char *hint = st->flash ? NULL : help_first_hint(u);
+    if (hint) {
+        x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
+        put(u, r.y, x, end, hint, THEME_STATUS_OK);
+    }
     if (st->flash) {
         /* A message cut short says nothing: while it shows, it takes the
          * place of everything but the connection state if the line has no

@@ -159,6 +159,9 @@ const char *const *drafts_ids(ui *u, size_t *n);
 void gate_toggle(ui *u);
 /* helppane.c */
 void help_open(ui *u);
+/* The first screen's key hint for the status bar, until help has been
+ * opened once (in any run); NULL after that. */
+const char *help_first_hint(ui *u);
 /* picker.c: a list to choose from, over the panes */
 typedef struct picker {
     char *title;

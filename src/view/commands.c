@@ -52,6 +52,9 @@ static const cmd_def table[] = {
     {CMD_UNDO, "undo", "", "take back the approval or reply still counting down (also F8)", {ARG_NONE, ARG_NONE}, 0},
     {CMD_AGAIN, "again", "[INSTRUCTIONS]", "ask the AI for a new draft in this workspace (after a rejection)",
      {ARG_TEXT, ARG_NONE}, 0},
+    {CMD_COPY, "copy", "[code [N]]",
+     "copy the last answer, or its code block N, to the clipboard (OSC 52) or a private file",
+     {ARG_TEXT, ARG_TEXT}, 0},
 };
 
 static const key_def keys[] = {
@@ -63,6 +66,7 @@ static const key_def keys[] = {
     {"PgUp / PgDn", "scroll the conversation"},
     {"Home / End", "scroll to the top / bottom (when the input is empty)"},
     {"mouse wheel", "scroll the conversation"},
+    {"mouse click", "in the sidebar: open that conversation or comparison"},
     {"Ctrl-N / Ctrl-P", "next / previous conversation"},
     {"F2", "drafts queue: Up/Down choose, a approve, e edit, r reject, Enter open"},
     {"  (queue keys)", "act on the draft their row showed, never on one moving into it"},

@@ -67,14 +67,17 @@ api() {
 json_get() { "$PYTHON3" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # run_console SCRIPT COLSxROWS [env...]: the console headless, with a
-# fresh data directory; its screens land in $H_DIR/out/SIZE. Returns its
+# fresh data directory (H_FIRST_RUN=1: and no sign of help opened before); its screens land in $H_DIR/out/SIZE. Returns its
 # exit status; a failed step is explained on stderr (kept in
 # $H_DIR/console.err and shown by the check that fails).
 run_console() {
     local script=$1 size=$2
     shift 2
     rm -rf "$H_DIR/out/$size" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
-    mkdir -p "$H_DIR/out/$size" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
+    mkdir -p "$H_DIR/out/$size" "$XDG_DATA_HOME" "$XDG_STATE_HOME/aidesk"
+    # Help was opened before (the first screen's key hint is off), unless
+    # the test is about the first run.
+    [ -n "${H_FIRST_RUN:-}" ] || : >"$XDG_STATE_HOME/aidesk/help-seen"
     env AIASSIST_API_KEY=aai_demo_agent AIASSIST_BASE_URL="$SIM_URL" \
         AIDESK_THEMES="${AIDESK_SRCDIR:-$H_SRC/../..}/themes" \
         AIDESK_HEADLESS="$size" AIDESK_HEADLESS_SCRIPT="$H_SRC/$script" \

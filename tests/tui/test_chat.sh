@@ -15,6 +15,8 @@ esc_cancels_a_stream_and_keeps_the_partial_reply() {
     keys Escape
     wait_for "cancelled" 10 || return 1
     wait_gone "▌" 5 || return 1
+    # The status line's "stopping the reply..." goes with the state it told of.
+    wait_gone "stopping the reply" 5 || return 1
     # The session goes on.
     type_text "/model llama-3.1-8b-instant"; enter
     type_text "And now?"; enter

@@ -281,7 +281,7 @@ static void commands__complete_names_and_arguments(void **state)
     size_t k = 0;
     while (m[k])
         k++;
-    assert_int_equal(k, 5); /* /chat /cancel /close /compare /continue */
+    assert_int_equal(k, 6); /* /chat /cancel /close /compare /continue /copy */
     cmd_matches_free(m);
     assert_null(cmd_complete("/quit x", 7, cands, NULL, &start));
     /* /gate: subcommands, options, and option values. */
