@@ -1,5 +1,6 @@
 """The simulator application: configuration, shared state, routing."""
 
+import contextlib
 import os
 import re
 import sys
@@ -194,25 +195,37 @@ class App:
             headers["Idempotent-Replayed"] = "true"
             out.send_json(status, body, headers)
             return
-        try:
-            res = route.fn(self, req, out, *args)
-        except ApiError as e:
-            if claim is not None:
-                claim.finish(e.status, self.error_body(req, e), e.headers)
+        failed = None
+        # A keyed request's effect and its key are recorded as one step for
+        # the state file (Persist.apply_lock).
+        with self.persist.apply_lock if claim is not None else contextlib.nullcontext():
+            try:
+                res = route.fn(self, req, out, *args)
+            except ApiError as e:
+                if claim is not None:
+                    claim.finish(e.status, self.error_body(req, e), e.headers)
+                failed = e
+            except BaseException:
+                if claim is not None:
+                    claim.abandon()
+                raise
+            else:
+                if claim is not None:
+                    if res is not None:
+                        claim.finish(res[0], res[1])
+                    else:
+                        claim.abandon()
+        if failed is not None:
             self._crash_if_asked(req)
-            raise
-        except BaseException:
-            if claim is not None:
-                claim.abandon()
-            raise
+            raise failed
         if res is not None:
-            if claim is not None:
-                claim.finish(res[0], res[1])
             self._crash_if_asked(req)
-            self.persist.wait_durable()  # --sync-state: on disk before it is said
+            # --sync-state: on disk before it is said; a state that cannot
+            # be saved is not promised.
+            if not self.persist.wait_durable():
+                raise ApiError(503, "service_unavailable",
+                               "The change could not be saved in time; it may or may not hold.")
             out.send_json(res[0], res[1])
-        elif claim is not None:
-            claim.abandon()
 
     def _crash_if_asked(self, req):
         """The fault crash_after_apply: the request has been applied; save

@@ -22,6 +22,11 @@ class Persist:
         self.dirty = threading.Event()
         self.stop = threading.Event()
         self.lock = threading.Lock()
+        # Held by a keyed request from its effect until its key is recorded,
+        # and by a snapshot while it is taken: a file never holds a keyed
+        # effect without its key (a repeat of the request would apply it
+        # again) nor a key without its effect.
+        self.apply_lock = threading.Lock()
         self.thread = None
         # --sync-state: changes marked and changes saved, counted.
         self.durable = threading.Condition()
@@ -57,14 +62,16 @@ class Persist:
         if self.path:
             self.dirty.set()
 
-    def wait_durable(self, timeout=10.0):
-        """--sync-state: returns once every change marked so far is saved
-        (or after timeout; at once without --sync-state)."""
+    def wait_durable(self, timeout=60.0):
+        """--sync-state: True once every change marked so far is saved;
+        False if that did not happen within timeout (a failing disk).
+        True at once without --sync-state."""
         if not self.sync:
-            return
+            return True
         with self.durable:
             target = self.marked
-            self.durable.wait_for(lambda: self.saved >= target or self.stop.is_set(), timeout)
+            return self.durable.wait_for(lambda: self.saved >= target or self.stop.is_set(),
+                                         timeout)
 
     def _run(self):
         while not self.stop.is_set():
@@ -89,20 +96,21 @@ class Persist:
         if not self.path:
             return
         # Taken and written under one lock, so that an older snapshot never
-        # lands after a newer one. Keys before the store: a key in the file
-        # always has its effect there too (the effect is applied before its
-        # key is recorded), so a replayed answer never stands for an effect
-        # the file lost. Events before the store likewise: an event is
-        # published after its change, so every event kept has its change.
+        # lands after a newer one. Taken whole (and serialised) under the
+        # apply lock, so that no keyed request is half-way: its effect and
+        # its key are both in the file or neither. Events before the store:
+        # an event is published after its change, so every event kept has
+        # its change.
         with self.lock:
-            idem = self.app.idem.snapshot()
-            events = self.app.bus.snapshot(EVENT_TAIL)
-            snap = {"format": FORMAT, "saved_at": time.time(),
-                    "idempotency": idem,
-                    "store": self.app.store.snapshot(),
-                    "events": events,
-                    "gate": self.app.gate.snapshot()}
-            data = json.dumps(snap, ensure_ascii=False).encode("utf-8")
+            with self.apply_lock:
+                idem = self.app.idem.snapshot()
+                events = self.app.bus.snapshot(EVENT_TAIL)
+                snap = {"format": FORMAT, "saved_at": time.time(),
+                        "idempotency": idem,
+                        "store": self.app.store.snapshot(),
+                        "events": events,
+                        "gate": self.app.gate.snapshot()}
+                data = json.dumps(snap, ensure_ascii=False).encode("utf-8")
             d = os.path.dirname(os.path.abspath(self.path))
             fd, tmp = tempfile.mkstemp(prefix=".aidesk-sim-state.", dir=d)
             try:
