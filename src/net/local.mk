@@ -26,6 +26,8 @@ EXTRA_DIST += tests/files/sse/conformance.txt tests/files/sse/manager-stream.txt
 # WebSocket: the RFC 6455 framer and opening handshake (pure), and the
 # connections the network thread runs over libcurl's connect-only mode.
 libaidesk_a_SOURCES += \
+	src/net/ws.h \
+	src/net/wsconn.c src/net/wsconn.h \
 	src/net/wsframe.c src/net/wsframe.h \
 	src/net/wshs.c src/net/wshs.h
 UNIT_TESTS += tests/unit/test_wsframe
