@@ -44,3 +44,5 @@ EXTRA_DIST += tests/files/jsontestsuite/README.md tests/files/jsontestsuite/i_ou
 
 # Base64 for the WebSocket handshake and the Realtime API's audio.
 libaidesk_a_SOURCES += src/util/b64.c src/util/b64.h
+# WAV files of PCM16 audio (Realtime calls).
+libaidesk_a_SOURCES += src/util/wav.c src/util/wav.h
