@@ -59,3 +59,6 @@ SOAK_TESTS = tests/integration/test_soak.py
 INTEGRATION_TESTS += tests/integration/test_call_ws
 tests_integration_test_call_ws_SOURCES = tests/integration/test_call_ws.c $(INTEGRATION_SUPPORT)
 tests_integration_test_call_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+INTEGRATION_TESTS += tests/integration/test_call
+tests_integration_test_call_SOURCES = tests/integration/test_call.c $(INTEGRATION_SUPPORT)
+tests_integration_test_call_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
