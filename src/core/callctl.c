@@ -386,6 +386,7 @@ static void on_message(callctl *c, const char *data, size_t len, int64_t at_us)
             t->usage = ev.usage;
             if (t->status && strcmp(t->status, "completed")) {
                 t->failed = true;
+                t->fail_kind = API_ERR_SERVER;
                 t->error = ev.text ? xasprintf("the reply ended %s: %s", t->status, ev.text)
                                    : xasprintf("the reply ended %s", t->status);
             }
@@ -398,6 +399,9 @@ static void on_message(callctl *c, const char *data, size_t len, int64_t at_us)
             /* Refused before any reply: this turn gets no answer. */
             t->failed = true;
             t->error = xstrdup(words);
+            t->fail_kind = ev.err_code && !strcmp(ev.err_code, "rate_limit_exceeded") ? API_ERR_RATE_LIMITED
+                           : ev.err_type && !strcmp(ev.err_type, "server_error") ? API_ERR_SERVER
+                                                                                  : API_ERR_BAD_REQUEST;
             end_turn(c, t, at_us);
         }
         note(c, words);
@@ -437,6 +441,10 @@ static char *refusal(callctl *c, const net_event *ev)
     }
     if (code && strstr(code, "expired"))
         c->info.secret_expired = true;
+    c->info.fail_kind = ev->status == 401 || ev->status == 403 ? API_ERR_AUTH
+                        : ev->status == 429                    ? API_ERR_RATE_LIMITED
+                        : ev->status >= 500                    ? API_ERR_SERVER
+                                                               : API_ERR_BAD_REQUEST;
     char *out;
     if (c->info.secret_expired)
         out = xasprintf("the Realtime service refused the client secret as expired%s%s: create a "
@@ -472,6 +480,7 @@ bool callctl_handle(callctl *c, net_event *ev)
         c->info.close_code = (int)ev->status;
         if (current(c)) {
             current(c)->failed = true;
+            current(c)->fail_kind = API_ERR_NETWORK;
             current(c)->error = xstrdup("the call ended before the reply did");
             end_turn(c, current(c), ev->at_us);
         }
@@ -483,6 +492,9 @@ bool callctl_handle(callctl *c, net_event *ev)
         c->info.state = ev->kind == NET_EV_CANCELLED ? CALL_CLOSED : CALL_FAILED;
         if (ev->kind == NET_EV_FAILED) {
             free(c->info.error);
+            c->info.fail_kind = ev->fail == NET_FAIL_REFUSED     ? API_ERR_BAD_REQUEST
+                                : ev->fail == NET_FAIL_TOO_LARGE ? API_ERR_PROTOCOL
+                                                                 : API_ERR_NETWORK;
             c->info.error = ev->fail == NET_FAIL_HTTP
                                 ? refusal(c, ev)
                                 : xasprintf("the call failed: %s",
@@ -491,9 +503,10 @@ bool callctl_handle(callctl *c, net_event *ev)
         if (current(c)) {
             callctl_turn *t = current(c);
             t->failed = true;
+            t->fail_kind = ev->kind == NET_EV_CANCELLED ? API_ERR_CANCELLED : c->info.fail_kind;
+            /* The call's own error says why (a refusal, a drop). */
             t->error = xstrdup(ev->kind == NET_EV_CANCELLED ? "hung up before the reply ended"
-                                                            : "the connection was lost before "
-                                                              "the reply ended");
+                                                            : c->info.error);
             end_turn(c, t, ev->at_us);
         }
         bump(c);

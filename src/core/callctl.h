@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/error.h"
 #include "api/realtime.h"
 #include "net/net.h"
 #include "util/buf.h"
@@ -60,6 +61,7 @@ typedef struct callctl_turn {
     bool done, failed;
     char *status;            /* response.done's status */
     char *error;             /* why it failed, in words */
+    api_error_kind fail_kind; /* what kind of failure (for exit statuses) */
     bool has_usage;
     rt_usage usage;
     size_t audio_bytes;      /* PCM16 received */
@@ -73,6 +75,7 @@ typedef struct callctl_info {
     unsigned rev;
     callctl_state state;
     char *error;             /* CALL_FAILED: in words */
+    api_error_kind fail_kind; /* CALL_FAILED: what kind of failure */
     bool secret_expired;     /* the failure is an expired secret: offer a new session */
     int close_code;          /* CALL_CLOSED */
     callctl_turn *turns;

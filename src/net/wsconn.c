@@ -203,7 +203,11 @@ static char *parse_url(wsconn *c, char **why)
         http = xasprintf("https://%s", u + 6);
     } else if (!strncasecmp(u, "ws://", 5)) {
         http = xasprintf("http://%s", u + 5);
-        if (!baseurl_is_loopback(http)) {
+        /* The host part alone: baseurl_is_loopback takes base URLs. */
+        char *origin = xasprintf("http://%.*s", (int)strcspn(u + 5, "/?#"), u + 5);
+        bool loopback = baseurl_is_loopback(origin);
+        free(origin);
+        if (!loopback) {
             free(http);
             *why = xstrdup("plain ws:// is allowed only to this machine (loopback); use wss://");
             return NULL;

@@ -62,3 +62,6 @@ tests_integration_test_call_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 INTEGRATION_TESTS += tests/integration/test_call
 tests_integration_test_call_SOURCES = tests/integration/test_call.c $(INTEGRATION_SUPPORT)
 tests_integration_test_call_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+INTEGRATION_TESTS += tests/integration/test_call_cli
+tests_integration_test_call_cli_SOURCES = tests/integration/test_call_cli.c $(CLI_TEST_SUPPORT)
+tests_integration_test_call_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
