@@ -22,6 +22,7 @@ aidesk_SOURCES += \
 	ui/picker.c \
 	ui/gatepane.c ui/gatepane.h \
 	ui/gatecmd.c \
+	ui/callpane.c ui/callpane.h \
 	ui/comparepane.c \
 	ui/comparisons.c \
 	ui/headless.c ui/headless.h \

@@ -8,3 +8,6 @@ EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
 	tests/headless/sidebar.keys tests/headless/conversation.keys tests/headless/drafts.keys \
 	tests/headless/help.keys tests/headless/compare.keys tests/headless/gate.keys \
 	tests/headless/expected
+# A call from the AI Gate pane.
+HEADLESS_TESTS += tests/headless/test_call.sh
+EXTRA_DIST += tests/headless/call.keys
