@@ -60,7 +60,6 @@ void call_open(ui *u, size_t i)
         return;
     }
     const gatectl_session *s = gatectl_get(u->gate)->sessions[i];
-    end_call(cp);
     char *dir = NULL, *err = NULL;
     if (store_state_dir(&dir, &err) == 0) {
         char *calls = xasprintf("%s/calls", dir);
@@ -83,9 +82,10 @@ void call_open(ui *u, size_t i)
     p.secret_expires_s = s->secret_expires_s;
     p.dir = dir;
     bool expired = false;
-    cp->call = callctl_new(u->net, &p, clock_wall_ms(), &expired, &err);
+    callctl *call = callctl_new(u->net, &p, clock_wall_ms(), &expired, &err);
     free(dir);
-    if (!cp->call) {
+    if (!call) {
+        /* The call shown before, if any, stays as it was. */
         app_flash(u->app, true, "%s", err);
         free(err);
         if (expired || !p.secret) {
@@ -97,6 +97,8 @@ void call_open(ui *u, size_t i)
         }
         return;
     }
+    end_call(cp); /* a call already running is hung up */
+    cp->call = call;
     cp->session_id = xstrdup(s->s->id ? s->s->id : "");
     app_add_handler(u->app, on_event, cp);
     cp->handler = true;

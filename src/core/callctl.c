@@ -113,10 +113,11 @@ callctl *callctl_new(net_t *net, const callctl_params *p, int64_t now_wall_ms, b
     }
     if (p->secret_expires_s && now_wall_ms >= p->secret_expires_s * 1000) {
         *expired = true;
-        *err = xasprintf("the client secret of %s expired %lld s ago (a secret opens a call only "
-                         "within about a minute of the session's creation): create a new session",
-                         p->session_id ? p->session_id : "the session",
-                         (long long)((now_wall_ms - p->secret_expires_s * 1000) / 1000));
+        /* The remedy first: a status line may cut the rest. */
+        *err = xasprintf("the client secret expired %lld s ago: create a new session (a secret "
+                         "opens a call only in the minute after its session, %s, was made)",
+                         (long long)((now_wall_ms - p->secret_expires_s * 1000) / 1000),
+                         p->session_id ? p->session_id : "the session");
         return NULL;
     }
     const char *url = p->url ? p->url : CALLCTL_DEFAULT_URL;
