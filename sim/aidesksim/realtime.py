@@ -296,6 +296,7 @@ class Conn:
             {"name": "tokens", "limit": 40000, "remaining": remaining * 8, "reset_seconds": 4.2}]})
 
     def on_response(self, ev):
+        arrived_ns = time.monotonic_ns()
         r = ev.get("response") or {}
         f = self.fault
         st = f.status if f is not None else None
@@ -341,6 +342,10 @@ class Conn:
             self.send(dict(base, type=t_delta, delta=piece), True)
             if audio:
                 pcm = tone(self.voice, MS_PER_WORD)
+                if not audio_ms:
+                    # When the first audio left, for /_sim/stats (bench/call.c
+                    # measures the client's share of time to first audio).
+                    self.app.stats.first_token(rid, arrived_ns, time.monotonic_ns())
                 audio_ms += MS_PER_WORD
                 self.send(dict(base, type=a_delta, delta=base64.b64encode(pcm).decode()), True)
             time.sleep(self.app.clock.wait_scale(0.01))

@@ -43,6 +43,7 @@ void rt_event_clear(rt_event *ev)
     free(ev->text);
     buf_free(&ev->audio);
     free(ev->status);
+    free(ev->response_id);
     free(ev->err_type);
     free(ev->err_code);
     for (size_t i = 0; i < ev->nrates; i++)
@@ -137,8 +138,12 @@ int rt_decode(const char *json, size_t len, rt_event *ev, char **err)
         }
         break;
     }
+    case RT_RESPONSE_CREATED:
+        ev->response_id = str_at(obj_at(o, "response"), "id");
+        break;
     case RT_RESPONSE_DONE: {
         json_object *r = obj_at(o, "response");
+        ev->response_id = str_at(r, "id");
         ev->status = str_at(r, "status");
         decode_usage(obj_at(r, "usage"), ev);
         json_object *sd = obj_at(r, "status_details");

@@ -52,6 +52,7 @@ typedef struct rt_event {
     char *text;            /* deltas; RT_ERROR: the message */
     buf_t audio;           /* RT_AUDIO_DELTA */
     char *status;          /* RT_RESPONSE_DONE: "completed", "failed", ... */
+    char *response_id;     /* RT_RESPONSE_CREATED, RT_RESPONSE_DONE */
     bool has_usage;
     rt_usage usage;
     char *err_type, *err_code;       /* RT_ERROR */

@@ -166,6 +166,7 @@ void callctl_free(callctl *c)
         free(t->said);
         buf_free(&t->reply);
         free(t->status);
+        free(t->response_id);
         free(t->error);
         free(t->wav_path);
     }
@@ -377,6 +378,12 @@ static void on_message(callctl *c, const char *data, size_t len, int64_t at_us)
             buf_append(&c->pcm, ev.audio.data, ev.audio.len);
             t->audio_bytes = c->pcm.len;
             bump(c);
+        }
+        break;
+    case RT_RESPONSE_CREATED:
+        if (t && !t->response_id) {
+            t->response_id = ev.response_id;
+            ev.response_id = NULL;
         }
         break;
     case RT_RESPONSE_DONE:

@@ -60,6 +60,7 @@ typedef struct callctl_turn {
     buf_t reply;             /* the reply's text or transcript, as received */
     bool done, failed;
     char *status;            /* response.done's status */
+    char *response_id;       /* the service's id of the reply */
     char *error;             /* why it failed, in words */
     api_error_kind fail_kind; /* what kind of failure (for exit statuses) */
     bool has_usage;

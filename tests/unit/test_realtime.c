@@ -57,12 +57,13 @@ static void realtime__usage_errors_and_rate_limits_in_words(void **state)
 {
     (void)state;
     rt_event ev = decode_ok(
-        "{\"type\":\"response.done\",\"response\":{\"status\":\"completed\",\"usage\":"
+        "{\"type\":\"response.done\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"usage\":"
         "{\"total_tokens\":30,\"input_tokens\":10,\"output_tokens\":20,"
         "\"input_token_details\":{\"text_tokens\":8,\"audio_tokens\":2,\"cached_tokens\":1},"
         "\"output_token_details\":{\"text_tokens\":5,\"audio_tokens\":15}}}}");
     assert_int_equal(ev.kind, RT_RESPONSE_DONE);
     assert_string_equal(ev.status, "completed");
+    assert_string_equal(ev.response_id, "resp_1");
     assert_true(ev.has_usage);
     assert_int_equal(ev.usage.total, 30);
     assert_int_equal(ev.usage.input_audio, 2);
