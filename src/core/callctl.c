@@ -161,6 +161,7 @@ void callctl_free(callctl *c)
         return;
     if (!c->ended)
         net_cancel(c->net, c->id);
+    callplay_reap(); /* players that have finished leave no zombie */
     for (size_t i = 0; i < c->info.nturns; i++) {
         callctl_turn *t = &c->info.turns[i];
         free(t->said);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -205,6 +206,52 @@ static void call__a_text_turn_streams_times_and_saves_the_audio(void **state)
     minted_free(&m);
 }
 
+/* Playback: the player (here a script that notes what it was given) is
+ * started on the reply's WAV once the reply is done, only when asked. */
+static void call__plays_replies_when_asked(void **state)
+{
+    (void)state;
+    char *script = xasprintf("%s/player.sh", tmp), *played = xasprintf("%s/played.txt", tmp);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\necho \"$1\" >> '%s'\n", played);
+    fclose(f);
+    assert_int_equal(chmod(script, 0700), 0);
+    setenv("AIDESK_PLAYER", script, 1);
+    minted m = mint("alloy", "x");
+    char dir[600];
+    callctl *c = start(&m, false, false, dir);
+    setenv("AIDESK_PLAYER", "none", 1);
+    const callctl_info *in = callctl_info_get(c);
+    assert_non_null(in->player);
+    char *err = NULL;
+    assert_int_equal(callctl_say(c, "one", &err), 0); /* playback off: not played */
+    run_turn(c);
+    callctl_set_playback(c, true);
+    assert_true(in->playback);
+    assert_int_equal(callctl_say(c, "two", &err), 0);
+    run_turn(c);
+    assert_non_null(in->turns[1].wav_path);
+    /* The player runs as a child: wait for its note (bounded). */
+    char buf[1024] = "";
+    for (int i = 0; i < 200 && !strstr(buf, "turn-2.wav"); i++) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+        FILE *p = fopen(played, "r");
+        if (p) {
+            size_t n = fread(buf, 1, sizeof buf - 1, p);
+            buf[n] = '\0';
+            fclose(p);
+        }
+    }
+    assert_non_null(strstr(buf, "turn-2.wav"));
+    assert_null(strstr(buf, "turn-1.wav"));
+    callctl_free(c);
+    minted_free(&m);
+    free(script);
+    free(played);
+}
+
 static void call__a_wav_is_sent_as_speech(void **state)
 {
     (void)state;
@@ -381,6 +428,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(call__a_text_turn_streams_times_and_saves_the_audio),
         cmocka_unit_test(call__a_wav_is_sent_as_speech),
+        cmocka_unit_test(call__plays_replies_when_asked),
         cmocka_unit_test(call__beta_names_and_text_only_replies),
         cmocka_unit_test(call__an_expired_secret_is_refused_with_an_offer),
         cmocka_unit_test(call__faults_in_words),
