@@ -63,7 +63,11 @@ static callctl_turn *current(callctl *c)
 static void append_file(const char *dir, const char *name, const char *text)
 {
     char *path = xasprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "a");
+    /* Private, as the WAVs: what was said on a call is the person's. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!f && fd >= 0)
+        close(fd);
     if (f) {
         fputs(text, f);
         fclose(f);

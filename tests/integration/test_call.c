@@ -189,6 +189,9 @@ static void call__a_text_turn_streams_times_and_saves_the_audio(void **state)
     buf_free(&pcm);
     free(wav);
     char *tpath = xasprintf("%s/transcript.txt", dir);
+    struct stat tst;
+    assert_int_equal(stat(tpath, &tst), 0);
+    assert_int_equal(tst.st_mode & 0777, 0600);
     char *tr = slurp(tpath, &len);
     assert_non_null(strstr(tr, "you: where is my parcel\nassistant: "));
     free(tr);
