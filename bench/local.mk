@@ -15,3 +15,8 @@ bench: aidesk$(EXEEXT) $(EXTRA_PROGRAMS)
 
 EXTRA_DIST += bench/run bench/lib.sh bench/console.sh bench/shift.sh bench/mkstate.py \
 	bench/peers.sh bench/peers.py bench/peerserver.py bench/peer-sdk.mjs docs/performance.md
+# A call's time to first audio and the client's share of it (issue 14).
+EXTRA_PROGRAMS += bench/bench-call
+bench_bench_call_SOURCES = bench/call.c
+bench_bench_call_LDADD = libaidesk.a $(CURL_LIBS) $(JSONC_LIBS) $(PTHREAD_LIBS) -lm
+EXTRA_DIST += bench/call.sh

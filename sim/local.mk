@@ -22,6 +22,7 @@ dist_simpkg_DATA = \
 	sim/aidesksim/models.py \
 	sim/aidesksim/pacing.py \
 	sim/aidesksim/persist.py \
+	sim/aidesksim/realtime.py \
 	sim/aidesksim/textbank.py \
 	sim/aidesksim/textgen.py \
 	sim/aidesksim/tokenizer.py \
@@ -29,3 +30,4 @@ dist_simpkg_DATA = \
 	sim/aidesksim/workspaces.py
 
 SIM_TESTS += tests/sim/test_sim.py
+SIM_TESTS += tests/sim/test_realtime.py

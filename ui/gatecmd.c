@@ -2,6 +2,7 @@
  * session, TURN credentials, health, copying a session's secrets. */
 #include "config.h"
 #include "cmds.h"
+#include "callpane.h"
 #include "gatepane.h"
 #include "ui.h"
 
@@ -33,6 +34,18 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
     if (!strcmp(sub, "turn")) {
         gatectl_turn(u->gate);
         gate_open(u);
+    } else if (!strcmp(sub, "call")) {
+        /* /gate call [N]: the chosen session, or session N. */
+        size_t i = gp->sel;
+        if (p->argc > 1) {
+            long n = strtol(p->argv[1], NULL, 10);
+            if (n < 1 || (size_t)n > gatectl_get(u->gate)->nsessions) {
+                app_flash(u->app, true, "/gate call: no session %s", p->argv[1]);
+                return;
+            }
+            i = (size_t)n - 1;
+        }
+        call_open(u, i);
     } else if (!strcmp(sub, "health")) {
         gatectl_health(u->gate);
         gate_open(u);

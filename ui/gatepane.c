@@ -1,6 +1,7 @@
 /* gatepane.c: the AI Gate pane: the realtime sessions created in this run
  * with live countdowns, their details, copying, and the service's limits. */
 #include "config.h"
+#include "callpane.h"
 #include "gatepane.h"
 #include "panes.h"
 #include "ui.h"
@@ -356,6 +357,13 @@ static void key_line(pane *p, ui *u, int key)
     ui_focus(u, NULL);
 }
 
+/* A call to the chosen session: the call view (callpane.c). */
+static void key_call(pane *p, ui *u, int key)
+{
+    (void)key;
+    call_open(u, ((gatepane *)p)->sel);
+}
+
 static void key_back(pane *p, ui *u, int key)
 {
     (void)p;
@@ -376,6 +384,7 @@ static const pane_key keys[] = {
     {'n', "n", "new", key_line},
     {'t', "t", "TURN", key_turn},
     {'h', "h", "health", key_health},
+    {'v', "v", "call", key_call},
     {'/', "/", "command", key_line},
     {K_ESC, "Esc", "back", key_back},
     {'q', NULL, NULL, key_back},

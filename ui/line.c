@@ -2,6 +2,7 @@
  * draft being edited, or a message), and the candidates for completion. */
 #include "config.h"
 #include "cmds.h"
+#include "callpane.h"
 #include "day.h"
 #include "ui.h"
 
@@ -66,6 +67,8 @@ void console_submit(ui *u, const char *line)
         free(id);
         return;
     }
+    if (call_take_line(u, line))
+        return; /* the call view is shown: what is typed is said */
     if (line[0] == '/' && line[1] != '/') {
         console_command(u, line);
         return;

@@ -24,6 +24,7 @@ aidesk_SOURCES += \
 	ui/picker.c \
 	ui/gatepane.c ui/gatepane.h \
 	ui/gatecmd.c \
+	ui/callpane.c ui/callpane.h \
 	ui/comparepane.c \
 	ui/comparisons.c \
 	ui/copycmd.c \

@@ -11,7 +11,7 @@
 struct ui;
 
 #define PANES(X)                                                                                      \
-    X(sidebar) X(titlebar) X(convpane) X(gatepane) X(comparepane) X(typing) X(drafts) X(statusbar)   \
+    X(sidebar) X(titlebar) X(convpane) X(gatepane) X(callpane) X(comparepane) X(typing) X(drafts) X(statusbar)   \
     X(inputpane) X(helppane) X(picker)
 
 #define PANE_DECLARE(name) pane *name##_new(struct ui *u);

@@ -153,7 +153,10 @@ class Gate:
             ttl, sttl = self.app.clock.span(SESSION_TTL), self.app.clock.span(SECRET_TTL)
             self.sessions.append({"id": sid, "project": pid, "secret": secret,
                                   "expires": now_m + ttl, "secret_expires": now_m + sttl,
-                                  "expires_at": now + ttl, "secret_expires_at": now + sttl})
+                                  "expires_at": now + ttl, "secret_expires_at": now + sttl,
+                                  # What a Realtime call to it follows (realtime.py).
+                                  "model": prm["model"], "voice": prm["voice"],
+                                  "instructions": prm["instructions"]})
             self.counters["sessions_created"] += 1
         app.persist.mark()
         ice = self.ice_servers(pid)

@@ -13,7 +13,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-from . import VERSION
+from . import VERSION, realtime
 from .faults import FaultError
 from .textgen import ESCAPES_PAYLOAD, HUGE_TOKEN
 from .util import INVALID_MARK, ApiError, dumps, encode, real_sleep
@@ -314,6 +314,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self):
         app = self.server.app
+        if realtime.wants_websocket(self):
+            # The Realtime API's WebSocket: the connection is its from here.
+            t0 = time.monotonic()
+            status = realtime.serve(app, self)
+            if not app.quiet:
+                sys.stderr.write("%s /v1/realtime %d %.0fms\n"
+                                 % (self.command, status, (time.monotonic() - t0) * 1000.0))
+            return
         t0 = time.monotonic()
         accepted = self.server.accepted.pop(self.connection.fileno(), None)
         arrived = min(x for x in (accepted, self.first_byte, t0) if x is not None)

@@ -51,3 +51,9 @@ tests_unit_test_api_gate_CPPFLAGS = $(TEST_CPPFLAGS)
 UNIT_TESTS += tests/unit/test_chunk_fast
 tests_unit_test_chunk_fast_SOURCES = tests/unit/test_chunk_fast.c tests/unit/test.h
 tests_unit_test_chunk_fast_CPPFLAGS = $(TEST_CPPFLAGS)
+
+# The OpenAI Realtime API's events (calls to an AI Gate session).
+libaidesk_a_SOURCES += src/api/realtime.c src/api/realtime.h
+UNIT_TESTS += tests/unit/test_realtime
+tests_unit_test_realtime_SOURCES = tests/unit/test_realtime.c tests/unit/test.h
+tests_unit_test_realtime_CPPFLAGS = $(TEST_CPPFLAGS)

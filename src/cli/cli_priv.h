@@ -212,6 +212,7 @@ int cli_cmd_ws_watch(cli_ctx *c, const cli_args *a);
 int cli_cmd_gate_session(cli_ctx *c, const cli_args *a);
 int cli_cmd_gate_turn(cli_ctx *c, const cli_args *a);
 int cli_cmd_gate_health(cli_ctx *c, const cli_args *a);
+int cli_cmd_gate_call(cli_ctx *c, const cli_args *a);
 int cli_cmd_completion(cli_ctx *c, const cli_args *a);
 
 /* "aidesk completion SHELL" (complete.c): prints the script; needs no

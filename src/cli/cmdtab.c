@@ -40,6 +40,13 @@ static const cli_optspec session_opts[] = {
     {"temperature", 0, true, false},  {"instructions", 0, true, false},
     {"show-secrets", 0, false, false}, END,
 };
+static const cli_optspec call_opts[] = {
+    {"voice", 0, true, false},        {"model", 0, true, false},
+    {"instructions", 0, true, false}, {"say", 0, true, false},
+    {"wav", 0, true, false},          {"save", 0, true, false},
+    {"text", 0, false, false},        {"beta", 0, false, false},
+    {"realtime-url", 0, true, false}, END,
+};
 static const cli_optspec turn_opts[] = {{"show-secrets", 0, false, false}, END};
 static const cli_optspec compare_opts[] = {
     {"model", 'm', true, true},      {"runs", 'n', true, false}, {"max-tokens", 0, true, false},
@@ -250,6 +257,27 @@ const cli_cmd cli_commands[] = {
      "      --show-secrets   show the TURN credentials\n"
      "\n"
      "Example: aidesk gate turn --json\n"},
+    {"gate", "call", call_opts, 0, 0, cli_cmd_gate_call,
+     "gate call [OPTION]... (--say TEXT | --wav FILE)",
+     "create a session, call it over the Realtime API and print the reply",
+     "      --say TEXT            say this (a text turn)\n"
+     "      --wav FILE            say this WAV file (16-bit PCM, mono or stereo,\n"
+     "                            any rate: sent as PCM16 mono 24 kHz)\n"
+     "      --voice VOICE         the session's voice (echo)\n"
+     "      --model MODEL         the realtime model\n"
+     "      --instructions TEXT   the session's instructions\n"
+     "      --text                ask for a text reply, no audio\n"
+     "      --save DIR            write transcript.txt and the reply as turn-1.wav\n"
+     "      --beta                speak the beta protocol (OpenAI-Beta: realtime=v1)\n"
+     "      --realtime-url URL    the Realtime endpoint (AI_GATE_REALTIME_URL,\n"
+     "                            else wss://api.openai.com/v1/realtime); ws://\n"
+     "                            only to this machine\n"
+     "      --json                the reply, its timings and usage as JSON\n"
+     "\n"
+     "The reply streams as it comes (an audio reply's transcript), then its\n"
+     "timings (first text, first audio, duration) and the usage it reported.\n"
+     "\n"
+     "Example: aidesk gate call --voice nova --say 'Where is my parcel?'\n"},
     {"gate", "health", NULL, 0, 0, cli_cmd_gate_health, "gate health",
      "show AI Gate's health and public metrics", "Example: aidesk gate health\n"},
     {"completion", NULL, NULL, 1, 1, cli_cmd_completion, "completion bash|zsh",

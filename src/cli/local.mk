@@ -10,6 +10,7 @@ libaidesk_a_SOURCES += \
 	src/cli/config_cmd.c \
 	src/cli/ctx.c \
 	src/cli/gate.c \
+	src/cli/gate_call.c \
 	src/cli/idem.c \
 	src/cli/json_out.c \
 	src/cli/out.c \

@@ -22,3 +22,14 @@ tests_unit_test_sse_vectors_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_sse_resume_SOURCES = tests/unit/test_sse_resume.c $(SSE_TEST_SUPPORT)
 tests_unit_test_sse_resume_CPPFLAGS = $(TEST_CPPFLAGS)
 EXTRA_DIST += tests/files/sse/conformance.txt tests/files/sse/manager-stream.txt
+
+# WebSocket: the RFC 6455 framer and opening handshake (pure), and the
+# connections the network thread runs over libcurl's connect-only mode.
+libaidesk_a_SOURCES += \
+	src/net/ws.h \
+	src/net/wsconn.c src/net/wsconn.h \
+	src/net/wsframe.c src/net/wsframe.h \
+	src/net/wshs.c src/net/wshs.h
+UNIT_TESTS += tests/unit/test_wsframe
+tests_unit_test_wsframe_SOURCES = tests/unit/test_wsframe.c tests/unit/test.h
+tests_unit_test_wsframe_CPPFLAGS = $(TEST_CPPFLAGS)

@@ -17,15 +17,21 @@
 #include "net/retry.h"
 #include "net/sse.h"
 #include "net/transfer.h"
+#include "net/ws.h"
+#include "net/wsconn.h"
 #include "util/assert.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
 
 typedef struct net_cmd {
-    enum { CMD_SUBMIT, CMD_CANCEL } kind;
+    enum { CMD_SUBMIT, CMD_CANCEL, CMD_WS_OPEN, CMD_WS_SEND, CMD_WS_CLOSE } kind;
     uint64_t id;
     net_request *req;
+    net_ws_request *wsreq; /* CMD_WS_OPEN */
+    char *data;            /* CMD_WS_SEND */
+    size_t len;
+    unsigned code;         /* CMD_WS_CLOSE */
     struct net_cmd *next;
 } net_cmd;
 
@@ -56,6 +62,7 @@ struct net {
     transfer *transfers; /* network thread only */
     unsigned rng;        /* network thread only: retry jitter */
     struct degraded *degraded; /* network thread only: refused optional fields */
+    wsconn *ws;          /* network thread only: WebSocket connections (ws.h) */
 };
 
 /* ------------------------------------------------- refused optional fields */
@@ -292,6 +299,39 @@ uint64_t net_submit(net_t *n, net_request *req)
     return id;
 }
 
+uint64_t net_ws_open(net_t *n, net_ws_request *req)
+{
+    net_cmd *c = xcalloc(1, sizeof *c);
+    c->kind = CMD_WS_OPEN;
+    c->wsreq = req;
+    pthread_mutex_lock(&n->lock);
+    uint64_t id = c->id = ++n->next_id;
+    n->pending++;
+    pthread_mutex_unlock(&n->lock);
+    push_cmd(n, c);
+    return id;
+}
+
+void net_ws_send(net_t *n, uint64_t id, const char *text, size_t len)
+{
+    net_cmd *c = xcalloc(1, sizeof *c);
+    c->kind = CMD_WS_SEND;
+    c->id = id;
+    c->data = xmalloc(len ? len : 1);
+    memcpy(c->data, text, len);
+    c->len = len;
+    push_cmd(n, c);
+}
+
+void net_ws_close(net_t *n, uint64_t id, unsigned code)
+{
+    net_cmd *c = xcalloc(1, sizeof *c);
+    c->kind = CMD_WS_CLOSE;
+    c->id = id;
+    c->code = code;
+    push_cmd(n, c);
+}
+
 void net_cancel(net_t *n, uint64_t id)
 {
     net_cmd *c = xcalloc(1, sizeof *c);
@@ -361,14 +401,20 @@ static void process_commands(net_t *n)
     pthread_mutex_unlock(&n->lock);
     while (c) {
         net_cmd *next = c->next;
-        if (c->kind == CMD_SUBMIT) {
+        if (c->kind == CMD_WS_OPEN) {
+            wsc_start(&n->ws, n, n->multi, c->id, c->wsreq, &n->cfg, n->noproxy);
+        } else if (c->kind == CMD_WS_SEND) {
+            wsc_send(n->ws, c->id, c->data, c->len); /* takes data */
+        } else if (c->kind == CMD_WS_CLOSE) {
+            wsc_close(n->ws, c->id, c->code);
+        } else if (c->kind == CMD_SUBMIT) {
             if (c->req->fallback_body && is_degraded(n, c->req))
                 use_fallback(c->req);
             transfer *t = transfer_new(n, c->id, c->req, &n->cfg, n->user_agent, n->noproxy);
             t->next = n->transfers;
             n->transfers = t;
             start_transfer(n, t);
-        } else {
+        } else if (!wsc_cancel(&n->ws, c->id)) {
             transfer *t = find_transfer(n, c->id);
             if (t) {
                 log_msg("net #%llu: cancelled", (unsigned long long)t->id);
@@ -503,6 +549,8 @@ static void *net_main(void *arg)
         while ((msg = curl_multi_info_read(n->multi, &left))) {
             if (msg->msg != CURLMSG_DONE)
                 continue;
+            if (wsc_connected(&n->ws, msg->easy_handle, msg->data.result))
+                continue;
             transfer *t = NULL;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
             if (t)
@@ -510,15 +558,20 @@ static void *net_main(void *arg)
         }
         int64_t now = clock_mono_us();
         check_timers(n, now);
+        wsc_run(&n->ws, now);
         long curl_ms = -1;
         curl_multi_timeout(n->multi, &curl_ms);
         long wait = next_deadline_ms(n, clock_mono_us(), 3600 * 1000);
         if (curl_ms >= 0 && curl_ms < wait)
             wait = curl_ms;
-        curl_multi_poll(n->multi, NULL, 0, (int)wait, NULL);
+        wait = wsc_next_ms(n->ws, clock_mono_us(), wait);
+        struct curl_waitfd wsfds[16];
+        int nws = wsc_pollfds(n->ws, wsfds, 16);
+        curl_multi_poll(n->multi, nws ? wsfds : NULL, (unsigned)nws, (int)wait, NULL);
     }
     while (n->transfers)
         drop_transfer(n, n->transfers);
+    wsc_free_all(&n->ws);
     return NULL;
 }
 
@@ -609,6 +662,8 @@ void net_free(net_t *n)
         net_cmd *c = n->cmd_head;
         n->cmd_head = c->next;
         net_request_free(c->req);
+        net_ws_request_free(c->wsreq);
+        free(c->data);
         free(c);
     }
     while (n->ev_head) {

@@ -41,3 +41,8 @@ EXTRA_DIST += tests/files/jsontestsuite/README.md tests/files/jsontestsuite/i_ou
 	tests/files/jsontestsuite/test_parsing/n_number_00.0.json \
 	tests/files/jsontestsuite/test_parsing/n_number_00e0.json \
 	tests/files/jsontestsuite/test_parsing/n_string_octal_escape.json
+
+# Base64 for the WebSocket handshake and the Realtime API's audio.
+libaidesk_a_SOURCES += src/util/b64.c src/util/b64.h
+# WAV files of PCM16 audio (Realtime calls).
+libaidesk_a_SOURCES += src/util/wav.c src/util/wav.h

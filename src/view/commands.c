@@ -40,8 +40,8 @@ static const cmd_def table[] = {
     {CMD_CLOSE, "close", "", "close this chat (workspaces stay)", {ARG_NONE, ARG_NONE}, 0},
     {CMD_GATE, "gate",
      "[session [--voice V] [--model M] [--temperature T] [--instructions TEXT] | turn | health "
-     "| copy secret|curl|json [N] | show]",
-     "AI Gate: the sessions pane, or create a realtime session, TURN, health", {ARG_GATE, ARG_NONE}, 0},
+     "| copy secret|curl|json [N] | show | call [N]]",
+     "AI Gate: the sessions pane, or create a realtime session, TURN, health, call a session", {ARG_GATE, ARG_NONE}, 0},
     {CMD_COMPARE, "compare", "[-n RUNS] [--blind] [MODEL MODEL ...]",
      "send one prompt to several models side by side (no models: pick them)", {ARG_MODEL, ARG_MODEL}, 0},
     {CMD_RERUN, "rerun", "[N|all]", "comparison: run a column (or all) again", {ARG_TEXT, ARG_NONE}, 0},
@@ -262,7 +262,7 @@ static const char *const modes[] = {"ai", "shadow", "takeover"};
 static const char *const filters[] = {"all", "active", "ai", "shadow", "takeover"};
 static const char *const roles[] = {"customer", "agent"};
 static const char *const formats[] = {"md", "json"};
-static const char *const gate_subs[] = {"session", "turn", "health", "copy", "show"};
+static const char *const gate_subs[] = {"session", "turn", "health", "copy", "show", "call"};
 static const char *const gate_opts[] = {"--voice", "--model", "--temperature", "--instructions"};
 static const char *const gate_voices[] = {"alloy", "echo", "fable", "onyx", "nova", "shimmer"};
 static const char *const gate_models[] = {"gpt-4o-realtime-preview-2024-10-01",

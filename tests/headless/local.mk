@@ -12,3 +12,6 @@ EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
 	tests/headless/gate-tick.keys tests/headless/copy.keys tests/headless/first-run.keys \
 	tests/headless/compare-grid.keys tests/headless/copy-osc52.keys \
 	tests/headless/expected
+# A call from the AI Gate pane.
+HEADLESS_TESTS += tests/headless/test_call.sh
+EXTRA_DIST += tests/headless/call.keys

@@ -54,3 +54,14 @@ check_PROGRAMS += tests/integration/soak_console
 tests_integration_soak_console_SOURCES = tests/integration/soak_console.c
 tests_integration_soak_console_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 SOAK_TESTS = tests/integration/test_soak.py
+
+# Calls to a Realtime session: WebSocket connections on the network thread.
+INTEGRATION_TESTS += tests/integration/test_call_ws
+tests_integration_test_call_ws_SOURCES = tests/integration/test_call_ws.c $(INTEGRATION_SUPPORT)
+tests_integration_test_call_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+INTEGRATION_TESTS += tests/integration/test_call
+tests_integration_test_call_SOURCES = tests/integration/test_call.c $(INTEGRATION_SUPPORT)
+tests_integration_test_call_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+INTEGRATION_TESTS += tests/integration/test_call_cli
+tests_integration_test_call_cli_SOURCES = tests/integration/test_call_cli.c $(CLI_TEST_SUPPORT)
+tests_integration_test_call_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

@@ -479,13 +479,33 @@ def _():
         no_query(r)
 
 
+@test("gate call: the session as gate session makes it, then the call on the Realtime endpoint")
+def _():
+    setup()
+    # The Realtime WebSocket goes to the simulator itself (the recorder
+    # speaks plain HTTP); what the call sends there is tested in
+    # tests/integration/test_call*.c against the same simulator.
+    ENV["AI_GATE_REALTIME_URL"] = "ws://127.0.0.1:%d/v1/realtime" % STATE["sim"].port
+    try:
+        out, reqs = aidesk("--json", "gate", "call", "--voice", "nova", "--say", "hello")
+    finally:
+        del ENV["AI_GATE_REALTIME_URL"]
+    r = one(reqs, "POST", "/session")
+    headers(r, "gate")
+    eq(r["body"], {"project_id": PROJECT, "model": "gpt-4o-realtime-preview-2024-10-01",
+                   "voice": "nova", "temperature": 0.7, "instructions": "You are a helpful assistant"})
+    turn = json.loads(out)["turn"]
+    eq(turn["status"], "completed")
+    check("hello" in turn["reply"], turn["reply"])
+
+
 # --------------------------------------------------------------------------
 # Every subcommand has its expectations here
 # --------------------------------------------------------------------------
 COVERED = {"chat", "models", "compare", "config", "completion", "ws create", "ws get", "ws find",
            "ws send", "ws history", "ws typing", "ws end", "ws list", "ws watch", "ws mode",
            "ws drafts", "ws approve", "ws reject", "ws reply", "gate session", "gate turn",
-           "gate health"}
+           "gate health", "gate call"}
 
 
 @test("every subcommand of 'aidesk --help' is checked here")
