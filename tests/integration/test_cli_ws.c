@@ -549,6 +549,19 @@ static void ws__a_resend_killed_on_the_way_leaves_the_message_uncertain(void **s
         }
     }
     assert_true(sending);
+    /* "sending" is written before the request goes: wait until the service
+     * really has it, or a slow machine kills the sender before it sent. */
+    bool arrived = false;
+    while (!arrived && clock_mono_ms() < until + 10000) {
+        clit_run(&r, NULL, NULL, W("--json", "ws", "history", id));
+        arrived = clit_count(r.out, "cut short") == 1;
+        clit_res_free(&r);
+        if (!arrived) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    assert_true(arrived);
     clit_stop(&p, SIGKILL, 5000, &r);
     assert_int_equal(r.status, 128 + SIGKILL);
     clit_res_free(&r);
