@@ -500,7 +500,7 @@ echo_once() {
     local scene=$1 size model tokens speed n=1 i
     case $scene in
     long) size=200x50 model=llama-3.1-8b-instant tokens=1000000 speed=40 ;;
-    twelve) size=240x60 model=gemini-1.5-flash tokens=${ECHO12_TOKENS:-8000} speed=1 n=12 ;;
+    twelve) size=240x60 model=gemini-1.5-flash tokens=${ECHO12_TOKENS:-12000} speed=1 n=12 ;;
     esac
     sim_start --speed "$speed" --reply-tokens "$tokens" || return 1
     fresh_home "echo-$scene"
