@@ -25,7 +25,8 @@
  * fd is not watched: whatever arrives until the frame is taken in one go
  * just before it, one wake-up for every stream together rather than one
  * per chunk. Events are handled in slices of at most DRAIN_SLICE_US, with
- * keys read between them. */
+ * keys read between them; a backlog is taken slice after slice, not one
+ * slice a frame. */
 #define STREAM_FRAME_MS 33
 #define DRAIN_SLICE_US 4000
 
@@ -132,7 +133,9 @@ static int loop(ui *u, headless *hl)
                 u->quit = u->quit || bench_exit;
                 continue;
             }
-            defer_net = true;
+            /* A backlog (a slice stopped for its budget) goes on being
+             * taken at once, slice by slice, keys read between them. */
+            defer_net = !net_more;
             if (timeout < 0 || until_frame < timeout)
                 timeout = until_frame;
         }
