@@ -196,6 +196,21 @@ history_setup() {
     "$PYTHON3" "$top/bench/mkstate.py" "$state" "bench_h$n" "$n" >/dev/null
 }
 
+# history_loaded ID SECS: the console's debug log shows the history of
+# workspace ID fetched (its GET done). What the screen shows first depends
+# on whether the history arrived before the first frame after /open.
+history_loaded() {
+    local i
+    for i in $(seq 1 $(($2 * 20))); do
+        awk -v p="/api/workspaces/$1/messages" '$4 == "GET" && index($5, p) { sub(":", "", $3); get[$3] = 1 }
+            / done, HTTP 200/ { id = $3; sub(":", "", id); if (id in get) ok = 1 }
+            END { exit !ok }' "$B_DIR/debug.log" && return 0
+        sleep 0.05
+    done
+    echo "the history of $1 was not fetched" >&2
+    return 1
+}
+
 # history_case N MODE: one console session on the workspace of N messages
 # (its simulator running). MODE "stream": a customer message is sent and
 # the AI reply streams in while the console shows it; "base": the same
@@ -208,7 +223,7 @@ history_case() {
     console_ready || return 1
     type_line "/open bench_h$n"
     wait_for "bench_h$n" 10 || return 1
-    wait_for "Hello, I have a question" 20 || return 1
+    history_loaded "$(cat "$B_DIR/ws.bench_h$n")" 20 || return 1
     sleep 1
     if [ "$mode" = stream ]; then
         local id c0 t0 c1 t1
@@ -410,4 +425,149 @@ bench_compare12() {
     out compare12_frames "${1:-?}"
     out compare12_session_ms "${2:-?}"
     out compare12_shortest_gap_ms "${3:-?}"
+}
+
+# ---------------------------------------------------------------------
+# Twelve streams against one (issue 12): the console shows /compare of one
+# column, then of twelve, of a model streaming at about 200 tokens/s
+# (gemini-1.5-flash), in 240x60; CPU of the console from Enter to the last
+# column's end. STREAMS_PAIRS (3) pairs, the order alternating; the figure
+# is the median ratio of twelve to one within a pair.
+streams_once() {
+    local k=$1 tokens=$2 model=gemini-1.5-flash i
+    sim_start --speed 1 --reply-tokens "$tokens" || return 1
+    fresh_home "st$k"
+    console_start 240 60 "$(sim_url)"
+    console_ready || return 1
+    local cmd="/compare"
+    for i in $(seq 1 "$k"); do cmd="$cmd $model"; done
+    type_line "$cmd"
+    wait_for "Comparison" 5 || return 1
+    local n0 c0 t0 c1 t1 s0 s1
+    n0=$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")
+    s0=$(switches "$CONSOLE_PID" | awk -F: '{s += $3} END {print s}')
+    c0=$(cpu_ns "$CONSOLE_PID"); t0=$(now_ns)
+    type_line "How fast are you?"
+    for i in $(seq 1 1200); do
+        [ "$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")" -ge $((n0 + k)) ] && break
+        sleep 0.1
+    done
+    sleep 0.2 # the last frame
+    c1=$(cpu_ns "$CONSOLE_PID"); t1=$(now_ns)
+    s1=$(switches "$CONSOLE_PID" | awk -F: '{s += $3} END {print s}')
+    console_quit
+    sim_stop
+    T_CPU_MS=$(fmt_ms $((c1 - c0)))
+    T_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b - a) / 1e9}')
+    T_WAKE=$((s1 - s0))
+    set -- $(frames_line)
+    T_FRAMES=${1:-0}
+}
+
+bench_streams12() {
+    local pairs=${STREAMS_PAIRS:-3} tokens=${STREAMS_TOKENS:-3000} i k order
+    local -A cpu wake secs frames
+    local ratios=""
+    for i in $(seq 1 "$pairs"); do
+        if [ $((i % 2)) = 1 ]; then order="1 12"; else order="12 1"; fi
+        local -A got
+        for k in $order; do
+            streams_once "$k" "$tokens" || return 1
+            got[$k]=$T_CPU_MS
+            cpu[$k]="${cpu[$k]:-} $T_CPU_MS"
+            wake[$k]="${wake[$k]:-} $T_WAKE"
+            secs[$k]="${secs[$k]:-} $T_SECS"
+            frames[$k]="${frames[$k]:-} $T_FRAMES"
+        done
+        ratios="$ratios $(awk -v a="${got[1]}" -v b="${got[12]}" 'BEGIN{printf "%.2f", b / a}')"
+    done
+    for k in 1 12; do
+        set -- $(stats ${cpu[$k]})
+        out "streams${k}_cpu_ms" "$1"
+        out "streams${k}_cpu_ms_spread" "$2-$3"
+        out "streams${k}_cpu_ms_all" "${cpu[$k]# }"
+        set -- $(stats ${wake[$k]})
+        out "streams${k}_wakeups" "$1"
+        set -- $(stats ${secs[$k]})
+        out "streams${k}_seconds" "$1"
+        set -- $(stats ${frames[$k]})
+        out "streams${k}_frames" "$1"
+    done
+    out streams_tokens "$tokens"
+    out streams_pairs "$pairs"
+    out streams_ratio_all "${ratios# }"
+    set -- $(stats $ratios)
+    out streams_ratio "$1"
+    out streams_ratio_spread "$2-$3"
+}
+
+# ---------------------------------------------------------------------
+# Input first (issue 12): keys typed at a human rate (bench-echo: about 8 a
+# second, +-40 %) while a 1,000,000-token reply streams (llama-3.1-8b-instant
+# at --speed 30: some 24,000 tokens/s, 40 s) in 200x50, and while twelve
+# columns stream at 200 tokens/s in 240x60; the time from each key's write
+# to its echo reaching the terminal. ECHO_ROUNDS (3) consoles per scene,
+# ECHO_KEYS (200) keys each; the figures are over all keys of a scene, the
+# per-round p99s beside them. Each round checks from the debug log that the
+# scene was still streaming when typing ended (no chat request done before
+# the exit).
+echo_once() {
+    local scene=$1 size model tokens speed n=1 i
+    case $scene in
+    long) size=200x50 model=llama-3.1-8b-instant tokens=1000000 speed=30 ;;
+    twelve) size=240x60 model=gemini-1.5-flash tokens=${ECHO12_TOKENS:-12000} speed=1 n=12 ;;
+    esac
+    sim_start --speed "$speed" --reply-tokens "$tokens" || return 1
+    fresh_home "echo-$scene"
+    printf '[aiassist]\nmax_tokens = %s\n' "$tokens" >"$XDG_CONFIG_HOME/aidesk/config"
+    local first="/chat $model"
+    if [ "$n" = 12 ]; then
+        first="/compare"
+        for i in $(seq 1 12); do first="$first $model"; done
+    fi
+    rm -f "$B_DIR/debug.log"
+    AIASSIST_API_KEY=aai_demo_agent AIASSIST_BASE_URL="$(sim_url)" AIDESK_THEMES="$top/themes" \
+        "$BENCH_BUILD/bench/bench-echo" --size "$size" --keys "${ECHO_KEYS:-200}" --ready connected \
+        --line "$first" --line "Tell me about shipping, refunds and passwords" --wait-for "$STREAM_CURSOR" \
+        --lat-file "$B_DIR/echo.lat" -- "$AIDESK_BIN" --debug "$B_DIR/debug.log" >"$B_DIR/echo.out" || {
+        sim_stop
+        return 1
+    }
+    sim_stop
+    cat "$B_DIR/echo.lat" >>"$B_DIR/echo-$scene.all"
+    E_P99=$(awk '$1 == "echo_p99_ms" {print $2}' "$B_DIR/echo.out")
+    E_LOST=$(awk '$1 == "lost" {print $2}' "$B_DIR/echo.out")
+    # Lasted: none of the chat requests ended done before the exit.
+    E_LASTED=$(awk '/POST .*\/chat\/completions/ { sub(":", "", $3); chat[$3] = 1 }
+        / done, HTTP / { id = $3; sub(":", "", id); if (id in chat) done = 1 }
+        END { print (length(chat) && !done) ? 1 : 0 }' "$B_DIR/debug.log")
+    E_FRAME=$(sed -n 's/.*longest frame \([0-9.]*\) ms, longest slice of events \([0-9.]*\) ms.*/\1 \2/p' "$B_DIR/debug.log" | tail -1)
+}
+
+bench_echo() {
+    local scene r
+    for scene in long twelve; do
+        local p99s="" lost=0 lasted=0 frames="" slices=""
+        : >"$B_DIR/echo-$scene.all"
+        for r in $(seq 1 "${ECHO_ROUNDS:-3}"); do
+            echo_once "$scene" || return 1
+            p99s="$p99s $E_P99"
+            lost=$((lost + E_LOST))
+            lasted=$((lasted + E_LASTED))
+            set -- $E_FRAME
+            frames="$frames ${1:-0}"
+            slices="$slices ${2:-0}"
+        done
+        sort -g "$B_DIR/echo-$scene.all" | awk -v s="$scene" '{v[NR] = $1} END {
+            n = NR; split("0.5 0.9 0.99", p, " ")
+            for (i = 1; i <= 3; i++) { k = int(p[i] * n + 0.999999); if (k < 1) k = 1; x[i] = v[k] }
+            printf "echo_%s_keys %d\necho_%s_median_ms %.2f\necho_%s_p90_ms %.2f\necho_%s_p99_ms %.2f\necho_%s_max_ms %.2f\n",
+                s, n, s, x[1], s, x[2], s, x[3], s, v[n] }' >>"$results"
+        out "echo_${scene}_p99_ms_rounds" "${p99s# }"
+        out "echo_${scene}_lost" "$lost"
+        out "echo_${scene}_rounds" "${ECHO_ROUNDS:-3}"
+        out "echo_${scene}_rounds_lasted" "$lasted"
+        out "echo_${scene}_longest_frame_ms_rounds" "${frames# }"
+        out "echo_${scene}_longest_slice_ms_rounds" "${slices# }"
+    done
 }

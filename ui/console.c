@@ -18,11 +18,17 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-/* Frames: what the user does shows within a 60 Hz frame; text arriving
- * from the network is drawn at most 30 times a second, which reads as
- * smooth and halves the cost of a fast stream. */
-#define FRAME_MS 16
+/* Frames: what the user types shows at once (input first: a key's echo
+ * is never held back for a frame); text arriving from the network is
+ * drawn at most 30 times a second, which reads as smooth and halves the
+ * cost of a fast stream. While such a frame is pending the network's wake
+ * fd is not watched: whatever arrives until the frame is taken in one go
+ * just before it, one wake-up for every stream together rather than one
+ * per chunk. Events are handled in slices of at most DRAIN_SLICE_US, with
+ * keys read between them; a backlog is taken slice after slice, not one
+ * slice a frame. */
 #define STREAM_FRAME_MS 33
+#define DRAIN_SLICE_US 4000
 
 /* After events and keys: the panes catch up with the model. */
 static void after_events(ui *u)
@@ -59,18 +65,36 @@ static void tick(ui *u)
             u->panes[i]->ops->tick(u->panes[i], u, clock_mono_ms());
 }
 
+/* Takes a slice of the network's events, when there may be some. */
+static bool drain(ui *u, bool more, int64_t *longest_us)
+{
+    struct pollfd p = {net_wake_fd(u->net), POLLIN, 0};
+    if (!more && poll(&p, 1, 0) <= 0)
+        return false;
+    int64_t t0 = clock_mono_us();
+    more = app_drain_for(u->app, DRAIN_SLICE_US);
+    after_events(u);
+    int64_t took = clock_mono_us() - t0;
+    if (took > *longest_us)
+        *longest_us = took;
+    return more;
+}
+
 /* Benchmark hooks (bench/, docs/performance.md): with
  * AIDESK_BENCH_EXIT_AFTER_FIRST_FRAME=1 the console quits right after its
- * first frame; at exit the debug log gets the number of frames drawn. */
+ * first frame; at exit the debug log gets the number of frames drawn, the
+ * shortest gap before a frame not caused by a key, and the longest frame
+ * and slice of events. */
 static int loop(ui *u, headless *hl)
 {
     const char *bench_env = getenv("AIDESK_BENCH_EXIT_AFTER_FIRST_FRAME");
     bool bench_exit = bench_env && !strcmp(bench_env, "1");
     int64_t started_ms = clock_mono_ms(), shortest_gap = -1;
+    int64_t longest_draw_us = 0, longest_drain_us = 0;
+    bool net_more = false; /* a slice of events stopped for its budget */
     struct pollfd fds[3];
     fds[0].fd = term_input_fd();
     fds[0].events = POLLIN;
-    fds[1].fd = net_wake_fd(u->net);
     fds[1].events = POLLIN;
     fds[2].fd = term_signal_fd();
     fds[2].events = POLLIN;
@@ -89,20 +113,35 @@ static int loop(ui *u, headless *hl)
             if (h >= 0 && (timeout < 0 || h < timeout))
                 timeout = h;
         }
+        bool defer_net = false;
         if (frame_needed(u)) {
-            long frame = u->dirty ? FRAME_MS : STREAM_FRAME_MS;
-            long until_frame = frame - (long)(now - u->last_draw_ms);
+            bool keyed = u->dirty;
+            long until_frame = keyed ? 0 : STREAM_FRAME_MS - (long)(now - u->last_draw_ms);
             if (until_frame <= 0) {
-                if (u->frames && (shortest_gap < 0 || now - u->last_draw_ms < shortest_gap))
-                    shortest_gap = now - u->last_draw_ms;
+                if (!keyed) {
+                    /* What arrived while the frame waited goes in it. */
+                    net_more = drain(u, net_more, &longest_drain_us);
+                    if (u->frames && (shortest_gap < 0 || now - u->last_draw_ms < shortest_gap))
+                        shortest_gap = now - u->last_draw_ms;
+                }
+                int64_t t0 = clock_mono_us();
                 frame_draw(u);
-                u->last_draw_ms = now;
+                int64_t took = clock_mono_us() - t0;
+                if (took > longest_draw_us)
+                    longest_draw_us = took;
+                u->last_draw_ms = clock_mono_ms();
                 u->quit = u->quit || bench_exit;
                 continue;
             }
+            /* A backlog (a slice stopped for its budget) goes on being
+             * taken at once, slice by slice, keys read between them. */
+            defer_net = !net_more;
             if (timeout < 0 || until_frame < timeout)
                 timeout = until_frame;
         }
+        if (net_more && !defer_net)
+            timeout = 0;
+        fds[1].fd = defer_net ? -1 : net_wake_fd(u->net);
         int n = poll(fds, 3, (int)timeout);
         if (n < 0 && errno != EINTR)
             return 1;
@@ -118,17 +157,19 @@ static int loop(ui *u, headless *hl)
                 u->dirty = true;
             }
         }
-        if (n > 0 && (fds[1].revents & POLLIN)) {
-            app_drain(u->app);
-            after_events(u);
-        }
-        if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
+        /* Keys first; their frame is drawn before more events are taken. */
+        bool keyed = n > 0 && (fds[0].revents & (POLLIN | POLLHUP));
+        if (keyed)
             keys_read(u);
+        else if (!defer_net && (net_more || (n > 0 && (fds[1].revents & POLLIN))))
+            net_more = drain(u, true, &longest_drain_us);
         tick(u);
         after_events(u);
     }
     log_msg("console: %lld frames in %lld ms, shortest gap %lld ms", (long long)u->frames,
             (long long)(clock_mono_ms() - started_ms), (long long)shortest_gap);
+    log_msg("console: longest frame %.1f ms, longest slice of events %.1f ms",
+            (double)longest_draw_us / 1e3, (double)longest_drain_us / 1e3);
     return 0;
 }
 

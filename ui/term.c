@@ -87,6 +87,12 @@ static void setup_curses(void)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     intrflush(stdscr, FALSE);
+    /* Without this ncurses, while it updates the screen, flushes its
+     * output and polls the keyboard after every changed line: a write and
+     * a poll per line, hundreds per frame with twelve columns streaming.
+     * The loop reads keys before it draws, and a frame goes out in a few
+     * large writes. */
+    typeahead(-1);
     if (has_colors()) {
         start_color();
         use_default_colors();

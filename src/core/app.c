@@ -451,9 +451,18 @@ const config_t *app_config(const app_t *a)
 
 void app_drain(app_t *a)
 {
+    app_drain_for(a, 0);
+}
+
+bool app_drain_for(app_t *a, int64_t budget_us)
+{
     net_event *ev;
-    while ((ev = net_next_event(a->net)))
+    bool cut = false;
+    int64_t until = budget_us > 0 ? clock_mono_us() + budget_us : 0;
+    while (!cut && (ev = net_next_event(a->net))) {
         app_handle_event(a, ev);
+        cut = until && clock_mono_us() >= until;
+    }
     app_chat_flush_logs(a);
     app_unsent_sweep(a);
     /* The bound (core/model.h): here no conversation pointer is held but
@@ -464,6 +473,7 @@ void app_drain(app_t *a)
         app_reload(a);
     }
     app_wait_refresh(a, clock_wall_ms()); /* events change who waits */
+    return cut;
 }
 
 /* -------------------------------------------------------------- timers */

@@ -112,6 +112,12 @@ net_t *app_net(const app_t *a);
 const config_t *app_config(const app_t *a);
 /* Handles every event waiting on the network thread. */
 void app_drain(app_t *a);
+/* Handles events waiting on the network thread until none is left or
+ * budget_us microseconds of handling have passed (budget_us <= 0: no
+ * limit), so that a burst of them (a fast stream) is taken in slices
+ * between which the console reads keys. True when it stopped for the
+ * budget: more may be waiting, and the wake fd does not say so. */
+bool app_drain_for(app_t *a, int64_t budget_us);
 
 /* Milliseconds from now_mono until the next timer, or -1 when none. */
 long app_next_timer_ms(const app_t *a, int64_t now_mono);
