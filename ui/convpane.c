@@ -46,6 +46,7 @@ typedef struct convpane {
     msg dmsg;
     char *dmsg_id;
     bool draft_drawn;   /* the last draw showed that draft */
+    size_t dlines;      /* the draft's body lines, all of them (some may not fit) */
 } convpane;
 
 static convpane *self(ui *u)
@@ -164,18 +165,27 @@ static msg *dmsg_of(convpane *cp, const draft *d)
     return &cp->dmsg;
 }
 
-/* Rows of the draft block: a header, the body (at most half the pane,
- * the customer's last messages above it), a line about staleness when stale, a line of keys. */
+/* Rows of the conversation kept above a long draft: a third of the pane,
+ * at least this many, so the customer's last words stay in view. */
+#define DRAFT_CONTEXT_ROWS 4
+
+/* Rows of the draft block: a header, the body (the pane but for the
+ * conversation's rows above it), a line about staleness when stale, a line
+ * of keys. */
 static int draft_rows(convpane *cp, ui *u, const draft *d, rect r, size_t *nbody, char **stale)
 {
     text_view *v = msg_view(dmsg_of(cp, d));
     size_t nb = text_view_layout(v, msg_body_width(r));
     *stale = app_draft_stale_why(u->app, d->id);
     int fixed = 2 + (*stale ? 1 : 0);
-    int room = r.h / 2 - fixed;
+    /* The draft is what is being decided: it may take two thirds of the
+     * pane; the rest shows the customer's last words above it. */
+    int context = r.h / 3 > DRAFT_CONTEXT_ROWS ? r.h / 3 : DRAFT_CONTEXT_ROWS;
+    int room = r.h - context - fixed;
     if (room < 1)
         room = 1;
     *nbody = nb > (size_t)room ? (size_t)room : nb;
+    cp->dlines = nb;
     return fixed + (int)*nbody;
 }
 
@@ -197,9 +207,20 @@ static void draw_draft(convpane *cp, ui *u, rect r, int y, const conv *c, const 
     y++;
     msg *m = &cp->dmsg;
     text_view *v = msg_view(m);
-    for (size_t i = 0; i < nbody; i++, y++) {
+    /* A draft that does not fit ends in a line that says so, as a pager's
+     * "more" does, and where it is whole. */
+    bool cut = cp->dlines > nbody && nbody > 1;
+    size_t shown = cut ? nbody - 1 : nbody;
+    for (size_t i = 0; i < shown; i++, y++) {
         ui_blank(u, y, r.x, r.w, ui_style(u, THEME_DEFAULT));
         msg_draw_body_line(u, r, y, c, m, v, i, false, NULL);
+    }
+    if (cut) {
+        ui_blank(u, y, r.x, r.w, ui_style(u, THEME_DEFAULT));
+        n = snprintf(tmp, sizeof tmp, " \xE2\x80\xA6 %zu more lines: /edit shows the whole draft",
+                     cp->dlines - shown);
+        ui_text(u, y, r.x, r.w, tmp, (size_t)n, ui_style(u, THEME_META) | A_BOLD);
+        y++;
     }
     if (stale) {
         ui_blank(u, y, r.x, r.w, ui_style(u, THEME_DEFAULT));

@@ -4,11 +4,11 @@
 HEADLESS_TESTS = tests/headless/test_sidebar.sh tests/headless/test_conversation.sh \
 	tests/headless/test_drafts.sh tests/headless/test_help.sh \
 	tests/headless/test_compare.sh tests/headless/test_gate.sh \
-	tests/headless/test_day.sh tests/headless/test_copy.sh
+	tests/headless/test_day.sh tests/headless/test_copy.sh tests/headless/test_longdraft.sh
 EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
 	tests/headless/sidebar.keys tests/headless/conversation.keys tests/headless/drafts.keys \
 	tests/headless/help.keys tests/headless/compare.keys tests/headless/gate.keys \
-	tests/headless/day.keys \
+	tests/headless/day.keys tests/headless/longdraft.keys \
 	tests/headless/gate-tick.keys tests/headless/copy.keys tests/headless/first-run.keys \
 	tests/headless/compare-grid.keys tests/headless/copy-osc52.keys \
 	tests/headless/expected
