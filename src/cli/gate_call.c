@@ -123,6 +123,8 @@ static int report(cli_ctx *c, const callctl *call, const gate_session *s)
     }
     cli_out_put(c, "\n", 1);
     cli_out_flush(c);
+    if (!t) /* the call ended before a turn was recorded: no figures to give */
+        return CLI_OK;
     printf("%-14s", "timings");
     double ft = ms_of(t->sent_us, t->first_text_us), fa = ms_of(t->sent_us, t->first_audio_us);
     if (ft >= 0)

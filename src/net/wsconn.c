@@ -464,6 +464,8 @@ static int read_in(wsconn *c, buf_t *dst)
 
 static size_t content_length(const char *head, size_t len)
 {
+    if (!head)
+        return MAX_ERROR_BODY;
     for (size_t i = 0; i + 16 < len; i++) {
         if (head[i] == '\n' && !strncasecmp(head + i + 1, "content-length:", 15))
             return (size_t)strtoul(head + i + 16, NULL, 10);
