@@ -184,7 +184,11 @@ conv *model_upsert_workspace(model *m, const ai_workspace *w, int64_t now_ms)
     bool is_new = !c;
     if (is_new) {
         c = add_conv(m, CONV_WORKSPACE, w->id);
-        c->activity_ms = now_ms;
+        /* Its place in the order is the server's word on when it last
+         * moved; "now" only when the server gives none (an event). Listing
+         * it at start is not activity: a chat opened before the list came
+         * stays above workspaces that were quiet. */
+        c->activity_ms = w->last_activity_ms > 0 ? w->last_activity_ms : now_ms;
     }
     if (w->client_id && *w->client_id)
         set_str(&c->title, w->client_id);

@@ -724,6 +724,36 @@ static void model__sorts_by_activity_with_ended_last_and_filters_by_mode(void **
     model_free(m);
 }
 
+/* A workspace first listed after a chat was opened takes its place from
+ * the server's last activity, not from when the listing came: a slow
+ * listing does not push a quiet workspace above the chat just opened. */
+static void model__a_late_listing_places_a_workspace_by_its_last_activity(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *chat = model_new_chat(m, "gpt-4o", 300);
+    ai_workspace w;
+    memset(&w, 0, sizeof w);
+    w.id = (char *)"ws_quiet";
+    w.mode = AI_MODE_AI;
+    w.status = (char *)"active";
+    w.last_activity_ms = 100;
+    w.pending_drafts = -1;
+    w.message_count = -1;
+    model_upsert_workspace(m, &w, 5000);
+    /* One the server gives no time for is placed when it was heard of. */
+    w.id = (char *)"ws_untimed";
+    w.last_activity_ms = 0;
+    model_upsert_workspace(m, &w, 4000);
+    conv *out[4];
+    size_t n = model_sorted(m, AI_MODE_UNKNOWN, out, 4);
+    assert_int_equal(n, 3);
+    assert_string_equal(out[0]->id, "ws_untimed");
+    assert_string_equal(out[1]->id, chat->id);
+    assert_string_equal(out[2]->id, "ws_quiet");
+    model_free(m);
+}
+
 static void model__creates_workspaces_it_hears_of_from_events(void **state)
 {
     (void)state;
@@ -1219,6 +1249,7 @@ TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_tw
           cmocka_unit_test(model__follows_mode_changes),
           cmocka_unit_test(model__reset_asks_for_a_reload),
           cmocka_unit_test(model__sorts_by_activity_with_ended_last_and_filters_by_mode),
+          cmocka_unit_test(model__a_late_listing_places_a_workspace_by_its_last_activity),
           cmocka_unit_test(model__creates_workspaces_it_hears_of_from_events),
           cmocka_unit_test(model__workspace_end_clears_typing_and_drafts),
           cmocka_unit_test(model__removes_a_chat_with_its_messages),
