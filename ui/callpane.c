@@ -24,7 +24,7 @@ typedef struct callpane {
     ui *u;
     callctl *call;
     char *session_id;
-    bool handler;       /* added to the app's event handlers */
+    uint64_t tag;       /* the call's owner tag in the app, 0 without a call */
 } callpane;
 
 extern const pane_ops callpane_ops;
@@ -42,10 +42,8 @@ static bool on_event(void *ud, net_event *ev)
 
 static void end_call(callpane *cp)
 {
-    if (cp->handler) {
-        app_remove_handler(cp->u->app, on_event, cp);
-        cp->handler = false;
-    }
+    app_remove_owner(cp->u->app, cp->tag);
+    cp->tag = 0;
     callctl_free(cp->call);
     cp->call = NULL;
     free(cp->session_id);
@@ -81,10 +79,14 @@ void call_open(ui *u, size_t i)
     p.secret = s->s->client_secret;
     p.secret_expires_s = s->secret_expires_s;
     p.dir = dir;
+    /* The new call's answers go to this pane under their own tag: the
+     * call it replaces may still have answers on the way. */
+    p.tag = app_add_owner(u->app, on_event, cp);
     bool expired = false;
     callctl *call = callctl_new(u->net, &p, clock_wall_ms(), &expired, &err);
     free(dir);
     if (!call) {
+        app_remove_owner(u->app, p.tag);
         /* The call shown before, if any, stays as it was. */
         app_flash(u->app, true, "%s", err);
         free(err);
@@ -100,8 +102,7 @@ void call_open(ui *u, size_t i)
     end_call(cp); /* a call already running is hung up */
     cp->call = call;
     cp->session_id = xstrdup(s->s->id ? s->s->id : "");
-    app_add_handler(u->app, on_event, cp);
-    cp->handler = true;
+    cp->tag = p.tag;
     ui_show(u, &cp->p);
     ui_focus(u, NULL); /* the input line: what is typed is said */
 }

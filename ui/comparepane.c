@@ -480,25 +480,6 @@ static uint64_t sig(pane *p, ui *u)
     return compares_sig(u) ^ (uint64_t)(uintptr_t)u->cur_cmp;
 }
 
-static long next_timer_ms(pane *p, ui *u, int64_t now)
-{
-    (void)p;
-    long best = -1;
-    for (size_t i = 0; i < u->ncmps; i++) {
-        long t = compare_next_timer_ms(u->cmps[i]->c, now);
-        if (t >= 0 && (best < 0 || t < best))
-            best = t;
-    }
-    return best;
-}
-
-static void tick(pane *p, ui *u, int64_t now)
-{
-    (void)p;
-    for (size_t i = 0; i < u->ncmps; i++)
-        compare_tick(u->cmps[i]->c, now);
-}
-
 const pane_ops comparepane_ops = {
     .name = "compare",
     .slot = SLOT_MAIN,
@@ -509,8 +490,6 @@ const pane_ops comparepane_ops = {
     .claim = claim,
     .from_line = from_line,
     .title = title,
-    .next_timer_ms = next_timer_ms,
-    .tick = tick,
 };
 
 pane *comparepane_new(ui *u)

@@ -443,30 +443,16 @@ static uint64_t sig(pane *p, ui *u)
     return h;
 }
 
-/* The states (a secret expiring) change on the wall clock, shown or not;
- * the seconds only matter while the pane is shown, so a hidden pane asks
- * for no timer of its own. */
+/* The sessions' states follow the wall clock in the core (gatectl's
+ * timer in the app); the seconds only matter while the pane is shown, so
+ * a hidden pane asks for no timer of its own. */
 static long next_timer_ms(pane *p, ui *u, int64_t now)
 {
     (void)now;
     if (!u->gate)
         return -1;
     int64_t wall = clock_wall_ms();
-    long t = gatectl_next_timer_ms(u->gate, wall);
-    if (counting(p, u, wall)) {
-        long sec = 1000 - (long)(wall % 1000);
-        if (t < 0 || sec < t)
-            t = sec;
-    }
-    return t;
-}
-
-static void tick(pane *p, ui *u, int64_t now)
-{
-    (void)p;
-    (void)now;
-    if (u->gate)
-        gatectl_tick(u->gate, clock_wall_ms());
+    return counting(p, u, wall) ? 1000 - (long)(wall % 1000) : -1;
 }
 
 static const pane_ops ops = {
@@ -479,7 +465,6 @@ static const pane_ops ops = {
     .claim = claim,
     .title = title,
     .next_timer_ms = next_timer_ms,
-    .tick = tick,
 };
 
 pane *gatepane_new(ui *u)

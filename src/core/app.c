@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/modemem.h"
+#include "util/assert.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -75,7 +76,7 @@ void app_free(app_t *a)
     for (size_t i = 0; i < a->nmodels; i++)
         free(a->models[i]);
     free(a->models);
-    free(a->handlers);
+    app_route_free(a);
     free(a->held);
     free(a->st.aiassist_note);
     free(a->st.flash);
@@ -126,6 +127,7 @@ op *app_op_new(app_t *a, op_kind kind, net_request *req, const char *conv_id)
     op *o = xcalloc(1, sizeof *o);
     o->kind = kind;
     o->conv_id = conv_id ? xstrdup(conv_id) : NULL;
+    req->tag = APP_OWN_TAG;
     o->id = net_submit(a->net, req);
     o->next = a->ops;
     a->ops = o;
@@ -364,11 +366,17 @@ bool app_handle_event(app_t *a, net_event *ev)
 {
     bool terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
                     ev->kind == NET_EV_CANCELLED;
+    /* Every request names its owner: the app's own go to its operations,
+     * the others to the owner that registered the tag. */
+    AIDESK_ASSERT(ev->tag != 0);
+    if (ev->tag != APP_OWN_TAG) {
+        if (app_route_to_owner(a, ev))
+            return true; /* it took the event */
+        net_event_free(ev);
+        return false;
+    }
     op *o = take_op(a, ev->id, terminal);
     if (!o) {
-        for (size_t i = 0; i < a->nhandlers; i++)
-            if (a->handlers[i].fn(a->handlers[i].ud, ev))
-                return true; /* it took the event */
         net_event_free(ev);
         return false;
     }
@@ -418,25 +426,6 @@ bool app_handle_event(app_t *a, net_event *ev)
     if (terminal)
         app_op_free(o);
     return true;
-}
-
-void app_add_handler(app_t *a, app_event_fn fn, void *ud)
-{
-    a->handlers = xgrow(a->handlers, &a->caphandlers, a->nhandlers + 1, sizeof *a->handlers);
-    a->handlers[a->nhandlers].fn = fn;
-    a->handlers[a->nhandlers].ud = ud;
-    a->nhandlers++;
-}
-
-void app_remove_handler(app_t *a, app_event_fn fn, void *ud)
-{
-    for (size_t i = 0; i < a->nhandlers; i++) {
-        if (a->handlers[i].fn != fn || a->handlers[i].ud != ud)
-            continue;
-        memmove(a->handlers + i, a->handlers + i + 1, (a->nhandlers - i - 1) * sizeof *a->handlers);
-        a->nhandlers--;
-        return;
-    }
 }
 
 net_t *app_net(const app_t *a)
@@ -520,6 +509,9 @@ long app_next_timer_ms(const app_t *a, int64_t now)
         int64_t wall = clock_wall_ms();
         consider(&best, a->late_at <= wall ? now : now + (a->late_at - wall), now);
     }
+    long others = app_route_next_timer_ms(a, now);
+    if (others >= 0 && (best < 0 || others < best))
+        best = others;
     return best;
 }
 
@@ -595,4 +587,5 @@ void app_tick(app_t *a, int64_t now)
     if (a->late_at && wall >= a->late_at)
         a->m->rev++; /* a wait turned late: the sidebar shows it */
     app_wait_refresh(a, wall);
+    app_route_tick(a, now);
 }

@@ -95,19 +95,31 @@ const char *const *app_models(const app_t *a, size_t *n);
  * list and messages left unsent by an earlier session. */
 void app_start(app_t *a);
 
-/* Takes ownership of ev. Returns true if the app, or a handler added with
- * app_add_handler, knew the request. */
+/* Takes ownership of ev. Returns true if the app, or the owner that
+ * registered ev's tag (app_add_owner), knew the request. */
 bool app_handle_event(app_t *a, net_event *ev);
 
-/* Other controllers sharing the network thread (comparisons, AI Gate)
- * receive the events of requests the app does not know. A handler returns
- * true when the event was its own (it then owns and frees it), false to
- * let the next handler look. Handlers are asked in the order added. */
+/* One route for every answer: the core's other controllers sharing the
+ * network thread (comparisons, AI Gate, a call) register as owners and
+ * get a tag, which they put in net_request.tag (net_ws_request.tag) of
+ * every request they submit; each event then goes straight to its
+ * owner's fn. fn returns true when it took the event (it then owns and
+ * frees it); false (a request it no longer follows) lets the app free
+ * it. Events of a removed owner are freed unseen. */
 typedef bool (*app_event_fn)(void *ud, net_event *ev);
-void app_add_handler(app_t *a, app_event_fn fn, void *ud);
-/* Removes the handler added with fn and ud (no-op when unknown); not from
- * inside a handler. */
-void app_remove_handler(app_t *a, app_event_fn fn, void *ud);
+/* The tag (never 0, never given twice in this app's life). */
+uint64_t app_add_owner(app_t *a, app_event_fn fn, void *ud);
+/* No-op for an unknown tag or 0; allowed from inside an owner's fn. */
+void app_remove_owner(app_t *a, uint64_t tag);
+
+/* One registry of timers: a controller's next deadline (milliseconds from
+ * now_mono, -1 for none) and its tick, asked by app_next_timer_ms and
+ * called by app_tick with the main loop's clock. */
+typedef long (*app_timer_next_fn)(void *ud, int64_t now_mono);
+typedef void (*app_timer_tick_fn)(void *ud, int64_t now_mono);
+void app_add_timer(app_t *a, app_timer_next_fn next, app_timer_tick_fn tick, void *ud);
+/* Removes every timer of ud (no-op when none); not from inside a tick. */
+void app_remove_timers(app_t *a, void *ud);
 net_t *app_net(const app_t *a);
 const config_t *app_config(const app_t *a);
 /* Handles every event waiting on the network thread. */
@@ -119,7 +131,8 @@ void app_drain(app_t *a);
  * budget: more may be waiting, and the wake fd does not say so. */
 bool app_drain_for(app_t *a, int64_t budget_us);
 
-/* Milliseconds from now_mono until the next timer, or -1 when none. */
+/* Milliseconds from now_mono until the next timer (the app's and the
+ * registered ones), or -1 when none. */
 long app_next_timer_ms(const app_t *a, int64_t now_mono);
 void app_tick(app_t *a, int64_t now_mono);
 

@@ -100,11 +100,21 @@ struct app {
      * forgotten there too, and no other aidesk sends it meanwhile. */
     struct app_kept **kept;
     size_t nkept, capkept;
-    struct app_handler {
+    /* The one route of answers and timers (app_route.c): the owners of
+     * requests, by tag, and the timers of the core's other controllers. */
+    struct app_owner {
+        uint64_t tag;
         app_event_fn fn;
         void *ud;
-    } *handlers;
-    size_t nhandlers, caphandlers;
+    } *owners;
+    size_t nowners, capowners;
+    uint64_t next_tag;
+    struct app_timer {
+        app_timer_next_fn next;
+        app_timer_tick_fn tick;
+        void *ud;
+    } *timers;
+    size_t ntimers, captimers;
 
     uint64_t flash_tie;      /* the request the flash waits for, 0 if none (app_flash) */
     app_held **held;         /* the undo window (app_undo.c), oldest first */
@@ -116,7 +126,15 @@ struct app {
 };
 
 /* app.c */
+/* The app's own requests carry this tag; other owners' are above it. */
+#define APP_OWN_TAG 1u
 op *app_op_new(app_t *a, op_kind kind, net_request *req, const char *conv_id);
+/* app_route.c: the registered owner's handling of ev (true: it took ev);
+ * false when no owner has ev's tag (the caller frees ev). */
+bool app_route_to_owner(app_t *a, net_event *ev);
+long app_route_next_timer_ms(const app_t *a, int64_t now_mono);
+void app_route_tick(app_t *a, int64_t now_mono);
+void app_route_free(app_t *a);
 void app_op_free(op *o);
 void app_set_conn(app_t *a, const net_event *ev);
 void app_note_rate(app_t *a, const net_event *ev, bool gate);

@@ -78,9 +78,25 @@ const char *compare_state_name(compare_state s)
 
 /* ------------------------------------------------------------ life cycle */
 
-bool cmp_handler(void *ud, net_event *ev)
+static bool route_event(void *ud, net_event *ev)
 {
     return compare_handle_event(ud, ev);
+}
+
+static long next_timer(void *ud, int64_t now_mono)
+{
+    return compare_next_timer_ms(ud, now_mono);
+}
+
+static void tick(void *ud, int64_t now_mono)
+{
+    compare_tick(ud, now_mono);
+}
+
+void cmp_attach(compare_t *c)
+{
+    c->tag = app_add_owner(c->app, route_event, c);
+    app_add_timer(c->app, next_timer, tick, c);
 }
 
 /* A random permutation of 0..n-1 (blind mode: which model is "A"). */
@@ -141,7 +157,7 @@ compare_t *compare_new(app_t *app, const char *const *models, size_t n, bool bli
     if (!c)
         return NULL;
     c->save = true;
-    app_add_handler(app, cmp_handler, c);
+    cmp_attach(c);
     return c;
 }
 
@@ -167,8 +183,10 @@ void compare_free(compare_t *c)
 {
     if (!c)
         return;
-    if (c->app)
-        app_remove_handler(c->app, cmp_handler, c);
+    if (c->app) {
+        app_remove_owner(c->app, c->tag);
+        app_remove_timers(c->app, c);
+    }
     for (size_t i = 0; i < c->ncols; i++) {
         cmp_col *col = &c->cols[i];
         if (col->req && c->net)
@@ -452,6 +470,7 @@ static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
         return;
     }
     col->stream = ai_stream_new(c->ai->base_url);
+    req->tag = c->tag;
     col->req = net_submit(c->net, req);
     touch(c, col, r);
 }

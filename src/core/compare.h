@@ -83,7 +83,8 @@ const char *compare_provider_of(const char *model);
 typedef struct compare compare_t;
 
 /* A comparison of n (1..COMPARE_MAX_COLS) models, on the app's network
- * thread and AiAssist client; registers itself with app_add_handler. NULL
+ * thread and AiAssist client; it registers with the app as the owner of
+ * its requests and of its timers (app_add_owner, app_add_timer). NULL
  * when n is out of range or a model is NULL or empty. */
 compare_t *compare_new(app_t *app, const char *const *models, size_t n, bool blind);
 /* The same without an app (the command line): the caller hands every

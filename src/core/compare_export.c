@@ -522,7 +522,7 @@ compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
         c->rounds = c->turns[c->nturns - 1].runs_wanted;
     if (app) {
         c->save = true; /* a new transcript, holding all of it, at the next change */
-        app_add_handler(app, cmp_handler, c);
+        cmp_attach(c);
     }
     return c;
 }

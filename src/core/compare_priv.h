@@ -64,6 +64,7 @@ typedef struct cmp_vote {
 
 struct compare {
     app_t *app;
+    uint64_t tag; /* its requests' owner tag in the app (0: detached) */
     net_t *net;
     const ai_client *ai;
     cmp_col *cols;
@@ -91,7 +92,9 @@ struct compare {
 };
 
 /* compare.c */
-bool cmp_handler(void *ud, net_event *ev); /* for app_add_handler */
+/* Makes c the owner of its requests' answers and of its timers in its
+ * app (c->app, which must be set); compare_free undoes it. */
+void cmp_attach(compare_t *c);
 compare_t *cmp_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
                      size_t n, bool blind, bool shuffle);
 cmp_turn *cmp_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms);

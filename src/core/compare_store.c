@@ -532,7 +532,7 @@ compare_t *compare_open(app_t *app, const char *path, char **err)
             c->log = NULL;
         }
         c->save = c->log != NULL;
-        app_add_handler(app, cmp_handler, c);
+        cmp_attach(c);
     }
     c->rev++;
     return c;

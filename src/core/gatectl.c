@@ -90,6 +90,20 @@ void gatectl_error_free(gatectl_error *e)
 
 static bool on_event(void *ud, net_event *ev);
 
+/* The sessions' states change on the wall clock, whatever the main
+ * loop's clock says. */
+static long next_timer(void *ud, int64_t now_mono)
+{
+    (void)now_mono;
+    return gatectl_next_timer_ms(ud, clock_wall_ms());
+}
+
+static void tick(void *ud, int64_t now_mono)
+{
+    (void)now_mono;
+    gatectl_tick(ud, clock_wall_ms());
+}
+
 gatectl_t *gatectl_new(app_t *app, char **err)
 {
     *err = NULL;
@@ -125,7 +139,8 @@ gatectl_t *gatectl_new(app_t *app, char **err)
     g->client = c;
     g->osc52 = cfg->osc52;
     g->info.conc_limit = GATECTL_FREE_CONCURRENCY;
-    app_add_handler(app, on_event, g);
+    g->tag = app_add_owner(app, on_event, g);
+    app_add_timer(app, next_timer, tick, g);
     return g;
 }
 
@@ -133,7 +148,8 @@ void gatectl_free(gatectl_t *g)
 {
     if (!g)
         return;
-    app_remove_handler(g->app, on_event, g);
+    app_remove_owner(g->app, g->tag);
+    app_remove_timers(g->app, g);
     for (size_t i = 0; i < g->nops; i++)
         net_cancel(app_net(g->app), g->ops[i].id);
     free(g->ops);
@@ -167,6 +183,7 @@ static void submit(gatectl_t *g, net_request *req, gatectl_action a)
 {
     g->ops = xgrow(g->ops, &g->capops, g->nops + 1, sizeof *g->ops);
     g->ops[g->nops].action = a;
+    req->tag = g->tag;
     g->ops[g->nops].id = net_submit(app_net(g->app), req);
     g->nops++;
     g->info.rev++;

@@ -1,8 +1,8 @@
 /* gatectl.h: the console's AI Gate controller, without curses.
  *
  * It creates realtime voice sessions, fetches TURN credentials, health and
- * metrics on the app's network thread (its events reach it through
- * app_add_handler, so the UI loop's app_drain serves both), and keeps what
+ * metrics on the app's network thread (its requests carry its owner tag,
+ * app_add_owner, so the UI loop's app_drain serves both), and keeps what
  * the Gate pane shows: the sessions created in this run with their expiry
  * countdowns, the last TURN credentials, the last health and metrics, the
  * last error with its details, and the rate-limit headroom of the last
@@ -170,7 +170,7 @@ typedef struct gatectl gatectl_t;
 
 /* A controller for the app's AI Gate project (app_config: project_id,
  * gate_url, timeout, max_retries, allow_http, osc52), registered with
- * app_add_handler. NULL with *err (caller frees) when no project id is
+ * the app as the owner of its requests and timers. NULL with *err (caller frees) when no project id is
  * configured or it or the URL cannot be used. The app and its network
  * thread must outlive it. gatectl_free unregisters it and cancels what is
  * in flight (not from inside an event handler). */

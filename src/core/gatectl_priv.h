@@ -12,6 +12,7 @@ typedef struct gatectl_op {
 
 struct gatectl {
     app_t *app;
+    uint64_t tag; /* its requests' owner tag in the app */
     gate_client *client;
     bool osc52;
     gatectl_info info;

@@ -18,6 +18,7 @@ libaidesk_a_SOURCES += \
 	src/core/app_drafts.c \
 	src/core/app_live.c \
 	src/core/app_modes.c \
+	src/core/app_route.c \
 	src/core/app_undo.c \
 	src/core/app_unsent.c \
 	src/core/app_wait.c \

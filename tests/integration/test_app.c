@@ -440,6 +440,83 @@ static int test_teardown(void **state)
 
 /* --------------------------------------------------------------- tests */
 
+/* An owner of requests as the comparisons, AI Gate and a call are. */
+typedef struct route_seen {
+    app_t *app;
+    uint64_t tag;
+    bool remove_self; /* removes its own tag while it handles an answer */
+    int events, ticks;
+    long next;
+} route_seen;
+
+static bool route_take(void *ud, net_event *ev)
+{
+    route_seen *s = ud;
+    s->events++;
+    if (s->remove_self)
+        app_remove_owner(s->app, s->tag);
+    net_event_free(ev);
+    return true;
+}
+
+static long route_next(void *ud, int64_t now_mono)
+{
+    (void)now_mono;
+    return ((route_seen *)ud)->next;
+}
+
+static void route_tick(void *ud, int64_t now_mono)
+{
+    (void)now_mono;
+    ((route_seen *)ud)->ticks++;
+}
+
+static net_event *answer(uint64_t id, uint64_t tag)
+{
+    net_sse item = {"message", 7, "{}", 2, "", 0};
+    return net_event_new_sse(id, tag, &item, 1);
+}
+
+static void app__routes_each_answer_to_the_owner_its_tag_names_and_asks_each_timer(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, sim.base_url, AGENT_KEY);
+    route_seen a = {.app = h.app, .next = -1}, b = {.app = h.app, .next = -1, .remove_self = true};
+    a.tag = app_add_owner(h.app, route_take, &a);
+    b.tag = app_add_owner(h.app, route_take, &b);
+    assert_true(a.tag && b.tag && a.tag != b.tag);
+    assert_true(app_handle_event(h.app, answer(7, b.tag)));
+    assert_true(app_handle_event(h.app, answer(8, a.tag)));
+    assert_int_equal(a.events, 1);
+    assert_int_equal(b.events, 1);
+    /* b let go of its tag while it handled its answer: the next one is
+     * dropped, and reaches nobody else. */
+    assert_false(app_handle_event(h.app, answer(7, b.tag)));
+    assert_int_equal(b.events, 1);
+    assert_int_equal(a.events, 1);
+    /* A tag nobody holds is nobody's; a tag is never given twice. */
+    uint64_t c = app_add_owner(h.app, route_take, &b);
+    assert_true(c != a.tag && c != b.tag);
+    assert_false(app_handle_event(h.app, answer(9, c + 1)));
+    app_remove_owner(h.app, c);
+    assert_false(app_handle_event(h.app, answer(9, c)));
+    assert_int_equal(b.events, 1);
+
+    /* The timers: the main loop's next deadline counts a registered one,
+     * and its tick comes with the app's. */
+    app_add_timer(h.app, route_next, route_tick, &a);
+    a.next = 0;
+    assert_int_equal(app_next_timer_ms(h.app, clock_mono_ms()), 0);
+    app_tick(h.app, clock_mono_ms());
+    assert_int_equal(a.ticks, 1);
+    app_remove_timers(h.app, &a);
+    app_tick(h.app, clock_mono_ms());
+    assert_int_equal(a.ticks, 1);
+    app_remove_owner(h.app, a.tag);
+    h_free(&h);
+}
+
 static void app__start_loads_models_workspaces_drafts_and_opens_the_live_stream(void **state)
 {
     (void)state;
@@ -1884,6 +1961,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 #define T(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
     const struct CMUnitTest tests[] = {
+        T(app__routes_each_answer_to_the_owner_its_tag_names_and_asks_each_timer),
         T(app__start_loads_models_workspaces_drafts_and_opens_the_live_stream),
         T(app__finds_a_customers_workspace_by_client_id),
         T(app__creates_a_workspace_that_gets_focus_and_the_ai_reply),
