@@ -71,7 +71,7 @@ static int run(net_t *net, const ai_client *ai, const char *url, const char *mod
     }
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        cmp_metrics m;
+        compare_metrics m;
         compare_col_metrics(c, i, clock_mono_us(), &m);
         if (compare_col_state(c, i) != COMPARE_DONE || m.ttft_us < 0)
             rc = -1;

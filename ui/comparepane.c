@@ -66,7 +66,7 @@ static int state_style(compare_state s)
     }
 }
 
-static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, const bool *high,
+static void draw_header(ui *u, cmpui *k, const compare_layout_col *col, const bool *fast, const bool *high,
                         int64_t now_us)
 {
     size_t i = (size_t)col->index;
@@ -101,7 +101,7 @@ static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, 
         ui_text(u, h.y, h.x + h.w - sw, sw, sn, strlen(sn), ui_style(u, state_style(st)));
     if (h.h < 2)
         return;
-    cmp_metrics m;
+    compare_metrics m;
     compare_col_metrics(k->c, i, now_us, &m);
     x = h.x;
     if (m.ttft_us >= 0)
@@ -141,7 +141,7 @@ static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, 
         return;
     /* No room for the table of runs under the columns: each column says
      * its own median and spread. */
-    cmp_stats t, sp;
+    compare_stats t, sp;
     compare_col_stats(k->c, i, &t, &sp);
     char a[64] = "TTFT -", b[64] = "";
     if (t.n)
@@ -152,7 +152,7 @@ static void draw_header(ui *u, cmpui *k, const cmpl_col *col, const bool *fast, 
     ui_text(u, h.y + 3, h.x, h.w, tmp, strlen(tmp), ui_style(u, THEME_META));
 }
 
-static void draw_body(ui *u, cmpui *k, const cmpl_col *col)
+static void draw_body(ui *u, cmpui *k, const compare_layout_col *col)
 {
     size_t i = (size_t)col->index;
     rect b = col->body;
@@ -209,7 +209,7 @@ static int draw_stats(ui *u, cmpui *k, rect r)
     snprintf(tmp, sizeof tmp, " %-28s %-26s %s", "model", "TTFT ms", "tokens/s");
     ui_text(u, y + 1, r.x, r.w, tmp, strlen(tmp), ui_style(u, THEME_META));
     for (size_t i = 0; i < n; i++) {
-        cmp_stats t, s;
+        compare_stats t, s;
         compare_col_stats(k->c, i, &t, &s);
         char a[64] = "-", b2[64] = "-";
         if (t.n)
@@ -238,21 +238,21 @@ static void draw(pane *p, ui *u)
     int stats = draw_stats(u, k, r), rs, rw;
     r.h -= stats;
     compare_rounds(k->c, &rs, &rw);
-    cmpl_opts o = {n, HEADER_LINES + (rw > 1 && !stats), k->zoom, k->first};
-    cmpl_layout l;
-    cmpl_compute(r, &o, &l);
+    compare_layout_opts o = {n, HEADER_LINES + (rw > 1 && !stats), k->zoom, k->first};
+    compare_layout l;
+    compare_layout_compute(r, &o, &l);
     k->first = l.first;
     /* Keep the selected column on screen. */
     if (k->zoom < 0 && (k->sel < l.first || k->sel >= l.first + l.nshown)) {
-        k->first = cmpl_first_for(l.first, l.per_page, n, k->sel);
+        k->first = compare_layout_first_for(l.first, l.per_page, n, k->sel);
         o.first = k->first;
-        cmpl_compute(r, &o, &l);
+        compare_layout_compute(r, &o, &l);
     }
     bool fast[COMPARE_MAX_COLS] = {false}, high[COMPARE_MAX_COLS] = {false};
     compare_winners(k->c, now_us, fast, high);
     if (l.bar.h > 0) {
         char lab[64], tmp[400];
-        cmpl_page_label(&l, n, k->zoom >= 0, lab, sizeof lab);
+        compare_layout_page_label(&l, n, k->zoom >= 0, lab, sizeof lab);
         char hint[200];
         pane_keys_hint(comparepane_ops.keys, hint, sizeof hint);
         snprintf(tmp, sizeof tmp, "%s%s  turn %zu%s   %s", lab, compare_blind(k->c) && !compare_revealed(k->c) ? "  blind" : "",
@@ -263,7 +263,7 @@ static void draw(pane *p, ui *u)
     }
     attrset(ui_style(u, THEME_BORDER));
     for (int c = 0; c < l.nshown; c++) {
-        const cmpl_col *col = &l.cols[c];
+        const compare_layout_col *col = &l.cols[c];
         if (col->border_left)
             mvvline(col->box.y, col->box.x, ACS_VLINE, col->box.h);
         if (col->border_top)
@@ -382,11 +382,11 @@ static void key_page(pane *p, ui *u, int key)
     cmpui *k = shown_cmp(u);
     if (!k)
         return;
-    cmpl_layout l;
+    compare_layout l;
     int n = (int)compare_ncols(k->c);
-    cmpl_opts o = {n, HEADER_LINES, -1, k->first};
-    cmpl_compute(p->r, &o, &l);
-    k->first = cmpl_page(k->first, l.per_page, n, key == 'n' ? 1 : -1);
+    compare_layout_opts o = {n, HEADER_LINES, -1, k->first};
+    compare_layout_compute(p->r, &o, &l);
+    k->first = compare_layout_page(k->first, l.per_page, n, key == 'n' ? 1 : -1);
 }
 
 static void key_type(pane *p, ui *u, int key)

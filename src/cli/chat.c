@@ -90,9 +90,9 @@ static json_object *usage_json(const ai_usage *u, const ai_chat_params *p, const
         const char **texts = xcalloc(p->nmessages + 1, sizeof *texts);
         for (size_t i = 0; i < p->nmessages; i++)
             texts[i] = p->messages[i].content;
-        est.prompt_tokens = cmp_prompt_tokens(texts, p->nmessages);
+        est.prompt_tokens = compare_prompt_tokens(texts, p->nmessages);
         free(texts);
-        est.completion_tokens = cmp_token_count(content, strlen(content));
+        est.completion_tokens = compare_token_count(content, strlen(content));
         est.total_tokens = est.prompt_tokens + est.completion_tokens;
         est.present = true;
     }

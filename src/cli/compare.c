@@ -71,7 +71,7 @@ static void print_table(cli_ctx *c, const compare_t *cmp)
     printf("%-*s  %-10s  %-9s  %8s  %8s  %7s  %7s  %10s  %s\n", w, "MODEL", "PROVIDER", "STATE",
            "TTFT ms", "tok/s", "total s", "prompt", "completion", "finish");
     for (size_t i = 0; i < n; i++) {
-        cmp_metrics m;
+        compare_metrics m;
         compare_col_metrics(cmp, i, now, &m);
         char ttft[32], rate[32], total[32], pt[32], ct[32];
         fmt_num(ttft, sizeof ttft, m.ttft_us >= 0 ? (double)m.ttft_us / 1000.0 : -1, "%.0f");
@@ -102,7 +102,7 @@ static void print_stats(cli_ctx *c, const compare_t *cmp, int runs)
     printf("%-*s  %4s  %12s  %15s  %8s  %11s  %15s  %8s\n", w, "MODEL", "runs", "TTFT median",
            "TTFT min-max", "TTFT IQR", "tok/s median", "tok/s min-max", "tok/s IQR");
     for (size_t i = 0; i < n; i++) {
-        cmp_stats a, b;
+        compare_stats a, b;
         compare_col_stats(cmp, i, &a, &b);
         char am[32], ar[48], aq[32], bm[32], br[48], bq[32];
         fmt_num(am, sizeof am, a.n ? a.median : -1, "%.0f");
@@ -136,7 +136,7 @@ static json_object *jint(int64_t v)
     return v >= 0 ? json_object_new_int64(v) : NULL;
 }
 
-static void put_metrics(json_object *o, const cmp_metrics *m)
+static void put_metrics(json_object *o, const compare_metrics *m)
 {
     json_object_object_add(o, "ttft_ms", m->ttft_us >= 0 ? jnum((double)m->ttft_us / 1000.0, 3) : NULL);
     json_object_object_add(o, "tok_s", jnum(m->tok_s, 3));
@@ -148,7 +148,7 @@ static void put_metrics(json_object *o, const cmp_metrics *m)
                            json_object_new_boolean(m->completion_approx));
 }
 
-static json_object *jstats(const cmp_stats *s, int decimals)
+static json_object *jstats(const compare_stats *s, int decimals)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "n", json_object_new_int64((int64_t)s->n));
@@ -176,7 +176,7 @@ static void print_json(cli_ctx *c, const compare_t *cmp, const char *prompt, int
     json_object *cols = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
         json_object *jc = json_object_new_object();
-        cmp_metrics m;
+        compare_metrics m;
         compare_col_metrics(cmp, i, now, &m);
         json_object_object_add(jc, "model", cli_jstr(compare_col_model(cmp, i)));
         json_object_object_add(jc, "provider", cli_jstr(compare_col_provider(cmp, i)));
@@ -192,7 +192,7 @@ static void print_json(cli_ctx *c, const compare_t *cmp, const char *prompt, int
         json_object *jruns = json_object_new_array();
         for (size_t k = 0; k < compare_col_nruns(cmp, i); k++) {
             json_object *jr = json_object_new_object();
-            cmp_metrics rm;
+            compare_metrics rm;
             compare_col_run_metrics(cmp, i, k, now, &rm);
             json_object_object_add(
                 jr, "state", json_object_new_string(compare_state_name(compare_col_run_state(cmp, i, k))));
@@ -200,7 +200,7 @@ static void print_json(cli_ctx *c, const compare_t *cmp, const char *prompt, int
             json_object_array_add(jruns, jr);
         }
         json_object_object_add(jc, "runs", jruns);
-        cmp_stats a, b;
+        compare_stats a, b;
         compare_col_stats(cmp, i, &a, &b);
         json_object *js = json_object_new_object();
         json_object_object_add(js, "ttft_ms", jstats(&a, 3));

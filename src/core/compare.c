@@ -93,7 +93,7 @@ static void tick(void *ud, int64_t now_mono)
     compare_tick(ud, now_mono);
 }
 
-void cmp_attach(compare_t *c)
+void compare_attach(compare_t *c)
 {
     c->tag = app_add_owner(c->app, route_event, c);
     app_add_timer(c->app, next_timer, tick, c);
@@ -115,7 +115,7 @@ static void shuffle(size_t *perm, size_t n)
     }
 }
 
-compare_t *cmp_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
+compare_t *compare_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
                      size_t n, bool blind, bool do_shuffle)
 {
     if (!models || n == 0 || n > COMPARE_MAX_COLS)
@@ -140,7 +140,7 @@ compare_t *cmp_alloc(app_t *app, net_t *net, const ai_client *ai, const char *co
         for (size_t i = 0; i < n; i++)
             perm[i] = i;
     for (size_t i = 0; i < n; i++) {
-        cmp_col *col = &c->cols[i];
+        compare_col *col = &c->cols[i];
         col->model = xstrdup(models[perm[i]]);
         col->provider = compare_provider_of(col->model);
         if (blind)
@@ -153,21 +153,21 @@ compare_t *compare_new(app_t *app, const char *const *models, size_t n, bool bli
 {
     if (!app)
         return NULL;
-    compare_t *c = cmp_alloc(app, app_net(app), app_ai_client(app), models, n, blind, true);
+    compare_t *c = compare_alloc(app, app_net(app), app_ai_client(app), models, n, blind, true);
     if (!c)
         return NULL;
     c->save = true;
-    cmp_attach(c);
+    compare_attach(c);
     return c;
 }
 
 compare_t *compare_new_detached(net_t *net, const ai_client *ai, const char *const *models,
                                 size_t n, bool blind)
 {
-    return cmp_alloc(NULL, net, ai, models, n, blind, true);
+    return compare_alloc(NULL, net, ai, models, n, blind, true);
 }
 
-void cmp_run_free(cmp_run *r)
+void compare_run_free(compare_run *r)
 {
     if (!r)
         return;
@@ -188,7 +188,7 @@ void compare_free(compare_t *c)
         app_remove_timers(c->app, c);
     }
     for (size_t i = 0; i < c->ncols; i++) {
-        cmp_col *col = &c->cols[i];
+        compare_col *col = &c->cols[i];
         if (col->req && c->net)
             net_cancel(c->net, col->req);
     }
@@ -200,9 +200,9 @@ void compare_free(compare_t *c)
     }
     for (size_t t = 0; t < c->nturns; t++) {
         for (size_t i = 0; i < c->ncols; i++) {
-            cmp_cell *cell = &c->turns[t].cells[i];
+            compare_cell *cell = &c->turns[t].cells[i];
             for (size_t k = 0; k < cell->nruns; k++)
-                cmp_run_free(cell->runs[k]);
+                compare_run_free(cell->runs[k]);
             free(cell->runs);
         }
         free(c->turns[t].cells);
@@ -258,10 +258,10 @@ bool compare_temperature(const compare_t *c, double *t)
 
 /* ------------------------------------------------------------ the data */
 
-cmp_turn *cmp_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms)
+compare_turn *compare_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms)
 {
     c->turns = xgrow(c->turns, &c->capturns, c->nturns + 1, sizeof *c->turns);
-    cmp_turn *t = &c->turns[c->nturns++];
+    compare_turn *t = &c->turns[c->nturns++];
     memset(t, 0, sizeof *t);
     t->prompt = xstrdup(prompt);
     t->t_ms = t_ms;
@@ -270,12 +270,12 @@ cmp_turn *cmp_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_
     return t;
 }
 
-cmp_run *cmp_cell_put(cmp_cell *cell, size_t index)
+compare_run *compare_cell_put(compare_cell *cell, size_t index)
 {
-    cmp_run *r = xcalloc(1, sizeof *r);
+    compare_run *r = xcalloc(1, sizeof *r);
     r->counted_prompt = -1;
     if (index < cell->nruns) {
-        cmp_run_free(cell->runs[index]);
+        compare_run_free(cell->runs[index]);
         cell->runs[index] = r;
     } else {
         cell->runs = xgrow(cell->runs, &cell->cap, cell->nruns + 1, sizeof *cell->runs);
@@ -284,20 +284,20 @@ cmp_run *cmp_cell_put(cmp_cell *cell, size_t index)
     return r;
 }
 
-const cmp_run *cmp_kept(const cmp_turn *t, size_t col)
+const compare_run *compare_kept(const compare_turn *t, size_t col)
 {
-    const cmp_cell *cell = &t->cells[col];
+    const compare_cell *cell = &t->cells[col];
     return cell->nruns ? cell->runs[cell->nruns - 1] : NULL;
 }
 
-const cmp_run *cmp_current(const compare_t *c, size_t col)
+const compare_run *compare_current(const compare_t *c, size_t col)
 {
     if (col >= c->ncols || !c->nturns)
         return NULL;
-    return cmp_kept(&c->turns[c->nturns - 1], col);
+    return compare_kept(&c->turns[c->nturns - 1], col);
 }
 
-void cmp_run_sample(const cmp_run *r, cmp_sample *s)
+void compare_run_sample(const compare_run *r, compare_sample *s)
 {
     memset(s, 0, sizeof *s);
     s->t = r->t;
@@ -308,7 +308,7 @@ void cmp_run_sample(const cmp_run *r, cmp_sample *s)
     s->usage_completion = r->usage.completion_tokens;
 }
 
-static void touch(compare_t *c, cmp_col *col, cmp_run *r)
+static void touch(compare_t *c, compare_col *col, compare_run *r)
 {
     c->rev++;
     if (col)
@@ -319,7 +319,7 @@ static void touch(compare_t *c, cmp_col *col, cmp_run *r)
 
 /* ------------------------------------------------------------ running */
 
-static bool col_running(const cmp_col *col)
+static bool col_running(const compare_col *col)
 {
     return col->req != 0;
 }
@@ -361,8 +361,8 @@ static void zombie_add(compare_t *c, uint64_t id)
 static void finish_run(compare_t *c, size_t ci, compare_state st, const char *error,
                        int exit_code, bool request_over)
 {
-    cmp_col *col = &c->cols[ci];
-    cmp_run *r = col->run;
+    compare_col *col = &c->cols[ci];
+    compare_run *r = col->run;
     if (!r)
         return;
     int64_t now = clock_mono_us();
@@ -384,8 +384,8 @@ static void finish_run(compare_t *c, size_t ci, compare_state st, const char *er
             r->served_model = xstrdup(s->model);
         r->skipped = (int64_t)s->skipped;
     }
-    cmp_log_flush_col(c, ci);
-    cmp_log(c, cmp_run_end_record(ci, col->run_turn, col->run_index, r));
+    compare_log_flush_col(c, ci);
+    compare_log(c, compare_run_end_record(ci, col->run_turn, col->run_index, r));
     if (!request_over && col->req)
         zombie_add(c, col->req);
     col->req = 0;
@@ -402,9 +402,9 @@ static const char *wire_role_ai = "assistant";
  * replacing it). */
 static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
 {
-    cmp_col *col = &c->cols[ci];
-    cmp_turn *turn = &c->turns[ti];
-    cmp_run *r = cmp_cell_put(&turn->cells[ci], index);
+    compare_col *col = &c->cols[ci];
+    compare_turn *turn = &c->turns[ti];
+    compare_run *r = compare_cell_put(&turn->cells[ci], index);
     col->run = r;
     col->run_turn = ti;
     col->run_index = index;
@@ -424,7 +424,7 @@ static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
         msgs[n] = (ai_chat_message){wire_role_user, c->turns[t].prompt};
         contents[n] = c->turns[t].prompt;
         n++;
-        const cmp_run *kept = cmp_kept(&c->turns[t], ci);
+        const compare_run *kept = compare_kept(&c->turns[t], ci);
         if (kept && kept->text.len) {
             msgs[n] = (ai_chat_message){wire_role_ai, buf_cstr(&kept->text)};
             contents[n] = buf_cstr(&kept->text);
@@ -434,7 +434,7 @@ static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
     msgs[n] = (ai_chat_message){wire_role_user, turn->prompt};
     contents[n] = turn->prompt;
     n++;
-    r->counted_prompt = cmp_prompt_tokens(contents, n);
+    r->counted_prompt = compare_prompt_tokens(contents, n);
     r->state = COMPARE_WAITING;
     r->sent_ms = clock_wall_ms();
     r->t.sent_us = clock_mono_us();
@@ -455,13 +455,13 @@ static void start_run(compare_t *c, size_t ci, size_t ti, size_t index)
     free(msgs);
     free(contents);
 
-    json_object *rec = cmp_record("run");
+    json_object *rec = compare_record("run");
     json_object_object_add(rec, "col", json_object_new_int64((int64_t)ci));
     json_object_object_add(rec, "turn", json_object_new_int64((int64_t)ti));
     json_object_object_add(rec, "run", json_object_new_int64((int64_t)index));
     json_object_object_add(rec, "sent_ms", json_object_new_int64(r->sent_ms));
     json_object_object_add(rec, "counted_prompt", json_object_new_int64(r->counted_prompt));
-    cmp_log(c, rec);
+    compare_log(c, rec);
 
     if (!req) {
         finish_run(c, ci, COMPARE_FAILED,
@@ -496,15 +496,15 @@ static bool start_turn(compare_t *c, const char *prompt, int runs)
 {
     if (!prompt || !*prompt || runs < 1 || runs > COMPARE_MAX_RUNS || compare_busy(c))
         return false;
-    cmp_log_begin(c);
+    compare_log_begin(c);
     size_t ti = c->nturns;
-    cmp_add_turn(c, prompt, runs, clock_wall_ms());
-    json_object *rec = cmp_record("turn");
+    compare_add_turn(c, prompt, runs, clock_wall_ms());
+    json_object *rec = compare_record("turn");
     json_object_object_add(rec, "t", json_object_new_int64(c->turns[ti].t_ms));
     json_object_object_add(rec, "turn", json_object_new_int64((int64_t)ti));
     json_object_object_add(rec, "text", json_object_new_string(prompt));
     json_object_object_add(rec, "runs", json_object_new_int64(runs));
-    cmp_log(c, rec);
+    compare_log(c, rec);
     c->rounds = 0;
     c->stop_rounds = false;
     for (size_t i = 0; i < c->ncols; i++)
@@ -534,7 +534,7 @@ bool compare_cancel(compare_t *c, int col)
     for (size_t i = 0; i < c->ncols; i++) {
         if (col >= 0 && (size_t)col != i)
             continue;
-        cmp_col *cc = &c->cols[i];
+        compare_col *cc = &c->cols[i];
         if (col >= 0 && rounds_pending(c) && !cc->stopped) {
             cc->stopped = true; /* no further rounds for it */
             any = true;
@@ -557,7 +557,7 @@ bool compare_rerun(compare_t *c, int col)
         return false;
     if (c->turns[c->nturns - 1].runs_wanted > 1 && compare_busy(c))
         return false; /* a repeat keeps its rounds apart */
-    cmp_log_begin(c);
+    compare_log_begin(c);
     size_t ti = c->nturns - 1;
     bool any = false;
     for (size_t i = 0; i < c->ncols; i++) {
@@ -574,14 +574,14 @@ bool compare_vote(compare_t *c, int col)
 {
     if (!c->nturns || (col >= 0 && (size_t)col >= c->ncols))
         return false;
-    cmp_log_begin(c);
+    compare_log_begin(c);
     c->votes = xgrow(c->votes, &c->capvotes, c->nvotes + 1, sizeof *c->votes);
-    cmp_vote *v = &c->votes[c->nvotes++];
+    compare_ballot *v = &c->votes[c->nvotes++];
     v->turn = c->nturns - 1;
     v->col = col < 0 ? -1 : col;
     v->t_ms = clock_wall_ms();
     c->revealed = true;
-    json_object *rec = cmp_record("vote");
+    json_object *rec = compare_record("vote");
     json_object_object_add(rec, "t", json_object_new_int64(v->t_ms));
     json_object_object_add(rec, "turn", json_object_new_int64((int64_t)v->turn));
     json_object_object_add(rec, "col", json_object_new_int64(v->col));
@@ -590,7 +590,7 @@ bool compare_vote(compare_t *c, int col)
             json_object_object_add(rec, "label", json_object_new_string(c->cols[col].label));
         json_object_object_add(rec, "model", json_object_new_string(c->cols[col].model));
     }
-    cmp_log(c, rec);
+    compare_log(c, rec);
     touch(c, NULL, NULL);
     return true;
 }
@@ -602,10 +602,10 @@ conv *compare_to_chat(compare_t *c, int col)
     model *m = app_model(c->app);
     conv *ch = model_new_chat(m, c->cols[col].model, clock_wall_ms());
     for (size_t t = 0; t < c->nturns; t++) {
-        const cmp_turn *turn = &c->turns[t];
+        const compare_turn *turn = &c->turns[t];
         msg *um = conv_append_local(ch, AI_ROLE_USER, turn->prompt, turn->t_ms);
         msg_set_state(um, MSG_FINAL, NULL);
-        const cmp_run *r = cmp_kept(turn, (size_t)col);
+        const compare_run *r = compare_kept(turn, (size_t)col);
         if (!r || !r->text.len)
             continue;
         msg *am = conv_append_local(ch, AI_ROLE_AI, buf_cstr(&r->text),
@@ -644,8 +644,8 @@ static bool take_zombie(compare_t *c, const net_event *ev)
 
 static void on_event(compare_t *c, size_t ci, const net_event *ev)
 {
-    cmp_col *col = &c->cols[ci];
-    cmp_run *r = col->run;
+    compare_col *col = &c->cols[ci];
+    compare_run *r = col->run;
     bool terminal = ev->kind == NET_EV_DONE || ev->kind == NET_EV_FAILED ||
                     ev->kind == NET_EV_CANCELLED;
     if (ev->kind == NET_EV_RETRY) {
@@ -663,7 +663,7 @@ static void on_event(compare_t *c, size_t ci, const net_event *ev)
             r->t.first_us = now;
         r->t.last_us = now;
         buf_append(&r->text, u.delta, u.delta_len);
-        cmp_tokcount_feed(&r->tc, r->text.data, r->text.len);
+        compare_tokcount_feed(&r->tc, r->text.data, r->text.len);
         r->state = COMPARE_STREAMING;
         if (!col->pending.len)
             col->pending_since = now / 1000;
@@ -734,7 +734,7 @@ void compare_tick(compare_t *c, int64_t now)
 {
     for (size_t i = 0; i < c->ncols; i++)
         if (c->cols[i].pending.len && now >= c->cols[i].pending_since + COMPARE_FLUSH_MS)
-            cmp_log_flush_col(c, i);
+            compare_log_flush_col(c, i);
     if (any_running(c) && now >= c->clock_ms + COMPARE_CLOCK_MS) {
         c->clock_ms = now;
         c->rev++; /* the live figures moved */
@@ -744,5 +744,5 @@ void compare_tick(compare_t *c, int64_t now)
 void compare_flush(compare_t *c)
 {
     for (size_t i = 0; i < c->ncols; i++)
-        cmp_log_flush_col(c, i);
+        compare_log_flush_col(c, i);
 }

@@ -204,15 +204,15 @@ const buf_t *compare_col_text(const compare_t *c, size_t col);
 /* Bumped on every delta and state change of the column. */
 unsigned compare_col_rev(const compare_t *c, size_t col);
 /* now_us: monotonic µs (clock_mono_us) for the live figures. */
-void compare_col_metrics(const compare_t *c, size_t col, int64_t now_us, cmp_metrics *out);
+void compare_col_metrics(const compare_t *c, size_t col, int64_t now_us, compare_metrics *out);
 /* Runs of the last turn in the column, and one run's metrics. */
 size_t compare_col_nruns(const compare_t *c, size_t col);
 void compare_col_run_metrics(const compare_t *c, size_t col, size_t run, int64_t now_us,
-                             cmp_metrics *out);
+                             compare_metrics *out);
 compare_state compare_col_run_state(const compare_t *c, size_t col, size_t run);
 /* Median and spread over the last turn's completed runs: TTFT in ms and
  * tokens/s. */
-void compare_col_stats(const compare_t *c, size_t col, cmp_stats *ttft_ms, cmp_stats *tok_s);
+void compare_col_stats(const compare_t *c, size_t col, compare_stats *ttft_ms, compare_stats *tok_s);
 /* The answer of an earlier turn (its last run), never NULL. */
 const char *compare_col_answer(const compare_t *c, size_t col, size_t turn);
 /* Which columns (arrays of compare_ncols) have the fastest TTFT and the

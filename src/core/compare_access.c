@@ -70,37 +70,37 @@ const char *compare_col_label(const compare_t *c, size_t col)
 
 compare_state compare_col_state(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? r->state : COMPARE_IDLE;
 }
 
 const char *compare_col_error(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? r->error : NULL;
 }
 
 int compare_col_exit_code(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? r->exit_code : 0;
 }
 
 const char *compare_col_completion_id(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? r->id : NULL;
 }
 
 int64_t compare_col_first_token_us(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? r->t.first_us : 0;
 }
 
 const char *compare_col_finish(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? r->finish : NULL;
 }
 
@@ -108,7 +108,7 @@ static const buf_t empty_buf = BUF_INIT;
 
 const buf_t *compare_col_text(const compare_t *c, size_t col)
 {
-    const cmp_run *r = cmp_current(c, col);
+    const compare_run *r = compare_current(c, col);
     return r ? &r->text : &empty_buf;
 }
 
@@ -117,24 +117,24 @@ unsigned compare_col_rev(const compare_t *c, size_t col)
     return col < c->ncols ? c->cols[col].rev : 0;
 }
 
-static void metrics_of(const cmp_run *r, int64_t now_us, cmp_metrics *out)
+static void metrics_of(const compare_run *r, int64_t now_us, compare_metrics *out)
 {
     if (!r) {
-        cmp_sample s = {.counted_prompt = -1};
-        cmp_metrics_compute(&s, now_us, out);
+        compare_sample s = {.counted_prompt = -1};
+        compare_metrics_compute(&s, now_us, out);
         return;
     }
-    cmp_sample s;
-    cmp_run_sample(r, &s);
-    cmp_metrics_compute(&s, now_us, out);
+    compare_sample s;
+    compare_run_sample(r, &s);
+    compare_metrics_compute(&s, now_us, out);
 }
 
-void compare_col_metrics(const compare_t *c, size_t col, int64_t now_us, cmp_metrics *out)
+void compare_col_metrics(const compare_t *c, size_t col, int64_t now_us, compare_metrics *out)
 {
-    metrics_of(cmp_current(c, col), now_us, out);
+    metrics_of(compare_current(c, col), now_us, out);
 }
 
-static const cmp_cell *last_cell(const compare_t *c, size_t col)
+static const compare_cell *last_cell(const compare_t *c, size_t col)
 {
     if (col >= c->ncols || !c->nturns)
         return NULL;
@@ -143,41 +143,41 @@ static const cmp_cell *last_cell(const compare_t *c, size_t col)
 
 size_t compare_col_nruns(const compare_t *c, size_t col)
 {
-    const cmp_cell *cell = last_cell(c, col);
+    const compare_cell *cell = last_cell(c, col);
     return cell ? cell->nruns : 0;
 }
 
 void compare_col_run_metrics(const compare_t *c, size_t col, size_t run, int64_t now_us,
-                             cmp_metrics *out)
+                             compare_metrics *out)
 {
-    const cmp_cell *cell = last_cell(c, col);
+    const compare_cell *cell = last_cell(c, col);
     metrics_of(cell && run < cell->nruns ? cell->runs[run] : NULL, now_us, out);
 }
 
 compare_state compare_col_run_state(const compare_t *c, size_t col, size_t run)
 {
-    const cmp_cell *cell = last_cell(c, col);
+    const compare_cell *cell = last_cell(c, col);
     return cell && run < cell->nruns ? cell->runs[run]->state : COMPARE_IDLE;
 }
 
-void compare_col_stats(const compare_t *c, size_t col, cmp_stats *ttft_ms, cmp_stats *tok_s)
+void compare_col_stats(const compare_t *c, size_t col, compare_stats *ttft_ms, compare_stats *tok_s)
 {
-    cmp_cell_stats(last_cell(c, col), ttft_ms, tok_s);
+    compare_cell_stats(last_cell(c, col), ttft_ms, tok_s);
 }
 
-void cmp_cell_stats(const cmp_cell *cell, cmp_stats *ttft_ms, cmp_stats *tok_s)
+void compare_cell_stats(const compare_cell *cell, compare_stats *ttft_ms, compare_stats *tok_s)
 {
     size_t n = cell ? cell->nruns : 0;
     double *a = xcalloc(n + 1, sizeof *a), *b = xcalloc(n + 1, sizeof *b);
     for (size_t k = 0; k < n; k++) {
-        cmp_metrics m;
+        compare_metrics m;
         metrics_of(cell->runs[k], 0, &m);
         bool ok = cell->runs[k]->state == COMPARE_DONE;
         a[k] = ok && m.ttft_us >= 0 ? (double)m.ttft_us / 1000.0 : -1;
         b[k] = ok ? m.tok_s : -1;
     }
-    cmp_stats_compute(a, n, ttft_ms);
-    cmp_stats_compute(b, n, tok_s);
+    compare_stats_compute(a, n, ttft_ms);
+    compare_stats_compute(b, n, tok_s);
     free(a);
     free(b);
 }
@@ -186,7 +186,7 @@ const char *compare_col_answer(const compare_t *c, size_t col, size_t turn)
 {
     if (col >= c->ncols || turn >= c->nturns)
         return "";
-    const cmp_run *r = cmp_kept(&c->turns[turn], col);
+    const compare_run *r = compare_kept(&c->turns[turn], col);
     return r ? buf_cstr(&r->text) : "";
 }
 
@@ -195,16 +195,16 @@ void compare_winners(const compare_t *c, int64_t now_us, bool *fastest_ttft, boo
     double ttft[COMPARE_MAX_COLS], rate[COMPARE_MAX_COLS];
     bool ok[COMPARE_MAX_COLS];
     for (size_t i = 0; i < c->ncols; i++) {
-        const cmp_run *r = cmp_current(c, i);
-        cmp_metrics m;
+        const compare_run *r = compare_current(c, i);
+        compare_metrics m;
         metrics_of(r, now_us, &m);
         ok[i] = r && (r->state == COMPARE_WAITING || r->state == COMPARE_STREAMING ||
                       r->state == COMPARE_DONE);
         ttft[i] = m.ttft_us >= 0 ? (double)m.ttft_us : -1;
         rate[i] = m.tok_s;
     }
-    cmp_best(ttft, ok, c->ncols, true, fastest_ttft);
-    cmp_best(rate, ok, c->ncols, false, highest_rate);
+    compare_best(ttft, ok, c->ncols, true, fastest_ttft);
+    compare_best(rate, ok, c->ncols, false, highest_rate);
 }
 
 size_t compare_nvotes(const compare_t *c)

@@ -51,7 +51,7 @@ static json_object *jint_or_null(int64_t v)
     return v >= 0 ? json_object_new_int64(v) : NULL;
 }
 
-static json_object *jstats(const cmp_stats *s, int decimals)
+static json_object *jstats(const compare_stats *s, int decimals)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "n", json_object_new_int64((int64_t)s->n));
@@ -63,9 +63,9 @@ static json_object *jstats(const cmp_stats *s, int decimals)
     return o;
 }
 
-static json_object *jrun(const cmp_run *r, int64_t now_us)
+static json_object *jrun(const compare_run *r, int64_t now_us)
 {
-    json_object *o = cmp_run_end_record(0, 0, 0, r);
+    json_object *o = compare_run_end_record(0, 0, 0, r);
     /* The end record's bookkeeping fields are not the run's. */
     json_object_object_del(o, "t");
     json_object_object_del(o, "type");
@@ -83,10 +83,10 @@ static json_object *jrun(const cmp_run *r, int64_t now_us)
     iso_time(r->sent_ms, when);
     json_object_object_add(o, "sent_at", json_object_new_string(when));
     json_object_object_add(o, "counted_prompt", jint_or_null(r->counted_prompt));
-    cmp_sample s;
-    cmp_run_sample(r, &s);
-    cmp_metrics m;
-    cmp_metrics_compute(&s, now_us, &m);
+    compare_sample s;
+    compare_run_sample(r, &s);
+    compare_metrics m;
+    compare_metrics_compute(&s, now_us, &m);
     json_object *jm = json_object_new_object();
     json_object_object_add(jm, "ttft_ms", m.ttft_us >= 0 ? jnum((double)m.ttft_us / 1000.0, 3) : NULL);
     json_object_object_add(jm, "tok_s", jnum(m.tok_s, 3));
@@ -126,7 +126,7 @@ static void render_json(const compare_t *c, buf_t *out)
     json_object_object_add(o, "columns", cols);
     json_object *turns = json_object_new_array();
     for (size_t t = 0; t < c->nturns; t++) {
-        const cmp_turn *turn = &c->turns[t];
+        const compare_turn *turn = &c->turns[t];
         json_object *jt = json_object_new_object();
         json_object_object_add(jt, "prompt", json_object_new_string(turn->prompt));
         json_object_object_add(jt, "t_ms", json_object_new_int64(turn->t_ms));
@@ -135,14 +135,14 @@ static void render_json(const compare_t *c, buf_t *out)
         json_object_object_add(jt, "runs", json_object_new_int(turn->runs_wanted));
         json_object *jcols = json_object_new_array();
         for (size_t i = 0; i < c->ncols; i++) {
-            const cmp_cell *cell = &turn->cells[i];
+            const compare_cell *cell = &turn->cells[i];
             json_object *jc = json_object_new_object();
             json_object *runs = json_object_new_array();
             for (size_t k = 0; k < cell->nruns; k++)
                 json_object_array_add(runs, jrun(cell->runs[k], now_us));
             json_object_object_add(jc, "runs", runs);
-            cmp_stats st_ttft, st_rate;
-            cmp_cell_stats(cell, &st_ttft, &st_rate);
+            compare_stats st_ttft, st_rate;
+            compare_cell_stats(cell, &st_ttft, &st_rate);
             json_object *js = json_object_new_object();
             json_object_object_add(js, "ttft_ms", jstats(&st_ttft, 3));
             json_object_object_add(js, "tok_s", jstats(&st_rate, 3));
@@ -155,11 +155,11 @@ static void render_json(const compare_t *c, buf_t *out)
     json_object_object_add(o, "turns", turns);
     json_object *votes = json_object_new_array();
     for (size_t v = 0; v < c->nvotes; v++) {
-        const cmp_vote *vote = &c->votes[v];
+        const compare_ballot *vote = &c->votes[v];
         json_object *jv = json_object_new_object();
         json_object_object_add(jv, "turn", json_object_new_int64((int64_t)vote->turn));
         json_object_object_add(jv, "col", json_object_new_int(vote->col));
-        const cmp_col *col = vote->col >= 0 ? &c->cols[vote->col] : NULL;
+        const compare_col *col = vote->col >= 0 ? &c->cols[vote->col] : NULL;
         json_object_object_add(jv, "label", col && col->label[0] ? jstr(col->label) : NULL);
         json_object_object_add(jv, "model", col ? jstr(col->model) : NULL);
         json_object_object_add(jv, "t_ms", json_object_new_int64(vote->t_ms));
@@ -214,7 +214,7 @@ static void md_tokens(buf_t *out, int64_t n, bool approx)
 
 static const char *col_title(const compare_t *c, size_t i, char *buf, size_t n)
 {
-    const cmp_col *col = &c->cols[i];
+    const compare_col *col = &c->cols[i];
     if (col->label[0])
         snprintf(buf, n, "%s · %s", col->label, col->model);
     else
@@ -257,7 +257,7 @@ static void render_md(const compare_t *c, buf_t *out)
     }
     buf_append_char(out, '\n');
     for (size_t t = 0; t < c->nturns; t++) {
-        const cmp_turn *turn = &c->turns[t];
+        const compare_turn *turn = &c->turns[t];
         iso_time(turn->t_ms, when);
         buf_printf(out, "## Turn %zu · %s", t + 1, when);
         if (turn->runs_wanted > 1)
@@ -268,12 +268,12 @@ static void render_md(const compare_t *c, buf_t *out)
                             "| Completion tokens | Finish |\n");
         buf_append_str(out, "|---|---|---|---:|---:|---:|---:|---:|---|\n");
         for (size_t i = 0; i < c->ncols; i++) {
-            const cmp_run *r = cmp_kept(turn, i);
-            cmp_metrics m;
-            cmp_sample s = {.counted_prompt = -1};
+            const compare_run *r = compare_kept(turn, i);
+            compare_metrics m;
+            compare_sample s = {.counted_prompt = -1};
             if (r)
-                cmp_run_sample(r, &s);
-            cmp_metrics_compute(&s, now_us, &m);
+                compare_run_sample(r, &s);
+            compare_metrics_compute(&s, now_us, &m);
             buf_append_char(out, '|');
             md_cell(out, col_title(c, i, title, sizeof title));
             md_cell(out, c->cols[i].provider ? c->cols[i].provider : "-");
@@ -293,8 +293,8 @@ static void render_md(const compare_t *c, buf_t *out)
                                 "| tok/s median | tok/s min-max | tok/s IQR |\n");
             buf_append_str(out, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (size_t i = 0; i < c->ncols; i++) {
-                cmp_stats a, b;
-                cmp_cell_stats(&turn->cells[i], &a, &b);
+                compare_stats a, b;
+                compare_cell_stats(&turn->cells[i], &a, &b);
                 char s[96];
                 buf_append_char(out, '|');
                 md_cell(out, col_title(c, i, title, sizeof title));
@@ -313,7 +313,7 @@ static void render_md(const compare_t *c, buf_t *out)
             buf_append_char(out, '\n');
         }
         for (size_t i = 0; i < c->ncols; i++) {
-            const cmp_run *r = cmp_kept(turn, i);
+            const compare_run *r = compare_kept(turn, i);
             buf_printf(out, "### %s\n\n", col_title(c, i, title, sizeof title));
             if (r && r->text.len) {
                 utf8_text_plain_append(out, r->text.data, r->text.len); /* U+0000 as U+FFFD */
@@ -326,7 +326,7 @@ static void render_md(const compare_t *c, buf_t *out)
     if (c->nvotes) {
         buf_append_str(out, "## Votes\n\n");
         for (size_t v = 0; v < c->nvotes; v++) {
-            const cmp_vote *vote = &c->votes[v];
+            const compare_ballot *vote = &c->votes[v];
             iso_time(vote->t_ms, when);
             if (vote->col < 0)
                 buf_printf(out, "- Turn %zu: a tie (%s)\n", vote->turn + 1, when);
@@ -417,19 +417,19 @@ static int64_t int_member(json_object *o, const char *key, int64_t dflt)
     return v ? json_object_get_int64(v) : dflt;
 }
 
-static bool import_run(cmp_run *r, json_object *jr)
+static bool import_run(compare_run *r, json_object *jr)
 {
     json_object *text = member(jr, "text", json_type_string);
-    if (!text || !cmp_run_apply_end(r, jr))
+    if (!text || !compare_run_apply_end(r, jr))
         return false;
     buf_append(&r->text, json_object_get_string(text), (size_t)json_object_get_string_len(text));
     r->sent_ms = int_member(jr, "sent_ms", 0);
     r->counted_prompt = int_member(jr, "counted_prompt", -1);
-    cmp_tokcount_feed(&r->tc, buf_cstr(&r->text), r->text.len);
+    compare_tokcount_feed(&r->tc, buf_cstr(&r->text), r->text.len);
     return true;
 }
 
-compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
+compare_t *compare_import_json(app_t *app, json_object *root, char **err)
 {
     json_object *fmt = member(root, "format", json_type_string);
     if (!fmt || strcmp(json_object_get_string(fmt), CMP_EXPORT_FORMAT) ||
@@ -454,7 +454,7 @@ compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
     }
     json_object *b = member(root, "blind", json_type_boolean);
     bool blind = b && json_object_get_boolean(b);
-    compare_t *c = cmp_alloc(app, app ? app_net(app) : NULL, app ? app_ai_client(app) : NULL,
+    compare_t *c = compare_alloc(app, app ? app_net(app) : NULL, app ? app_ai_client(app) : NULL,
                              models, n, blind, false);
     if (!c) {
         *err = xstrdup("comparison export: a model is empty");
@@ -491,14 +491,14 @@ compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
             return NULL;
         }
         int64_t want = int_member(jt, "runs", 1);
-        cmp_turn *turn = cmp_add_turn(c, json_object_get_string(prompt),
+        compare_turn *turn = compare_add_turn(c, json_object_get_string(prompt),
                                       want >= 1 && want <= COMPARE_MAX_RUNS ? (int)want : 1,
                                       int_member(jt, "t_ms", 0));
         for (size_t i = 0; i < n; i++) {
             json_object *runs = member(json_object_array_get_idx(jcols, i), "runs", json_type_array);
             size_t nr = runs ? json_object_array_length(runs) : 0;
             for (size_t k = 0; k < nr && k < COMPARE_MAX_RUNS; k++) {
-                cmp_run *r = cmp_cell_put(&turn->cells[i], k);
+                compare_run *r = compare_cell_put(&turn->cells[i], k);
                 if (!import_run(r, json_object_array_get_idx(runs, k))) {
                     *err = xasprintf("comparison export: turns[%zu].columns[%zu].runs[%zu] is "
                                      "malformed", t, i, k);
@@ -516,13 +516,13 @@ compare_t *cmp_import_json(app_t *app, json_object *root, char **err)
         if (turn < 0 || (size_t)turn >= c->nturns || col < -1 || col >= (int64_t)n)
             continue;
         c->votes = xgrow(c->votes, &c->capvotes, c->nvotes + 1, sizeof *c->votes);
-        c->votes[c->nvotes++] = (cmp_vote){(size_t)turn, (int)col, int_member(jv, "t_ms", 0)};
+        c->votes[c->nvotes++] = (compare_ballot){(size_t)turn, (int)col, int_member(jv, "t_ms", 0)};
     }
     if (c->nturns)
         c->rounds = c->turns[c->nturns - 1].runs_wanted;
     if (app) {
         c->save = true; /* a new transcript, holding all of it, at the next change */
-        cmp_attach(c);
+        compare_attach(c);
     }
     return c;
 }

@@ -8,14 +8,14 @@
 
 #include "util/mem.h"
 
-int64_t cmp_ttft_us(const cmp_times *t)
+int64_t compare_ttft_us(const compare_times *t)
 {
     if (!t->sent_us || !t->first_us || t->first_us < t->sent_us)
         return -1;
     return t->first_us - t->sent_us;
 }
 
-double cmp_tok_per_s(const cmp_times *t, int64_t tokens, int64_t now_us)
+double compare_tok_per_s(const compare_times *t, int64_t tokens, int64_t now_us)
 {
     if (!t->first_us || tokens < 2)
         return -1;
@@ -28,7 +28,7 @@ double cmp_tok_per_s(const cmp_times *t, int64_t tokens, int64_t now_us)
     return (double)(tokens - 1) * 1e6 / (double)dt;
 }
 
-int64_t cmp_total_us(const cmp_times *t, int64_t now_us)
+int64_t compare_total_us(const compare_times *t, int64_t now_us)
 {
     if (!t->sent_us)
         return -1;
@@ -36,12 +36,12 @@ int64_t cmp_total_us(const cmp_times *t, int64_t now_us)
     return until >= t->sent_us ? until - t->sent_us : 0;
 }
 
-void cmp_metrics_compute(const cmp_sample *s, int64_t now_us, cmp_metrics *out)
+void compare_metrics_compute(const compare_sample *s, int64_t now_us, compare_metrics *out)
 {
     memset(out, 0, sizeof *out);
     out->running = s->t.sent_us && !s->t.end_us;
-    out->ttft_us = cmp_ttft_us(&s->t);
-    out->total_us = cmp_total_us(&s->t, now_us);
+    out->ttft_us = compare_ttft_us(&s->t);
+    out->total_us = compare_total_us(&s->t, now_us);
     if (s->usage) {
         out->prompt_tokens = s->usage_prompt;
         out->completion_tokens = s->usage_completion;
@@ -54,7 +54,7 @@ void cmp_metrics_compute(const cmp_sample *s, int64_t now_us, cmp_metrics *out)
     /* The rate counts what arrived: while streaming the counted tokens;
      * once the server's usage is known, its figure. */
     int64_t toks = s->usage ? s->usage_completion : s->counted_completion;
-    out->tok_s = cmp_tok_per_s(&s->t, toks, now_us);
+    out->tok_s = compare_tok_per_s(&s->t, toks, now_us);
 }
 
 static bool same(double a, double b)
@@ -63,7 +63,7 @@ static bool same(double a, double b)
     return fabs(a - b) <= 1e-9 * (scale > 1 ? scale : 1);
 }
 
-size_t cmp_best(const double *v, const bool *eligible, size_t n, bool lower_is_better, bool *best)
+size_t compare_best(const double *v, const bool *eligible, size_t n, bool lower_is_better, bool *best)
 {
     bool found = false;
     double b = 0;
@@ -87,7 +87,7 @@ size_t cmp_best(const double *v, const bool *eligible, size_t n, bool lower_is_b
     return wins;
 }
 
-static int cmp_double(const void *a, const void *b)
+static int double_order(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y ? 1 : 0;
@@ -104,7 +104,7 @@ static double quantile(const double *s, size_t n, double p)
     return s[lo] + (s[lo + 1] - s[lo]) * frac;
 }
 
-size_t cmp_stats_compute(const double *v, size_t n, cmp_stats *out)
+size_t compare_stats_compute(const double *v, size_t n, compare_stats *out)
 {
     memset(out, 0, sizeof *out);
     double *s = n ? xmalloc(n * sizeof *s) : NULL;
@@ -113,7 +113,7 @@ size_t cmp_stats_compute(const double *v, size_t n, cmp_stats *out)
         if (v[i] >= 0 && isfinite(v[i]))
             s[k++] = v[i];
     if (k) {
-        qsort(s, k, sizeof *s, cmp_double);
+        qsort(s, k, sizeof *s, double_order);
         out->n = k;
         out->min = s[0];
         out->max = s[k - 1];

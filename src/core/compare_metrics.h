@@ -27,50 +27,50 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct cmp_times {
+typedef struct compare_times {
     int64_t sent_us, first_us, last_us, end_us;
-} cmp_times;
+} compare_times;
 
 /* What a run knows, for the metrics. */
-typedef struct cmp_sample {
-    cmp_times t;
+typedef struct compare_sample {
+    compare_times t;
     int64_t counted_completion; /* tokens counted in the reply so far */
     int64_t counted_prompt;     /* tokens counted in the request's messages; -1 unknown */
     bool usage;                 /* the server sent usage */
     int64_t usage_prompt, usage_completion;
-} cmp_sample;
+} compare_sample;
 
-typedef struct cmp_metrics {
+typedef struct compare_metrics {
     int64_t ttft_us;    /* -1: no token yet */
     double tok_s;       /* -1: unknown */
     int64_t total_us;   /* -1: not sent */
     int64_t prompt_tokens, completion_tokens; /* -1: unknown */
     bool prompt_approx, completion_approx;
     bool running;       /* sent and not ended */
-} cmp_metrics;
+} compare_metrics;
 
-int64_t cmp_ttft_us(const cmp_times *t);
+int64_t compare_ttft_us(const compare_times *t);
 /* tokens: the completion tokens received so far (or in all). */
-double cmp_tok_per_s(const cmp_times *t, int64_t tokens, int64_t now_us);
-int64_t cmp_total_us(const cmp_times *t, int64_t now_us);
+double compare_tok_per_s(const compare_times *t, int64_t tokens, int64_t now_us);
+int64_t compare_total_us(const compare_times *t, int64_t now_us);
 /* Everything at once. With usage, the completion count is the server's
  * (also for tokens/s, once the run ended). */
-void cmp_metrics_compute(const cmp_sample *s, int64_t now_us, cmp_metrics *out);
+void compare_metrics_compute(const compare_sample *s, int64_t now_us, compare_metrics *out);
 
 /* Marks in best[0..n) every eligible value equal to the best one (lowest
  * when lower_is_better, else highest; equal meaning within 1e-9 relative, so
  * ties all win). Values < 0 (unknown) and !eligible[i] never win; eligible
  * may be NULL (all). Returns the number of winners (0 when none qualifies). */
-size_t cmp_best(const double *v, const bool *eligible, size_t n, bool lower_is_better, bool *best);
+size_t compare_best(const double *v, const bool *eligible, size_t n, bool lower_is_better, bool *best);
 
 /* Summary of repeated runs: values < 0 (unknown) are left out. */
-typedef struct cmp_stats {
+typedef struct compare_stats {
     size_t n;                /* values used; the rest is 0 when n is 0 */
     double median, min, max;
     double q1, q3;           /* quartiles (linear interpolation); iqr = q3 - q1 */
-} cmp_stats;
+} compare_stats;
 
 /* Returns the number of values used. v is not changed. */
-size_t cmp_stats_compute(const double *v, size_t n, cmp_stats *out);
+size_t compare_stats_compute(const double *v, size_t n, compare_stats *out);
 
 #endif

@@ -11,11 +11,11 @@
 #include "core/compare_tokens.h"
 #include "store/transcript.h"
 
-typedef struct cmp_run {
+typedef struct compare_run {
     compare_state state;
     buf_t text;
-    cmp_times t;          /* monotonic µs; reloaded runs: rebuilt from relative times */
-    cmp_tokcount tc;
+    compare_times t;          /* monotonic µs; reloaded runs: rebuilt from relative times */
+    compare_tokcount tc;
     int64_t counted_prompt; /* -1 unknown */
     ai_usage usage;
     char *finish;
@@ -27,51 +27,51 @@ typedef struct cmp_run {
     int64_t retries;
     int64_t skipped;      /* malformed chunks */
     unsigned rev;
-} cmp_run;
+} compare_run;
 
 /* One column's runs in one turn (a repeat holds several). */
-typedef struct cmp_cell {
-    cmp_run **runs;
+typedef struct compare_cell {
+    compare_run **runs;
     size_t nruns, cap;
-} cmp_cell;
+} compare_cell;
 
-typedef struct cmp_turn {
+typedef struct compare_turn {
     char *prompt;
     int64_t t_ms;
     int runs_wanted;
-    cmp_cell *cells; /* one per column */
-} cmp_turn;
+    compare_cell *cells; /* one per column */
+} compare_turn;
 
-typedef struct cmp_col {
+typedef struct compare_col {
     char *model;
     const char *provider;  /* static */
     char label[4];         /* blind: "A".. */
     uint64_t req;          /* the request feeding run, 0 when none */
     ai_stream *stream;
-    cmp_run *run;          /* the run being fed, NULL when none */
+    compare_run *run;          /* the run being fed, NULL when none */
     size_t run_turn, run_index;
     bool stopped;          /* cancelled during a repeat: no more rounds */
     buf_t pending;         /* deltas not yet stored */
     int64_t pending_since; /* monotonic ms */
     unsigned rev;
-} cmp_col;
+} compare_col;
 
-typedef struct cmp_vote {
+typedef struct compare_ballot {
     size_t turn;
     int col;
     int64_t t_ms;
-} cmp_vote;
+} compare_ballot;
 
 struct compare {
     app_t *app;
     uint64_t tag; /* its requests' owner tag in the app (0: detached) */
     net_t *net;
     const ai_client *ai;
-    cmp_col *cols;
+    compare_col *cols;
     size_t ncols;
-    cmp_turn *turns;
+    compare_turn *turns;
     size_t nturns, capturns;
-    cmp_vote *votes;
+    compare_ballot *votes;
     size_t nvotes, capvotes;
     bool blind, revealed;
     int max_tokens;
@@ -94,34 +94,34 @@ struct compare {
 /* compare.c */
 /* Makes c the owner of its requests' answers and of its timers in its
  * app (c->app, which must be set); compare_free undoes it. */
-void cmp_attach(compare_t *c);
-compare_t *cmp_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
+void compare_attach(compare_t *c);
+compare_t *compare_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
                      size_t n, bool blind, bool shuffle);
-cmp_turn *cmp_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms);
+compare_turn *compare_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms);
 /* Adds (index == nruns) or replaces (index < nruns) a run of a cell. */
-cmp_run *cmp_cell_put(cmp_cell *cell, size_t index);
-void cmp_run_free(cmp_run *r);
-void cmp_run_sample(const cmp_run *r, cmp_sample *s);
+compare_run *compare_cell_put(compare_cell *cell, size_t index);
+void compare_run_free(compare_run *r);
+void compare_run_sample(const compare_run *r, compare_sample *s);
 /* The run a column shows: the last of the last turn, or NULL. */
-const cmp_run *cmp_current(const compare_t *c, size_t col);
-const cmp_run *cmp_kept(const cmp_turn *t, size_t col);
+const compare_run *compare_current(const compare_t *c, size_t col);
+const compare_run *compare_kept(const compare_turn *t, size_t col);
 /* Statistics of a cell's completed runs (cell may be NULL). */
-void cmp_cell_stats(const cmp_cell *cell, cmp_stats *ttft_ms, cmp_stats *tok_s);
+void compare_cell_stats(const compare_cell *cell, compare_stats *ttft_ms, compare_stats *tok_s);
 
 /* compare_store.c */
-json_object *cmp_record(const char *type);
+json_object *compare_record(const char *type);
 /* Creates the transcript if the comparison saves and has none yet (with
  * the whole history so far). Called before every change that is logged. */
-void cmp_log_begin(compare_t *c);
+void compare_log_begin(compare_t *c);
 /* Appends rec (taking it) to the transcript, if there is one. */
-void cmp_log(compare_t *c, json_object *rec);
-json_object *cmp_run_end_record(size_t col, size_t turn, size_t run, const cmp_run *r);
+void compare_log(compare_t *c, json_object *rec);
+json_object *compare_run_end_record(size_t col, size_t turn, size_t run, const compare_run *r);
 /* Applies a run's end fields (from an "end" record or an export) to r. */
-bool cmp_run_apply_end(cmp_run *r, json_object *o);
-void cmp_log_flush_col(compare_t *c, size_t col);
+bool compare_run_apply_end(compare_run *r, json_object *o);
+void compare_log_flush_col(compare_t *c, size_t col);
 
 /* compare_export.c */
 /* Reads an export object into a new comparison (NULL with *err). */
-compare_t *cmp_import_json(app_t *app, json_object *root, char **err);
+compare_t *compare_import_json(app_t *app, json_object *root, char **err);
 
 #endif

@@ -20,7 +20,7 @@
 /* Reloaded runs get monotonic times from this base, keeping the spans. */
 #define CMP_BASE_US INT64_C(1000000)
 
-json_object *cmp_record(const char *type)
+json_object *compare_record(const char *type)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "t", json_object_new_int64(clock_wall_ms()));
@@ -63,7 +63,7 @@ static void log_delta(compare_t *c, size_t col, const char *s, size_t len)
         size_t n = len > CMP_TEXT_PIECE ? utf8_prefix_len(s, CMP_TEXT_PIECE) : len;
         if (!n)
             n = len < CMP_TEXT_PIECE ? len : CMP_TEXT_PIECE;
-        json_object *rec = cmp_record("delta");
+        json_object *rec = compare_record("delta");
         put_int(rec, "col", (int64_t)col);
         json_object_object_add(rec, "text", json_object_new_string_len(s, (int)n));
         append(c, rec);
@@ -72,9 +72,9 @@ static void log_delta(compare_t *c, size_t col, const char *s, size_t len)
     }
 }
 
-static json_object *compare_record(const compare_t *c)
+static json_object *header_record(const compare_t *c)
 {
-    json_object *rec = cmp_record("compare");
+    json_object *rec = compare_record("compare");
     json_object *models = json_object_new_array();
     json_object *labels = c->blind ? json_object_new_array() : NULL;
     for (size_t i = 0; i < c->ncols; i++) {
@@ -100,18 +100,18 @@ static void snapshot(compare_t *c)
 {
     size_t v = 0;
     for (size_t t = 0; t < c->nturns; t++) {
-        const cmp_turn *turn = &c->turns[t];
-        json_object *rec = cmp_record("turn");
+        const compare_turn *turn = &c->turns[t];
+        json_object *rec = compare_record("turn");
         json_object_object_add(rec, "t", json_object_new_int64(turn->t_ms));
         put_int(rec, "turn", (int64_t)t);
         put_str(rec, "text", turn->prompt);
         put_int(rec, "runs", turn->runs_wanted);
         append(c, rec);
         for (size_t i = 0; i < c->ncols; i++) {
-            const cmp_cell *cell = &turn->cells[i];
+            const compare_cell *cell = &turn->cells[i];
             for (size_t k = 0; k < cell->nruns; k++) {
-                const cmp_run *r = cell->runs[k];
-                rec = cmp_record("run");
+                const compare_run *r = cell->runs[k];
+                rec = compare_record("run");
                 put_int(rec, "col", (int64_t)i);
                 put_int(rec, "turn", (int64_t)t);
                 put_int(rec, "run", (int64_t)k);
@@ -119,16 +119,16 @@ static void snapshot(compare_t *c)
                 put_int(rec, "counted_prompt", r->counted_prompt);
                 append(c, rec);
                 log_delta(c, i, r->text.data, r->text.len);
-                append(c, cmp_run_end_record(i, t, k, r));
+                append(c, compare_run_end_record(i, t, k, r));
             }
         }
         for (; v < c->nvotes && c->votes[v].turn == t; v++) {
-            rec = cmp_record("vote");
+            rec = compare_record("vote");
             json_object_object_add(rec, "t", json_object_new_int64(c->votes[v].t_ms));
             put_int(rec, "turn", (int64_t)t);
             put_int(rec, "col", c->votes[v].col);
             if (c->votes[v].col >= 0) {
-                const cmp_col *col = &c->cols[c->votes[v].col];
+                const compare_col *col = &c->cols[c->votes[v].col];
                 if (col->label[0])
                     put_str(rec, "label", col->label);
                 put_str(rec, "model", col->model);
@@ -138,7 +138,7 @@ static void snapshot(compare_t *c)
     }
 }
 
-void cmp_log_begin(compare_t *c)
+void compare_log_begin(compare_t *c)
 {
     if (c->log || !c->save)
         return;
@@ -160,18 +160,18 @@ void cmp_log_begin(compare_t *c)
         return;
     }
     c->log = t;
-    append(c, compare_record(c));
+    append(c, header_record(c));
     snapshot(c);
 }
 
-void cmp_log(compare_t *c, json_object *rec)
+void compare_log(compare_t *c, json_object *rec)
 {
     append(c, rec);
 }
 
-void cmp_log_flush_col(compare_t *c, size_t col)
+void compare_log_flush_col(compare_t *c, size_t col)
 {
-    cmp_col *cc = &c->cols[col];
+    compare_col *cc = &c->cols[col];
     if (!cc->pending.len)
         return;
     log_delta(c, col, cc->pending.data, cc->pending.len);
@@ -200,9 +200,9 @@ static compare_state state_from_name(const char *s)
     return COMPARE_CANCELLED;
 }
 
-json_object *cmp_run_end_record(size_t col, size_t turn, size_t run, const cmp_run *r)
+json_object *compare_run_end_record(size_t col, size_t turn, size_t run, const compare_run *r)
 {
-    json_object *rec = cmp_record("end");
+    json_object *rec = compare_record("end");
     json_object_object_add(rec, "t", json_object_new_int64(r->end_ms ? r->end_ms : clock_wall_ms()));
     put_int(rec, "col", (int64_t)col);
     put_int(rec, "turn", (int64_t)turn);
@@ -238,7 +238,7 @@ static void replace_str(char **dst, char *s)
     *dst = s;
 }
 
-bool cmp_run_apply_end(cmp_run *r, json_object *o)
+bool compare_run_apply_end(compare_run *r, json_object *o)
 {
     jsonu_dec d;
     jsonu_dec_init(&d, "comparison run");
@@ -297,14 +297,14 @@ bool cmp_run_apply_end(cmp_run *r, json_object *o)
 typedef struct loader {
     app_t *app;
     compare_t *c;
-    cmp_run *open[COMPARE_MAX_COLS]; /* runs started without an end yet */
+    compare_run *open[COMPARE_MAX_COLS]; /* runs started without an end yet */
     char *err;
     bool export_doc;                  /* the file is one JSON export object */
     json_object *doc;
     size_t records;
 } loader;
 
-static void interrupt(cmp_run *r)
+static void interrupt(compare_run *r)
 {
     if (!r)
         return;
@@ -335,7 +335,7 @@ static void load_compare(loader *l, json_object *o)
     }
     json_object *b = NULL;
     bool blind = json_object_object_get_ex(o, "blind", &b) && json_object_get_boolean(b);
-    l->c = cmp_alloc(l->app, l->app ? app_net(l->app) : NULL,
+    l->c = compare_alloc(l->app, l->app ? app_net(l->app) : NULL,
                      l->app ? app_ai_client(l->app) : NULL, names, n, blind, false);
     if (!l->c)
         return;
@@ -410,18 +410,18 @@ static bool on_record(void *ud, json_object *o)
         int64_t want = json_object_object_get_ex(o, "runs", &runs) ? json_object_get_int64(runs) : 1;
         if (want < 1 || want > COMPARE_MAX_RUNS)
             want = 1;
-        cmp_add_turn(c, json_object_get_string(text), (int)want, t_ms);
+        compare_add_turn(c, json_object_get_string(text), (int)want, t_ms);
         c->rounds = 0;
     } else if (!strcmp(type, "run")) {
         if (!get_index(o, "col", (int64_t)c->ncols, &col) || col < 0 ||
             !get_index(o, "turn", (int64_t)c->nturns, &turn) || turn != (int64_t)c->nturns - 1 ||
             !get_index(o, "run", COMPARE_MAX_RUNS, &run) || run < 0)
             return true;
-        cmp_cell *cell = &c->turns[turn].cells[col];
+        compare_cell *cell = &c->turns[turn].cells[col];
         if ((size_t)run > cell->nruns)
             return true;
         interrupt(l->open[col]);
-        cmp_run *r = cmp_cell_put(cell, (size_t)run);
+        compare_run *r = compare_cell_put(cell, (size_t)run);
         json_object *v = NULL;
         if (json_object_object_get_ex(o, "sent_ms", &v))
             r->sent_ms = json_object_get_int64(v);
@@ -445,11 +445,11 @@ static bool on_record(void *ud, json_object *o)
             !get_index(o, "turn", (int64_t)c->nturns, &turn) || turn < 0 ||
             !get_index(o, "run", COMPARE_MAX_RUNS, &run) || run < 0)
             return true;
-        cmp_cell *cell = &c->turns[turn].cells[col];
+        compare_cell *cell = &c->turns[turn].cells[col];
         if ((size_t)run >= cell->nruns)
             return true;
-        cmp_run *r = cell->runs[run];
-        cmp_run_apply_end(r, o);
+        compare_run *r = cell->runs[run];
+        compare_run_apply_end(r, o);
         if (l->open[col] == r)
             l->open[col] = NULL;
     } else if (!strcmp(type, "vote")) {
@@ -457,7 +457,7 @@ static bool on_record(void *ud, json_object *o)
             !get_index(o, "col", (int64_t)c->ncols, &col))
             return true;
         c->votes = xgrow(c->votes, &c->capvotes, c->nvotes + 1, sizeof *c->votes);
-        c->votes[c->nvotes++] = (cmp_vote){(size_t)turn, (int)col, t_ms};
+        c->votes[c->nvotes++] = (compare_ballot){(size_t)turn, (int)col, t_ms};
         c->revealed = true;
     }
     return true;
@@ -469,9 +469,9 @@ static void recount(compare_t *c)
     for (size_t t = 0; t < c->nturns; t++)
         for (size_t i = 0; i < c->ncols; i++)
             for (size_t k = 0; k < c->turns[t].cells[i].nruns; k++) {
-                cmp_run *r = c->turns[t].cells[i].runs[k];
+                compare_run *r = c->turns[t].cells[i].runs[k];
                 memset(&r->tc, 0, sizeof r->tc);
-                cmp_tokcount_feed(&r->tc, buf_cstr(&r->text), r->text.len);
+                compare_tokcount_feed(&r->tc, buf_cstr(&r->text), r->text.len);
             }
 }
 
@@ -511,7 +511,7 @@ compare_t *compare_open(app_t *app, const char *path, char **err)
             *err = xasprintf("%s is not a saved comparison", path);
             return NULL;
         }
-        compare_t *c = cmp_import_json(app, doc, err);
+        compare_t *c = compare_import_json(app, doc, err);
         json_object_put(doc);
         return c;
     }
@@ -532,7 +532,7 @@ compare_t *compare_open(app_t *app, const char *path, char **err)
             c->log = NULL;
         }
         c->save = c->log != NULL;
-        cmp_attach(c);
+        compare_attach(c);
     }
     c->rev++;
     return c;

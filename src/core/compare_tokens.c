@@ -153,7 +153,7 @@ static size_t emoji_mods(const cur *c, size_t off)
     return off;
 }
 
-size_t cmp_token_len(const char *s, size_t len)
+size_t compare_token_len(const char *s, size_t len)
 {
     cur c = {s, len};
     uint32_t cp, cp2;
@@ -207,18 +207,18 @@ size_t cmp_token_len(const char *s, size_t len)
     return n;
 }
 
-int64_t cmp_token_count(const char *s, size_t len)
+int64_t compare_token_count(const char *s, size_t len)
 {
     int64_t count = 0;
     size_t off = 0;
     while (off < len) {
-        off += cmp_token_len(s + off, len - off);
+        off += compare_token_len(s + off, len - off);
         count++;
     }
     return count;
 }
 
-int64_t cmp_prompt_tokens(const char *const *contents, size_t n)
+int64_t compare_prompt_tokens(const char *const *contents, size_t n)
 {
     int64_t total = 0;
     for (size_t i = 0; i < n; i++) {
@@ -226,12 +226,12 @@ int64_t cmp_prompt_tokens(const char *const *contents, size_t n)
         size_t len = 0;
         while (s[len])
             len++;
-        total += cmp_token_count(s, len) + 4;
+        total += compare_token_count(s, len) + 4;
     }
     return total;
 }
 
-int64_t cmp_tokcount_feed(cmp_tokcount *t, const char *text, size_t len)
+int64_t compare_tokcount_feed(compare_tokcount *t, const char *text, size_t len)
 {
     if (t->off > len) { /* not the same text: start over */
         t->off = 0;
@@ -242,7 +242,7 @@ int64_t cmp_tokcount_feed(cmp_tokcount *t, const char *text, size_t len)
     while (off < len) {
         prev = last;
         last = off;
-        off += cmp_token_len(text + off, len - off);
+        off += compare_token_len(text + off, len - off);
         k++;
     }
     t->total = t->stable + k;

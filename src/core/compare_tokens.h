@@ -21,28 +21,28 @@
 
 /* Byte length of the token starting at s (len > 0 bytes available); 0 when
  * len is 0. */
-size_t cmp_token_len(const char *s, size_t len);
+size_t compare_token_len(const char *s, size_t len);
 
 /* Number of tokens in s[0..len). */
-int64_t cmp_token_count(const char *s, size_t len);
+int64_t compare_token_count(const char *s, size_t len);
 
 /* Tokens of a chat request's messages as the simulator counts
  * prompt_tokens: the tokens of every content plus 4 per message. */
-int64_t cmp_prompt_tokens(const char *const *contents, size_t n);
+int64_t compare_prompt_tokens(const char *const *contents, size_t n);
 
 /* Counting a text that grows at its end (a streamed reply) without
  * re-reading all of it: only the last two tokens can still change (a word
  * grows, a whitespace run gives its last space to a word, an emoji gains a
  * modifier), so each feed re-reads from the start of the second-to-last
  * token. Zero it to start. */
-typedef struct cmp_tokcount {
+typedef struct compare_tokcount {
     size_t off;     /* where the unsettled tokens start */
     int64_t stable; /* tokens before off */
     int64_t total;  /* tokens of the whole text as last fed */
-} cmp_tokcount;
+} compare_tokcount;
 
 /* text[0..len) is the whole text so far (it only ever grew since the last
  * call). Returns the token count. */
-int64_t cmp_tokcount_feed(cmp_tokcount *t, const char *text, size_t len);
+int64_t compare_tokcount_feed(compare_tokcount *t, const char *text, size_t len);
 
 #endif

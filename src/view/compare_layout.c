@@ -17,7 +17,7 @@ static rect mk(int y, int x, int h, int w)
 }
 
 /* Fills one column's rectangles from its box. */
-static void place(cmpl_col *c, int index, rect box, bool left, bool top, int header_lines)
+static void place(compare_layout_col *c, int index, rect box, bool left, bool top, int header_lines)
 {
     c->index = index;
     c->box = box;
@@ -30,7 +30,7 @@ static void place(cmpl_col *c, int index, rect box, bool left, bool top, int hea
     c->body = mk(y + hh, x, h - hh, w);
 }
 
-void cmpl_compute(rect area, const cmpl_opts *o, cmpl_layout *out)
+void compare_layout_compute(rect area, const compare_layout_opts *o, compare_layout *out)
 {
     memset(out, 0, sizeof *out);
     int n = clamp(o->ncols, 0, CMPL_MAX_COLS);
@@ -83,7 +83,7 @@ void cmpl_compute(rect area, const cmpl_opts *o, cmpl_layout *out)
     out->nshown = shown;
 }
 
-const char *cmpl_page_label(const cmpl_layout *l, int ncols, bool zoomed, char *buf, size_t n)
+const char *compare_layout_page_label(const compare_layout *l, int ncols, bool zoomed, char *buf, size_t n)
 {
     if (zoomed && l->nshown == 1)
         snprintf(buf, n, "column %d of %d (zoomed)", l->first + 1, ncols);
@@ -96,7 +96,7 @@ const char *cmpl_page_label(const cmpl_layout *l, int ncols, bool zoomed, char *
     return buf;
 }
 
-int cmpl_first_for(int first, int per_page, int ncols, int col)
+int compare_layout_first_for(int first, int per_page, int ncols, int col)
 {
     if (per_page < 1)
         per_page = 1;
@@ -107,7 +107,7 @@ int cmpl_first_for(int first, int per_page, int ncols, int col)
     return clamp(first, 0, ncols - per_page > 0 ? ncols - per_page : 0);
 }
 
-int cmpl_page(int first, int per_page, int ncols, int dir)
+int compare_layout_page(int first, int per_page, int ncols, int dir)
 {
     if (per_page < 1)
         per_page = 1;

@@ -34,45 +34,45 @@
 #define CMPL_MIN_COL_W 24   /* cells, border included */
 #define CMPL_MIN_BODY_H 6   /* answer lines a stacked row keeps at least */
 
-typedef struct cmpl_opts {
+typedef struct compare_layout_opts {
     int ncols;         /* 1..CMPL_MAX_COLS (more are clamped) */
     int header_lines;  /* metrics lines above each answer (0..) */
     int zoom;          /* the column shown alone, or -1 */
     int first;         /* the first column shown (paging); clamped */
-} cmpl_opts;
+} compare_layout_opts;
 
-typedef struct cmpl_col {
+typedef struct compare_layout_col {
     int index;         /* which column */
     rect box;          /* its whole cell, borders included */
     rect header;       /* the metrics lines */
     rect body;         /* the answer */
     bool border_left;  /* box.x is a border cell */
     bool border_top;   /* box.y is a border line */
-} cmpl_col;
+} compare_layout_col;
 
-typedef struct cmpl_layout {
+typedef struct compare_layout {
     rect bar;          /* the page line (h 0 when there is no room) */
-    cmpl_col cols[CMPL_MAX_COLS];
+    compare_layout_col cols[CMPL_MAX_COLS];
     int nshown;        /* columns on screen: cols[0..nshown) */
     int first;         /* index of the first one shown (the clamped opts.first) */
     int per_row;       /* columns side by side */
     int rows;          /* rows of columns */
     int per_page;      /* per_row * rows, at most ncols */
     bool paged;        /* not every column is on screen */
-} cmpl_layout;
+} compare_layout;
 
 /* Lays out o->ncols columns in area. */
-void cmpl_compute(rect area, const cmpl_opts *o, cmpl_layout *out);
+void compare_layout_compute(rect area, const compare_layout_opts *o, compare_layout *out);
 
 /* The page line: "columns 4-6 of 12", "column 2 of 5 (zoomed)", or
  * "3 columns"; writes into buf (n bytes) and returns it. */
-const char *cmpl_page_label(const cmpl_layout *l, int ncols, bool zoomed, char *buf, size_t n);
+const char *compare_layout_page_label(const compare_layout *l, int ncols, bool zoomed, char *buf, size_t n);
 
 /* The first column to show so that col is on screen, moving from first as
  * little as possible (per_page from a layout computed with first). */
-int cmpl_first_for(int first, int per_page, int ncols, int col);
+int compare_layout_first_for(int first, int per_page, int ncols, int col);
 
 /* The first column of the next (dir > 0) or previous page. */
-int cmpl_page(int first, int per_page, int ncols, int dir);
+int compare_layout_page(int first, int per_page, int ncols, int dir);
 
 #endif

@@ -101,7 +101,7 @@ static int64_t reply_tokens(const char *json, const char *path)
 {
     char *text = clit_json_str(json, path);
     assert_non_null(text);
-    int64_t n = cmp_token_count(text, strlen(text));
+    int64_t n = compare_token_count(text, strlen(text));
     free(text);
     return n;
 }

@@ -126,7 +126,7 @@ static void add_fault(const char *spec)
 
 static int64_t count(const char *s)
 {
-    return cmp_token_count(s, strlen(s));
+    return compare_token_count(s, strlen(s));
 }
 
 static size_t col_of(const compare_t *c, const char *name)
@@ -147,7 +147,7 @@ static void expect_done(const compare_t *c, size_t col)
     assert_null(compare_col_error(c, col));
     const char *text = buf_cstr(compare_col_text(c, col));
     assert_int_equal(count(text), TOKENS);
-    cmp_metrics m;
+    compare_metrics m;
     compare_col_metrics(c, col, clock_mono_us(), &m);
     assert_true(m.ttft_us > 0);
     /* Unknown (-1) only when the whole answer came in one read, which a
@@ -209,7 +209,7 @@ static void compare__three_profiles_stream_side_by_side_in_the_predicted_order(v
     assert_string_equal(compare_col_provider(c, slow), "anthropic");
 
     int64_t now = clock_mono_us();
-    cmp_metrics mf, mm, ms;
+    compare_metrics mf, mm, ms;
     compare_col_metrics(c, fast, now, &mf);
     compare_col_metrics(c, mid, now, &mm);
     compare_col_metrics(c, slow, now, &ms);
@@ -312,7 +312,7 @@ static void compare__cancel_one_keeps_its_text_and_follow_ups_keep_each_history(
     assert_int_equal(compare_col_state(c, slow), COMPARE_CANCELLED);
     assert_int_equal(compare_col_text(c, slow)->len, partial);
     assert_int_equal(compare_col_exit_code(c, slow), 130);
-    cmp_metrics m;
+    compare_metrics m;
     compare_col_metrics(c, slow, clock_mono_us(), &m);
     assert_true(m.completion_approx); /* no usage came: counted */
     assert_true(m.completion_tokens >= 1 && m.completion_tokens < TOKENS);
@@ -327,7 +327,7 @@ static void compare__cancel_one_keeps_its_text_and_follow_ups_keep_each_history(
     assert_int_equal(compare_nturns(c), 2);
     for (size_t i = 0; i < 3; i++)
         expect_done(c, i);
-    cmp_metrics a, b;
+    compare_metrics a, b;
     compare_col_metrics(c, slow, clock_mono_us(), &a);
     compare_col_metrics(c, (slow + 1) % 3, clock_mono_us(), &b);
     assert_true(a.prompt_tokens < b.prompt_tokens);
@@ -379,7 +379,7 @@ static void compare__repeat_runs_rounds_and_gives_medians(void **state)
         assert_int_equal(compare_col_nruns(c, i), 3);
         for (size_t k = 0; k < 3; k++)
             assert_int_equal(compare_col_run_state(c, i, k), COMPARE_DONE);
-        cmp_stats t, r;
+        compare_stats t, r;
         compare_col_stats(c, i, &t, &r);
         assert_int_equal(t.n, 3);
         assert_int_equal(r.n, 3);
@@ -389,7 +389,7 @@ static void compare__repeat_runs_rounds_and_gives_medians(void **state)
         expect_done(c, i);
     }
     /* The llama profile is faster to the first token than mixtral's. */
-    cmp_stats t0, r0, t1, r1;
+    compare_stats t0, r0, t1, r1;
     compare_col_stats(c, col_of(c, FAST), &t0, &r0);
     compare_col_stats(c, col_of(c, "mixtral-8x7b-32768"), &t1, &r1);
     assert_true(t0.median < t1.median);

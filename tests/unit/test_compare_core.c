@@ -165,7 +165,7 @@ static void runs__without_network_fail_in_their_columns(void **state)
         assert_int_equal(compare_col_state(c, i), COMPARE_FAILED);
         assert_non_null(compare_col_error(c, i));
         assert_int_equal(compare_col_nruns(c, i), 3);
-        cmp_stats a, b;
+        compare_stats a, b;
         compare_col_stats(c, i, &a, &b);
         assert_int_equal(a.n, 0);
         assert_int_equal(b.n, 0);
@@ -222,7 +222,7 @@ static void open__reads_a_transcript_back(void **state)
     assert_int_equal(compare_col_state(c, 0), COMPARE_DONE);
     assert_string_equal(buf_cstr(compare_col_text(c, 0)), "Hi there, friend.");
     assert_string_equal(compare_col_finish(c, 0), "stop");
-    cmp_metrics m;
+    compare_metrics m;
     compare_col_metrics(c, 0, 0, &m);
     assert_int_equal(m.ttft_us, 400000);
     assert_int_equal(m.total_us, 700000);

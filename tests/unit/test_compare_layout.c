@@ -30,15 +30,15 @@ static bool within(rect r, rect box)
 }
 
 /* Checks one layout and returns the columns it shows as a bit set. */
-static unsigned check(rect area, int ncols, int header, int first, int zoom, cmpl_layout *l)
+static unsigned check(rect area, int ncols, int header, int first, int zoom, compare_layout *l)
 {
-    cmpl_opts o = {ncols, header, zoom, first};
-    cmpl_compute(area, &o, l);
+    compare_layout_opts o = {ncols, header, zoom, first};
+    compare_layout_compute(area, &o, l);
     assert_true(l->nshown >= 1 && l->nshown <= ncols);
     assert_true(inside(l->bar, area));
     unsigned seen = 0;
     for (int i = 0; i < l->nshown; i++) {
-        const cmpl_col *c = &l->cols[i];
+        const compare_layout_col *c = &l->cols[i];
         assert_true(c->index >= 0 && c->index < ncols);
         assert_false(seen & (1u << c->index));
         seen |= 1u << c->index;
@@ -65,24 +65,24 @@ static unsigned check(rect area, int ncols, int header, int first, int zoom, cmp
     return seen;
 }
 
-/* Every column is on some page, reached with cmpl_page from the start. */
+/* Every column is on some page, reached with compare_layout_page from the start. */
 static void check_size(int rows, int cols, int header)
 {
     rect area = {0, 0, rows, cols};
     for (int n = 1; n <= CMPL_MAX_COLS; n++) {
-        cmpl_layout l;
+        compare_layout l;
         unsigned seen = check(area, n, header, 0, -1, &l);
         int first = 0, guard = 0;
         while (first + l.per_page < n && guard++ < 20) {
-            int next = cmpl_page(first, l.per_page, n, 1);
+            int next = compare_layout_page(first, l.per_page, n, 1);
             assert_true(next > first);
             first = next;
             seen |= check(area, n, header, first, -1, &l);
         }
         assert_int_equal(seen, (1u << n) - 1);
-        /* And each column directly: cmpl_first_for puts it on screen. */
+        /* And each column directly: compare_layout_first_for puts it on screen. */
         for (int col = 0; col < n; col++) {
-            int f = cmpl_first_for(0, l.per_page, n, col);
+            int f = compare_layout_first_for(0, l.per_page, n, col);
             unsigned s = check(area, n, header, f, -1, &l);
             assert_true(s & (1u << col));
             /* Zoomed: one column over the whole area below the bar. */
@@ -99,7 +99,7 @@ static void layout__one_to_twelve_columns_at_80x24(void **state)
     (void)state;
     check_size(24, 80, 4);
     rect area = {0, 0, 24, 80};
-    cmpl_layout l;
+    compare_layout l;
     /* 2 and 3 side by side; 24 cells each at least. */
     check(area, 3, 4, 0, -1, &l);
     assert_int_equal(l.per_row, 3);
@@ -113,14 +113,14 @@ static void layout__one_to_twelve_columns_at_80x24(void **state)
     assert_int_equal(l.per_row, 3);
     assert_int_equal(l.rows, 2);
     char buf[64];
-    assert_string_equal(cmpl_page_label(&l, 12, false, buf, sizeof buf), "columns 1-6 of 12");
+    assert_string_equal(compare_layout_page_label(&l, 12, false, buf, sizeof buf), "columns 1-6 of 12");
     check(area, 12, 4, 4, -1, &l);
-    assert_string_equal(cmpl_page_label(&l, 12, false, buf, sizeof buf), "columns 5-10 of 12");
+    assert_string_equal(compare_layout_page_label(&l, 12, false, buf, sizeof buf), "columns 5-10 of 12");
     check(area, 12, 4, 99, -1, &l); /* clamped to the last page */
     assert_int_equal(l.first, 6);
-    assert_string_equal(cmpl_page_label(&l, 12, false, buf, sizeof buf), "columns 7-12 of 12");
+    assert_string_equal(compare_layout_page_label(&l, 12, false, buf, sizeof buf), "columns 7-12 of 12");
     check(area, 12, 4, 0, 1, &l);
-    assert_string_equal(cmpl_page_label(&l, 12, true, buf, sizeof buf), "column 2 of 12 (zoomed)");
+    assert_string_equal(compare_layout_page_label(&l, 12, true, buf, sizeof buf), "column 2 of 12 (zoomed)");
 }
 
 static void layout__one_to_twelve_columns_at_200x50(void **state)
@@ -128,7 +128,7 @@ static void layout__one_to_twelve_columns_at_200x50(void **state)
     (void)state;
     check_size(50, 200, 4);
     rect area = {0, 0, 50, 200};
-    cmpl_layout l;
+    compare_layout l;
     check(area, 6, 4, 0, -1, &l);
     assert_int_equal(l.per_row, 6);
     assert_int_equal(l.rows, 1);
@@ -140,7 +140,7 @@ static void layout__one_to_twelve_columns_at_200x50(void **state)
         assert_int_equal(l.per_page, n);
     }
     char buf[64];
-    assert_string_equal(cmpl_page_label(&l, 12, false, buf, sizeof buf), "12 columns");
+    assert_string_equal(compare_layout_page_label(&l, 12, false, buf, sizeof buf), "12 columns");
     /* The second row's columns have a top border, the first row's none. */
     assert_false(l.cols[0].border_top);
     assert_true(l.cols[6].border_top);
@@ -154,23 +154,23 @@ static void layout__survives_tiny_and_odd_sizes(void **state)
     for (int rows = 1; rows <= 60; rows += 3)
         for (int cols = 1; cols <= 230; cols += 11)
             for (int n = 1; n <= CMPL_MAX_COLS; n += 1) {
-                cmpl_layout l;
+                compare_layout l;
                 rect area = {2, 3, rows, cols};
                 check(area, n, 3, 0, -1, &l);
                 check(area, n, 0, n, -1, &l);
             }
-    cmpl_layout l;
-    cmpl_opts none = {0, 3, -1, 0};
-    cmpl_compute((rect){0, 0, 24, 80}, &none, &l);
+    compare_layout l;
+    compare_layout_opts none = {0, 3, -1, 0};
+    compare_layout_compute((rect){0, 0, 24, 80}, &none, &l);
     assert_int_equal(l.nshown, 0);
-    cmpl_opts one = {1, 3, -1, 0};
-    cmpl_compute((rect){0, 0, 0, 80}, &one, &l);
+    compare_layout_opts one = {1, 3, -1, 0};
+    compare_layout_compute((rect){0, 0, 0, 80}, &one, &l);
     assert_int_equal(l.nshown, 0);
-    assert_int_equal(cmpl_first_for(3, 3, 12, 1), 1);
-    assert_int_equal(cmpl_first_for(3, 3, 12, 7), 5);
-    assert_int_equal(cmpl_first_for(3, 3, 12, 4), 3);
-    assert_int_equal(cmpl_page(9, 3, 12, 1), 9);
-    assert_int_equal(cmpl_page(1, 3, 12, -1), 0);
+    assert_int_equal(compare_layout_first_for(3, 3, 12, 1), 1);
+    assert_int_equal(compare_layout_first_for(3, 3, 12, 7), 5);
+    assert_int_equal(compare_layout_first_for(3, 3, 12, 4), 3);
+    assert_int_equal(compare_layout_page(9, 3, 12, 1), 9);
+    assert_int_equal(compare_layout_page(1, 3, 12, -1), 0);
 }
 
 TEST_MAIN(cmocka_unit_test(layout__one_to_twelve_columns_at_80x24),

@@ -58,7 +58,7 @@ static void tokens__count_like_the_simulator(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof token_cases / sizeof *token_cases; i++) {
         const char *t = token_cases[i].text;
-        int64_t got = cmp_token_count(t, strlen(t));
+        int64_t got = compare_token_count(t, strlen(t));
         if (got != token_cases[i].count)
             fail_msg("'%s': %lld tokens, want %lld", t, (long long)got,
                      (long long)token_cases[i].count);
@@ -67,27 +67,27 @@ static void tokens__count_like_the_simulator(void **state)
     const char *t = " hello  world 👩\u200d💻!";
     size_t off = 0, len = strlen(t);
     while (off < len) {
-        size_t n = cmp_token_len(t + off, len - off);
+        size_t n = compare_token_len(t + off, len - off);
         assert_true(n > 0);
         off += n;
     }
     assert_int_equal(off, len);
-    assert_int_equal(cmp_token_len("", 0), 0);
+    assert_int_equal(compare_token_len("", 0), 0);
 }
 
 static void tokens__count_invalid_utf8_per_bad_byte(void **state)
 {
     (void)state;
     const char bad[] = "a\xff\xfe b";
-    assert_int_equal(cmp_token_count(bad, sizeof bad - 1), 4); /* a, FF, FE, " b" */
+    assert_int_equal(compare_token_count(bad, sizeof bad - 1), 4); /* a, FF, FE, " b" */
 }
 
 static void tokens__prompt_adds_four_per_message(void **state)
 {
     (void)state;
     const char *msgs[] = {"hello there", "Hi! How are you?", NULL};
-    assert_int_equal(cmp_prompt_tokens(msgs, 3), 2 + 4 + 6 + 4 + 0 + 4);
-    assert_int_equal(cmp_prompt_tokens(msgs, 0), 0);
+    assert_int_equal(compare_prompt_tokens(msgs, 3), 2 + 4 + 6 + 4 + 0 + 4);
+    assert_int_equal(compare_prompt_tokens(msgs, 0), 0);
 }
 
 /* Feeding a text piece by piece counts what counting it whole does, for
@@ -112,9 +112,9 @@ static void tokens__incremental_matches_whole(void **state)
             memcpy(text + len, s, l);
             len += l;
         }
-        int64_t whole = cmp_token_count(text, len);
+        int64_t whole = compare_token_count(text, len);
         /* Cut at random code point boundaries (pieces come in whole). */
-        cmp_tokcount tc;
+        compare_tokcount tc;
         memset(&tc, 0, sizeof tc);
         size_t fed = 0;
         while (fed < len) {
@@ -122,8 +122,8 @@ static void tokens__incremental_matches_whole(void **state)
             fed = fed + step > len ? len : fed + step;
             while (fed < len && ((unsigned char)text[fed] & 0xC0) == 0x80)
                 fed++;
-            int64_t part = cmp_tokcount_feed(&tc, text, fed);
-            assert_int_equal(part, cmp_token_count(text, fed));
+            int64_t part = compare_tokcount_feed(&tc, text, fed);
+            assert_int_equal(part, compare_token_count(text, fed));
         }
         assert_int_equal(tc.total, whole);
     }
@@ -132,9 +132,9 @@ static void tokens__incremental_matches_whole(void **state)
 /* ------------------------------------------------------------ metrics */
 
 /* A run sent at 1 s whose first token came 250 ms later. */
-static cmp_times timeline(void)
+static compare_times timeline(void)
 {
-    cmp_times t = {1000000, 1250000, 0, 0};
+    compare_times t = {1000000, 1250000, 0, 0};
     t.last_us = t.first_us;
     return t;
 }
@@ -142,53 +142,53 @@ static cmp_times timeline(void)
 static void metrics__ttft_and_total(void **state)
 {
     (void)state;
-    cmp_times t = {0, 0, 0, 0};
-    assert_int_equal(cmp_ttft_us(&t), -1);
-    assert_int_equal(cmp_total_us(&t, 5000000), -1);
+    compare_times t = {0, 0, 0, 0};
+    assert_int_equal(compare_ttft_us(&t), -1);
+    assert_int_equal(compare_total_us(&t, 5000000), -1);
     t.sent_us = 1000000;
-    assert_int_equal(cmp_ttft_us(&t), -1); /* waiting */
-    assert_int_equal(cmp_total_us(&t, 1400000), 400000); /* running: so far */
+    assert_int_equal(compare_ttft_us(&t), -1); /* waiting */
+    assert_int_equal(compare_total_us(&t, 1400000), 400000); /* running: so far */
     t = timeline();
-    assert_int_equal(cmp_ttft_us(&t), 250000);
+    assert_int_equal(compare_ttft_us(&t), 250000);
     t.end_us = 3000000;
-    assert_int_equal(cmp_total_us(&t, 9000000), 2000000); /* ended: fixed */
+    assert_int_equal(compare_total_us(&t, 9000000), 2000000); /* ended: fixed */
 }
 
 static void metrics__rate_so_far_and_final(void **state)
 {
     (void)state;
-    cmp_times t = timeline();
+    compare_times t = timeline();
     /* One token: no rate yet, whatever the time. */
-    assert_true(cmp_tok_per_s(&t, 1, 2000000) < 0);
+    assert_true(compare_tok_per_s(&t, 1, 2000000) < 0);
     /* 11 tokens, 0.5 s after the first token: 10 / 0.5 = 20 tok/s, even if
      * the last token arrived earlier (the stream is still going). */
     t.last_us = 1600000;
-    assert_float_equal(cmp_tok_per_s(&t, 11, 1750000), 20.0, 1e-9);
+    assert_float_equal(compare_tok_per_s(&t, 11, 1750000), 20.0, 1e-9);
     /* Later, with no new token, the live rate falls. */
-    assert_float_equal(cmp_tok_per_s(&t, 11, 2250000), 10.0, 1e-9);
+    assert_float_equal(compare_tok_per_s(&t, 11, 2250000), 10.0, 1e-9);
     /* Ended: the rate is over the tokens' own span, not the clock. */
     t.end_us = 1700000;
-    assert_float_equal(cmp_tok_per_s(&t, 11, 9000000), 10.0 / 0.35, 1e-9);
+    assert_float_equal(compare_tok_per_s(&t, 11, 9000000), 10.0 / 0.35, 1e-9);
     /* All tokens at once: no division by zero. */
     t.last_us = t.first_us;
-    assert_true(cmp_tok_per_s(&t, 50, 9000000) < 0);
+    assert_true(compare_tok_per_s(&t, 50, 9000000) < 0);
     /* A clock that reads earlier than the first token. */
-    cmp_times u = timeline();
-    assert_true(cmp_tok_per_s(&u, 5, 1000) < 0);
+    compare_times u = timeline();
+    assert_true(compare_tok_per_s(&u, 5, 1000) < 0);
 }
 
 static void metrics__usage_wins_over_counting(void **state)
 {
     (void)state;
-    cmp_sample s;
+    compare_sample s;
     memset(&s, 0, sizeof s);
     s.t = timeline();
     s.t.last_us = 2250000;
     s.t.end_us = 2300000;
     s.counted_completion = 40;
     s.counted_prompt = 12;
-    cmp_metrics m;
-    cmp_metrics_compute(&s, 5000000, &m);
+    compare_metrics m;
+    compare_metrics_compute(&s, 5000000, &m);
     assert_int_equal(m.completion_tokens, 40);
     assert_true(m.completion_approx);
     assert_int_equal(m.prompt_tokens, 12);
@@ -200,7 +200,7 @@ static void metrics__usage_wins_over_counting(void **state)
     s.usage = true;
     s.usage_prompt = 14;
     s.usage_completion = 41;
-    cmp_metrics_compute(&s, 5000000, &m);
+    compare_metrics_compute(&s, 5000000, &m);
     assert_int_equal(m.completion_tokens, 41);
     assert_false(m.completion_approx);
     assert_int_equal(m.prompt_tokens, 14);
@@ -209,7 +209,7 @@ static void metrics__usage_wins_over_counting(void **state)
     /* Not sent: nothing known. */
     memset(&s, 0, sizeof s);
     s.counted_prompt = -1;
-    cmp_metrics_compute(&s, 5000000, &m);
+    compare_metrics_compute(&s, 5000000, &m);
     assert_int_equal(m.ttft_us, -1);
     assert_int_equal(m.total_us, -1);
     assert_int_equal(m.completion_tokens, -1);
@@ -223,9 +223,9 @@ static void metrics__usage_wins_over_counting(void **state)
 static void stats__median_odd_even_and_spread(void **state)
 {
     (void)state;
-    cmp_stats s;
+    compare_stats s;
     double odd[] = {300, 100, 200};
-    assert_int_equal(cmp_stats_compute(odd, 3, &s), 3);
+    assert_int_equal(compare_stats_compute(odd, 3, &s), 3);
     assert_float_equal(s.median, 200, 1e-9);
     assert_float_equal(s.min, 100, 1e-9);
     assert_float_equal(s.max, 300, 1e-9);
@@ -233,24 +233,24 @@ static void stats__median_odd_even_and_spread(void **state)
     assert_float_equal(s.q3, 250, 1e-9);
     assert_float_equal(odd[0], 300, 0); /* not sorted in place */
     double even[] = {4, 1, 3, 2};
-    assert_int_equal(cmp_stats_compute(even, 4, &s), 4);
+    assert_int_equal(compare_stats_compute(even, 4, &s), 4);
     assert_float_equal(s.median, 2.5, 1e-9);
     assert_float_equal(s.q1, 1.75, 1e-9);
     assert_float_equal(s.q3, 3.25, 1e-9);
     /* Unknown values are left out. */
     double gaps[] = {-1, 10, -1, 30};
-    assert_int_equal(cmp_stats_compute(gaps, 4, &s), 2);
+    assert_int_equal(compare_stats_compute(gaps, 4, &s), 2);
     assert_float_equal(s.median, 20, 1e-9);
     assert_float_equal(s.min, 10, 1e-9);
     double one[] = {7};
-    cmp_stats_compute(one, 1, &s);
+    compare_stats_compute(one, 1, &s);
     assert_float_equal(s.median, 7, 0);
     assert_float_equal(s.q1, 7, 0);
     assert_float_equal(s.q3, 7, 0);
     double none[] = {-1, -1};
-    assert_int_equal(cmp_stats_compute(none, 2, &s), 0);
+    assert_int_equal(compare_stats_compute(none, 2, &s), 0);
     assert_int_equal(s.n, 0);
-    assert_int_equal(cmp_stats_compute(NULL, 0, &s), 0);
+    assert_int_equal(compare_stats_compute(NULL, 0, &s), 0);
 }
 
 static void best__picks_ties_and_skips_failures(void **state)
@@ -259,21 +259,21 @@ static void best__picks_ties_and_skips_failures(void **state)
     bool w[5];
     double ttft[] = {400, 60, 60, 700, 30};
     bool ok[] = {true, true, true, true, false}; /* the 30 ms one failed */
-    assert_int_equal(cmp_best(ttft, ok, 5, true, w), 2);
+    assert_int_equal(compare_best(ttft, ok, 5, true, w), 2);
     assert_false(w[0]);
     assert_true(w[1] && w[2]);
     assert_false(w[3] || w[4]);
     double rate[] = {90, 800, -1, 800.0000000001, 70};
-    assert_int_equal(cmp_best(rate, NULL, 5, false, w), 2);
+    assert_int_equal(compare_best(rate, NULL, 5, false, w), 2);
     assert_true(w[1] && w[3]);
     assert_false(w[0] || w[2] || w[4]);
     double unknown[] = {-1, -1};
-    assert_int_equal(cmp_best(unknown, NULL, 2, true, w), 0);
+    assert_int_equal(compare_best(unknown, NULL, 2, true, w), 0);
     assert_false(w[0] || w[1]);
     bool none_ok[] = {false, false};
     double two[] = {1, 2};
-    assert_int_equal(cmp_best(two, none_ok, 2, false, w), 0);
-    assert_int_equal(cmp_best(two, NULL, 0, false, w), 0);
+    assert_int_equal(compare_best(two, none_ok, 2, false, w), 0);
+    assert_int_equal(compare_best(two, NULL, 0, false, w), 0);
 }
 
 TEST_MAIN(cmocka_unit_test(tokens__count_like_the_simulator),
