@@ -52,6 +52,7 @@ static void print_json(cli_ctx *c, const config_t *cfg)
     json_object_object_add(o, "insecure_tls",
                            item_json(cfg, CONFIG_INSECURE_TLS,
                                      json_object_new_boolean(cfg->insecure_tls)));
+    json_object_object_add(o, "ca_file", item_json(cfg, CONFIG_CA_FILE, cli_jstr(cfg->ca_file)));
     json_object_object_add(o, "theme", item_json(cfg, CONFIG_THEME, cli_jstr(cfg->theme)));
     json_object_object_add(o, "osc52",
                            item_json(cfg, CONFIG_OSC52, json_object_new_boolean(cfg->osc52)));

@@ -17,7 +17,9 @@
  *   [aiassist] base_url, api_key, api_key_cmd, model, timeout (seconds,
  *              fractional allowed), max_retries, max_tokens (the longest
  *              reply the console's and aidesk chat's and compare's
- *              requests ask for), allow_http
+ *              requests ask for), allow_http, ca_file (a file of PEM
+ *              certificates to trust instead of the system's, as curl's
+ *              --cacert; a leading ~/ means the home directory)
  *   [gate]     base_url, project_id, project_id_cmd
  *   [ui]       theme, osc52, keep_workspaces (how many recent workspaces
  *              the console keeps whole in memory besides the one on screen
@@ -32,7 +34,10 @@
  *              it off; default 5)
  *   [debug]    log (a path; a leading ~/ means the home directory)
  * Unknown sections and keys are errors, so that a typo is not silently
- * ignored. allow_http applies to both base URLs.
+ * ignored. allow_http and ca_file apply to both services (ca_file also to
+ * the Realtime WebSocket of a call). A ca_file that cannot be read, is not
+ * a regular file or holds no PEM certificate is an error when the
+ * configuration is loaded, not a silent fall-back to the system's CAs.
  *
  * Refused config files (the message says how to fix it): one owned by
  * another user (neither us nor root); one holding an inline secret whose
@@ -93,6 +98,7 @@ typedef enum config_item {
     CONFIG_BELL,
     CONFIG_LATE_AFTER,
     CONFIG_UNDO,
+    CONFIG_CA_FILE,
     CONFIG_N_ITEMS
 } config_item;
 
@@ -123,6 +129,7 @@ typedef struct config {
     int max_tokens;
     bool allow_http;
     bool insecure_tls;
+    char *ca_file;   /* trusted CAs (PEM), NULL: the system's */
     char *theme;
     bool osc52;      /* clipboard writes through the terminal: opt-in */
     int keep_workspaces; /* recent workspaces kept whole (core/model.h, the bound) */
@@ -157,6 +164,7 @@ typedef struct config_options {
     const char *max_retries;  /* --max-retries */
     config_flag allow_http;   /* --allow-http */
     config_flag insecure_tls; /* --insecure */
+    const char *ca_file;      /* --ca-file */
     const char *theme;        /* --theme */
     const char *debug_log;    /* --debug */
     /* Do not run key commands (for showing the configuration without
