@@ -37,6 +37,7 @@ typedef enum kind {
     K_THEME,
     K_PATH,
     K_CA,
+    K_RT_URL,
     K_KEEP,
     K_BELL,
     K_LATE,
@@ -63,6 +64,7 @@ static const key_rule rules[] = {
     {"gate", "base_url", K_URL, CONFIG_GATE_URL},
     {"gate", "project_id", K_SECRET, CONFIG_PROJECT_ID},
     {"gate", "project_id_cmd", K_CMD, CONFIG_PROJECT_ID},
+    {"gate", "realtime_url", K_RT_URL, CONFIG_REALTIME_URL},
     {"ui", "theme", K_THEME, CONFIG_THEME},
     {"ui", "osc52", K_FLAG, CONFIG_OSC52},
     {"ui", "keep_workspaces", K_KEEP, CONFIG_KEEP_WORKSPACES},
@@ -137,6 +139,11 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         cmd->where = xstrdup(where);
         return NULL;
     }
+    case K_RT_URL:
+        msg = config_check_realtime_url(value);
+        if (!msg)
+            config_set_str(c, r->item, value, CONFIG_SRC_FILE, where);
+        return msg;
     case K_MODEL:
         msg = config_check_model(value);
         if (!msg)

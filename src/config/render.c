@@ -117,6 +117,7 @@ char *config_render(const config_t *c)
     put_value(&b, "aiassist", c, CONFIG_CA_FILE, c->ca_file ? c->ca_file : "(system)");
     put_value(&b, "gate", c, CONFIG_GATE_URL, c->gate_url);
     put_secret(&b, "gate", c, CONFIG_PROJECT_ID, c->project_id);
+    put_value(&b, "gate", c, CONFIG_REALTIME_URL, c->realtime_url);
     put_value(&b, "ui", c, CONFIG_THEME, c->theme);
     put_value(&b, "ui", c, CONFIG_OSC52, c->osc52 ? "true" : "false");
     snprintf(num, sizeof num, "%d", c->keep_workspaces);

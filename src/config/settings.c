@@ -28,6 +28,7 @@ static const char *const item_names[CONFIG_N_ITEMS] = {
     [CONFIG_ALLOW_HTTP] = "allow_http",
     [CONFIG_INSECURE_TLS] = "insecure_tls",
     [CONFIG_CA_FILE] = "ca_file",
+    [CONFIG_REALTIME_URL] = "realtime_url",
     [CONFIG_THEME] = "theme",
     [CONFIG_OSC52] = "osc52",
     [CONFIG_KEEP_WORKSPACES] = "keep_workspaces",
@@ -74,6 +75,8 @@ char **config_str_field(config_t *c, config_item item)
         return &c->model;
     case CONFIG_CA_FILE:
         return &c->ca_file;
+    case CONFIG_REALTIME_URL:
+        return &c->realtime_url;
     case CONFIG_THEME:
         return &c->theme;
     case CONFIG_DEBUG_LOG:
@@ -120,6 +123,7 @@ config_t *config_new_defaults(void)
     c->base_url = xstrdup(CONFIG_DEFAULT_BASE_URL);
     c->gate_url = xstrdup(CONFIG_DEFAULT_GATE_URL);
     c->model = xstrdup(CONFIG_DEFAULT_MODEL);
+    c->realtime_url = xstrdup(CONFIG_DEFAULT_REALTIME_URL);
     c->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
     c->max_retries = CONFIG_DEFAULT_MAX_RETRIES;
     c->max_tokens = CONFIG_DEFAULT_MAX_TOKENS;
@@ -168,6 +172,7 @@ static int apply_env(config_t *c, char **err)
         {"AIASSIST_API_KEY", CONFIG_API_KEY},
         {"AI_GATE_BASE_URL", CONFIG_GATE_URL},
         {"AI_GATE_PROJECT_ID", CONFIG_PROJECT_ID},
+        {"AI_GATE_REALTIME_URL", CONFIG_REALTIME_URL},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].var);
@@ -178,6 +183,8 @@ static int apply_env(config_t *c, char **err)
             msg = config_check_secret(v, "API key");
         else if (vars[i].item == CONFIG_PROJECT_ID)
             msg = config_check_secret(v, "project id");
+        else if (vars[i].item == CONFIG_REALTIME_URL)
+            msg = config_check_realtime_url(v);
         if (msg) {
             *err = xasprintf("%s: %s", vars[i].var, msg);
             free(msg);

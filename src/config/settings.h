@@ -2,8 +2,8 @@
  * from.
  *
  * Layers, highest first: command-line options > environment
- * (AIASSIST_API_KEY, AIASSIST_BASE_URL, AI_GATE_PROJECT_ID, AI_GATE_BASE_URL;
- * an empty variable counts as unset) > the config file
+ * (AIASSIST_API_KEY, AIASSIST_BASE_URL, AI_GATE_PROJECT_ID, AI_GATE_BASE_URL,
+ * AI_GATE_REALTIME_URL; an empty variable counts as unset) > the config file
  * ($XDG_CONFIG_HOME/aidesk/config, default ~/.config/aidesk/config, or the
  * file given with --config) > built-in defaults.
  *
@@ -20,7 +20,9 @@
  *              requests ask for), allow_http, ca_file (a file of PEM
  *              certificates to trust instead of the system's, as curl's
  *              --cacert; a leading ~/ means the home directory)
- *   [gate]     base_url, project_id, project_id_cmd
+ *   [gate]     base_url, project_id, project_id_cmd, realtime_url (the
+ *              Realtime WebSocket endpoint of a call; wss://, or ws:// to
+ *              this machine; "gate call --realtime-url" overrides it)
  *   [ui]       theme, osc52, keep_workspaces (how many recent workspaces
  *              the console keeps whole in memory besides the one on screen
  *              and those in use; 0 to 100000), bell (what rings the
@@ -51,6 +53,7 @@
 #define CONFIG_DEFAULT_BASE_URL "https://api.aiassist.net"
 #define CONFIG_DEFAULT_GATE_URL "https://api.ai-gate.dev"
 #define CONFIG_DEFAULT_MODEL "gpt-4o"
+#define CONFIG_DEFAULT_REALTIME_URL "wss://api.openai.com/v1/realtime"
 #define CONFIG_DEFAULT_TIMEOUT_MS 30000
 #define CONFIG_DEFAULT_MAX_RETRIES 3
 #define CONFIG_DEFAULT_MAX_TOKENS 1024 /* the SDK's */
@@ -99,6 +102,7 @@ typedef enum config_item {
     CONFIG_LATE_AFTER,
     CONFIG_UNDO,
     CONFIG_CA_FILE,
+    CONFIG_REALTIME_URL,
     CONFIG_N_ITEMS
 } config_item;
 
@@ -123,6 +127,7 @@ typedef struct config {
     char *api_key;    /* NULL when not set */
     char *gate_url;   /* AI Gate, checked, without trailing slash */
     char *project_id; /* NULL when not set */
+    char *realtime_url; /* a call's WebSocket endpoint: wss:// (ws:// to loopback) */
     char *model;
     int timeout_ms;
     int max_retries;

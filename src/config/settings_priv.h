@@ -33,6 +33,9 @@ char *config_expand_file(const char *s, const char *what, char **out);
 /* A CA file: a readable regular file holding at least one PEM
  * certificate. The message quotes the path and says what is wrong. */
 char *config_check_ca_file(const char *path);
+/* A Realtime endpoint: wss://HOST... or ws://HOST... (whether a ws:// host
+ * is this machine is judged when connecting). */
+char *config_check_realtime_url(const char *s);
 
 /* s quoted for a POSIX shell when it needs quoting (for "fix with:" hints). */
 char *config_shell_quote(const char *s);

@@ -289,6 +289,20 @@ char *config_check_ca_file(const char *path)
     return msg;
 }
 
+char *config_check_realtime_url(const char *s)
+{
+    size_t scheme = !strncmp(s, "wss://", 6) ? 6 : !strncmp(s, "ws://", 5) ? 5 : 0;
+    if (!scheme)
+        return bad_value("the Realtime URL must start with wss:// (or ws:// to this machine), "
+                         "found '%s'",
+                         s);
+    if (!s[scheme] || s[scheme] == '/' || !is_token(s))
+        return bad_value("the Realtime URL needs a host and no spaces or control characters, "
+                         "found '%s'",
+                         s);
+    return NULL;
+}
+
 char *config_shell_quote(const char *s)
 {
     if (*s &&

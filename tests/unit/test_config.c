@@ -28,7 +28,8 @@ typedef struct fx {
 } fx;
 
 static const char *const service_vars[] = {"AIASSIST_API_KEY", "AIASSIST_BASE_URL",
-                                           "AI_GATE_PROJECT_ID", "AI_GATE_BASE_URL"};
+                                           "AI_GATE_PROJECT_ID", "AI_GATE_BASE_URL",
+                                           "AI_GATE_REALTIME_URL"};
 
 static char *sub(const fx *f, const char *rel)
 {
@@ -919,6 +920,58 @@ static void config__ca_file_is_read_overridden_checked_and_shown(void **state)
     free(other_ca);
 }
 
+/* realtime_url: the default, the file's [gate] realtime_url, the
+ * environment's AI_GATE_REALTIME_URL above it; anything but wss:// or
+ * ws:// refused at the line or variable that said it. */
+static void config__realtime_url_layers_and_checks(void **state)
+{
+    fx *f = *state;
+    config_t *c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "wss://api.openai.com/v1/realtime");
+    assert_int_equal(c->origin[CONFIG_REALTIME_URL].source, CONFIG_SRC_DEFAULT);
+    config_free(c);
+
+    write_file(f->conf, "[gate]\nrealtime_url = wss://rt.example.com/v1/realtime\n", 0644);
+    c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "wss://rt.example.com/v1/realtime");
+    assert_int_equal(c->origin[CONFIG_REALTIME_URL].source, CONFIG_SRC_FILE);
+    char *text = config_render(c);
+    assert_contains(text, "gate.realtime_url      wss://rt.example.com/v1/realtime");
+    assert_contains(text, "config/aidesk/config:2)");
+    free(text);
+    config_free(c);
+
+    setenv("AI_GATE_REALTIME_URL", "ws://127.0.0.1:9/v1/realtime", 1);
+    c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "ws://127.0.0.1:9/v1/realtime");
+    text = config_render(c);
+    assert_contains(text, "(environment: AI_GATE_REALTIME_URL)");
+    free(text);
+    config_free(c);
+    /* Empty: unset, as every variable. */
+    setenv("AI_GATE_REALTIME_URL", "", 1);
+    c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "wss://rt.example.com/v1/realtime");
+    config_free(c);
+
+    setenv("AI_GATE_REALTIME_URL", "https://rt.example.com/v1/realtime", 1);
+    char *err = load_err(NULL);
+    assert_contains(err, "AI_GATE_REALTIME_URL: the Realtime URL must start with wss://");
+    free(err);
+    unsetenv("AI_GATE_REALTIME_URL");
+
+    static const char *const bad[] = {"http://rt.example.com/", "wss://", "wss:///v1",
+                                      "wss://a b/"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *conf = xasprintf("[gate]\nrealtime_url = \"%s\"\n", bad[i]);
+        write_file(f->conf, conf, 0644);
+        free(conf);
+        err = load_err(NULL);
+        assert_contains(err, "config/aidesk/config:2: realtime_url: the Realtime URL");
+        free(err);
+    }
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 TEST_MAIN(T(config__uses_defaults_without_file_env_or_options),
           T(config__bell_late_after_and_undo_are_read_checked_and_shown),
@@ -945,4 +998,5 @@ TEST_MAIN(T(config__uses_defaults_without_file_env_or_options),
           T(config__base_urls_are_judged_as_libcurl_reads_them),
           T(config__registers_secrets_for_redaction),
           T(config__render_shows_sources_but_never_secrets),
-          T(config__ca_file_is_read_overridden_checked_and_shown))
+          T(config__ca_file_is_read_overridden_checked_and_shown),
+          T(config__realtime_url_layers_and_checks))
