@@ -5,7 +5,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build, the simulator and the tests need.
 AIDESK_PACKAGES="gcc make autoconf automake pkg-config libcurl4-openssl-dev libjson-c-dev
-libncurses-dev libreadline-dev libcmocka-dev python3 tmux curl procps locales"
+libncurses-dev libreadline-dev libcmocka-dev python3 tmux curl procps locales openssl"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'aidesk setup: %s\n' "$*" >&2; exit 1; }

@@ -72,8 +72,7 @@ void call_open(ui *u, size_t i)
         err = NULL;
     }
     callctl_params p = {0};
-    const char *url = getenv("AI_GATE_REALTIME_URL");
-    p.url = url && *url ? url : CALLCTL_DEFAULT_URL;
+    p.url = u->cfg->realtime_url; /* AI_GATE_REALTIME_URL, realtime_url or the default */
     p.model = s->s->model;
     p.session_id = s->s->id;
     p.secret = s->s->client_secret;

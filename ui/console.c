@@ -180,6 +180,7 @@ int console_run(const config_t *cfg, const console_opts *opts)
     setlocale(LC_ALL, "");
     net_config nc = {0};
     nc.insecure_tls = cfg->insecure_tls;
+    nc.ca_file = cfg->ca_file;
     net_t *net = net_new(&nc);
     if (!net) {
         fprintf(stderr, "aidesk: cannot start the network thread\n");

@@ -89,6 +89,9 @@ def parse_args(argv):
                         "naming it), as a strict provider does; repeatable")
     p.add_argument("--default-mode", choices=("ai", "shadow", "takeover"), default="ai")
     p.add_argument("--quiet", action="store_true", help="no request log on stderr")
+    p.add_argument("--tls-cert", metavar="FILE",
+                   help="serve HTTPS and wss:// with this PEM certificate (chain); needs --tls-key")
+    p.add_argument("--tls-key", metavar="FILE", help="the PEM private key of --tls-cert")
     p.add_argument("--version", action="version", version="aidesk-sim " + VERSION)
     opts = p.parse_args(argv)
     if opts.heartbeat <= 0:
@@ -97,7 +100,19 @@ def parse_args(argv):
         p.error("--port must be between 0 and 65535")
     if opts.sync_state and not opts.state:
         p.error("--sync-state needs --state FILE")
+    if bool(opts.tls_cert) != bool(opts.tls_key):
+        p.error("--tls-cert and --tls-key go together")
     return opts
+
+
+def tls_context(cert, key):
+    """The server's TLS context, or raises OSError / ssl.SSLError with a
+    reason (a missing file, a key that does not match the certificate)."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key)
+    return ctx
 
 
 def write_port_file(path, port):
@@ -124,6 +139,16 @@ def main(argv=None):
         sys.stderr.write("aidesk-sim: --keys %s: %s\n" % (opts.keys, e))
         return 2
 
+    tls = None
+    if opts.tls_cert:
+        import ssl
+        try:
+            tls = tls_context(opts.tls_cert, opts.tls_key)
+        except (OSError, ssl.SSLError) as e:
+            sys.stderr.write("aidesk-sim: --tls-cert %s / --tls-key %s: %s\n"
+                             % (opts.tls_cert, opts.tls_key, e))
+            return 2
+
     from .app import App
     from .httpd import Server
 
@@ -131,7 +156,7 @@ def main(argv=None):
     app.persist.load()
     ipv6 = ":" in opts.host
     try:
-        server = Server((opts.host, opts.port), app, ipv6=ipv6)
+        server = Server((opts.host, opts.port), app, ipv6=ipv6, tls=tls)
     except OSError as e:
         sys.stderr.write("aidesk-sim: cannot listen on %s:%d: %s\n" % (opts.host, opts.port, e))
         return 1
@@ -140,7 +165,8 @@ def main(argv=None):
     host = "[%s]" % opts.host if ipv6 else opts.host
     if opts.port_file:
         write_port_file(opts.port_file, port)
-    sys.stdout.write("aidesk-sim listening on http://%s:%d\n" % (host, port))
+    sys.stdout.write("aidesk-sim listening on %s://%s:%d\n"
+                     % ("https" if tls else "http", host, port))
     sys.stdout.flush()
 
     def on_signal(signum, frame):

@@ -6,6 +6,7 @@ import json
 import email.utils
 import queue
 import socket
+import ssl
 import threading
 import sys
 import time
@@ -373,10 +374,18 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, addr, app, ipv6=False):
+    # Longest a TLS handshake may take before the connection is dropped.
+    TLS_HANDSHAKE_S = 10.0
+
+    def __init__(self, addr, app, ipv6=False, tls=None):
         if ipv6:
             self.address_family = socket.AF_INET6
         self.app = app
+        # An ssl.SSLContext (server side) or None for plain HTTP. Each
+        # accepted connection is wrapped by the worker that serves it, not
+        # by the accepting thread: a client that stalls or fails its
+        # handshake must not hold up the connections behind it.
+        self.tls = tls
         super().__init__(addr, Handler)
 
     SPARE_WORKERS = 16
@@ -423,9 +432,36 @@ class Server(ThreadingHTTPServer):
                     self._idle += 1
                 threading.Thread(target=self._worker, daemon=True).start()
 
+    def _handshake(self, request):
+        """The TLS side of a new connection, or None when the client did
+        not complete the handshake (a certificate it does not trust ends
+        here: no request is read)."""
+        fd = request.fileno()
+        try:
+            request.settimeout(self.TLS_HANDSHAKE_S)
+            tls = self.tls.wrap_socket(request, server_side=True)
+            tls.settimeout(None)
+            return tls
+        except (ssl.SSLError, OSError) as e:
+            self.accepted.pop(fd, None)
+            if not self.app.quiet:
+                sys.stderr.write("TLS handshake failed: %s\n" % (getattr(e, "reason", None) or e))
+                sys.stderr.flush()
+            try:
+                request.close()
+            except OSError:
+                pass
+            return None
+
     def _worker(self):
         while True:
             request, client_address = self._work.get()
+            if self.tls is not None:
+                request = self._handshake(request)
+                if request is None:
+                    with self._idle_lock:
+                        self._idle += 1
+                    continue
             try:
                 self.finish_request(request, client_address)
             except Exception:

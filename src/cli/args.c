@@ -25,6 +25,7 @@ enum {
     G_DEMO,
     G_HELP,
     G_VERSION,
+    G_CA_FILE,
 };
 
 /* In the order of the enum above. */
@@ -36,7 +37,8 @@ static const cli_optspec global_opts[] = {
     {"debug", 0, true, false},       {"json", 0, false, false},
     {"raw", 0, false, false},        {"quiet", 'q', false, false},
     {"demo", 0, false, false},       {"help", 'h', false, false},
-    {"version", 'V', false, false},  {NULL, 0, false, false},
+    {"version", 'V', false, false},  {"ca-file", 0, true, false},
+    {NULL, 0, false, false},
 };
 
 const cli_optspec *cli_global_options(void)
@@ -62,6 +64,7 @@ static void set_global(cli_global *g, size_t idx, const char *v)
     case G_DEMO: g->demo = true; break;
     case G_HELP: g->help = true; break;
     case G_VERSION: g->version = true; break;
+    case G_CA_FILE: g->ca_file = v; break;
     default: break;
     }
 }

@@ -50,6 +50,7 @@ typedef struct cli_global {
     const char *timeout;
     const char *max_retries;
     const char *debug_log;
+    const char *ca_file;
     bool allow_http, insecure, json, raw, quiet, demo, help, version;
 } cli_global;
 

@@ -90,6 +90,8 @@ void cli_print_help(FILE *out)
             "      --max-retries N     retries of a failed request (0 to 10, default 3)\n"
             "      --allow-http        allow plain http to a host that is not loopback\n"
             "      --insecure          do not check TLS certificates (dangerous)\n"
+            "      --ca-file FILE      trust the CA certificates (PEM) in FILE instead of\n"
+            "                          the system's\n"
             "      --debug FILE        write a debug log (secrets redacted) to FILE\n"
             "      --json              print JSON documents for scripts\n"
             "      --raw               print remote text byte for byte (only when stdout\n"
@@ -166,6 +168,7 @@ void cli_config_options(const cli_args *a, config_options *o)
     o->allow_http = a->g.allow_http ? CONFIG_FLAG_ON : CONFIG_FLAG_UNSET;
     o->insecure_tls = a->g.insecure ? CONFIG_FLAG_ON : CONFIG_FLAG_UNSET;
     o->debug_log = a->g.debug_log;
+    o->ca_file = a->g.ca_file;
     bool config_cmd = a->cmd && a->cmd->run == cli_cmd_config;
     o->no_key_commands = a->g.demo || (config_cmd && !cli_flag(a, "run-key-commands"));
 }

@@ -126,7 +126,7 @@ static const char body[] =
     "            [[ $value == \\~/* ]] && value=$HOME/${value#\\~/}\n"
     "            # Ids come from the server and configuration the line names.\n"
     "            case $name in\n"
-    "            --config | --base-url) _aidesk_pass+=(\"$name=$value\") ;;\n"
+    "            --config | --base-url | --ca-file) _aidesk_pass+=(\"$name=$value\") ;;\n"
     "            --allow-http | --insecure | --demo) _aidesk_pass+=(\"$name\") ;;\n"
     "            esac\n"
     "            continue\n"

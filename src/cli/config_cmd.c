@@ -41,6 +41,8 @@ static void print_json(cli_ctx *c, const config_t *cfg)
     json_object_object_add(o, "api_key", secret_json(cfg, CONFIG_API_KEY, cfg->api_key));
     json_object_object_add(o, "gate_url", item_json(cfg, CONFIG_GATE_URL, cli_jstr(cfg->gate_url)));
     json_object_object_add(o, "project_id", secret_json(cfg, CONFIG_PROJECT_ID, cfg->project_id));
+    json_object_object_add(o, "realtime_url",
+                           item_json(cfg, CONFIG_REALTIME_URL, cli_jstr(cfg->realtime_url)));
     json_object_object_add(o, "model", item_json(cfg, CONFIG_MODEL, cli_jstr(cfg->model)));
     json_object_object_add(o, "timeout",
                            item_json(cfg, CONFIG_TIMEOUT,
@@ -52,6 +54,7 @@ static void print_json(cli_ctx *c, const config_t *cfg)
     json_object_object_add(o, "insecure_tls",
                            item_json(cfg, CONFIG_INSECURE_TLS,
                                      json_object_new_boolean(cfg->insecure_tls)));
+    json_object_object_add(o, "ca_file", item_json(cfg, CONFIG_CA_FILE, cli_jstr(cfg->ca_file)));
     json_object_object_add(o, "theme", item_json(cfg, CONFIG_THEME, cli_jstr(cfg->theme)));
     json_object_object_add(o, "osc52",
                            item_json(cfg, CONFIG_OSC52, json_object_new_boolean(cfg->osc52)));

@@ -93,6 +93,7 @@ net_t *cli_net(cli_ctx *c)
         return c->net;
     net_config nc = {0};
     nc.insecure_tls = c->cfg->insecure_tls;
+    nc.ca_file = c->cfg->ca_file;
     c->net = net_new(&nc);
     if (!c->net)
         cli_error("cannot start the network thread");

@@ -164,11 +164,11 @@ int cli_cmd_gate_call(cli_ctx *c, const cli_args *a)
         free(err);
         return rc;
     }
+    /* The option, else the configuration (AI_GATE_REALTIME_URL, then the
+     * config file's realtime_url, then the default). */
     const char *url = cli_opt(a, "realtime-url");
-    if (!url)
-        url = getenv("AI_GATE_REALTIME_URL");
     if (!url || !*url)
-        url = CALLCTL_DEFAULT_URL;
+        url = c->cfg->realtime_url;
     if (strncmp(url, "wss://", 6) && strncmp(url, "ws://", 5))
         return cli_usage(c, "the Realtime URL must start with wss:// (or ws:// to this machine)");
     if (!cli_gate(c) || !cli_net(c))

@@ -62,7 +62,9 @@ static char *repeat_command(const cli_args *a, const char *key, bool *from_stdin
     buf_append_str(&b, "aidesk");
     const struct {
         const char *name, *value;
-    } globals[] = {{"--config", a->g.config_path}, {"--base-url", a->g.base_url}};
+    } globals[] = {{"--config", a->g.config_path},
+                   {"--base-url", a->g.base_url},
+                   {"--ca-file", a->g.ca_file}};
     for (size_t i = 0; i < sizeof globals / sizeof *globals; i++) {
         if (globals[i].value) {
             shell_word(&b, globals[i].name);

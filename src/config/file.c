@@ -36,6 +36,8 @@ typedef enum kind {
     K_FLAG,
     K_THEME,
     K_PATH,
+    K_CA,
+    K_RT_URL,
     K_KEEP,
     K_BELL,
     K_LATE,
@@ -58,9 +60,11 @@ static const key_rule rules[] = {
     {"aiassist", "max_retries", K_RETRIES, CONFIG_MAX_RETRIES},
     {"aiassist", "max_tokens", K_MAX_TOKENS, CONFIG_MAX_TOKENS},
     {"aiassist", "allow_http", K_FLAG, CONFIG_ALLOW_HTTP},
+    {"aiassist", "ca_file", K_CA, CONFIG_CA_FILE},
     {"gate", "base_url", K_URL, CONFIG_GATE_URL},
     {"gate", "project_id", K_SECRET, CONFIG_PROJECT_ID},
     {"gate", "project_id_cmd", K_CMD, CONFIG_PROJECT_ID},
+    {"gate", "realtime_url", K_RT_URL, CONFIG_REALTIME_URL},
     {"ui", "theme", K_THEME, CONFIG_THEME},
     {"ui", "osc52", K_FLAG, CONFIG_OSC52},
     {"ui", "keep_workspaces", K_KEEP, CONFIG_KEEP_WORKSPACES},
@@ -135,6 +139,11 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         cmd->where = xstrdup(where);
         return NULL;
     }
+    case K_RT_URL:
+        msg = config_check_realtime_url(value);
+        if (!msg)
+            config_set_str(c, r->item, value, CONFIG_SRC_FILE, where);
+        return msg;
     case K_MODEL:
         msg = config_check_model(value);
         if (!msg)
@@ -197,9 +206,13 @@ static char *apply(file_ctx *fx, const key_rule *r, const char *value, const cha
         if (!msg)
             config_set_origin(c, r->item, CONFIG_SRC_FILE, where, NULL);
         return msg;
+    case K_CA:
     case K_PATH: {
+        /* A CA file is read once its layer is known (config_load): one
+         * overridden by --ca-file need not exist. */
         char *path = NULL;
-        msg = config_expand_path(value, &path);
+        msg = r->kind == K_CA ? config_expand_file(value, "CA file", &path)
+                              : config_expand_path(value, &path);
         if (!msg)
             config_set_str(c, r->item, path, CONFIG_SRC_FILE, where);
         free(path);

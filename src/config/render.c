@@ -114,8 +114,10 @@ char *config_render(const config_t *c)
     put_value(&b, "aiassist", c, CONFIG_MAX_TOKENS, num);
     put_value(&b, "aiassist", c, CONFIG_ALLOW_HTTP, c->allow_http ? "true" : "false");
     put_value(&b, NULL, c, CONFIG_INSECURE_TLS, c->insecure_tls ? "true" : "false");
+    put_value(&b, "aiassist", c, CONFIG_CA_FILE, c->ca_file ? c->ca_file : "(system)");
     put_value(&b, "gate", c, CONFIG_GATE_URL, c->gate_url);
     put_secret(&b, "gate", c, CONFIG_PROJECT_ID, c->project_id);
+    put_value(&b, "gate", c, CONFIG_REALTIME_URL, c->realtime_url);
     put_value(&b, "ui", c, CONFIG_THEME, c->theme);
     put_value(&b, "ui", c, CONFIG_OSC52, c->osc52 ? "true" : "false");
     snprintf(num, sizeof num, "%d", c->keep_workspaces);

@@ -27,6 +27,8 @@ static const char *const item_names[CONFIG_N_ITEMS] = {
     [CONFIG_MAX_TOKENS] = "max_tokens",
     [CONFIG_ALLOW_HTTP] = "allow_http",
     [CONFIG_INSECURE_TLS] = "insecure_tls",
+    [CONFIG_CA_FILE] = "ca_file",
+    [CONFIG_REALTIME_URL] = "realtime_url",
     [CONFIG_THEME] = "theme",
     [CONFIG_OSC52] = "osc52",
     [CONFIG_KEEP_WORKSPACES] = "keep_workspaces",
@@ -71,6 +73,10 @@ char **config_str_field(config_t *c, config_item item)
         return &c->project_id;
     case CONFIG_MODEL:
         return &c->model;
+    case CONFIG_CA_FILE:
+        return &c->ca_file;
+    case CONFIG_REALTIME_URL:
+        return &c->realtime_url;
     case CONFIG_THEME:
         return &c->theme;
     case CONFIG_DEBUG_LOG:
@@ -117,6 +123,7 @@ config_t *config_new_defaults(void)
     c->base_url = xstrdup(CONFIG_DEFAULT_BASE_URL);
     c->gate_url = xstrdup(CONFIG_DEFAULT_GATE_URL);
     c->model = xstrdup(CONFIG_DEFAULT_MODEL);
+    c->realtime_url = xstrdup(CONFIG_DEFAULT_REALTIME_URL);
     c->timeout_ms = CONFIG_DEFAULT_TIMEOUT_MS;
     c->max_retries = CONFIG_DEFAULT_MAX_RETRIES;
     c->max_tokens = CONFIG_DEFAULT_MAX_TOKENS;
@@ -165,6 +172,7 @@ static int apply_env(config_t *c, char **err)
         {"AIASSIST_API_KEY", CONFIG_API_KEY},
         {"AI_GATE_BASE_URL", CONFIG_GATE_URL},
         {"AI_GATE_PROJECT_ID", CONFIG_PROJECT_ID},
+        {"AI_GATE_REALTIME_URL", CONFIG_REALTIME_URL},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].var);
@@ -175,6 +183,8 @@ static int apply_env(config_t *c, char **err)
             msg = config_check_secret(v, "API key");
         else if (vars[i].item == CONFIG_PROJECT_ID)
             msg = config_check_secret(v, "project id");
+        else if (vars[i].item == CONFIG_REALTIME_URL)
+            msg = config_check_realtime_url(v);
         if (msg) {
             *err = xasprintf("%s: %s", vars[i].var, msg);
             free(msg);
@@ -230,6 +240,14 @@ static int apply_options(config_t *c, const config_options *o, char **err)
         if (msg)
             return opt_error(err, "--debug", msg);
         config_set_str(c, CONFIG_DEBUG_LOG, path, CONFIG_SRC_OPTION, "--debug");
+        free(path);
+    }
+    if (o->ca_file) {
+        char *path = NULL;
+        char *msg = config_expand_file(o->ca_file, "CA file", &path);
+        if (msg)
+            return opt_error(err, "--ca-file", msg);
+        config_set_str(c, CONFIG_CA_FILE, path, CONFIG_SRC_OPTION, "--ca-file");
         free(path);
     }
     if (o->timeout) {
@@ -306,6 +324,23 @@ static int check_url(config_t *c, config_item item, char **err)
     return 0;
 }
 
+/* The CA file is read once here, so that a wrong path is reported before
+ * anything goes out, with the layer that named it: libcurl would only say
+ * so at the first connection, and some TLS back-ends would fall back. */
+static int check_ca_file(config_t *c, char **err)
+{
+    if (!c->ca_file)
+        return 0;
+    char *msg = config_check_ca_file(c->ca_file);
+    if (!msg)
+        return 0;
+    char *who = blame(c, CONFIG_CA_FILE);
+    *err = xasprintf("%s: %s", who, msg);
+    free(who);
+    free(msg);
+    return -1;
+}
+
 static void cmd_free(config_cmd *cmd)
 {
     free(cmd->cmd);
@@ -332,6 +367,8 @@ int config_load(const config_options *opts, config_t **out, char **err)
         rc = check_url(c, CONFIG_BASE_URL, &msg);
     if (rc == 0)
         rc = check_url(c, CONFIG_GATE_URL, &msg);
+    if (rc == 0)
+        rc = check_ca_file(c, &msg);
     if (rc == 0)
         rc = fetch_secret(c, CONFIG_API_KEY, &key_cmd, o, &msg);
     if (rc == 0)

@@ -2,8 +2,8 @@
  * from.
  *
  * Layers, highest first: command-line options > environment
- * (AIASSIST_API_KEY, AIASSIST_BASE_URL, AI_GATE_PROJECT_ID, AI_GATE_BASE_URL;
- * an empty variable counts as unset) > the config file
+ * (AIASSIST_API_KEY, AIASSIST_BASE_URL, AI_GATE_PROJECT_ID, AI_GATE_BASE_URL,
+ * AI_GATE_REALTIME_URL; an empty variable counts as unset) > the config file
  * ($XDG_CONFIG_HOME/aidesk/config, default ~/.config/aidesk/config, or the
  * file given with --config) > built-in defaults.
  *
@@ -17,8 +17,12 @@
  *   [aiassist] base_url, api_key, api_key_cmd, model, timeout (seconds,
  *              fractional allowed), max_retries, max_tokens (the longest
  *              reply the console's and aidesk chat's and compare's
- *              requests ask for), allow_http
- *   [gate]     base_url, project_id, project_id_cmd
+ *              requests ask for), allow_http, ca_file (a file of PEM
+ *              certificates to trust instead of the system's, as curl's
+ *              --cacert; a leading ~/ means the home directory)
+ *   [gate]     base_url, project_id, project_id_cmd, realtime_url (the
+ *              Realtime WebSocket endpoint of a call; wss://, or ws:// to
+ *              this machine; "gate call --realtime-url" overrides it)
  *   [ui]       theme, osc52, keep_workspaces (how many recent workspaces
  *              the console keeps whole in memory besides the one on screen
  *              and those in use; 0 to 100000), bell (what rings the
@@ -32,7 +36,10 @@
  *              it off; default 5)
  *   [debug]    log (a path; a leading ~/ means the home directory)
  * Unknown sections and keys are errors, so that a typo is not silently
- * ignored. allow_http applies to both base URLs.
+ * ignored. allow_http and ca_file apply to both services (ca_file also to
+ * the Realtime WebSocket of a call). A ca_file that cannot be read, is not
+ * a regular file or holds no PEM certificate is an error when the
+ * configuration is loaded, not a silent fall-back to the system's CAs.
  *
  * Refused config files (the message says how to fix it): one owned by
  * another user (neither us nor root); one holding an inline secret whose
@@ -46,6 +53,7 @@
 #define CONFIG_DEFAULT_BASE_URL "https://api.aiassist.net"
 #define CONFIG_DEFAULT_GATE_URL "https://api.ai-gate.dev"
 #define CONFIG_DEFAULT_MODEL "gpt-4o"
+#define CONFIG_DEFAULT_REALTIME_URL "wss://api.openai.com/v1/realtime"
 #define CONFIG_DEFAULT_TIMEOUT_MS 30000
 #define CONFIG_DEFAULT_MAX_RETRIES 3
 #define CONFIG_DEFAULT_MAX_TOKENS 1024 /* the SDK's */
@@ -93,6 +101,8 @@ typedef enum config_item {
     CONFIG_BELL,
     CONFIG_LATE_AFTER,
     CONFIG_UNDO,
+    CONFIG_CA_FILE,
+    CONFIG_REALTIME_URL,
     CONFIG_N_ITEMS
 } config_item;
 
@@ -117,12 +127,14 @@ typedef struct config {
     char *api_key;    /* NULL when not set */
     char *gate_url;   /* AI Gate, checked, without trailing slash */
     char *project_id; /* NULL when not set */
+    char *realtime_url; /* a call's WebSocket endpoint: wss:// (ws:// to loopback) */
     char *model;
     int timeout_ms;
     int max_retries;
     int max_tokens;
     bool allow_http;
     bool insecure_tls;
+    char *ca_file;   /* trusted CAs (PEM), NULL: the system's */
     char *theme;
     bool osc52;      /* clipboard writes through the terminal: opt-in */
     int keep_workspaces; /* recent workspaces kept whole (core/model.h, the bound) */
@@ -157,6 +169,7 @@ typedef struct config_options {
     const char *max_retries;  /* --max-retries */
     config_flag allow_http;   /* --allow-http */
     config_flag insecure_tls; /* --insecure */
+    const char *ca_file;      /* --ca-file */
     const char *theme;        /* --theme */
     const char *debug_log;    /* --debug */
     /* Do not run key commands (for showing the configuration without

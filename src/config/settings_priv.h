@@ -28,6 +28,14 @@ char *config_check_secret(const char *s, const char *what);
 /* A debug log path: non-empty; a leading "~/" becomes the home directory.
  * Sets *out to a new string. */
 char *config_expand_path(const char *s, char **out);
+/* The same for any file; what names it in messages ("CA file"). */
+char *config_expand_file(const char *s, const char *what, char **out);
+/* A CA file: a readable regular file holding at least one PEM
+ * certificate. The message quotes the path and says what is wrong. */
+char *config_check_ca_file(const char *path);
+/* A Realtime endpoint: wss://HOST... or ws://HOST... (whether a ws:// host
+ * is this machine is judged when connecting). */
+char *config_check_realtime_url(const char *s);
 
 /* s quoted for a POSIX shell when it needs quoting (for "fix with:" hints). */
 char *config_shell_quote(const char *s);

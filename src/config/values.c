@@ -2,8 +2,12 @@
  * layer they come from. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/ini.h"
 #include "config/settings_priv.h"
@@ -22,6 +26,16 @@
 static char *quoted(const char *s)
 {
     return sanitize_dup(s, strlen(s), 0);
+}
+
+/* A message about a file: its path sanitised (it may come from anywhere),
+ * then a reason that is ours. */
+static char *bad_file(const char *fmt, const char *path, const char *reason)
+{
+    char *q = quoted(path);
+    char *msg = xasprintf(fmt, q, reason);
+    free(q);
+    return msg;
 }
 
 static char *bad_value(const char *what, const char *s)
@@ -221,19 +235,71 @@ char *config_check_secret(const char *s, const char *what)
     return NULL;
 }
 
-char *config_expand_path(const char *s, char **out)
+char *config_expand_file(const char *s, const char *what, char **out)
 {
     if (!*s)
-        return xstrdup("the debug log path is empty");
+        return xasprintf("the %s path is empty", what);
     if (strncmp(s, "~/", 2) != 0) {
         *out = xstrdup(s);
         return NULL;
     }
     char *home = config_home_dir();
     if (!home)
-        return xstrdup("cannot expand ~/ in the debug log path: no home directory (set HOME)");
+        return xasprintf("cannot expand ~/ in the %s path: no home directory (set HOME)", what);
     *out = xasprintf("%s/%s", home, s + 2);
     free(home);
+    return NULL;
+}
+
+char *config_expand_path(const char *s, char **out)
+{
+    return config_expand_file(s, "debug log", out);
+}
+
+/* What every PEM certificate starts with; a bundle of DER or a key alone
+ * would only fail at the first connection, as a TLS error. */
+#define PEM_CERT "-----BEGIN CERTIFICATE-----"
+
+char *config_check_ca_file(const char *path)
+{
+    /* O_NONBLOCK: a FIFO in its place must not hang the start. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return bad_file("cannot read the CA file %s: %s", path, strerror(errno));
+    struct stat st;
+    char *msg = NULL;
+    if (fstat(fd, &st) != 0)
+        msg = bad_file("cannot examine the CA file %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        msg = bad_file("the CA file %s is not a regular file%s", path, "");
+    if (msg) {
+        close(fd);
+        return msg;
+    }
+    buf_t text = BUF_INIT;
+    char *rerr = NULL;
+    /* A bundle of every public CA is about 200 KiB: the INI limit fits. */
+    if (ini_read_fd(fd, path, &text, &rerr) != 0)
+        msg = bad_file("cannot read the CA file: %s%s", rerr, "");
+    else if (!text.len || !strstr(buf_cstr(&text), PEM_CERT))
+        msg = bad_file("the CA file %s holds no PEM certificate (" PEM_CERT " ...)%s", path, "");
+    close(fd); /* read-only: nothing to lose */
+    free(rerr);
+    buf_free(&text);
+    return msg;
+}
+
+char *config_check_realtime_url(const char *s)
+{
+    size_t scheme = !strncmp(s, "wss://", 6) ? 6 : !strncmp(s, "ws://", 5) ? 5 : 0;
+    if (!scheme)
+        return bad_value("the Realtime URL must start with wss:// (or ws:// to this machine), "
+                         "found '%s'",
+                         s);
+    if (!s[scheme] || s[scheme] == '/' || !is_token(s))
+        return bad_value("the Realtime URL needs a host and no spaces or control characters, "
+                         "found '%s'",
+                         s);
     return NULL;
 }
 

@@ -41,6 +41,7 @@ struct net {
     CURLM *multi;
     net_config cfg;
     char *user_agent;
+    char *ca_file; /* our copy of cfg.ca_file */
     char *noproxy;
 
     pthread_mutex_t lock; /* guards everything down to 'quit' */
@@ -606,6 +607,8 @@ net_t *net_new(const net_config *cfg)
         n->cfg.retry_after_cap_ms = 60000;
     n->user_agent = xstrdup(n->cfg.user_agent ? n->cfg.user_agent : PACKAGE_NAME "/" PACKAGE_VERSION);
     n->cfg.user_agent = n->user_agent;
+    n->ca_file = n->cfg.ca_file ? xstrdup(n->cfg.ca_file) : NULL;
+    n->cfg.ca_file = n->ca_file;
     n->noproxy = make_noproxy();
     /* Free blocks kept for later reads: up to what the queue may hold, so
      * that a fast stream in its steady state allocates nothing. */
@@ -693,6 +696,7 @@ void net_free(net_t *n)
         free(d);
     }
     free(n->user_agent);
+    free(n->ca_file);
     free(n->noproxy);
     free(n);
 }

@@ -186,6 +186,10 @@ typedef struct net_config {
                                * kernel, not in our memory, at no cost in
                                * speed (bench/run stream) */
     bool insecure_tls;        /* skip certificate checks (loud opt-out) */
+    const char *ca_file;      /* PEM file of the CAs to trust instead of the
+                               * system's (CURLOPT_CAINFO) for every HTTPS
+                               * transfer and WebSocket; NULL: the system's.
+                               * Copied by net_new. */
     long retry_base_ms;       /* first backoff, default 500 */
     long retry_cap_ms;        /* longest backoff, default 8000 */
     long retry_after_cap_ms;  /* longest Retry-After honoured, default 60000 */

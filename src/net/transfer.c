@@ -292,6 +292,8 @@ int transfer_prepare(transfer *t, net_fail *fail, char **why)
 #endif
     SET(CURLOPT_SSL_VERIFYPEER, t->cfg->insecure_tls ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, t->cfg->insecure_tls ? 0L : 2L);
+    if (t->cfg->ca_file)
+        SET(CURLOPT_CAINFO, t->cfg->ca_file);
     SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
     if (!r->stream && r->timeout_ms > 0)
         SET(CURLOPT_TIMEOUT_MS, r->timeout_ms);

@@ -291,6 +291,8 @@ void wsc_start(wsconn **list, net_t *n, CURLM *multi, uint64_t id, net_ws_reques
 #endif
     SET(CURLOPT_SSL_VERIFYPEER, cfg->insecure_tls ? 0L : 1L);
     SET(CURLOPT_SSL_VERIFYHOST, cfg->insecure_tls ? 0L : 2L);
+    if (cfg->ca_file)
+        SET(CURLOPT_CAINFO, cfg->ca_file);
     SET(CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
     SET(CURLOPT_NOPROXY, noproxy);

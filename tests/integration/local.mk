@@ -65,3 +65,9 @@ tests_integration_test_call_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 INTEGRATION_TESTS += tests/integration/test_call_cli
 tests_integration_test_call_cli_SOURCES = tests/integration/test_call_cli.c $(CLI_TEST_SUPPORT)
 tests_integration_test_call_cli_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+# TLS end to end: the simulator with a throwaway CA's certificate (made
+# with the openssl command; skipped, loudly, without it), aidesk trusting
+# it through --ca-file / ca_file for https:// and wss://.
+INTEGRATION_TESTS += tests/integration/test_call_tls
+tests_integration_test_call_tls_SOURCES = tests/integration/test_call_tls.c $(CLI_TEST_SUPPORT)
+tests_integration_test_call_tls_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "test_cli_lib.h"
@@ -164,6 +165,47 @@ static void call__keeps_the_client_secret_out_of_the_log(void **state)
     assert_null(strstr(buf, "Bearer"));
 }
 
+/* The Realtime endpoint from the config file's realtime_url, below
+ * AI_GATE_REALTIME_URL and --realtime-url. */
+static void call__takes_the_realtime_url_from_the_config_file(void **state)
+{
+    (void)state;
+    char *cdir = xasprintf("%s/c/aidesk", clit_home());
+    char *mk = xasprintf("mkdir -p '%s'", cdir);
+    assert_int_equal(system(mk), 0);
+    char *conf = xasprintf("%s/config", cdir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[gate]\nrealtime_url = %s\n", strchr(rt_env, '=') + 1);
+    assert_int_equal(fclose(f), 0);
+    clit_res r;
+    clit_run(&r, W("AI_GATE_REALTIME_URL", "AIDESK_PLAYER=none"), NULL,
+             W("gate", "call", "--say", "from the file"));
+    CLIT_EXPECT(r, 0, "You said: from the file", NULL);
+    clit_res_free(&r);
+    /* The environment and the option win over the file. */
+    clit_run(&r, W("AI_GATE_REALTIME_URL=ws://127.0.0.1:1/v1/realtime", "AIDESK_PLAYER=none"),
+             NULL, W("gate", "call", "--say", "hi"));
+    CLIT_EXPECT(r, 5, NULL, "127.0.0.1:1");
+    clit_res_free(&r);
+    clit_run(&r, W("AI_GATE_REALTIME_URL", "AIDESK_PLAYER=none"), NULL,
+             W("gate", "call", "--realtime-url", "ws://127.0.0.1:1/v1/realtime", "--say", "hi"));
+    CLIT_EXPECT(r, 5, NULL, "127.0.0.1:1");
+    clit_res_free(&r);
+    /* A bad one is named with its line. */
+    f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "[gate]\nrealtime_url = https://rt.example.com/v1/realtime\n");
+    assert_int_equal(fclose(f), 0);
+    clit_run(&r, W("AI_GATE_REALTIME_URL"), NULL, W("gate", "call", "--say", "hi"));
+    CLIT_EXPECT(r, 2, NULL, "config:2: realtime_url: the Realtime URL must start with wss://");
+    clit_res_free(&r);
+    assert_int_equal(unlink(conf), 0);
+    free(conf);
+    free(mk);
+    free(cdir);
+}
+
 #define T(f) cmocka_unit_test_setup(f, fresh)
 
 int main(void)
@@ -174,6 +216,7 @@ int main(void)
         T(call__usage_errors),
         T(call__faults_have_their_exit_statuses),
         T(call__keeps_the_client_secret_out_of_the_log),
+        T(call__takes_the_realtime_url_from_the_config_file),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests(tests, setup, clit_group_teardown) ? 1 : 0;

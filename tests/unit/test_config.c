@@ -28,7 +28,8 @@ typedef struct fx {
 } fx;
 
 static const char *const service_vars[] = {"AIASSIST_API_KEY", "AIASSIST_BASE_URL",
-                                           "AI_GATE_PROJECT_ID", "AI_GATE_BASE_URL"};
+                                           "AI_GATE_PROJECT_ID", "AI_GATE_BASE_URL",
+                                           "AI_GATE_REALTIME_URL"};
 
 static char *sub(const fx *f, const char *rel)
 {
@@ -844,6 +845,133 @@ static void config__bell_late_after_and_undo_are_read_checked_and_shown(void **s
     }
 }
 
+/* ca_file: read from the file (with ~/), overridden by --ca-file, shown
+ * with its source; a file that is missing, not a file or holds no PEM
+ * certificate stops the start with the layer to blame. */
+static void config__ca_file_is_read_overridden_checked_and_shown(void **state)
+{
+    fx *f = *state;
+    static const char pem[] = "# test CA\n-----BEGIN CERTIFICATE-----\nMIIB\n"
+                              "-----END CERTIFICATE-----\n";
+    char *home_ca = sub(f, "home/ca.pem");
+    char *other_ca = sub(f, "other.pem");
+    write_file(home_ca, pem, 0644);
+    write_file(other_ca, pem, 0644);
+
+    config_t *c = load_ok(NULL);
+    assert_null(c->ca_file);
+    char *text = config_render(c);
+    assert_contains(text, "aiassist.ca_file       (system)");
+    free(text);
+    config_free(c);
+
+    write_file(f->conf, "[aiassist]\nca_file = ~/ca.pem\n", 0644);
+    c = load_ok(NULL);
+    assert_string_equal(c->ca_file, home_ca);
+    assert_int_equal(c->origin[CONFIG_CA_FILE].source, CONFIG_SRC_FILE);
+    text = config_render(c);
+    char *want = xasprintf("aiassist.ca_file       %s", home_ca);
+    assert_contains(text, want);
+    assert_contains(text, "config/aidesk/config:2)");
+    free(want);
+    free(text);
+    config_free(c);
+
+    /* The option wins, and the file's value, overridden, is not opened. */
+    write_file(f->conf, "[aiassist]\nca_file = /nonexistent/ca.pem\n", 0644);
+    config_options o = {.ca_file = other_ca};
+    c = load_ok(&o);
+    assert_string_equal(c->ca_file, other_ca);
+    assert_int_equal(c->origin[CONFIG_CA_FILE].source, CONFIG_SRC_OPTION);
+    text = config_render(c);
+    assert_contains(text, "(option: --ca-file)");
+    free(text);
+    config_free(c);
+
+    char *err = load_err(NULL);
+    assert_contains(err, "config/aidesk/config:2: ca_file: cannot read the CA file "
+                         "/nonexistent/ca.pem: No such file or directory");
+    free(err);
+
+    unlink(f->conf);
+    char *not_pem = sub(f, "key.pem");
+    write_file(not_pem, "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n", 0644);
+    const char *bad[][2] = {
+        {"/nonexistent/ca.pem", "--ca-file: cannot read the CA file /nonexistent/ca.pem"},
+        {not_pem, "holds no PEM certificate"},
+        {f->root, "is not a regular file"},
+        {"", "--ca-file: the CA file path is empty"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        config_options ob = {.ca_file = bad[i][0]};
+        err = load_err(&ob);
+        assert_contains(err, bad[i][1]);
+        free(err);
+    }
+    /* Unreadable (unless we are root, whom modes do not stop). */
+    if (geteuid() != 0) {
+        assert_int_equal(chmod(other_ca, 0), 0);
+        err = load_err(&o);
+        assert_contains(err, "Permission denied");
+        free(err);
+    }
+    free(not_pem);
+    free(home_ca);
+    free(other_ca);
+}
+
+/* realtime_url: the default, the file's [gate] realtime_url, the
+ * environment's AI_GATE_REALTIME_URL above it; anything but wss:// or
+ * ws:// refused at the line or variable that said it. */
+static void config__realtime_url_layers_and_checks(void **state)
+{
+    fx *f = *state;
+    config_t *c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "wss://api.openai.com/v1/realtime");
+    assert_int_equal(c->origin[CONFIG_REALTIME_URL].source, CONFIG_SRC_DEFAULT);
+    config_free(c);
+
+    write_file(f->conf, "[gate]\nrealtime_url = wss://rt.example.com/v1/realtime\n", 0644);
+    c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "wss://rt.example.com/v1/realtime");
+    assert_int_equal(c->origin[CONFIG_REALTIME_URL].source, CONFIG_SRC_FILE);
+    char *text = config_render(c);
+    assert_contains(text, "gate.realtime_url      wss://rt.example.com/v1/realtime");
+    assert_contains(text, "config/aidesk/config:2)");
+    free(text);
+    config_free(c);
+
+    setenv("AI_GATE_REALTIME_URL", "ws://127.0.0.1:9/v1/realtime", 1);
+    c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "ws://127.0.0.1:9/v1/realtime");
+    text = config_render(c);
+    assert_contains(text, "(environment: AI_GATE_REALTIME_URL)");
+    free(text);
+    config_free(c);
+    /* Empty: unset, as every variable. */
+    setenv("AI_GATE_REALTIME_URL", "", 1);
+    c = load_ok(NULL);
+    assert_string_equal(c->realtime_url, "wss://rt.example.com/v1/realtime");
+    config_free(c);
+
+    setenv("AI_GATE_REALTIME_URL", "https://rt.example.com/v1/realtime", 1);
+    char *err = load_err(NULL);
+    assert_contains(err, "AI_GATE_REALTIME_URL: the Realtime URL must start with wss://");
+    free(err);
+    unsetenv("AI_GATE_REALTIME_URL");
+
+    static const char *const bad[] = {"http://rt.example.com/", "wss://", "wss:///v1",
+                                      "wss://a b/"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *conf = xasprintf("[gate]\nrealtime_url = \"%s\"\n", bad[i]);
+        write_file(f->conf, conf, 0644);
+        free(conf);
+        err = load_err(NULL);
+        assert_contains(err, "config/aidesk/config:2: realtime_url: the Realtime URL");
+        free(err);
+    }
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 TEST_MAIN(T(config__uses_defaults_without_file_env_or_options),
           T(config__bell_late_after_and_undo_are_read_checked_and_shown),
@@ -869,4 +997,6 @@ TEST_MAIN(T(config__uses_defaults_without_file_env_or_options),
           T(config__http_url_is_refused_unless_allow_http_is_set),
           T(config__base_urls_are_judged_as_libcurl_reads_them),
           T(config__registers_secrets_for_redaction),
-          T(config__render_shows_sources_but_never_secrets))
+          T(config__render_shows_sources_but_never_secrets),
+          T(config__ca_file_is_read_overridden_checked_and_shown),
+          T(config__realtime_url_layers_and_checks))
