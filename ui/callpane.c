@@ -5,6 +5,7 @@
  * AI Gate; typing goes to the input line, and a finished line to the call. */
 #include "config.h"
 #include "callpane.h"
+#include "cmds.h"
 #include "gatepane.h"
 #include "panes.h"
 #include "ui.h"
@@ -111,34 +112,65 @@ bool call_take_line(ui *u, const char *line)
     callpane *cp = of(u);
     if (u->main != &cp->p || !cp->call)
         return false;
+    if (line[0] == '/' && line[1] != '/')
+        return false; /* a command: /say, /play, /hangup and the others */
+    const char *text = line[0] == '/' ? line + 1 : line;
+    if (!*text)
+        return true;
     char *err = NULL;
-    int rc = 0;
-    if (!strncmp(line, "/say ", 5)) {
-        const char *path = line + 5;
-        while (*path == ' ')
-            path++;
-        rc = callctl_say_wav(cp->call, path, &err);
-    } else if (!strcmp(line, "/play")) {
-        const callctl_info *in = callctl_info_get(cp->call);
-        if (!in->player)
-            app_flash(u->app, true, "no player found (aplay or paplay): replies are kept as WAV files");
-        callctl_set_playback(cp->call, !in->playback);
-    } else if (!strcmp(line, "/hangup")) {
-        callctl_hangup(cp->call);
-    } else if (line[0] == '/' && line[1] != '/') {
-        return false;
-    } else {
-        const char *text = line[0] == '/' ? line + 1 : line;
-        if (!*text)
-            return true;
-        rc = callctl_say(cp->call, text, &err);
-    }
-    if (rc != 0) {
+    if (callctl_say(cp->call, text, &err) != 0) {
         app_flash(u->app, true, "%s", err);
         free(err);
         line_refill(u, line); /* nothing lost */
     }
     return true;
+}
+
+/* The call the call commands act on, shown or not; NULL (and why, in
+ * words) when there is none. */
+static callctl *running(ui *u, const char *cmd)
+{
+    callpane *cp = of(u);
+    if (!cp->call)
+        app_flash(u->app, true,
+                  "/%s: no call (v on a session in the AI Gate pane, or /gate call N, starts one)",
+                  cmd);
+    return cp->call;
+}
+
+void uicmd_say(ui *u, const cmd_parsed *p)
+{
+    callctl *call = running(u, "say");
+    char *err = NULL;
+    if (call && callctl_say_wav(call, p->rest, &err) == 0)
+        return;
+    if (err) {
+        app_flash(u->app, true, "%s", err);
+        free(err);
+    }
+    char *again = xasprintf("/say %s", p->rest);
+    line_refill(u, again); /* nothing lost */
+    free(again);
+}
+
+void uicmd_play(ui *u, const cmd_parsed *p)
+{
+    (void)p;
+    callctl *call = running(u, "play");
+    if (!call)
+        return;
+    const callctl_info *in = callctl_info_get(call);
+    if (!in->player)
+        app_flash(u->app, true, "no player found (aplay or paplay): replies are kept as WAV files");
+    callctl_set_playback(call, !in->playback);
+}
+
+void uicmd_hangup(ui *u, const cmd_parsed *p)
+{
+    (void)p;
+    callctl *call = running(u, "hangup");
+    if (call)
+        callctl_hangup(call);
 }
 
 /* ------------------------------------------------------------------ drawing */
@@ -297,7 +329,7 @@ static void title(pane *p, ui *u, rect r)
 static void key_play(pane *p, ui *u, int key)
 {
     (void)key;
-    call_take_line(u, "/play");
+    uicmd_play(u, NULL);
     (void)p;
 }
 
@@ -305,7 +337,7 @@ static void key_hangup(pane *p, ui *u, int key)
 {
     (void)key;
     (void)p;
-    call_take_line(u, "/hangup");
+    uicmd_hangup(u, NULL);
 }
 
 static void key_back(pane *p, ui *u, int key)

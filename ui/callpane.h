@@ -13,10 +13,9 @@
  * call already running is hung up first. When the session's secret has
  * expired, says so and offers a new session on the input line. */
 void call_open(ui *u, size_t i);
-/* A finished input line while the call view is shown: text is a turn,
- * "/say FILE.wav" a turn of speech, "/play" toggles playback, "/hangup"
- * ends the call. true when the line was the call's (other commands go
- * on as usual). */
+/* A finished input line while the call view is shown: text is a turn
+ * ("//text" says "/text"). true when the line was the call's; a command
+ * is not (/say, /play and /hangup are in the command table, cmds.h). */
 bool call_take_line(ui *u, const char *line);
 
 #endif

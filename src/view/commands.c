@@ -55,6 +55,10 @@ static const cmd_def table[] = {
     {CMD_COPY, "copy", "[code [N]]",
      "copy the last answer, or its code block N, to the clipboard (OSC 52) or a private file",
      {ARG_TEXT, ARG_TEXT}, 0},
+    {CMD_SAY, "say", "FILE.wav", "call: send a WAV file (PCM16, 24 kHz, mono) as your speech",
+     {ARG_TEXT, ARG_NONE}, 1},
+    {CMD_PLAY, "play", "", "call: turn playback of the replies on or off", {ARG_NONE, ARG_NONE}, 0},
+    {CMD_HANGUP, "hangup", "", "call: end the call (its transcript and audio stay)", {ARG_NONE, ARG_NONE}, 0},
 };
 
 static const key_def keys[] = {

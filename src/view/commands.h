@@ -21,7 +21,7 @@
     X(SAVE, save) X(SEARCH, search) X(FILTER, filter) X(THEME, theme) X(RELOAD, reload)                 \
     X(CLOSE, close) X(GATE, gate) X(COMPARE, compare) X(RERUN, rerun) X(VOTE, vote) X(ZOOM, zoom)      \
     X(CONTINUE, continue) X(REOPEN, reopen)                                                           \
-    X(UNDO, undo) X(AGAIN, again) X(COPY, copy)
+    X(UNDO, undo) X(AGAIN, again) X(COPY, copy) X(SAY, say) X(PLAY, play) X(HANGUP, hangup)
 
 typedef enum cmd_id {
 #define CMD_ENUM(id, name) CMD_##id,
