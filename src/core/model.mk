@@ -26,6 +26,11 @@ libaidesk_a_SOURCES += \
 	src/core/copy.c src/core/copy.h \
 	src/core/modemem.c src/core/modemem.h
 
+# Shared by the tests below: a whole file read back (slurp.h); the
+# controller driven without a screen (apph.h).
+SLURP_SUPPORT = tests/unit/slurp.c tests/unit/slurp.h
+APP_TEST_SUPPORT = tests/integration/apph.c tests/integration/apph.h $(INTEGRATION_SUPPORT)
+
 UNIT_TESTS += tests/unit/test_model
 tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/test.h
 tests_unit_test_model_CPPFLAGS = $(TEST_CPPFLAGS)
@@ -33,18 +38,18 @@ tests_unit_test_model_CPPFLAGS = $(TEST_CPPFLAGS)
 # The support team's day in the model: waits, the sidebar's order and
 # names, drafts in context, rejection notes, code blocks to copy.
 UNIT_TESTS += tests/unit/test_day
-tests_unit_test_day_SOURCES = tests/unit/test_day.c tests/unit/test.h
+tests_unit_test_day_SOURCES = tests/unit/test_day.c $(SLURP_SUPPORT) tests/unit/test.h
 tests_unit_test_day_CPPFLAGS = $(TEST_CPPFLAGS)
 
 INTEGRATION_TESTS += tests/integration/test_app
-tests_integration_test_app_SOURCES = tests/integration/test_app.c $(INTEGRATION_SUPPORT)
+tests_integration_test_app_SOURCES = tests/integration/test_app.c $(APP_TEST_SUPPORT)
 tests_integration_test_app_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 
 # The support team's day in the controller (waits, drafts in context,
 # notes, handing back, the undo window, copying).
 INTEGRATION_TESTS += tests/integration/test_app_day
 tests_integration_test_app_day_SOURCES = tests/integration/test_app_day.c \
-	tests/integration/apph.c tests/integration/apph.h $(INTEGRATION_SUPPORT)
+	$(APP_TEST_SUPPORT) $(SLURP_SUPPORT)
 tests_integration_test_app_day_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 libaidesk_a_SOURCES += src/core/export.c src/core/export.h
 # The console's AI Gate controller (sessions, expiry, limits, copying).
@@ -54,7 +59,7 @@ libaidesk_a_SOURCES += \
 	src/core/gatectl_copy.c
 
 UNIT_TESTS += tests/unit/test_gatectl
-tests_unit_test_gatectl_SOURCES = tests/unit/test_gatectl.c tests/unit/test.h
+tests_unit_test_gatectl_SOURCES = tests/unit/test_gatectl.c $(SLURP_SUPPORT) tests/unit/test.h
 tests_unit_test_gatectl_CPPFLAGS = $(TEST_CPPFLAGS)
 # Model comparison (issue 5): runs and events, metrics, token counting,
 # transcript and export.

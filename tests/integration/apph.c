@@ -3,6 +3,7 @@
 #include "config.h"
 #include "apph.h"
 
+#include <dirent.h>
 #include <poll.h>
 #include <regex.h>
 #include <stdio.h>
@@ -11,8 +12,6 @@
 
 #include <json-c/json.h>
 
-#include "api/aiassist.h"
-#include "api/aiassist_types.h"
 #include "nettest.h"
 #include "test.h"
 #include "util/mem.h"
@@ -31,7 +30,8 @@ void apph_close(void)
     dnet = NULL;
 }
 
-void h_init(harness *h, const char *base_url, const char *key, int undo_ms)
+void h_init_retries(harness *h, const char *base_url, const char *key, int undo_ms,
+                    int max_retries)
 {
     memset(h, 0, sizeof *h);
     h->cfg = config_new_defaults();
@@ -41,7 +41,7 @@ void h_init(harness *h, const char *base_url, const char *key, int undo_ms)
     h->cfg->api_key = xstrdup(key);
     h->cfg->allow_http = true;
     h->cfg->timeout_ms = 10000;
-    h->cfg->max_retries = 2;
+    h->cfg->max_retries = max_retries;
     h->cfg->undo_ms = undo_ms;
     net_config nc = {0};
     nc.retry_base_ms = 50;
@@ -53,6 +53,11 @@ void h_init(harness *h, const char *base_url, const char *key, int undo_ms)
     h->app = app_new(h->cfg, h->net, &err);
     if (!h->app)
         fail_msg("app_new: %s", err);
+}
+
+void h_init(harness *h, const char *base_url, const char *key, int undo_ms)
+{
+    h_init_retries(h, base_url, key, undo_ms, 2);
 }
 
 void h_free(harness *h)
@@ -135,7 +140,32 @@ const draft *draft_for(const model *m, const char *ws_id)
     return NULL;
 }
 
-static ai_client *client_for(const simproc *s, const char *key)
+const draft *draft_of(const model *m, const char *ws_id)
+{
+    const draft *d = draft_for(m, ws_id);
+    if (!d) {
+        fail_msg("no pending draft for %s", ws_id);
+        abort(); /* not reached: tells the compiler d is set below */
+    }
+    return d;
+}
+
+size_t unsent_count(void)
+{
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+ai_client *client_for(const simproc *s, const char *key)
 {
     ai_client *c = ai_client_new(s->base_url, key);
     assert_non_null(c);
@@ -143,8 +173,7 @@ static ai_client *client_for(const simproc *s, const char *key)
     return c;
 }
 
-/* Runs one request on the customer's thread; returns the terminal event. */
-static net_event *direct(net_request *r)
+net_event *direct(net_request *r)
 {
     assert_non_null(r);
     uint64_t id = net_submit(dnet, r);
@@ -156,6 +185,15 @@ static net_event *direct(net_request *r)
     res.n--;
     nt_result_free(&res);
     return last;
+}
+
+void direct_ok(net_request *r)
+{
+    net_event *ev = direct(r);
+    if (ev->kind != NET_EV_DONE)
+        fail_msg("customer call failed: %ld %s %s", ev->status, ev->message ? ev->message : "",
+                 ev->body ? ev->body : "");
+    net_event_free(ev);
 }
 
 char *cust_create(const simproc *s, const char *mode, const char *initial)
@@ -180,14 +218,18 @@ char *cust_create(const simproc *s, const char *mode, const char *initial)
 void cust_send(const simproc *s, const char *ws, const char *text)
 {
     ai_client *cl = client_for(s, USER_KEY);
-    net_event *ev = direct(ai_req_ws_send(cl, ws, text));
-    if (ev->kind != NET_EV_DONE)
-        fail_msg("customer call failed: %ld %s", ev->status, ev->body ? ev->body : "");
-    net_event_free(ev);
+    direct_ok(ai_req_ws_send(cl, ws, text));
     ai_client_free(cl);
 }
 
-size_t history_count(const simproc *s, const char *ws, const char *text)
+void cust_typing(const simproc *s, const char *ws, const char *text)
+{
+    ai_client *cl = client_for(s, USER_KEY);
+    direct_ok(ai_req_ws_typing(cl, ws, text));
+    ai_client_free(cl);
+}
+
+ai_message_list *history(const simproc *s, const char *ws)
 {
     ai_client *cl = client_for(s, USER_KEY);
     net_event *ev = direct(ai_req_ws_history(cl, ws));
@@ -195,12 +237,18 @@ size_t history_count(const simproc *s, const char *ws, const char *text)
     char *err = NULL;
     ai_message_list *l = ai_decode_ws_history(ev->body, ev->body_len, &err);
     assert_non_null(l);
+    net_event_free(ev);
+    ai_client_free(cl);
+    return l;
+}
+
+size_t history_count(const simproc *s, const char *ws, const char *text)
+{
+    ai_message_list *l = history(s, ws);
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++)
         n += !text || !strcmp(l->items[i].content, text);
     ai_message_list_free(l);
-    net_event_free(ev);
-    ai_client_free(cl);
     return n;
 }
 

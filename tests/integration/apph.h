@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/aiassist.h"
+#include "api/aiassist_types.h"
 #include "config/settings.h"
 #include "core/app.h"
 #include "net/net.h"
@@ -29,9 +31,14 @@ typedef struct harness {
 int apph_open(void);
 void apph_close(void);
 
-/* An app on base_url with key, quick retries and the given undo window
- * (ms). Fails the test when it cannot be made. */
+/* An app on base_url with key, quick retries (two) and the given undo
+ * window (ms; 0: replies go at once). Fails the test when it cannot be
+ * made. */
 void h_init(harness *h, const char *base_url, const char *key, int undo_ms);
+/* The same with max_retries retries (0: the first failure reaches the
+ * app). */
+void h_init_retries(harness *h, const char *base_url, const char *key, int undo_ms,
+                    int max_retries);
 void h_free(harness *h);
 /* One turn of a UI loop: wait for the network or the next timer (at most
  * max_ms), handle what came, run the timers. */
@@ -66,10 +73,30 @@ size_t count_msgs(const conv *c, ai_role role, const char *text);
 msg *find_msg(const conv *c, ai_role role, const char *text);
 /* The first pending draft of ws_id, or NULL. */
 const draft *draft_for(const model *m, const char *ws_id);
+/* The same, failing the test when there is none. */
+const draft *draft_of(const model *m, const char *ws_id);
 
-/* The customer's side, and the simulator's. */
+/* The messages kept in the unsent store ($XDG_DATA_HOME/aidesk/unsent):
+ * its files, in whatever format. */
+size_t unsent_count(void);
+
+/* Calls on the customer's network thread, outside any app: a client of
+ * the simulator with key (plain http allowed; ai_client_free it); one
+ * request run to its end, its terminal event returned (the caller frees
+ * it); the same, failing the test unless the call succeeded. Both take
+ * ownership of r. */
+ai_client *client_for(const simproc *s, const char *key);
+net_event *direct(net_request *r);
+void direct_ok(net_request *r);
+
+/* The customer's side (user key), and the simulator's. A workspace
+ * created by the customer: its id, to free. */
 char *cust_create(const simproc *s, const char *mode, const char *initial);
 void cust_send(const simproc *s, const char *ws, const char *text);
+/* The customer is typing text (a preview the manager sees). */
+void cust_typing(const simproc *s, const char *ws, const char *text);
+/* The server's history of ws (ai_message_list_free it). */
+ai_message_list *history(const simproc *s, const char *ws);
 /* Messages in the server's history of ws with this text (NULL: all). */
 size_t history_count(const simproc *s, const char *ws, const char *text);
 /* Requests the simulator counted for path. */

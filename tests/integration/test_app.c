@@ -1,14 +1,11 @@
 /* Integration tests: the console's controller (src/core/app.h) against the
  * simulator. Each test runs its own app (its own network thread) with its
  * own XDG directories; a "customer" talks to the simulator directly with a
- * user key through a second network thread. */
+ * user key through a second network thread (the harness: apph.h). */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +20,9 @@
 
 #include "api/aiassist.h"
 #include "api/aiassist_types.h"
+#include "apph.h"
 #include "config/settings.h"
 #include "core/app.h"
-#include "nettest.h"
 #include "simproc.h"
 #include "xdgtmp.h"
 #include "store/paths.h"
@@ -35,166 +32,17 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-#define AGENT_KEY "aai_demo_agent"
-#define USER_KEY "aai_demo_user"
+/* The undo window has its own tests (test_app_day.c): every app here
+ * sends at once (h_init's undo_ms 0). */
 
 static simproc sim;       /* shared by the tests that need nothing special */
-static net_t *dnet;       /* the customer's network thread */
 static char xdg[256];     /* this test's XDG base */
 
-/* ------------------------------------------------------------ harness */
-
-typedef struct harness {
-    config_t *cfg;
-    net_t *net;
-    app_t *app;
-} harness;
-
-static void h_init_retries(harness *h, const char *base_url, const char *key, int max_retries)
-{
-    memset(h, 0, sizeof *h);
-    h->cfg = config_new_defaults();
-    free(h->cfg->base_url);
-    h->cfg->base_url = xstrdup(base_url);
-    free(h->cfg->api_key);
-    h->cfg->api_key = xstrdup(key);
-    h->cfg->allow_http = true;
-    h->cfg->timeout_ms = 10000;
-    h->cfg->max_retries = max_retries;
-    h->cfg->undo_ms = 0; /* the undo window has its own tests (test_app_day.c) */
-    net_config nc = {0};
-    nc.retry_base_ms = 50;
-    nc.retry_cap_ms = 300;
-    nc.connect_timeout_ms = 2000;
-    h->net = net_new(&nc);
-    assert_non_null(h->net);
-    char *err = NULL;
-    h->app = app_new(h->cfg, h->net, &err);
-    if (!h->app)
-        fail_msg("app_new: %s", err);
-}
-
-static void h_init(harness *h, const char *base_url, const char *key)
-{
-    h_init_retries(h, base_url, key, 2);
-}
-
-static void h_free(harness *h)
-{
-    app_free(h->app);
-    net_free(h->net);
-    config_free(h->cfg);
-    memset(h, 0, sizeof *h);
-}
-
-/* One turn of a UI loop: wait for the network or the next timer (at most
- * max_ms), handle what came, run the timers. */
-static void pump(harness *h, long max_ms)
-{
-    long t = app_next_timer_ms(h->app, clock_mono_ms());
-    if (t < 0 || t > max_ms)
-        t = max_ms;
-    struct pollfd p = {net_wake_fd(h->net), POLLIN, 0};
-    poll(&p, 1, (int)t);
-    app_drain(h->app);
-    app_tick(h->app, clock_mono_ms());
-}
-
-static void pump_for(harness *h, long ms)
-{
-    int64_t until = clock_mono_ms() + ms;
-    while (clock_mono_ms() < until)
-        pump(h, (long)(until - clock_mono_ms()));
-}
-
-#define WAIT_FOR(h, ms, cond)                                                                  \
-    do {                                                                                       \
-        int64_t until_ = clock_mono_ms() + (ms);                                               \
-        while (!(cond)) {                                                                      \
-            if (clock_mono_ms() >= until_)                                                     \
-                fail_msg("%s:%d: timed out waiting for %s (flash: %s)", __FILE__, __LINE__,   \
-                         #cond, app_get_status((h)->app)->flash                                \
-                                    ? app_get_status((h)->app)->flash                          \
-                                    : "none");                                                 \
-            pump((h), 50);                                                                     \
-        }                                                                                      \
-    } while (0)
-
-/* Starts the app and waits for the live stream (or whatever the server
- * allows) and the first lists. */
-static void h_start(harness *h)
-{
-    app_start(h->app);
-    WAIT_FOR(h, 10000, app_get_status(h->app)->live != APP_LIVE_CONNECTING);
-}
-
-/* Creates a workspace through the app and returns it once it has focus. */
-static conv *h_create(harness *h, const char *mode, const char *initial)
-{
-    app_ws_params p = {0};
-    p.mode = mode;
-    p.initial_message = initial;
-    char *err = NULL;
-    assert_true(app_create_workspace(h->app, &p, &err));
-    conv *c = NULL;
-    WAIT_FOR(h, 10000, (c = app_take_focus(h->app)) != NULL);
-    app_open(h->app, c);
-    return c;
-}
-
-/* ----------------------------------------------------- conversations */
-
-static size_t count_msgs(const conv *c, ai_role role, const char *text)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < c->nmsgs; i++)
-        n += c->msgs[i]->role == role && (!text || !strcmp(buf_cstr(&c->msgs[i]->text), text));
-    return n;
-}
-
-static msg *find_msg(const conv *c, ai_role role, const char *text)
-{
-    for (size_t i = 0; i < c->nmsgs; i++)
-        if (c->msgs[i]->role == role && !strcmp(buf_cstr(&c->msgs[i]->text), text))
-            return c->msgs[i];
-    return NULL;
-}
+/* ------------------------------------------------------ conversations */
 
 static bool is_server_id(const msg *m)
 {
     return m && !strncmp(m->id, "msg_", 4);
-}
-
-static const draft *draft_for(const model *m, const char *ws_id)
-{
-    for (size_t i = 0; i < m->ndrafts; i++)
-        if (!strcmp(m->drafts[i]->ws_id, ws_id))
-            return m->drafts[i];
-    return NULL;
-}
-
-/* The draft for ws_id, failing the test when there is none. */
-static const draft *draft_of(const model *m, const char *ws_id)
-{
-    const draft *d = draft_for(m, ws_id);
-    if (!d) {
-        print_error("no pending draft for %s\n", ws_id);
-        fail();
-        abort(); /* not reached: tells the compiler d is set below */
-    }
-    return d;
-}
-
-/* The status line's message matches the extended regex re. */
-static void assert_flash_matches(harness *h, const char *re)
-{
-    const char *flash = app_get_status(h->app)->flash;
-    regex_t rx;
-    assert_int_equal(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB), 0);
-    bool ok = flash && regexec(&rx, flash, 0, NULL, 0) == 0;
-    regfree(&rx);
-    if (!ok)
-        fail_msg("the status line says \"%s\", not /%s/", flash ? flash : "(nothing)", re);
 }
 
 /* A copy of a pending draft's identity, to act on after it left the
@@ -212,124 +60,6 @@ static void drop_draft(draft *k)
 {
     free(k->id);
     free(k->ws_id);
-}
-
-/* ------------------------------------------------- the customer side */
-
-static ai_client *client_for(const simproc *s, const char *key)
-{
-    ai_client *c = ai_client_new(s->base_url, key);
-    assert_non_null(c);
-    c->allow_http = true;
-    return c;
-}
-
-/* Runs one request on the customer's thread; returns the terminal event. */
-static net_event *direct(net_request *r)
-{
-    assert_non_null(r);
-    uint64_t id = net_submit(dnet, r);
-    nt_result res;
-    nt_collect(dnet, id, 20000, &res);
-    assert_non_null(res.last);
-    net_event *last = res.last;
-    res.events[res.n - 1] = NULL;
-    res.n--;
-    nt_result_free(&res);
-    return last;
-}
-
-static void direct_ok(net_request *r)
-{
-    net_event *ev = direct(r);
-    if (ev->kind != NET_EV_DONE)
-        fail_msg("customer call failed: %ld %s %s", ev->status, ev->message ? ev->message : "",
-                 ev->body ? ev->body : "");
-    net_event_free(ev);
-}
-
-/* A workspace created by a customer (user key); returns its id. */
-static char *cust_create(const simproc *s, const char *mode, const char *initial)
-{
-    ai_client *cl = client_for(s, USER_KEY);
-    json_object *meta = json_object_new_object();
-    json_object_object_add(meta, "mode", json_object_new_string(mode));
-    ai_ws_create_params p = {.initial_message = initial, .metadata = meta};
-    net_event *ev = direct(ai_req_ws_create(cl, &p));
-    json_object_put(meta);
-    assert_int_equal(ev->kind, NET_EV_DONE);
-    char *err = NULL;
-    ai_create_result *r = ai_decode_ws_create(ev->body, ev->body_len, &err);
-    assert_non_null(r);
-    char *id = xstrdup(r->workspace.id);
-    ai_create_result_free(r);
-    net_event_free(ev);
-    ai_client_free(cl);
-    return id;
-}
-
-static void cust_send(const simproc *s, const char *ws, const char *text)
-{
-    ai_client *cl = client_for(s, USER_KEY);
-    direct_ok(ai_req_ws_send(cl, ws, text));
-    ai_client_free(cl);
-}
-
-static void cust_typing(const simproc *s, const char *ws, const char *text)
-{
-    ai_client *cl = client_for(s, USER_KEY);
-    direct_ok(ai_req_ws_typing(cl, ws, text));
-    ai_client_free(cl);
-}
-
-/* The server's history of ws. */
-static ai_message_list *history(const simproc *s, const char *ws)
-{
-    ai_client *cl = client_for(s, USER_KEY);
-    net_event *ev = direct(ai_req_ws_history(cl, ws));
-    assert_int_equal(ev->kind, NET_EV_DONE);
-    char *err = NULL;
-    ai_message_list *l = ai_decode_ws_history(ev->body, ev->body_len, &err);
-    assert_non_null(l);
-    net_event_free(ev);
-    ai_client_free(cl);
-    return l;
-}
-
-static size_t history_count(const simproc *s, const char *ws, const char *text)
-{
-    ai_message_list *l = history(s, ws);
-    size_t n = 0;
-    for (size_t i = 0; i < l->n; i++)
-        n += !text || !strcmp(l->items[i].content, text);
-    ai_message_list_free(l);
-    return n;
-}
-
-/* Requests the simulator counted for path (GET /_sim/stats). */
-static long stat_count(const simproc *s, const char *path)
-{
-    char *body = xcalloc(1, 65536);
-    assert_int_equal(simproc_admin(s, "GET", "/_sim/stats", NULL, body, 65536), 200);
-    json_object *o = json_tokener_parse(body);
-    free(body);
-    assert_non_null(o);
-    json_object *reqs = NULL, *n = NULL;
-    long count = 0;
-    if (json_object_object_get_ex(o, "requests", &reqs) &&
-        json_object_object_get_ex(reqs, path, &n))
-        count = (long)json_object_get_int64(n);
-    json_object_put(o);
-    return count;
-}
-
-/* Another manager approves or rejects a draft (POST /_sim/drafts/{id}/decide). */
-static void decide_elsewhere(const simproc *s, const char *draft_id, const char *action)
-{
-    char path[200], body[100];
-    snprintf(path, sizeof path, "/_sim/drafts/%s/decide", draft_id);
-    snprintf(body, sizeof body, "{\"action\":\"%s\"}", action);
-    assert_int_equal(simproc_admin(s, "POST", path, body, NULL, 0), 200);
 }
 
 static void add_fault(const simproc *s, const char *spec)
@@ -352,22 +82,6 @@ static void fault_next_send(const conv *c, const char *what, char *path, size_t 
 static void clear_faults(const simproc *s)
 {
     assert_int_equal(simproc_admin(s, "DELETE", "/_sim/faults", NULL, NULL, 0), 200);
-}
-
-/* The messages kept in the unsent store: its files, in whatever format. */
-static size_t unsent_count(void)
-{
-    char dir[400];
-    snprintf(dir, sizeof dir, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
 }
 
 /* Keeps a message the way an older aidesk did: one file per key, its name
@@ -412,14 +126,13 @@ static int group_setup(void **state)
     const char *args[] = {"--speed", "10", NULL};
     if (simproc_start(&sim, args) != 0)
         return -1;
-    dnet = net_new(NULL);
-    return dnet ? 0 : -1;
+    return apph_open();
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    net_free(dnet);
+    apph_close();
     simproc_stop(&sim);
     return 0;
 }
@@ -481,7 +194,7 @@ static void app__routes_each_answer_to_the_owner_its_tag_names_and_asks_each_tim
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     route_seen a = {.app = h.app, .next = -1}, b = {.app = h.app, .next = -1, .remove_self = true};
     a.tag = app_add_owner(h.app, route_take, &a);
     b.tag = app_add_owner(h.app, route_take, &b);
@@ -523,7 +236,7 @@ static void app__start_loads_models_workspaces_drafts_and_opens_the_live_stream(
     char *ws = cust_create(&sim, "shadow", NULL);
     cust_send(&sim, ws, "Can I get a refund for order 12?");
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     app_start(h.app);
     model *m = app_model(h.app);
     size_t nmodels = 0;
@@ -561,7 +274,7 @@ static void app__creates_a_workspace_that_gets_focus_and_the_ai_reply(void **sta
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "ai", "Hello, where is my order?");
     assert_true(c->mine);
@@ -595,7 +308,7 @@ static void app__a_shadow_draft_appears_live_and_approving_with_an_edit_shows_ed
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "shadow", NULL);
     model *m = app_model(h.app);
@@ -628,7 +341,7 @@ static void app__rejecting_a_draft_removes_it_and_adds_no_message(void **state)
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "shadow", NULL);
     model *m = app_model(h.app);
@@ -661,7 +374,7 @@ static void app__a_draft_decided_by_another_manager_is_reported_and_nothing_is_s
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     model *m = app_model(h.app);
     conv *c = h_create(&h, "shadow", NULL);
@@ -673,7 +386,7 @@ static void app__a_draft_decided_by_another_manager_is_reported_and_nothing_is_s
     snprintf(reject_path, sizeof reject_path, "/api/manager/drafts/%s/reject", shown.id);
 
     /* Another manager approves it; the event takes it off the queue. */
-    decide_elsewhere(&sim, shown.id, "approve");
+    decide_elsewhere(&sim, shown.id, "approve", NULL);
     WAIT_FOR(&h, 10000, draft_for(m, c->id) == NULL);
     pump_for(&h, 200);
 
@@ -720,8 +433,8 @@ static void app__two_consoles_approving_one_draft_send_it_once_and_the_second_sa
 {
     (void)state;
     harness h1, h2;
-    h_init(&h1, sim.base_url, AGENT_KEY);
-    h_init(&h2, sim.base_url, AGENT_KEY);
+    h_init(&h1, sim.base_url, AGENT_KEY, 0);
+    h_init(&h2, sim.base_url, AGENT_KEY, 0);
     h_start(&h1);
     h_start(&h2);
     char *ws = cust_create(&sim, "shadow", NULL);
@@ -769,7 +482,7 @@ static void app__in_takeover_a_customer_gets_no_ai_reply_and_a_human_answers(voi
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "ai", NULL);
     app_set_mode(h.app, c, AI_MODE_TAKEOVER);
@@ -860,7 +573,7 @@ static void app__a_chat_streams_its_reply_into_a_transcript(void **state)
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = app_new_chat(h.app, "gpt-4o-mini");
     assert_string_equal(c->chat_model, "gpt-4o-mini");
@@ -918,7 +631,7 @@ static void app__a_chat_completes_where_stream_options_is_refused(void **state)
     const char *args[] = {"--speed", "50", "--refuse-field", "stream_options", NULL};
     assert_int_equal(simproc_start(&strict, args), 0);
     harness h;
-    h_init(&h, strict.base_url, AGENT_KEY);
+    h_init(&h, strict.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = app_new_chat(h.app, "llama-3.1-8b-instant");
     app_send(h.app, c, "Give me a list of shipping options", false);
@@ -944,7 +657,7 @@ static void app__cancelling_a_chat_keeps_the_partial_reply(void **state)
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = app_new_chat(h.app, "pin:operator-alias/llama3");
     assert_false(app_cancel_stream(h.app, c));
@@ -970,7 +683,7 @@ static void app__a_chat_reply_cut_by_a_drop_fails_with_the_partial_text(void **s
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     add_fault(&sim, "drop_after=5;path=/v1/chat/completions;times=1");
     conv *c = app_new_chat(h.app, "gpt-4o-mini");
@@ -997,7 +710,7 @@ static void app__a_chat_reply_with_invalid_utf8_is_kept_and_noted(void **state)
     (void)state;
 #define FFFD "\xEF\xBF\xBD"
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     add_fault(&sim, "invalid_utf8;path=/v1/chat/completions;times=1");
     conv *c = app_new_chat(h.app, "gpt-4o-mini");
@@ -1032,7 +745,7 @@ static void app__a_message_sent_while_the_server_is_down_goes_out_once_it_is_bac
     snprintf(port, sizeof port, "%d", own.port);
 
     harness h;
-    h_init(&h, own.base_url, AGENT_KEY);
+    h_init(&h, own.base_url, AGENT_KEY, 0);
     h_start(&h);
     assert_int_equal(app_get_status(h.app)->live, APP_LIVE_STREAMING);
     conv *c = h_create(&h, "takeover", NULL);
@@ -1070,7 +783,7 @@ static void app__a_send_refused_with_429_goes_out_once_the_server_answers_a_prob
 {
     (void)state;
     harness h;
-    h_init_retries(&h, sim.base_url, AGENT_KEY, 0); /* the 429 reaches the app at once */
+    h_init_retries(&h, sim.base_url, AGENT_KEY, 0, 0); /* the 429 reaches the app at once */
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200];
@@ -1103,7 +816,7 @@ static void app__a_send_answered_503_may_have_arrived_and_is_never_resent(void *
      * not a proof that it did not arrive. A user key: no live stream
      * settles it either. */
     harness h;
-    h_init(&h, sim.base_url, USER_KEY);
+    h_init(&h, sim.base_url, USER_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200];
@@ -1131,7 +844,7 @@ static void app__finds_a_customers_workspace_by_client_id(void **state)
     direct_ok(ai_req_ws_create(cl, &p));
     ai_client_free(cl);
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     /* Not started: no listing or event stream names it first, so the
      * lookup has to ask. */
     app_find_workspace(h.app, client);
@@ -1168,7 +881,7 @@ static void app__a_send_that_may_have_arrived_is_uncertain_and_never_resent(void
     /* A user key: no live stream, so nothing tells the app the message
      * arrived but the answer it never got. */
     harness h;
-    h_init(&h, sim.base_url, USER_KEY);
+    h_init(&h, sim.base_url, USER_KEY, 0);
     h_start(&h);
     assert_int_equal(app_get_status(h.app)->live, APP_LIVE_NO_ACCESS);
     conv *c = h_create(&h, "takeover", NULL);
@@ -1192,7 +905,7 @@ static void app__a_send_that_may_have_arrived_is_uncertain_and_never_resent(void
     h_free(&h);
 
     /* A restart offers it again, as unsent, saying it may have arrived. */
-    h_init(&h, sim.base_url, USER_KEY);
+    h_init(&h, sim.base_url, USER_KEY, 0);
     h_start(&h);
     c = model_find(app_model(h.app), ws);
     assert_non_null(c);
@@ -1232,7 +945,7 @@ static void app__a_dropped_send_seen_on_the_live_stream_is_known_to_have_arrived
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200];
@@ -1255,7 +968,7 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
     harness h;
-    h_init(&h, url, AGENT_KEY);
+    h_init(&h, url, AGENT_KEY, 0);
     app_start(h.app);
     model *m = app_model(h.app);
     ai_workspace w;
@@ -1273,7 +986,7 @@ static void app__a_restart_restores_unsent_messages_as_unsent(void **state)
     assert_int_equal(unsent_count(), 2);
     h_free(&h);
 
-    h_init(&h, url, AGENT_KEY);
+    h_init(&h, url, AGENT_KEY, 0);
     app_start(h.app);
     c = model_find(app_model(h.app), "ws_far");
     assert_non_null(c);
@@ -1312,7 +1025,7 @@ static void app__a_restart_restores_many_unsent_messages_in_order_and_loses_none
     snprintf(url, sizeof url, "http://127.0.0.1:%d", dead_port());
     for (int round = 0; round < 2; round++) {
         harness h;
-        h_init(&h, url, AGENT_KEY);
+        h_init(&h, url, AGENT_KEY, 0);
         app_start(h.app);
         conv *c = model_find(app_model(h.app), "ws_many");
         assert_non_null(c);
@@ -1359,7 +1072,7 @@ static bool all_unsent(const conv *c, size_t n)
 static void console_kid_run(const console_kid *k)
 {
     harness h;
-    h_init_retries(&h, k->url, AGENT_KEY, 0);
+    h_init_retries(&h, k->url, AGENT_KEY, 0, 0);
     app_start(h.app);
     conv *c = model_find(app_model(h.app), "ws_both");
     if (k->tag) {
@@ -1468,7 +1181,7 @@ static void app__two_consoles_on_one_data_directory_keep_every_unsent_message_on
 
     /* And once more, in one console: all six, once each, still kept. */
     harness h;
-    h_init_retries(&h, url, AGENT_KEY, 0);
+    h_init_retries(&h, url, AGENT_KEY, 0, 0);
     app_start(h.app);
     conv *c = model_find(app_model(h.app), "ws_both");
     assert_non_null(c);
@@ -1518,7 +1231,7 @@ static void app__a_console_killed_during_a_send_finds_the_message_again_as_uncer
     if (kid == 0) {
         close(ready[0]);
         harness h;
-        h_init(&h, url, AGENT_KEY);
+        h_init(&h, url, AGENT_KEY, 0);
         app_start(h.app);
         ai_workspace w;
         memset(&w, 0, sizeof w);
@@ -1549,7 +1262,7 @@ static void app__a_console_killed_during_a_send_finds_the_message_again_as_uncer
     assert_int_equal(unsent_count(), 2);
 
     harness h;
-    h_init(&h, url, AGENT_KEY);
+    h_init(&h, url, AGENT_KEY, 0);
     app_start(h.app);
     conv *c = model_find(app_model(h.app), "ws_wire");
     assert_non_null(c);
@@ -1571,7 +1284,7 @@ static void app__the_live_stream_resumes_after_a_drop_without_losing_or_repeatin
     (void)state;
     char *ws = cust_create(&sim, "takeover", NULL);
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     add_fault(&sim, "drop_after=3;path=/api/manager/events;times=1");
     h_start(&h);
     assert_int_equal(app_get_status(h.app)->live, APP_LIVE_STREAMING);
@@ -1613,7 +1326,7 @@ static void app__without_the_manager_api_it_polls_the_workspace_on_screen(void *
     const char *args[] = {"--speed", "10", "--no-manager", NULL};
     assert_int_equal(simproc_start(&own, args), 0);
     harness h;
-    h_init(&h, own.base_url, AGENT_KEY);
+    h_init(&h, own.base_url, AGENT_KEY, 0);
     h_start(&h);
     assert_int_equal(app_get_status(h.app)->live, APP_LIVE_POLLING);
     conv *c = h_create(&h, "takeover", "Hi there");
@@ -1638,7 +1351,7 @@ static void app__a_polled_history_with_invalid_utf8_is_noted_once(void **state)
     const char *args[] = {"--speed", "10", "--no-manager", NULL};
     assert_int_equal(simproc_start(&own, args), 0);
     harness h;
-    h_init(&h, own.base_url, AGENT_KEY);
+    h_init(&h, own.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "takeover", "Hi there");
     WAIT_FOR(&h, 5000, c->history_loaded);
@@ -1666,7 +1379,7 @@ static void app__typing_previews_are_debounced_and_the_last_one_goes_out(void **
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200];
@@ -1696,7 +1409,7 @@ static void app__a_customers_typing_shows_in_the_conversation(void **state)
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     char *ws = cust_create(&sim, "ai", NULL);
     cust_typing(&sim, ws, "I ordered a lamp and");
@@ -1717,7 +1430,7 @@ static void app__a_server_reset_makes_it_list_everything_again(void **state)
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     WAIT_FOR(&h, 5000, app_model(h.app)->nconvs > 0);
     assert_int_equal(simproc_admin(&sim, "POST", "/_sim/reset", "{}", NULL, 0), 200);
@@ -1754,7 +1467,7 @@ static void app__a_message_recorded_by_a_server_that_died_is_uncertain_and_never
     /* A user key: no live stream, so only the send's own answer could
      * tell the app what happened. */
     harness h;
-    h_init(&h, own.base_url, USER_KEY);
+    h_init(&h, own.base_url, USER_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "takeover", NULL);
     WAIT_FOR(&h, 10000, c->history_loaded); /* a GET: the connection stays open */
@@ -1794,7 +1507,7 @@ static void app__a_reply_whose_answer_was_lost_is_retried_with_its_key_and_arriv
     /* Not started: no live stream names the reply first; only its own
      * answers can. */
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     conv *c = h_create(&h, "takeover", NULL);
     char path[200], spec[300];
     snprintf(path, sizeof path, "/api/manager/workspaces/%s/reply", c->id);
@@ -1816,7 +1529,7 @@ static void app__an_approval_whose_answer_was_lost_is_retried_and_the_customer_g
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     h_start(&h);
     conv *c = h_create(&h, "shadow", NULL);
     model *m = app_model(h.app);
@@ -1848,7 +1561,7 @@ static void app__an_uncertain_reply_goes_out_again_after_a_crash_and_arrives_onc
     own_start(&own, statefile, sizeof statefile, 0);
     int port = own.port;
     harness h;
-    h_init(&h, own.base_url, AGENT_KEY); /* not started: no live stream */
+    h_init(&h, own.base_url, AGENT_KEY, 0); /* not started: no live stream */
     conv *c = h_create(&h, "takeover", NULL);
     char path[200], spec[300];
     snprintf(path, sizeof path, "/api/manager/workspaces/%s/reply", c->id);
@@ -1897,7 +1610,7 @@ static void app__a_workspace_that_left_memory_opens_with_its_whole_history(void 
 {
     (void)state;
     harness h;
-    h_init(&h, sim.base_url, AGENT_KEY);
+    h_init(&h, sim.base_url, AGENT_KEY, 0);
     /* A bound of one workspace, from the configuration. */
     app_free(h.app);
     h.cfg->keep_workspaces = 1;

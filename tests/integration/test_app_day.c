@@ -6,7 +6,6 @@
  * to a state, and copying. */
 #include "config.h"
 
-#include <dirent.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "apph.h"
 #include "core/notes.h"
 #include "simproc.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -25,47 +25,6 @@
 
 static simproc sim; /* shared by the tests that need nothing special */
 static char xdg[256];
-
-/* The messages kept in the unsent store. */
-static size_t unsent_count(void)
-{
-    char dir[400];
-    snprintf(dir, sizeof dir, "%s/aidesk/unsent", getenv("XDG_DATA_HOME"));
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf_t b = BUF_INIT;
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    return buf_steal(&b);
-}
-
-/* The pending draft of ws, failing the test when there is none. */
-static const draft *draft_of(const model *m, const char *ws)
-{
-    const draft *d = draft_for(m, ws);
-    if (!d) {
-        fail_msg("no pending draft for %s", ws);
-        abort(); /* not reached */
-    }
-    return d;
-}
 
 /* ------------------------------------------------------ waits and bell */
 

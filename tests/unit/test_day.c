@@ -23,6 +23,7 @@
 #include "core/order.h"
 #include "core/snippet.h"
 #include "core/wait.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/mem.h"
 
@@ -637,20 +638,6 @@ static int state_teardown(void **state)
     free(cmd);
     free(*state);
     return rc == 0 ? 0 : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf_t b = BUF_INIT;
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    return buf_steal(&b);
 }
 
 static void modemem__modes_before_takeovers_are_shared_through_one_file(void **state)

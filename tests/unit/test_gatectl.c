@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "core/gatectl_priv.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
@@ -402,18 +403,6 @@ static int tmp_teardown(void **state)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *b = xcalloc(1, 65536);
-    size_t n = fread(b, 1, 65535, f);
-    b[n] = '\0';
-    fclose(f);
-    return b;
 }
 
 static void copy__files_are_0600_in_a_0700_directory_and_never_replaced(void **state)
