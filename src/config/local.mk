@@ -10,7 +10,7 @@ libaidesk_a_SOURCES += \
 	src/config/xdg.c src/config/xdg.h
 
 UNIT_TESTS += tests/unit/test_config
-tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/test.h
+tests_unit_test_config_SOURCES = tests/unit/test_config.c $(SLURP_SUPPORT) tests/unit/test.h
 tests_unit_test_config_CPPFLAGS = $(TEST_CPPFLAGS)
 EXTRA_DIST += tests/files/config/full.conf
 
@@ -18,6 +18,6 @@ EXTRA_DIST += tests/files/config/full.conf
 libaidesk_a_SOURCES += src/config/theme.c src/config/theme.h src/config/theme_priv.h \
 	src/config/theme_style.c src/config/theme_builtin.c
 UNIT_TESTS += tests/unit/test_theme
-tests_unit_test_theme_SOURCES = tests/unit/test_theme.c tests/unit/test.h
+tests_unit_test_theme_SOURCES = tests/unit/test_theme.c $(SLURP_SUPPORT) tests/unit/test.h
 tests_unit_test_theme_CPPFLAGS = $(TEST_CPPFLAGS)
 CLEANFILES += template.theme.new

@@ -74,7 +74,7 @@ libaidesk_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_compare_metrics tests/unit/test_compare_core
 tests_unit_test_compare_metrics_SOURCES = tests/unit/test_compare_metrics.c tests/unit/test.h
 tests_unit_test_compare_metrics_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_unit_test_compare_core_SOURCES = tests/unit/test_compare_core.c tests/unit/test.h
+tests_unit_test_compare_core_SOURCES = tests/unit/test_compare_core.c $(SLURP_SUPPORT) tests/unit/test.h
 tests_unit_test_compare_core_CPPFLAGS = $(TEST_CPPFLAGS)
 
 UNIT_TESTS += tests/unit/test_draftq

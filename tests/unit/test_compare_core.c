@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/compare.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/buf.h"
 #include "util/mem.h"
@@ -56,14 +57,7 @@ static void write_file(const char *path, const char *text)
 
 static char *read_all(const char *path)
 {
-    FILE *f = nonnull(fopen(path, "r"), "fopen");
-    buf_t b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_steal(&b);
+    return nonnull(slurp(path), "reading a file back");
 }
 
 static const char *const three[] = {"gpt-4o", "claude-3-5-sonnet-20241022", "llama-3.1-8b-instant"};

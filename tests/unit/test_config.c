@@ -14,6 +14,7 @@
 #include "config/ini.h"
 #include "config/keycmd.h"
 #include "config/settings.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -396,16 +397,8 @@ static void config__reads_the_full_fixture(void **state)
         skip();
     char *fixture = xasprintf("%s/tests/files/config/full.conf", srcdir);
     char *err = NULL;
-    char *text = NULL;
-    FILE *in = fopen(fixture, "r");
-    assert_non_null(in);
-    buf_t b = BUF_INIT;
-    char chunk[512];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(in);
-    text = buf_steal(&b);
+    char *text = slurp(fixture);
+    assert_non_null(text);
     write_file(f->conf, text, 0600); /* the fixture holds a key: private copy */
     config_t *c = NULL;
     assert_int_equal(config_load(NULL, &c, &err), 0);

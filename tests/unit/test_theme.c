@@ -12,6 +12,7 @@
 
 #include "config/ini.h"
 #include "config/theme.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/buf.h"
 #include "util/mem.h"
@@ -133,16 +134,10 @@ static char *srcdir_path(const char *rel)
 
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
+    char *s = slurp(path);
+    if (!s)
         fail_msg("cannot open %s", path);
-    buf_t b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    return buf_steal(&b);
+    return s;
 }
 
 /* -------------------------------------------------------------- the table */
