@@ -470,7 +470,7 @@ static void title(pane *p, ui *u, rect r)
         return;
     int a = ui_style(u, THEME_TITLE);
     int x = r.x + 1 + ui_text(u, r.y, r.x + 1, r.w - 1, "Comparison", 10, a | A_BOLD);
-    const char *t = u->cur_cmp->title;
+    const char *t = compare_title(u->cur_cmp->c);
     ui_text(u, r.y, x + 2, r.x + r.w - x - 2, t, strlen(t), a);
 }
 
