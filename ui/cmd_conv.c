@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/export.h"
 #include "core/order.h"
@@ -68,16 +67,6 @@ void uicmd_open(ui *u, const cmd_parsed *p)
     app_find_workspace(u->app, p->argv[0]);
 }
 
-/* A comparison of this run by its title: exactly, then ignoring case. */
-static cmpui *find_cmp(ui *u, const char *name)
-{
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < u->ncmps; i++)
-            if (pass ? !strcasecmp(u->cmps[i]->title, name) : !strcmp(u->cmps[i]->title, name))
-                return u->cmps[i];
-    return NULL;
-}
-
 void uicmd_go(ui *u, const cmd_parsed *p)
 {
     size_t nmatch = 0;
@@ -89,9 +78,9 @@ void uicmd_go(ui *u, const cmd_parsed *p)
                       nmatch, p->rest, c->ended ? "most recent" : "live");
         return;
     }
-    cmpui *k = find_cmp(u, p->rest);
+    compare_t *k = app_find_compare(u->app, p->rest);
     if (k)
-        ui_select_cmp(u, k);
+        ui_select_cmp(u, ui_cmpui(u, k));
     else if (nmatch > 1)
         app_flash(u->app, true, "%zu conversations start with %s: type more of the name (Tab lists them)",
                   nmatch, p->rest);

@@ -251,15 +251,13 @@ static void draw(pane *p, ui *u)
     bool fast[COMPARE_MAX_COLS] = {false}, high[COMPARE_MAX_COLS] = {false};
     compare_winners(k->c, now_us, fast, high);
     if (l.bar.h > 0) {
-        char lab[64], tmp[400];
+        char lab[64], head[200];
         compare_layout_page_label(&l, n, k->zoom >= 0, lab, sizeof lab);
-        char hint[200];
-        pane_keys_hint(comparepane_ops.keys, hint, sizeof hint);
-        snprintf(tmp, sizeof tmp, "%s%s  turn %zu%s   %s", lab, compare_blind(k->c) && !compare_revealed(k->c) ? "  blind" : "",
-                 compare_nturns(k->c), compare_busy(k->c) ? "  running" : "",
-                 u->focus == p ? hint : "Right/Left: work with the columns");
-        ui_blank(u, l.bar.y, l.bar.x, l.bar.w, ui_style(u, THEME_STATUS));
-        ui_text(u, l.bar.y, l.bar.x + 1, l.bar.w - 1, tmp, strlen(tmp), ui_style(u, THEME_STATUS));
+        snprintf(head, sizeof head, "%s%s  turn %zu%s   ", lab,
+                 compare_blind(k->c) && !compare_revealed(k->c) ? "  blind" : "", compare_nturns(k->c),
+                 compare_busy(k->c) ? "  running" : "");
+        pane_hint_line(p, u, l.bar.y, l.bar.x, l.bar.w, ui_style(u, THEME_STATUS), true, head,
+                       "Right/Left: work with the columns");
     }
     attrset(ui_style(u, THEME_BORDER));
     for (int c = 0; c < l.nshown; c++) {
@@ -470,7 +468,7 @@ static void title(pane *p, ui *u, rect r)
         return;
     int a = ui_style(u, THEME_TITLE);
     int x = r.x + 1 + ui_text(u, r.y, r.x + 1, r.w - 1, "Comparison", 10, a | A_BOLD);
-    const char *t = u->cur_cmp->title;
+    const char *t = compare_title(u->cur_cmp->c);
     ui_text(u, r.y, x + 2, r.x + r.w - x - 2, t, strlen(t), a);
 }
 

@@ -1,6 +1,7 @@
-/* comparisons.c: the comparisons of this run (one prompt, N models) and
- * their commands: /compare (with the model picker), /reopen, /rerun,
- * /vote, /zoom, /continue. comparepane.c shows the selected one. */
+/* comparisons.c: how the console shows the comparisons of this run (one
+ * prompt, N models), which the app lists (core/app.h), and their
+ * commands: /compare (with the model picker), /reopen, /rerun, /vote,
+ * /zoom, /continue. comparepane.c shows the selected one. */
 #include "config.h"
 #include "cmds.h"
 #include "ui.h"
@@ -11,52 +12,48 @@
 #include <strings.h>
 
 #include "store/transcript.h"
-#include "util/buf.h"
 #include "util/mem.h"
 
-static cmpui *cmpui_add(ui *u, compare_t *c, const char *title, int runs)
+/* The view is the comparison's (compare_set_view): compare_free, or
+ * app_free for those left, frees it. */
+static void cmpui_free(void *view)
 {
-    cmpui *k = xcalloc(1, sizeof *k);
+    cmpui *k = view;
+    for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
+        text_view_free(k->cols[i].v);
+    free(k);
+}
+
+cmpui *ui_cmpui(ui *u, compare_t *c)
+{
+    (void)u;
+    cmpui *k = compare_view(c);
+    if (k)
+        return k;
+    k = xcalloc(1, sizeof *k);
     k->c = c;
-    k->title = xstrdup(title);
     k->zoom = -1;
-    k->runs = runs > 1 ? runs : 1;
     for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
         k->cols[i].follow = true;
-    u->cmps = xgrow(u->cmps, &u->capcmps, u->ncmps + 1, sizeof *u->cmps);
-    u->cmps[u->ncmps++] = k;
+    compare_set_view(c, k, cmpui_free);
     return k;
 }
 
-static void cmpui_free(cmpui *k)
+size_t compares_count(ui *u)
 {
-    for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
-        text_view_free(k->cols[i].v);
-    compare_free(k->c);
-    free(k->title);
-    free(k);
+    return app_ncompares(u->app);
+}
+
+cmpui *compares_at(ui *u, size_t i)
+{
+    return ui_cmpui(u, app_compare(u->app, i));
 }
 
 void compares_free(ui *u)
 {
-    for (size_t i = 0; i < u->ncmps; i++)
-        cmpui_free(u->cmps[i]);
-    free(u->cmps);
-    u->cmps = NULL;
-    u->ncmps = 0;
     u->cur_cmp = NULL;
-}
-
-static char *title_for(const char *const *models, size_t n, bool blind)
-{
-    buf_t b = BUF_INIT;
-    if (blind) {
-        buf_printf(&b, "blind, %zu models", n);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            buf_printf(&b, "%s%s", i ? " vs " : "", models[i]);
-    }
-    return buf_steal(&b);
+    while (app_ncompares(u->app))
+        compare_free(app_compare(u->app, 0));
 }
 
 static cmpui *start(ui *u, const char *const *models, size_t n, bool blind, int runs)
@@ -67,9 +64,8 @@ static cmpui *start(ui *u, const char *const *models, size_t n, bool blind, int 
         return NULL;
     }
     compare_set_max_tokens(c, u->cfg->max_tokens);
-    char *t = title_for(models, n, blind);
-    cmpui *k = cmpui_add(u, c, t, runs);
-    free(t);
+    compare_set_runs(c, runs);
+    cmpui *k = ui_cmpui(u, c);
     ui_select_cmp(u, k);
     ui_focus(u, NULL);
     app_flash(u->app, false, "type the prompt: it goes to all %zu models%s", n,
@@ -102,8 +98,8 @@ static void picked_saved(ui *u, picker *p)
         free(err);
         return;
     }
-    cmpui *k = cmpui_add(u, c, p->items[p->sel], 1);
-    ui_select_cmp(u, k);
+    compare_set_title(c, p->items[p->sel]);
+    ui_select_cmp(u, ui_cmpui(u, c));
 }
 
 void uicmd_reopen(ui *u, const cmd_parsed *cp)
@@ -268,7 +264,8 @@ void uicmd_continue(ui *u, const cmd_parsed *p)
 void compare_submit(ui *u, const char *text)
 {
     cmpui *k = u->cur_cmp;
-    bool ok = k->runs > 1 ? compare_repeat(k->c, text, k->runs) : compare_send(k->c, text);
+    int runs = compare_runs(k->c);
+    bool ok = runs > 1 ? compare_repeat(k->c, text, runs) : compare_send(k->c, text);
     if (!ok)
         app_flash(u->app, true, "the comparison is still running: wait, or Esc to stop it");
     for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
@@ -278,7 +275,7 @@ void compare_submit(ui *u, const char *text)
 uint64_t compares_sig(ui *u)
 {
     uint64_t h = 0;
-    for (size_t i = 0; i < u->ncmps; i++)
-        h = h * 1099511628211ull + compare_rev(u->cmps[i]->c) + 1;
+    for (size_t i = 0; i < app_ncompares(u->app); i++)
+        h = h * 1099511628211ull + compare_rev(app_compare(u->app, i)) + 1;
     return h;
 }

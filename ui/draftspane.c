@@ -338,15 +338,11 @@ static void draw(pane *p, ui *u)
     int a = ui_style(u, THEME_DRAFTS);
     for (int y = 0; y < r.h; y++)
         ui_blank(u, r.y + y, r.x, r.w, a);
-    char head[200], hint[160];
-    pane_keys_hint(ops.keys, hint, sizeof hint);
-    int n = snprintf(head, sizeof head, " Drafts waiting for approval: %zu   %s", dp->queue.n,
-                     u->focus == p ? hint : "F2 to choose");
-    if (n < 0 || (size_t)n >= sizeof head)
-        n = (int)sizeof head - 1;
+    char head[80];
+    snprintf(head, sizeof head, " Drafts waiting for approval: %zu   ", dp->queue.n);
     attrset(ui_style(u, THEME_BORDER));
     mvhline(r.y, r.x, ACS_HLINE, r.w);
-    ui_text(u, r.y, r.x, r.w, head, (size_t)n, ui_style(u, THEME_TITLE));
+    pane_hint_line(p, u, r.y, r.x, r.w, ui_style(u, THEME_TITLE), false, head, "F2 to choose");
     int rows = r.h - 1, per = 2;
     long at = dq_find(&dp->queue, dp->queue.sel);
     size_t sel = at < 0 ? 0 : (size_t)at, first = 0;
@@ -365,8 +361,8 @@ static void draw(pane *p, ui *u)
         time_t t = (time_t)(d->created_ms / 1000);
         struct tm tm;
         localtime_r(&t, &tm);
-        n = snprintf(lead, sizeof lead, " %zu. %s %02d:%02d ", i + 1, dp->queue.rows[i].label, tm.tm_hour,
-                     tm.tm_min);
+        int n = snprintf(lead, sizeof lead, " %zu. %s %02d:%02d ", i + 1, dp->queue.rows[i].label, tm.tm_hour,
+                         tm.tm_min);
         if (n < 0 || (size_t)n >= sizeof lead)
             n = (int)sizeof lead - 1; /* a long name, cut */
         int x = r.x + ui_text(u, y, r.x, r.w, lead, (size_t)n, da | A_BOLD);

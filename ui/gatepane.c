@@ -261,15 +261,8 @@ static void draw(pane *p, ui *u)
     }
     if (gp->details && gi->nsessions)
         draw_details(u, y, gi);
-    if (u->focus == p && r.h > 2) {
-        char hint[256], keys[260];
-        pane_keys_hint(ops.keys, hint, sizeof hint);
-        int kn = snprintf(keys, sizeof keys, " %s ", hint);
-        if (kn < 0 || (size_t)kn >= sizeof keys)
-            kn = (int)sizeof keys - 1;
-        ui_blank(u, r.y + r.h - 1, r.x, r.w, ui_style(u, THEME_STATUS));
-        ui_text(u, r.y + r.h - 1, r.x + 1, r.w - 1, keys, (size_t)kn, ui_style(u, THEME_STATUS));
-    }
+    if (u->focus == p && r.h > 2)
+        pane_hint_line(p, u, r.y + r.h - 1, r.x, r.w, ui_style(u, THEME_STATUS), true, " ", NULL);
 }
 
 void gate_copy(ui *u, gatectl_copy_what what)

@@ -112,5 +112,13 @@ bool pane_keytab(pane *p, struct ui *u, int key);
 bool pane_take_key(pane *p, struct ui *u, int key);
 /* The hint line of a key table: "a approve  e edit ..." into buf. */
 void pane_keys_hint(const pane_key *keys, char *buf, size_t len);
+/* Draws p's key-hint line on row y from x, w columns, in attr: head
+ * (NULL: none), then the keys of p's table (pane_keys_hint) while p has
+ * the focus, else away: what gives it the keys ("F2 to choose"; NULL:
+ * nothing). bar: a status bar, the row blanked in attr first and the
+ * text one column in; otherwise the text goes over what is there (a
+ * header on a border). Every pane that shows its keys draws them so. */
+void pane_hint_line(pane *p, struct ui *u, int y, int x, int w, int attr, bool bar, const char *head,
+                    const char *away);
 
 #endif

@@ -1,5 +1,5 @@
 /* panes.c: the registry of panes (panes.h), the focus, and the key
- * tables every pane shares. */
+ * tables every pane shares, with the key-hint line that shows them. */
 #include "config.h"
 #include "panes.h"
 #include "ui.h"
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/mem.h"
 
 static pane *(*const makers[])(ui *) = {
@@ -105,4 +106,24 @@ void pane_keys_hint(const pane_key *keys, char *buf, size_t len)
             break;
         at += (size_t)n;
     }
+}
+
+void pane_hint_line(pane *p, ui *u, int y, int x, int w, int attr, bool bar, const char *head,
+                    const char *away)
+{
+    char keys[256];
+    const char *tail = away;
+    if (u->focus == p) {
+        pane_keys_hint(p->ops->keys, keys, sizeof keys);
+        tail = keys;
+    }
+    buf_t b = BUF_INIT;
+    buf_printf(&b, "%s%s", head ? head : "", tail ? tail : "");
+    if (bar) {
+        ui_blank(u, y, x, w, attr);
+        x++;
+        w--;
+    }
+    ui_text(u, y, x, w, buf_cstr(&b), b.len, attr);
+    buf_free(&b);
 }

@@ -73,7 +73,7 @@ void sidebar_rebuild(ui *u)
  * under a closed group too, so that the selection is always in view. */
 static void build_items(sidebar *sp, ui *u)
 {
-    sp->items = xgrow(sp->items, &sp->capitems, sp->n + u->ncmps + 2, sizeof *sp->items);
+    sp->items = xgrow(sp->items, &sp->capitems, sp->n + compares_count(u) + 2, sizeof *sp->items);
     if (sp->on_group && sp->group_from != (u->cur_cmp ? (const void *)u->cur_cmp : (const void *)u->cur))
         sp->on_group = false; /* F5, /go, the queue chose a conversation since */
     size_t k = 0;
@@ -92,8 +92,8 @@ static void build_items(sidebar *sp, ui *u)
     } else {
         sp->on_group = false;
     }
-    for (size_t i = 0; i < u->ncmps; i++)
-        sp->items[k++] = (sitem){NULL, u->cmps[i], false};
+    for (size_t i = 0; i < compares_count(u); i++)
+        sp->items[k++] = (sitem){NULL, compares_at(u, i), false};
     sp->nitems = k;
 }
 
@@ -262,7 +262,8 @@ static void draw_cmp(ui *u, rect r, int y, const cmpui *k, int base)
     int ka = ksel ? ui_style(u, THEME_SIDEBAR_SELECTED) : base;
     ui_blank(u, y, r.x, r.w, ka);
     ui_blank(u, y + 1, r.x, r.w, ka);
-    ui_text(u, y, r.x + 1, r.w - 2, k->title, strlen(k->title), ka);
+    const char *title = compare_title(k->c);
+    ui_text(u, y, r.x + 1, r.w - 2, title, strlen(title), ka);
     int kx = r.x + 1 + ui_text(u, y + 1, r.x + 1, r.w - 2, "COMPARE", 7, ksel ? ka : ui_style(u, THEME_BADGE_CHAT));
     if (compare_busy(k->c))
         ui_text(u, y + 1, kx, r.x + r.w - kx, " running", 8, ksel ? ka : ui_style(u, THEME_STATE_STREAMING));

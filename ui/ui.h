@@ -37,27 +37,27 @@ typedef struct cmpcol {
     bool follow;
 } cmpcol;
 
-/* A comparison of this run, with how it is shown. */
+/* How a comparison of this run is shown. The comparisons, their titles
+ * and rounds per prompt are the core's (the app lists them: app_compare);
+ * this is the comparison's view (compare_set_view), made by ui_cmpui and
+ * freed with the comparison. */
 typedef struct cmpui {
-    compare_t *c;
-    char *title;
+    compare_t *c;      /* the comparison it shows (borrowed) */
     int sel;           /* the selected column */
     int zoom;          /* the column zoomed, or -1 */
     int first;         /* paging */
-    int runs;          /* rounds per prompt (/compare -n) */
     cmpcol cols[COMPARE_MAX_COLS];
 } cmpui;
 
 typedef struct ui {
-    /* The services, and the content they keep. */
+    /* The services, and the content they keep (the comparisons: the
+     * app's, listed after the conversations). */
     const config_t *cfg;
     net_t *net;
     app_t *app;
     model *m;
     gatectl_t *gate;     /* AI Gate; NULL when no project id is configured */
     char *gate_err;      /* why there is no gate */
-    cmpui **cmps;        /* the comparisons, listed after the conversations */
-    size_t ncmps, capcmps;
 
     /* What the sidebar has selected: a conversation or a comparison. */
     conv *cur;
@@ -178,8 +178,14 @@ typedef struct picker {
 void picker_open(ui *u, picker *p);
 void picker_free(picker *p);
 /* comparisons.c */
+/* The view of c, made the first time it is asked for. */
+cmpui *ui_cmpui(ui *u, compare_t *c);
+/* The app's comparisons, in creation order, as shown. */
+size_t compares_count(ui *u);
+cmpui *compares_at(ui *u, size_t i);
 void compare_submit(ui *u, const char *text);
 uint64_t compares_sig(ui *u);
+/* Frees every comparison of the app (and its view): console shutdown. */
 void compares_free(ui *u);
 /* inputpane.c: the input line */
 /* Starts editing draft_id whose text is content; Enter approves it. */

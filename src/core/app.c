@@ -62,6 +62,8 @@ void app_free(app_t *a)
             "%zu kept whole",
             (unsigned long long)a->m->events, (unsigned long long)a->m->evicted, a->m->nconvs,
             a->m->nkept);
+    /* First: a comparison cancels its requests and leaves the route. */
+    app_compares_free(a);
     app_chat_flush_logs(a);
     app_chat_free_logs(a);
     app_undo_quit(a); /* before the store lets go of its records */

@@ -120,6 +120,25 @@ typedef void (*app_timer_tick_fn)(void *ud, int64_t now_mono);
 void app_add_timer(app_t *a, app_timer_next_fn next, app_timer_tick_fn tick, void *ud);
 /* Removes every timer of ud (no-op when none); not from inside a tick. */
 void app_remove_timers(app_t *a, void *ud);
+
+/* The comparisons of this run (compare.h) are the app's: every one
+ * created on it (compare_new, compare_open and an imported export with
+ * an app) is listed here from its creation, in creation order, until
+ * compare_free takes it out; app_free frees those left (and, through
+ * compare_free, what a console attached to them with compare_set_view).
+ * A front end lists and finds them here and keeps only how it shows
+ * them. Comparisons without an app (detached, read-only) are not listed. */
+typedef struct compare compare_t;
+size_t app_ncompares(const app_t *a);
+/* The i-th (i < app_ncompares), borrowed. */
+compare_t *app_compare(const app_t *a, size_t i);
+/* The first whose title (compare_title) is title exactly, else the first
+ * equal ignoring case; NULL when none. */
+compare_t *app_find_compare(const app_t *a, const char *title);
+/* For compare.c: enter c in the list, and take it out (no-op when it is
+ * not there). */
+void app_add_compare(app_t *a, compare_t *c);
+void app_remove_compare(app_t *a, compare_t *c);
 net_t *app_net(const app_t *a);
 const config_t *app_config(const app_t *a);
 /* Handles every event waiting on the network thread. */

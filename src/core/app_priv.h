@@ -115,6 +115,10 @@ struct app {
         void *ud;
     } *timers;
     size_t ntimers, captimers;
+    /* The comparisons created on this app (app_compares.c), in creation
+     * order; app_free frees those left. */
+    compare_t **compares;
+    size_t ncompares, capcompares;
 
     uint64_t flash_tie;      /* the request the flash waits for, 0 if none (app_flash) */
     app_held **held;         /* the undo window (app_undo.c), oldest first */
@@ -129,6 +133,8 @@ struct app {
 /* The app's own requests carry this tag; other owners' are above it. */
 #define APP_OWN_TAG 1u
 op *app_op_new(app_t *a, op_kind kind, net_request *req, const char *conv_id);
+/* app_compares.c: frees the comparisons left on the app, and the list. */
+void app_compares_free(app_t *a);
 /* app_route.c: the registered owner's handling of ev (true: it took ev);
  * false when no owner has ev's tag (the caller frees ev). */
 bool app_route_to_owner(app_t *a, net_event *ev);

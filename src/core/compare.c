@@ -97,6 +97,7 @@ void compare_attach(compare_t *c)
 {
     c->tag = app_add_owner(c->app, route_event, c);
     app_add_timer(c->app, next_timer, tick, c);
+    app_add_compare(c->app, c);
 }
 
 /* A random permutation of 0..n-1 (blind mode: which model is "A"). */
@@ -131,6 +132,8 @@ compare_t *compare_alloc(app_t *app, net_t *net, const ai_client *ai, const char
     c->revealed = !blind;
     c->max_tokens = 1024;
     c->created_ms = clock_wall_ms();
+    c->runs = 1;
+    c->title = compare_default_title(models, n, blind);
     c->ncols = n;
     c->cols = xcalloc(n, sizeof *c->cols);
     size_t perm[COMPARE_MAX_COLS];
@@ -183,9 +186,13 @@ void compare_free(compare_t *c)
 {
     if (!c)
         return;
+    /* The view first: its owner never sees a comparison half freed. */
+    if (c->free_view && c->view)
+        c->free_view(c->view);
     if (c->app) {
         app_remove_owner(c->app, c->tag);
         app_remove_timers(c->app, c);
+        app_remove_compare(c->app, c);
     }
     for (size_t i = 0; i < c->ncols; i++) {
         compare_col *col = &c->cols[i];
@@ -215,6 +222,7 @@ void compare_free(compare_t *c)
     store_transcript_free(c->log);
     free(c->log_error);
     free(c->system);
+    free(c->title);
     free(c);
 }
 

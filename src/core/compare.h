@@ -84,15 +84,17 @@ typedef struct compare compare_t;
 
 /* A comparison of n (1..COMPARE_MAX_COLS) models, on the app's network
  * thread and AiAssist client; it registers with the app as the owner of
- * its requests and of its timers (app_add_owner, app_add_timer). NULL
- * when n is out of range or a model is NULL or empty. */
+ * its requests and of its timers (app_add_owner, app_add_timer) and is
+ * listed by the app (app_compare) until compare_free, or app_free frees
+ * it. NULL when n is out of range or a model is NULL or empty. */
 compare_t *compare_new(app_t *app, const char *const *models, size_t n, bool blind);
 /* The same without an app (the command line): the caller hands every
  * event to compare_handle_event. net and ai are borrowed; nothing is
  * stored unless compare_set_save. net may be NULL (runs then fail). */
 compare_t *compare_new_detached(net_t *net, const ai_client *ai, const char *const *models,
                                 size_t n, bool blind);
-/* Cancels what runs, flushes the transcript, unregisters and frees. */
+/* Frees its view (compare_set_view), cancels what runs, flushes the
+ * transcript, unregisters (leaving the app's list) and frees. */
 void compare_free(compare_t *c);
 
 /* Takes ev and returns true when it belongs to the comparison (including
@@ -113,6 +115,27 @@ bool compare_set_temperature(compare_t *c, double temperature);
  * (and which, in *t). */
 const char *compare_system(const compare_t *c);
 bool compare_temperature(const compare_t *c, double *t);
+
+/* ---- what it is called, how it is run, how a console shows it */
+
+/* The name it is listed and found by (app_find_compare, the console's
+ * /go): "A vs B vs C" (the models as given to compare_new), "blind, N
+ * models", or what compare_set_title gave (a reopened comparison: its
+ * saved title). Never NULL. */
+const char *compare_title(const compare_t *c);
+/* Copies title; NULL or "" changes nothing. */
+void compare_set_title(compare_t *c, const char *title);
+/* Rounds per prompt (/compare -n): 1 (compare_send) unless set; clamped
+ * to 1..COMPARE_MAX_RUNS. A reopened comparison starts at 1. */
+int compare_runs(const compare_t *c);
+void compare_set_runs(compare_t *c, int runs);
+/* A front end's own state for showing the comparison (scroll, zoom...):
+ * never read by the core. compare_free (and so app_free, for those left
+ * on the app) calls free_view(view) before anything else is freed, so a
+ * view is freed with its comparison and never outlives it. One view per
+ * comparison: set it once (NULL clears it without freeing it). */
+void *compare_view(const compare_t *c);
+void compare_set_view(compare_t *c, void *view, void (*free_view)(void *view));
 
 /* ---- runs: each returns at once (false: nothing started) */
 
@@ -146,8 +169,9 @@ void compare_flush(compare_t *c);
 /* ---- storage and export */
 
 /* Reads a saved comparison: a transcript of kind "compare" or a JSON
- * export (compare_export). app may be NULL (a read-only comparison:
- * sending fails). NULL with *err (caller frees) when unreadable. */
+ * export (compare_export). With an app it is listed by the app as
+ * compare_new's are; app may be NULL (a read-only comparison: sending
+ * fails). NULL with *err (caller frees) when unreadable. */
 compare_t *compare_open(app_t *app, const char *path, char **err);
 /* Renders the comparison: Markdown (prompt, a metrics table per turn,
  * answers, repeat statistics, votes) or JSON (everything, timestamps and

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include "util/assert.h"
 #include "util/clock.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -219,4 +220,53 @@ bool compare_vote_get(const compare_t *c, size_t i, size_t *turn, int *col)
     *turn = c->votes[i].turn;
     *col = c->votes[i].col;
     return true;
+}
+
+/* ------------------------------------ what it is called, how it is run */
+
+char *compare_default_title(const char *const *models, size_t n, bool blind)
+{
+    buf_t b = BUF_INIT;
+    if (blind) {
+        buf_printf(&b, "blind, %zu models", n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            buf_printf(&b, "%s%s", i ? " vs " : "", models[i]);
+    }
+    return buf_steal(&b);
+}
+
+const char *compare_title(const compare_t *c)
+{
+    return c->title;
+}
+
+void compare_set_title(compare_t *c, const char *title)
+{
+    if (!title || !*title)
+        return;
+    free(c->title);
+    c->title = xstrdup(title);
+}
+
+int compare_runs(const compare_t *c)
+{
+    return c->runs;
+}
+
+void compare_set_runs(compare_t *c, int runs)
+{
+    c->runs = runs < 1 ? 1 : runs > COMPARE_MAX_RUNS ? COMPARE_MAX_RUNS : runs;
+}
+
+void *compare_view(const compare_t *c)
+{
+    return c->view;
+}
+
+void compare_set_view(compare_t *c, void *view, void (*free_view)(void *view))
+{
+    AIDESK_ASSERT(!c->view || c->view == view);
+    c->view = view;
+    c->free_view = view ? free_view : NULL;
 }

@@ -81,6 +81,10 @@ struct compare {
     int rounds;            /* rounds started for the last turn */
     bool stop_rounds;      /* cancel of all during a repeat */
     int64_t created_ms;
+    char *title;           /* compare_title */
+    int runs;              /* rounds per prompt (compare_runs) */
+    void *view;            /* a front end's, freed by free_view (compare_set_view) */
+    void (*free_view)(void *view);
     unsigned rev;
     int64_t clock_ms;      /* when the clock last bumped rev */
     bool save;
@@ -93,10 +97,14 @@ struct compare {
 
 /* compare.c */
 /* Makes c the owner of its requests' answers and of its timers in its
- * app (c->app, which must be set); compare_free undoes it. */
+ * app (c->app, which must be set), and enters it in the app's list of
+ * comparisons (app_add_compare); compare_free undoes both. */
 void compare_attach(compare_t *c);
 compare_t *compare_alloc(app_t *app, net_t *net, const ai_client *ai, const char *const *models,
                      size_t n, bool blind, bool shuffle);
+/* compare_access.c: "A vs B", or "blind, N models" (models in the order
+ * given); the caller frees it. */
+char *compare_default_title(const char *const *models, size_t n, bool blind);
 compare_turn *compare_add_turn(compare_t *c, const char *prompt, int runs_wanted, int64_t t_ms);
 /* Adds (index == nruns) or replaces (index < nruns) a run of a cell. */
 compare_run *compare_cell_put(compare_cell *cell, size_t index);

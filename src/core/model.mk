@@ -14,6 +14,7 @@ libaidesk_a_SOURCES += \
 libaidesk_a_SOURCES += \
 	src/core/app.c src/core/app.h src/core/app_priv.h \
 	src/core/app_chat.c \
+	src/core/app_compares.c \
 	src/core/app_copy.c \
 	src/core/app_drafts.c \
 	src/core/app_live.c \

@@ -551,6 +551,93 @@ static void compare__twelve_columns_at_once(void **state)
     h_free(&h);
 }
 
+/* What a console keeps about a comparison (compare_set_view): counted
+ * when the core frees it with its comparison. */
+typedef struct view {
+    int *freed;
+    char *scratch; /* heap memory: ASan tells if a view is never freed */
+} view;
+
+static void view_free(void *p)
+{
+    view *v = p;
+    (*v->freed)++;
+    free(v->scratch);
+    free(v);
+}
+
+static view *view_new(int *freed)
+{
+    view *v = xcalloc(1, sizeof *v);
+    v->freed = freed;
+    v->scratch = xstrdup("scroll, zoom, follow");
+    return v;
+}
+
+static void compare__the_app_lists_its_comparisons_and_frees_those_left(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h, 2);
+    assert_int_equal(app_ncompares(h.app), 0);
+    const char *pair[] = {FAST, MID}, *trio[] = {SLOW, FAST, MID};
+    compare_t *a = nonnull(compare_new(h.app, pair, 2, false), "a");
+    compare_t *b = nonnull(compare_new(h.app, trio, 3, true), "b");
+    /* Listed by the app, in creation order, under their titles. */
+    assert_int_equal(app_ncompares(h.app), 2);
+    assert_ptr_equal(app_compare(h.app, 0), a);
+    assert_ptr_equal(app_compare(h.app, 1), b);
+    assert_string_equal(compare_title(a), FAST " vs " MID);
+    assert_string_equal(compare_title(b), "blind, 3 models");
+    assert_ptr_equal(app_find_compare(h.app, FAST " vs " MID), a);
+    assert_ptr_equal(app_find_compare(h.app, "BLIND, 3 Models"), b);
+    assert_null(app_find_compare(h.app, "no such comparison"));
+    compare_set_title(b, "my blind test");
+    assert_ptr_equal(app_find_compare(h.app, "my blind test"), b);
+    assert_null(app_find_compare(h.app, "blind, 3 models"));
+    /* Rounds per prompt are the comparison's, within 1..COMPARE_MAX_RUNS. */
+    assert_int_equal(compare_runs(a), 1);
+    compare_set_runs(a, 3);
+    assert_int_equal(compare_runs(a), 3);
+    compare_set_runs(b, COMPARE_MAX_RUNS + 5);
+    assert_int_equal(compare_runs(b), COMPARE_MAX_RUNS);
+    /* A comparison read without an app is nobody's. */
+    assert_true(compare_send(a, "hi"));
+    WAIT_FOR(&h, a, 10000, !compare_busy(a));
+    const char *path = compare_path(a);
+    assert_non_null(path);
+    char *err = NULL;
+    compare_t *ro = compare_open(NULL, path, &err);
+    if (!ro)
+        fail_msg("compare_open(%s): %s", path, err);
+    assert_int_equal(app_ncompares(h.app), 2);
+    compare_free(ro);
+    /* Reopened on the app: listed after the others. */
+    compare_t *again = compare_open(h.app, path, &err);
+    if (!again)
+        fail_msg("compare_open(%s): %s", path, err);
+    assert_int_equal(app_ncompares(h.app), 3);
+    assert_ptr_equal(app_compare(h.app, 2), again);
+    assert_string_equal(compare_title(again), FAST " vs " MID);
+    assert_ptr_equal(app_find_compare(h.app, FAST " vs " MID), a); /* the first of the two */
+    /* Freeing one leaves the others, in order, and frees its view. */
+    int freed = 0;
+    view *va = view_new(&freed);
+    compare_set_view(a, va, view_free);
+    assert_ptr_equal(compare_view(a), va);
+    compare_set_view(b, view_new(&freed), view_free);
+    compare_set_view(again, view_new(&freed), view_free);
+    compare_free(a);
+    assert_int_equal(freed, 1);
+    assert_int_equal(app_ncompares(h.app), 2);
+    assert_ptr_equal(app_compare(h.app, 0), b);
+    assert_ptr_equal(app_compare(h.app, 1), again);
+    assert_ptr_equal(app_find_compare(h.app, FAST " vs " MID), again);
+    /* The app frees those left, with their views (ASan: no leak). */
+    h_free(&h);
+    assert_int_equal(freed, 3);
+}
+
 /* ------------------------------------------------------------- setup */
 
 static int group_setup(void **state)
@@ -593,6 +680,7 @@ int main(void)
         T(compare__exports_round_trip_and_reopened_ones_continue),
         T(compare__continue_with_one_model_as_a_plain_chat),
         T(compare__twelve_columns_at_once),
+        T(compare__the_app_lists_its_comparisons_and_frees_those_left),
     };
 #undef T
     cmocka_set_message_output(CM_OUTPUT_TAP);
