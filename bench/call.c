@@ -3,7 +3,7 @@
  *
  * Each round creates an AI Gate session on the simulator, calls it over
  * the Realtime WebSocket with the call controller the console and the CLI
- * use (core/callctl.h, the network thread, the framer, the event
+ * use (gate/callctl.h, the network thread, the framer, the event
  * decoder), says one line and waits for the reply. Time to first audio is
  * from the turn being sent to the network thread having the first audio
  * delta. The simulator reports when response.create reached it and when
@@ -23,7 +23,7 @@
 #include <curl/curl.h>
 
 #include "api/gate.h"
-#include "core/callctl.h"
+#include "gate/callctl.h"
 #include "net/net.h"
 #include "util/clock.h"
 

@@ -26,7 +26,7 @@
 #include <curl/curl.h>
 
 #include "api/aiassist.h"
-#include "core/compare.h"
+#include "compare/compare.h"
 #include "net/net.h"
 #include "util/clock.h"
 

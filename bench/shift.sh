@@ -152,9 +152,9 @@ bench_shift() {
     done <"$B_DIR/shift.quarters"
     if [ "$cg" = 1 ]; then
         # Instructions: all of them; those spent on live events (decoding
-        # and applying them: app_live_event, inclusive), per event applied
+        # and applying them: desk_live_event, inclusive), per event applied
         # (calls of model_apply_event); those spent decoding list reloads
-        # (ai_decode_mgr_list, under list_done, not app_live_event: after a
+        # (ai_decode_mgr_list, under list_done, not desk_live_event: after a
         # reconnect or a reset, which the simulator sends a subscriber that
         # fell behind); and the rest (frames, timers, the network thread)
         # per second.
@@ -162,7 +162,7 @@ bench_shift() {
         if [ -s "$f" ]; then
             callgrind_annotate --inclusive=yes "$f" >"$f.txt" 2>/dev/null
             ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p; s/^summary: *\([0-9]*\).*/\1/p' "$f" | head -1)
-            live=$(cg_incl "$f.txt" app_live_event)
+            live=$(cg_incl "$f.txt" desk_live_event)
             lists=$(cg_incl "$f.txt" ai_decode_mgr_list)
             nev=$(cg_calls "$f" model_apply_event)
             nlists=$(cg_calls "$f" ai_decode_mgr_list)

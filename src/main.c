@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "config/settings.h"
 #include "console.h"
-#include "core/simlaunch.h"
+#include "demo/simlaunch.h"
 #include "util/log.h"
 
 /* Loads the configuration and opens the debug log; 0 or an exit status. */

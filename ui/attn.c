@@ -1,6 +1,6 @@
 /* attn.c: attention: the key to the workspace that has waited longest for
- * a person, and the bell (day.h). Who waits is the core's (core/wait.h);
- * what rings the bell is the [ui] bell setting, which the app applies. */
+ * a person, and the bell (day.h). Who waits is the core's (model/wait.h);
+ * what rings the bell is the [ui] bell setting, which the desk applies. */
 #include "config.h"
 #include "day.h"
 
@@ -11,9 +11,9 @@
 void attn_jump(ui *u)
 {
     wait_info w;
-    conv *c = app_longest_wait(u->app, &w);
+    conv *c = desk_longest_wait(u->desk, &w);
     if (!c) {
-        app_flash(u->app, false, "nobody is waiting for a person");
+        desk_flash(u->desk, false, "nobody is waiting for a person");
         return;
     }
     ui_select(u, c);
@@ -22,14 +22,14 @@ void attn_jump(ui *u)
     const char *why = (w.what & WAIT_HUMAN) && (w.what & WAIT_APPROVAL) ? "an answer and a draft's approval"
                       : (w.what & WAIT_HUMAN)                           ? "a human answer"
                                                                         : "a draft's approval";
-    app_flash(u->app, false, "%s has waited longest: %s for %s", c->title ? c->title : c->id,
+    desk_flash(u->desk, false, "%s has waited longest: %s for %s", c->title ? c->title : c->id,
               fig + (fig[0] == ' '), why);
 }
 
 void attn_bell(ui *u)
 {
     /* Terminals turn the bell into urgency (a flag on the window, a
-     * notification): one ring per event, as the app counts them. */
-    if (app_take_bell(u->app))
+     * notification): one ring per event, as the desk counts them. */
+    if (desk_take_bell(u->desk))
         beep();
 }

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/callctl.h"
+#include "gate/callctl.h"
 #include "store/paths.h"
 #include "text/width.h"
 #include "util/clock.h"
@@ -25,7 +25,7 @@ typedef struct callpane {
     ui *u;
     callctl *call;
     char *session_id;
-    uint64_t tag;       /* the call's owner tag in the app, 0 without a call */
+    uint64_t tag;       /* the call's owner tag in the desk, 0 without a call */
 } callpane;
 
 extern const pane_ops callpane_ops;
@@ -43,7 +43,7 @@ static bool on_event(void *ud, net_event *ev)
 
 static void end_call(callpane *cp)
 {
-    app_remove_owner(cp->u->app, cp->tag);
+    desk_remove_owner(cp->u->desk, cp->tag);
     cp->tag = 0;
     callctl_free(cp->call);
     cp->call = NULL;
@@ -55,7 +55,7 @@ void call_open(ui *u, size_t i)
 {
     callpane *cp = of(u);
     if (!u->gate || i >= gatectl_get(u->gate)->nsessions) {
-        app_flash(u->app, true, "no AI Gate session to call");
+        desk_flash(u->desk, true, "no AI Gate session to call");
         return;
     }
     const gatectl_session *s = gatectl_get(u->gate)->sessions[i];
@@ -68,7 +68,7 @@ void call_open(ui *u, size_t i)
         free(calls);
     }
     if (!dir) {
-        app_flash(u->app, true, "the call's files cannot be kept: %s", err ? err : "no directory");
+        desk_flash(u->desk, true, "the call's files cannot be kept: %s", err ? err : "no directory");
         free(err);
         err = NULL;
     }
@@ -81,14 +81,14 @@ void call_open(ui *u, size_t i)
     p.dir = dir;
     /* The new call's answers go to this pane under their own tag: the
      * call it replaces may still have answers on the way. */
-    p.tag = app_add_owner(u->app, on_event, cp);
+    p.tag = desk_add_owner(u->desk, on_event, cp);
     bool expired = false;
     callctl *call = callctl_new(u->net, &p, clock_wall_ms(), &expired, &err);
     free(dir);
     if (!call) {
-        app_remove_owner(u->app, p.tag);
+        desk_remove_owner(u->desk, p.tag);
         /* The call shown before, if any, stays as it was. */
-        app_flash(u->app, true, "%s", err);
+        desk_flash(u->desk, true, "%s", err);
         free(err);
         if (expired || !p.secret) {
             /* The offer: a new session with the same voice, one Enter away. */
@@ -119,7 +119,7 @@ bool call_take_line(ui *u, const char *line)
         return true;
     char *err = NULL;
     if (callctl_say(cp->call, text, &err) != 0) {
-        app_flash(u->app, true, "%s", err);
+        desk_flash(u->desk, true, "%s", err);
         free(err);
         line_refill(u, line); /* nothing lost */
     }
@@ -132,7 +132,7 @@ static callctl *running(ui *u, const char *cmd)
 {
     callpane *cp = of(u);
     if (!cp->call)
-        app_flash(u->app, true,
+        desk_flash(u->desk, true,
                   "/%s: no call (v on a session in the AI Gate pane, or /gate call N, starts one)",
                   cmd);
     return cp->call;
@@ -145,7 +145,7 @@ void uicmd_say(ui *u, const cmd_parsed *p)
     if (call && callctl_say_wav(call, p->rest, &err) == 0)
         return;
     if (err) {
-        app_flash(u->app, true, "%s", err);
+        desk_flash(u->desk, true, "%s", err);
         free(err);
     }
     char *again = xasprintf("/say %s", p->rest);
@@ -161,7 +161,7 @@ void uicmd_play(ui *u, const cmd_parsed *p)
         return;
     const callctl_info *in = callctl_info_get(call);
     if (!in->player)
-        app_flash(u->app, true, "no player found (aplay or paplay): replies are kept as WAV files");
+        desk_flash(u->desk, true, "no player found (aplay or paplay): replies are kept as WAV files");
     callctl_set_playback(call, !in->playback);
 }
 

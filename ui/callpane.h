@@ -1,5 +1,5 @@
 /* callpane.h: the call view - a conversation pane for a call to an AI
- * Gate session over the Realtime API (core/callctl.h). What it offers the
+ * Gate session over the Realtime API (gate/callctl.h). What it offers the
  * other panes: starting a call, and the lines typed while it is shown. */
 #ifndef AIDESK_UI_CALLPANE_H
 #define AIDESK_UI_CALLPANE_H

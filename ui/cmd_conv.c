@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/export.h"
-#include "core/order.h"
+#include "export/export.h"
+#include "model/order.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
 static conv *need_workspace(ui *u)
 {
     if (!u->cur || u->cur->kind != CONV_WORKSPACE) {
-        app_flash(u->app, true, "this needs a workspace: pick one on the left, or /new or /open one");
+        desk_flash(u->desk, true, "this needs a workspace: pick one on the left, or /new or /open one");
         return NULL;
     }
     return u->cur;
@@ -27,7 +27,7 @@ static conv *need_workspace(ui *u)
 
 void uicmd_new(ui *u, const cmd_parsed *p)
 {
-    app_ws_params wp = {0};
+    desk_ws_params wp = {0};
     const char **ctx = xcalloc((size_t)p->argc, sizeof *ctx);
     wp.context = ctx;
     wp.client_id = p->argv[0];
@@ -46,25 +46,25 @@ void uicmd_new(ui *u, const cmd_parsed *p)
         } else if (strchr(a, '=')) {
             ctx[wp.ncontext++] = a;
         } else {
-            app_flash(u->app, true, "/new: what is '%s'? usage: /new %s", a,
+            desk_flash(u->desk, true, "/new: what is '%s'? usage: /new %s", a,
                       cmd_find("new")->usage);
             free(ctx);
             return;
         }
     }
     char *err = NULL;
-    if (!app_create_workspace(u->app, &wp, &err)) {
-        app_flash(u->app, true, "/new: %s", err);
+    if (!desk_create_workspace(u->desk, &wp, &err)) {
+        desk_flash(u->desk, true, "/new: %s", err);
         free(err);
     } else {
-        app_flash(u->app, false, "creating workspace %s...", wp.client_id);
+        desk_flash(u->desk, false, "creating workspace %s...", wp.client_id);
     }
     free(ctx);
 }
 
 void uicmd_open(ui *u, const cmd_parsed *p)
 {
-    app_find_workspace(u->app, p->argv[0]);
+    desk_find_workspace(u->desk, p->argv[0]);
 }
 
 void uicmd_go(ui *u, const cmd_parsed *p)
@@ -74,18 +74,18 @@ void uicmd_go(ui *u, const cmd_parsed *p)
     if (c) {
         ui_select(u, c);
         if (nmatch > 1)
-            app_flash(u->app, false, "%zu conversations are called %s: this is the %s one (/go ID for another)",
+            desk_flash(u->desk, false, "%zu conversations are called %s: this is the %s one (/go ID for another)",
                       nmatch, p->rest, c->ended ? "most recent" : "live");
         return;
     }
-    compare_t *k = app_find_compare(u->app, p->rest);
+    compare_t *k = desk_find_compare(u->desk, p->rest);
     if (k)
         ui_select_cmp(u, ui_cmpui(u, k));
     else if (nmatch > 1)
-        app_flash(u->app, true, "%zu conversations start with %s: type more of the name (Tab lists them)",
+        desk_flash(u->desk, true, "%zu conversations start with %s: type more of the name (Tab lists them)",
                   nmatch, p->rest);
-    else /* it may have left memory (core/model.h): ask the server */
-        app_find_by_name(u->app, p->rest);
+    else /* it may have left memory (model/model.h): ask the server */
+        desk_find_by_name(u->desk, p->rest);
 }
 
 /* Ending cannot be taken back: /end asks first, by giving the line back
@@ -97,7 +97,7 @@ void uicmd_end(ui *u, const cmd_parsed *p)
     if (p->argc) {
         c = model_lookup(u->m, p->rest, NULL);
         if (!c || c->kind != CONV_WORKSPACE) {
-            app_flash(u->app, true, "/end: no workspace called %s here", p->rest);
+            desk_flash(u->desk, true, "/end: no workspace called %s here", p->rest);
             return;
         }
     } else if (!(c = need_workspace(u))) {
@@ -105,17 +105,17 @@ void uicmd_end(ui *u, const cmd_parsed *p)
     }
     const char *name = c->title ? c->title : c->id;
     if (c->ended) {
-        app_flash(u->app, true, "%s has ended already", name);
+        desk_flash(u->desk, true, "%s has ended already", name);
         return;
     }
     if (!p->bang) {
         char *again = xasprintf("/end! %s", c->id);
         line_refill(u, again);
         free(again);
-        app_flash(u->app, true, "end %s? its customer can write no more: Enter ends it, Ctrl-C keeps it", name);
+        desk_flash(u->desk, true, "end %s? its customer can write no more: Enter ends it, Ctrl-C keeps it", name);
         return;
     }
-    app_end_workspace(u->app, c);
+    desk_end_workspace(u->desk, c);
 }
 
 void uicmd_mode(ui *u, const cmd_parsed *p)
@@ -125,9 +125,9 @@ void uicmd_mode(ui *u, const cmd_parsed *p)
         return;
     ai_mode mode = ai_mode_from_string(p->argv[0]);
     if (mode == AI_MODE_UNKNOWN)
-        app_flash(u->app, true, "/mode: use ai, shadow or takeover");
+        desk_flash(u->desk, true, "/mode: use ai, shadow or takeover");
     else
-        app_set_mode(u->app, c, mode);
+        desk_set_mode(u->desk, c, mode);
 }
 
 void uicmd_takeover(ui *u, const cmd_parsed *p)
@@ -137,9 +137,9 @@ void uicmd_takeover(ui *u, const cmd_parsed *p)
     if (!c)
         return;
     if (c->mode != AI_MODE_TAKEOVER && c->mode != AI_MODE_UNKNOWN)
-        app_flash(u->app, false, "taking over %s (it was in %s mode: /handback returns it there)",
+        desk_flash(u->desk, false, "taking over %s (it was in %s mode: /handback returns it there)",
                   c->title ? c->title : c->id, ai_mode_name(c->mode));
-    app_set_mode(u->app, c, AI_MODE_TAKEOVER);
+    desk_set_mode(u->desk, c, AI_MODE_TAKEOVER);
     ui_convui(u, c)->as_agent = true;
 }
 
@@ -149,25 +149,25 @@ void uicmd_handback(ui *u, const cmd_parsed *p)
     conv *c = need_workspace(u);
     if (!c)
         return;
-    ai_mode back = app_mode_before_takeover(u->app, c);
+    ai_mode back = desk_mode_before_takeover(u->desk, c);
     if (c->mode == AI_MODE_TAKEOVER && back != AI_MODE_UNKNOWN)
-        app_flash(u->app, false, "handing %s back to %s mode, the one it had before the takeover",
+        desk_flash(u->desk, false, "handing %s back to %s mode, the one it had before the takeover",
                   c->title ? c->title : c->id, ai_mode_name(back));
-    app_handback(u->app, c); /* says itself when that mode is not known */
+    desk_handback(u->desk, c); /* says itself when that mode is not known */
 }
 
 void uicmd_again(ui *u, const cmd_parsed *p)
 {
     conv *c = need_workspace(u);
     if (c)
-        app_ask_ai_again(u->app, c, *p->rest ? p->rest : NULL);
+        desk_ask_ai_again(u->desk, c, *p->rest ? p->rest : NULL);
 }
 
 void day_undo(ui *u, bool from_line)
 {
     char *text = NULL;
-    if (!app_undo(u->app, 0, &text)) {
-        app_flash(u->app, false, "nothing to undo: no approval or reply is counting down");
+    if (!desk_undo(u->desk, 0, &text)) {
+        desk_flash(u->desk, false, "nothing to undo: no approval or reply is counting down");
         return;
     }
     /* A reply taken back comes back to the line, to be changed or dropped. */
@@ -191,36 +191,36 @@ void uicmd_as(ui *u, const cmd_parsed *p)
         return;
     if (!strcmp(p->argv[0], "agent") || !strcmp(p->argv[0], "customer")) {
         ui_convui(u, c)->as_agent = !strcmp(p->argv[0], "agent");
-        app_flash(u->app, false, "you now speak as the %s in %s", p->argv[0], c->title);
+        desk_flash(u->desk, false, "you now speak as the %s in %s", p->argv[0], c->title);
     } else {
-        app_flash(u->app, true, "/as: customer or agent");
+        desk_flash(u->desk, true, "/as: customer or agent");
     }
 }
 
 void uicmd_chat(ui *u, const cmd_parsed *p)
 {
-    ui_select(u, app_new_chat(u->app, p->argc ? p->argv[0] : NULL));
+    ui_select(u, desk_new_chat(u->desk, p->argc ? p->argv[0] : NULL));
 }
 
 void uicmd_model(ui *u, const cmd_parsed *p)
 {
     if (!u->cur || u->cur->kind != CONV_CHAT) {
-        app_flash(u->app, true, "/model works in a chat (start one with /chat)");
+        desk_flash(u->desk, true, "/model works in a chat (start one with /chat)");
         return;
     }
-    app_set_chat_model(u->app, u->cur, p->argv[0]);
-    app_flash(u->app, false, "this chat now talks to %s", p->argv[0]);
+    desk_set_chat_model(u->desk, u->cur, p->argv[0]);
+    desk_flash(u->desk, false, "this chat now talks to %s", p->argv[0]);
 }
 
 void uicmd_close(ui *u, const cmd_parsed *p)
 {
     (void)p;
     if (!u->cur || u->cur->kind != CONV_CHAT) {
-        app_flash(u->app, true, "/close closes chats; workspaces end with /end");
+        desk_flash(u->desk, true, "/close closes chats; workspaces end with /end");
         return;
     }
     conv *gone = u->cur;
-    app_cancel_stream(u->app, gone);
+    desk_cancel_stream(u->desk, gone);
     ui_select(u, NULL);
     model_remove(u->m, gone);
     sidebar_rebuild(u);
@@ -232,9 +232,9 @@ void uicmd_cancel(ui *u, const cmd_parsed *p)
     (void)p;
     if (u->cur_cmp) {
         if (!compare_cancel(u->cur_cmp->c, -1))
-            app_flash(u->app, false, "nothing is running in this comparison");
-    } else if (!u->cur || !app_cancel_stream(u->app, u->cur)) {
-        app_flash(u->app, false, "nothing is streaming here");
+            desk_flash(u->desk, false, "nothing is running in this comparison");
+    } else if (!u->cur || !desk_cancel_stream(u->desk, u->cur)) {
+        desk_flash(u->desk, false, "nothing is streaming here");
     }
 }
 
@@ -247,8 +247,8 @@ void uicmd_retry(ui *u, const cmd_parsed *p)
         if (mm->state == MSG_UNSENT || mm->state == MSG_UNCERTAIN)
             last = mm;
     }
-    if (!last || !app_retry(u->app, u->cur, last))
-        app_flash(u->app, false, "there is no unsent message here");
+    if (!last || !desk_retry(u->desk, u->cur, last))
+        desk_flash(u->desk, false, "there is no unsent message here");
 }
 
 void uicmd_save(ui *u, const cmd_parsed *p)
@@ -257,30 +257,30 @@ void uicmd_save(ui *u, const cmd_parsed *p)
         char *path = NULL, *err = NULL;
         if (compare_export(u->cur_cmp->c, !strcmp(p->argv[0], "json") ? EXPORT_JSON : EXPORT_MARKDOWN,
                            p->argc > 1 ? p->argv[1] : NULL, &path, &err) != 0) {
-            app_flash(u->app, true, "/save: %s", err);
+            desk_flash(u->desk, true, "/save: %s", err);
             free(err);
         } else {
-            app_flash(u->app, false, "saved the comparison to %s", path);
+            desk_flash(u->desk, false, "saved the comparison to %s", path);
             free(path);
         }
         return;
     }
     if (!u->cur) {
-        app_flash(u->app, true, "nothing to save: open a conversation first");
+        desk_flash(u->desk, true, "nothing to save: open a conversation first");
         return;
     }
     bool json = !strcmp(p->argv[0], "json");
     if (!json && strcmp(p->argv[0], "md")) {
-        app_flash(u->app, true, "/save: the format is md or json");
+        desk_flash(u->desk, true, "/save: the format is md or json");
         return;
     }
     char *path = NULL, *err = NULL;
     if (export_conv(u->cur, json ? EXPORT_JSON : EXPORT_MARKDOWN, p->argc > 1 ? p->argv[1] : NULL,
                     &path, &err) != 0) {
-        app_flash(u->app, true, "/save: %s", err);
+        desk_flash(u->desk, true, "/save: %s", err);
         free(err);
         return;
     }
-    app_flash(u->app, false, "saved to %s", path);
+    desk_flash(u->desk, false, "saved to %s", path);
     free(path);
 }

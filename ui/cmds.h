@@ -6,7 +6,7 @@
  * in cmdtab.c is built from the same list, so a command without a
  * handler does not link, and dispatching is one array lookup. A handler
  * gets the parsed line (arguments checked against the command's
- * minimum) and says what went wrong itself (app_flash). */
+ * minimum) and says what went wrong itself (desk_flash). */
 #ifndef AIDESK_UI_CMDS_H
 #define AIDESK_UI_CMDS_H
 

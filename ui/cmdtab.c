@@ -17,7 +17,7 @@ void console_command(ui *u, const char *line)
     cmd_parsed p;
     char *err = NULL;
     if (cmd_parse(line, &p, &err) != 0) {
-        app_flash(u->app, true, "%s", err);
+        desk_flash(u->desk, true, "%s", err);
         free(err);
         return;
     }
@@ -37,7 +37,7 @@ void uicmd_theme(ui *u, const cmd_parsed *p)
     char *err = NULL;
     theme_t *t = console_load_theme(p->argv[0], &err);
     if (!t) {
-        app_flash(u->app, true, "/theme: %s", err);
+        desk_flash(u->desk, true, "/theme: %s", err);
         free(err);
         return;
     }
@@ -48,5 +48,5 @@ void uicmd_theme(ui *u, const cmd_parsed *p)
 void uicmd_reload(ui *u, const cmd_parsed *p)
 {
     (void)p;
-    app_reload(u->app);
+    desk_reload(u->desk);
 }

@@ -353,7 +353,7 @@ static void key_rerun(pane *p, ui *u, int key)
     if (k && key == 'R')
         compare_rerun(k->c, -1);
     else if (k && !compare_rerun(k->c, k->sel))
-        app_flash(u->app, true, "nothing to re-run in this column yet");
+        desk_flash(u->desk, true, "nothing to re-run in this column yet");
 }
 
 static void key_cancel(pane *p, ui *u, int key)
@@ -372,7 +372,7 @@ static void key_vote(pane *p, ui *u, int key)
     if (k && key == 't')
         compare_vote(k->c, -1);
     else if (k && compare_vote(k->c, k->sel))
-        app_flash(u->app, false, "voted for %s", compare_col_name(k->c, (size_t)k->sel));
+        desk_flash(u->desk, false, "voted for %s", compare_col_name(k->c, (size_t)k->sel));
 }
 
 static void key_page(pane *p, ui *u, int key)
@@ -457,7 +457,7 @@ static bool from_line(pane *p, ui *u, int k, bool line_empty)
     if (k != K_ESC || !u->cur_cmp || !compare_busy(u->cur_cmp->c))
         return false;
     compare_cancel(u->cur_cmp->c, -1);
-    app_flash(u->app, false, "stopped every column");
+    desk_flash(u->desk, false, "stopped every column");
     return true;
 }
 

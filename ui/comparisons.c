@@ -1,5 +1,5 @@
 /* comparisons.c: how the console shows the comparisons of this run (one
- * prompt, N models), which the app lists (core/app.h), and their
+ * prompt, N models), which the desk lists (desk/desk.h), and their
  * commands: /compare (with the model picker), /reopen, /rerun, /vote,
  * /zoom, /continue. comparepane.c shows the selected one. */
 #include "config.h"
@@ -15,7 +15,7 @@
 #include "util/mem.h"
 
 /* The view is the comparison's (compare_set_view): compare_free, or
- * app_free for those left, frees it. */
+ * desk_free for those left, frees it. */
 static void cmpui_free(void *view)
 {
     cmpui *k = view;
@@ -41,26 +41,26 @@ cmpui *ui_cmpui(ui *u, compare_t *c)
 
 size_t compares_count(ui *u)
 {
-    return app_ncompares(u->app);
+    return desk_ncompares(u->desk);
 }
 
 cmpui *compares_at(ui *u, size_t i)
 {
-    return ui_cmpui(u, app_compare(u->app, i));
+    return ui_cmpui(u, desk_compare(u->desk, i));
 }
 
 void compares_free(ui *u)
 {
     u->cur_cmp = NULL;
-    while (app_ncompares(u->app))
-        compare_free(app_compare(u->app, 0));
+    while (desk_ncompares(u->desk))
+        compare_free(desk_compare(u->desk, 0));
 }
 
 static cmpui *start(ui *u, const char *const *models, size_t n, bool blind, int runs)
 {
-    compare_t *c = compare_new(u->app, models, n, blind);
+    compare_t *c = compare_new(u->desk, models, n, blind);
     if (!c) {
-        app_flash(u->app, true, "/compare: give 1 to %d models", COMPARE_MAX_COLS);
+        desk_flash(u->desk, true, "/compare: give 1 to %d models", COMPARE_MAX_COLS);
         return NULL;
     }
     compare_set_max_tokens(c, u->cfg->max_tokens);
@@ -68,7 +68,7 @@ static cmpui *start(ui *u, const char *const *models, size_t n, bool blind, int 
     cmpui *k = ui_cmpui(u, c);
     ui_select_cmp(u, k);
     ui_focus(u, NULL);
-    app_flash(u->app, false, "type the prompt: it goes to all %zu models%s", n,
+    desk_flash(u->desk, false, "type the prompt: it goes to all %zu models%s", n,
               runs > 1 ? " (repeated)" : "");
     return k;
 }
@@ -83,7 +83,7 @@ static void picked_models(ui *u, picker *p)
         if (p->chosen[i])
             chosen[n++] = p->items[i];
     if (n == 0) {
-        app_flash(u->app, true, "no model chosen: Space marks a model, Enter starts");
+        desk_flash(u->desk, true, "no model chosen: Space marks a model, Enter starts");
         return;
     }
     start(u, chosen, n, p->blind, p->runs);
@@ -92,9 +92,9 @@ static void picked_models(ui *u, picker *p)
 static void picked_saved(ui *u, picker *p)
 {
     char *err = NULL;
-    compare_t *c = compare_open(u->app, p->paths[p->sel], &err);
+    compare_t *c = compare_open(u->desk, p->paths[p->sel], &err);
     if (!c) {
-        app_flash(u->app, true, "reopening: %s", err);
+        desk_flash(u->desk, true, "reopening: %s", err);
         free(err);
         return;
     }
@@ -109,12 +109,12 @@ void uicmd_reopen(ui *u, const cmd_parsed *cp)
     size_t n = 0;
     char *err = NULL;
     if (store_transcript_list("compare", &v, &n, &err) != 0) {
-        app_flash(u->app, true, "listing saved comparisons: %s", err);
+        desk_flash(u->desk, true, "listing saved comparisons: %s", err);
         free(err);
         return;
     }
     if (n == 0) {
-        app_flash(u->app, false, "no saved comparisons yet");
+        desk_flash(u->desk, false, "no saved comparisons yet");
         store_transcript_list_free(v, n);
         return;
     }
@@ -145,7 +145,7 @@ void uicmd_compare(ui *u, const cmd_parsed *p)
             char *end;
             long v = strtol(p->argv[++i], &end, 10);
             if (*end || v < 1 || v > COMPARE_MAX_RUNS) {
-                app_flash(u->app, true, "/compare -n: a number of runs from 1 to %d", COMPARE_MAX_RUNS);
+                desk_flash(u->desk, true, "/compare -n: a number of runs from 1 to %d", COMPARE_MAX_RUNS);
                 return;
             }
             runs = (int)v;
@@ -154,7 +154,7 @@ void uicmd_compare(ui *u, const cmd_parsed *p)
         } else if (n < COMPARE_MAX_COLS) {
             models[n++] = a;
         } else {
-            app_flash(u->app, true, "/compare: at most %d models", COMPARE_MAX_COLS);
+            desk_flash(u->desk, true, "/compare: at most %d models", COMPARE_MAX_COLS);
             return;
         }
     }
@@ -164,9 +164,9 @@ void uicmd_compare(ui *u, const cmd_parsed *p)
     }
     /* No models named: pick them from what the server offers. */
     size_t nm;
-    const char *const *avail = app_models(u->app, &nm);
+    const char *const *avail = desk_models(u->desk, &nm);
     if (!nm) {
-        app_flash(u->app, true, "the model list has not arrived yet; name models: /compare A B");
+        desk_flash(u->desk, true, "the model list has not arrived yet; name models: /compare A B");
         return;
     }
     picker *pk = xcalloc(1, sizeof *pk);
@@ -201,7 +201,7 @@ static int col_arg(ui *u, cmpui *k, const char *a)
         if ((label && !strcasecmp(label, a)) || (mname && !strcmp(mname, a)))
             return (int)i;
     }
-    app_flash(u->app, true, "no column %s (1-%zu, a label, a model, or all)", a, n);
+    desk_flash(u->desk, true, "no column %s (1-%zu, a label, a model, or all)", a, n);
     return -2;
 }
 
@@ -209,7 +209,7 @@ static int col_arg(ui *u, cmpui *k, const char *a)
 static cmpui *current(ui *u)
 {
     if (!u->cur_cmp)
-        app_flash(u->app, true, "this works in a comparison: /compare MODEL MODEL ...");
+        desk_flash(u->desk, true, "this works in a comparison: /compare MODEL MODEL ...");
     return u->cur_cmp;
 }
 
@@ -218,7 +218,7 @@ void uicmd_rerun(ui *u, const cmd_parsed *p)
     cmpui *k = current(u);
     int col;
     if (k && (col = col_arg(u, k, p->argc ? p->argv[0] : NULL)) >= -1 && !compare_rerun(k->c, col))
-        app_flash(u->app, true, "nothing to re-run there (still running, or no prompt yet)");
+        desk_flash(u->desk, true, "nothing to re-run there (still running, or no prompt yet)");
 }
 
 void uicmd_vote(ui *u, const cmd_parsed *p)
@@ -229,12 +229,12 @@ void uicmd_vote(ui *u, const cmd_parsed *p)
     if (!k)
         return;
     if (!a) {
-        app_flash(u->app, true, "/vote N (the best column) or /vote tie");
+        desk_flash(u->desk, true, "/vote N (the best column) or /vote tie");
     } else if (!strcmp(a, "tie")) {
         compare_vote(k->c, -1);
     } else if ((col = col_arg(u, k, a)) >= 0) {
         if (compare_vote(k->c, col))
-            app_flash(u->app, false, "voted for %s", compare_col_name(k->c, (size_t)col));
+            desk_flash(u->desk, false, "voted for %s", compare_col_name(k->c, (size_t)col));
     }
 }
 
@@ -256,7 +256,7 @@ void uicmd_continue(ui *u, const cmd_parsed *p)
         return;
     conv *c = compare_to_chat(k->c, col);
     if (!c)
-        app_flash(u->app, true, "vote first: a blind comparison hides its models");
+        desk_flash(u->desk, true, "vote first: a blind comparison hides its models");
     else
         ui_select(u, c);
 }
@@ -267,7 +267,7 @@ void compare_submit(ui *u, const char *text)
     int runs = compare_runs(k->c);
     bool ok = runs > 1 ? compare_repeat(k->c, text, runs) : compare_send(k->c, text);
     if (!ok)
-        app_flash(u->app, true, "the comparison is still running: wait, or Esc to stop it");
+        desk_flash(u->desk, true, "the comparison is still running: wait, or Esc to stop it");
     for (size_t i = 0; i < COMPARE_MAX_COLS; i++)
         k->cols[i].follow = true;
 }
@@ -275,7 +275,7 @@ void compare_submit(ui *u, const char *text)
 uint64_t compares_sig(ui *u)
 {
     uint64_t h = 0;
-    for (size_t i = 0; i < app_ncompares(u->app); i++)
-        h = h * 1099511628211ull + compare_rev(app_compare(u->app, i)) + 1;
+    for (size_t i = 0; i < desk_ncompares(u->desk); i++)
+        h = h * 1099511628211ull + compare_rev(desk_compare(u->desk, i)) + 1;
     return h;
 }

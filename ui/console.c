@@ -33,7 +33,7 @@
 /* After events and keys: the panes catch up with the model. */
 static void after_events(ui *u)
 {
-    conv *f = app_take_focus(u->app);
+    conv *f = desk_take_focus(u->desk);
     if (f) {
         ui_select(u, f);
         /* Created here: we are its customer; found by client id: its agent. */
@@ -44,10 +44,10 @@ static void after_events(ui *u)
             u->panes[i]->ops->sync(u->panes[i], u);
 }
 
-/* The soonest of the app's and the panes' timers, or -1. */
+/* The soonest of the desk's and the panes' timers, or -1. */
 static long next_timer(ui *u, int64_t now)
 {
-    long best = app_next_timer_ms(u->app, now);
+    long best = desk_next_timer_ms(u->desk, now);
     for (size_t i = 0; i < u->npanes; i++) {
         pane *p = u->panes[i];
         long t = p->ops->next_timer_ms ? p->ops->next_timer_ms(p, u, now) : -1;
@@ -59,7 +59,7 @@ static long next_timer(ui *u, int64_t now)
 
 static void tick(ui *u)
 {
-    app_tick(u->app, clock_mono_ms());
+    desk_tick(u->desk, clock_mono_ms());
     for (size_t i = 0; i < u->npanes; i++)
         if (u->panes[i]->ops->tick)
             u->panes[i]->ops->tick(u->panes[i], u, clock_mono_ms());
@@ -72,7 +72,7 @@ static bool drain(ui *u, bool more, int64_t *longest_us)
     if (!more && poll(&p, 1, 0) <= 0)
         return false;
     int64_t t0 = clock_mono_us();
-    more = app_drain_for(u->app, DRAIN_SLICE_US);
+    more = desk_drain_for(u->desk, DRAIN_SLICE_US);
     after_events(u);
     int64_t took = clock_mono_us() - t0;
     if (took > *longest_us)
@@ -187,8 +187,8 @@ int console_run(const config_t *cfg, const console_opts *opts)
         return 1;
     }
     char *err = NULL;
-    app_t *app = app_new(cfg, net, &err);
-    if (!app) {
+    desk_t *desk = desk_new(cfg, net, &err);
+    if (!desk) {
         fprintf(stderr, "aidesk: %s\n", err);
         free(err);
         net_free(net);
@@ -199,7 +199,7 @@ int console_run(const config_t *cfg, const console_opts *opts)
     if (herr) {
         fprintf(stderr, "aidesk: %s\n", herr);
         free(herr);
-        app_free(app);
+        desk_free(desk);
         net_free(net);
         return 2;
     }
@@ -207,8 +207,8 @@ int console_run(const config_t *cfg, const console_opts *opts)
     memset(&u, 0, sizeof u);
     u.cfg = cfg;
     u.net = net;
-    u.app = app;
-    u.m = app_model(app);
+    u.desk = desk;
+    u.m = desk_model(desk);
     u.dirty = true;
     char *terr = NULL;
     theme_t *theme = console_initial_theme(cfg, &terr);
@@ -219,22 +219,22 @@ int console_run(const config_t *cfg, const console_opts *opts)
         headless_free(hl);
         theme_free(theme);
         free(terr);
-        app_free(app);
+        desk_free(desk);
         net_free(net);
         return 1;
     }
     if (hl)
         headless_attach(hl, keys_fd);
     ui_apply_theme(&u, theme);
-    u.gate = gatectl_new(app, &u.gate_err);
+    u.gate = gatectl_new(desk, &u.gate_err);
     ui_panes_new(&u);
     input_init(&u);
-    app_start(app);
+    desk_start(desk);
     if (terr) {
-        app_flash(app, true, "%s; using the built-in theme", terr);
+        desk_flash(desk, true, "%s; using the built-in theme", terr);
         free(terr);
     } else if (opts && opts->demo_note) {
-        app_flash(app, false, "%s", opts->demo_note);
+        desk_flash(desk, false, "%s", opts->demo_note);
     }
     int rc = loop(&u, hl);
     if (hl && headless_status(hl))
@@ -246,7 +246,7 @@ int console_run(const config_t *cfg, const console_opts *opts)
     compares_free(&u);
     gatectl_free(u.gate);
     free(u.gate_err);
-    app_free(app);
+    desk_free(desk);
     net_free(net);
     theme_free(u.theme);
     return rc;

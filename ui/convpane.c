@@ -176,7 +176,7 @@ static int draft_rows(convpane *cp, ui *u, const draft *d, rect r, size_t *nbody
 {
     text_view *v = msg_view(dmsg_of(cp, d));
     size_t nb = text_view_layout(v, msg_body_width(r));
-    *stale = app_draft_stale_why(u->app, d->id);
+    *stale = desk_draft_stale_why(u->desk, d->id);
     int fixed = 2 + (*stale ? 1 : 0);
     /* The draft is what is being decided: it may take two thirds of the
      * pane; the rest shows the customer's last words above it. */
@@ -231,8 +231,8 @@ static void draw_draft(convpane *cp, ui *u, rect r, int y, const conv *c, const 
         y++;
     }
     ui_blank(u, y, r.x, r.w, a);
-    app_held_info h;
-    if (app_held_for_draft(u->app, d->id, clock_mono_ms(), &h))
+    desk_held_info h;
+    if (desk_held_for_draft(u->desk, d->id, clock_mono_ms(), &h))
         n = snprintf(tmp, sizeof tmp, " approving in %ld s: F8 undo", (h.left_ms + 999) / 1000);
     else if (drafts_focused(u))
         n = snprintf(tmp, sizeof tmp, " a approve  e edit  r reject  Up/Down another draft  Esc back");
@@ -364,10 +364,10 @@ static uint64_t sig(pane *p, ui *u)
     if (c->drafts) {
         /* The draft read below: which, its state, its undo countdown, the queue's focus. */
         const draft *d = shown_draft(u, c);
-        app_held_info hi;
+        desk_held_info hi;
         h = (h ^ (uint64_t)(uintptr_t)d ^ u->m->rev) * 1099511628211ull;
         h = (h ^ (uint64_t)drafts_focused(u)) * 1099511628211ull;
-        if (d && app_held_for_draft(u->app, d->id, clock_mono_ms(), &hi))
+        if (d && desk_held_for_draft(u->desk, d->id, clock_mono_ms(), &hi))
             h = (h ^ ((uint64_t)(hi.left_ms + 999) / 1000 + 7)) * 1099511628211ull;
     }
     if (c != cp->vis_conv)
@@ -435,8 +435,8 @@ static bool from_line(pane *p, ui *u, int k, bool line_empty)
             scroll_end(&ui_convui(u, u->cur)->sc);
         return true;
     }
-    if (k == K_ESC && u->cur && app_cancel_stream(u->app, u->cur)) {
-        app_flash(u->app, false, "stopping the reply...");
+    if (k == K_ESC && u->cur && desk_cancel_stream(u->desk, u->cur)) {
+        desk_flash(u->desk, false, "stopping the reply...");
         return true;
     }
     return false;
@@ -489,14 +489,14 @@ void uicmd_search(ui *u, const cmd_parsed *p)
     free(cp->search);
     cp->search = xstrdup(p->rest);
     if (!search(cp, u, false))
-        app_flash(u->app, true, "not found: %s", cp->search);
+        desk_flash(u->desk, true, "not found: %s", cp->search);
 }
 
 void convpane_search_next(ui *u)
 {
     convpane *cp = self(u);
     if (cp->search && !search(cp, u, true))
-        app_flash(u->app, true, "no more matches for %s", cp->search);
+        desk_flash(u->desk, true, "no more matches for %s", cp->search);
 }
 
 static void convpane_free(pane *p)

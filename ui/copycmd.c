@@ -1,5 +1,5 @@
 /* copycmd.c: /copy, the last answer of the conversation shown, or one of
- * its code blocks (core/app.h's app_copy chooses the sink: OSC 52 when
+ * its code blocks (desk/desk.h's desk_copy chooses the sink: OSC 52 when
  * [ui] osc52 is on, else a new private file), and where it went, said in
  * the status line. */
 #include "config.h"
@@ -22,23 +22,23 @@ void uicmd_copy(ui *u, const cmd_parsed *p)
     int block = 0;
     if (p->argc >= 1) {
         if (strcmp(p->argv[0], "code") != 0 || p->argc > 2) {
-            app_flash(u->app, true, "/copy: usage: /copy [code [N]]");
+            desk_flash(u->desk, true, "/copy: usage: /copy [code [N]]");
             return;
         }
         block = p->argc == 2 ? block_number(p->argv[1]) : 1;
         if (block <= 0) {
-            app_flash(u->app, true, "/copy code: N is a code block's number, 1 for the first");
+            desk_flash(u->desk, true, "/copy code: N is a code block's number, 1 for the first");
             return;
         }
     }
     if (!u->cur || u->main != ui_selection_pane(u) || u->cur_cmp) {
-        app_flash(u->app, true, "/copy copies from the conversation shown: open one first");
+        desk_flash(u->desk, true, "/copy copies from the conversation shown: open one first");
         return;
     }
     copy_out out;
     char *err = NULL;
-    if (!app_copy(u->app, u->cur, block, &out, &err)) {
-        app_flash(u->app, true, "/copy: %s", err);
+    if (!desk_copy(u->desk, u->cur, block, &out, &err)) {
+        desk_flash(u->desk, true, "/copy: %s", err);
         free(err);
         return;
     }
@@ -50,11 +50,11 @@ void uicmd_copy(ui *u, const cmd_parsed *p)
     if (out.osc52) {
         /* Invisible on screen: the terminal puts it on the clipboard. */
         if (!term_write_raw(out.osc52, strlen(out.osc52)))
-            app_flash(u->app, true, "/copy: could not write to the terminal's clipboard");
+            desk_flash(u->desk, true, "/copy: could not write to the terminal's clipboard");
         else
-            app_flash(u->app, false, "copied %s (%zu bytes) to the clipboard (OSC 52)", what, out.bytes);
+            desk_flash(u->desk, false, "copied %s (%zu bytes) to the clipboard (OSC 52)", what, out.bytes);
     } else {
-        app_flash(u->app, false, "wrote %s (%zu bytes) to %s (mode 0600)", what, out.bytes, out.path);
+        desk_flash(u->desk, false, "wrote %s (%zu bytes) to %s (mode 0600)", what, out.bytes, out.path);
     }
     copy_out_clear(&out);
 }

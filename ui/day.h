@@ -3,7 +3,7 @@
  * longest, the bell, the undo window's countdown, the ended workspaces
  * folded away.
  *
- * The facts are the core's (core/wait.h, core/order.h, app.h's undo
+ * The facts are the core's (model/wait.h, model/order.h, desk.h's undo
  * window); these are the few functions the panes offer one another about
  * them. UI thread only. */
 #ifndef AIDESK_UI_DAY_H
@@ -25,7 +25,7 @@ void day_wait_fmt(int64_t ms, char *out);
  * (F5): selects it and says how long it has waited; says so when nobody
  * waits. */
 void attn_jump(ui *u);
-/* Rings the terminal's bell when the app says so (app_take_bell: a new
+/* Rings the terminal's bell when the desk says so (desk_take_bell: a new
  * draft, a customer writing in takeover, as the [ui] bell setting asks). */
 void attn_bell(ui *u);
 

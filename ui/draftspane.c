@@ -1,7 +1,7 @@
 /* draftspane.c: the drafts queue (shadow mode): its pane, its keys, and
  * the commands that act on drafts (/drafts, /approve, /edit, /reject).
  *
- * Keys and commands act on identities, not positions (core/draftq.h):
+ * Keys and commands act on identities, not positions (model/draftq.h):
  * a key acts on the draft its row showed when the queue was last drawn,
  * a row number typed on the command line on the queue as it was when the
  * line was opened; a draft decided elsewhere meanwhile is reported and
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/draftq.h"
+#include "model/draftq.h"
 #include "util/clock.h"
 #include "util/mem.h"
 
@@ -59,7 +59,7 @@ static void key_move(pane *p, ui *u, int key)
  * "/approve! ID" for Enter to confirm. Returns true when it asked. */
 static bool ask_stale(ui *u, const char *draft_id)
 {
-    char *why = app_draft_stale_why(u->app, draft_id);
+    char *why = desk_draft_stale_why(u->desk, draft_id);
     if (!why)
         return false;
     char *again = xasprintf("/approve! %s", draft_id);
@@ -71,7 +71,7 @@ static bool ask_stale(ui *u, const char *draft_id)
     }
     free(again);
     ui_focus(u, NULL);
-    app_flash(u->app, true, "that draft %s: Enter approves it anyway, Ctrl-C keeps it", why);
+    desk_flash(u->desk, true, "that draft %s: Enter approves it anyway, Ctrl-C keeps it", why);
     free(why);
     return true;
 }
@@ -88,7 +88,7 @@ static void key_approve(pane *p, ui *u, int key)
     (void)key;
     const dq_row *row = dq_selected(&((drafts *)p)->queue);
     if (row && !ask_stale(u, row->draft_id))
-        app_approve_id(u->app, row->draft_id, NULL);
+        desk_approve_id(u->desk, row->draft_id, NULL);
 }
 
 static void key_edit(pane *p, ui *u, int key)
@@ -105,9 +105,9 @@ static void key_reject(pane *p, ui *u, int key)
     const dq_row *row = dq_selected(&((drafts *)p)->queue);
     if (!row)
         return;
-    char *why = app_draft_why_not(u->app, row->draft_id);
+    char *why = desk_draft_why_not(u->desk, row->draft_id);
     if (why) {
-        app_flash(u->app, true, "that draft %s; nothing was sent", why);
+        desk_flash(u->desk, true, "that draft %s; nothing was sent", why);
         free(why);
         return;
     }
@@ -118,7 +118,7 @@ static void key_reject(pane *p, ui *u, int key)
     input_set_text(u, pre);
     free(pre);
     ui_focus(u, NULL);
-    app_flash(u->app, false, "type the reason, then Enter");
+    desk_flash(u->desk, false, "type the reason, then Enter");
 }
 
 static void key_open(pane *p, ui *u, int key)
@@ -131,7 +131,7 @@ static void key_open(pane *p, ui *u, int key)
     if (c)
         ui_select(u, c);
     else
-        app_flash(u->app, true, "workspace %s is not known here any more", row->label);
+        desk_flash(u->desk, true, "workspace %s is not known here any more", row->label);
 }
 
 static const pane_key keys[] = {
@@ -180,16 +180,16 @@ bool drafts_focused(ui *u)
 void drafts_edit(ui *u, const char *draft_id)
 {
     const draft *d = model_find_draft(u->m, draft_id);
-    char *why = app_draft_why_not(u->app, draft_id);
+    char *why = desk_draft_why_not(u->desk, draft_id);
     if (why || !d) {
-        app_flash(u->app, true, "that draft %s; there is nothing to edit",
+        desk_flash(u->desk, true, "that draft %s; there is nothing to edit",
                   why ? why : "is not in the queue");
         free(why);
         return;
     }
     line_edit_draft(u, draft_id, d->content);
     ui_focus(u, NULL);
-    app_flash(u->app, false, "edit the draft; Enter approves it, Esc gives up");
+    desk_flash(u->desk, false, "edit the draft; Enter approves it, Esc gives up");
 }
 
 const char *const *drafts_ids(ui *u, size_t *n)
@@ -231,7 +231,7 @@ static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
             line_refill(u, again);
             free(again);
         }
-        app_flash(u->app, true, "%s; nothing was sent", err);
+        desk_flash(u->desk, true, "%s; nothing was sent", err);
         free(err);
         return NULL;
     }
@@ -241,7 +241,7 @@ static const char *pick_draft(ui *u, const cmd_parsed *p, bool named)
         return shown;
     const dq_row *row = dq_selected(&dp->queue_cmd);
     if (!row)
-        app_flash(u->app, true, "no pending drafts");
+        desk_flash(u->desk, true, "no pending drafts");
     return row ? row->draft_id : NULL;
 }
 
@@ -257,9 +257,9 @@ void uicmd_approve(ui *u, const cmd_parsed *p)
     if (!id)
         return;
     if (p->bang)
-        app_approve_ex(u->app, id, NULL, APP_APPROVE_ANYWAY);
+        desk_approve_ex(u->desk, id, NULL, DESK_APPROVE_ANYWAY);
     else if (!ask_stale(u, id))
-        app_approve_id(u->app, id, NULL);
+        desk_approve_id(u->desk, id, NULL);
 }
 
 void uicmd_edit(ui *u, const cmd_parsed *p)
@@ -284,7 +284,7 @@ void uicmd_reject(ui *u, const cmd_parsed *p)
         while (*reason == ' ' || *reason == '\t')
             reason++;
     }
-    app_reject_id(u->app, id, *reason ? reason : NULL);
+    desk_reject_id(u->desk, id, *reason ? reason : NULL);
 }
 
 /* ------------------------------------------------------------------ pane */
@@ -305,10 +305,10 @@ static int row_marks(drafts *dp, ui *u, const draft *d, int y, int x, int w, int
         used += ui_text(u, y, x, w, fig, strlen(fig), red ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : da);
         dp->any_wait = true;
     }
-    app_held_info h;
+    desk_held_info h;
     draft_stale st;
     char tmp[64];
-    if (app_held_for_draft(u->app, d->id, clock_mono_ms(), &h)) {
+    if (desk_held_for_draft(u->desk, d->id, clock_mono_ms(), &h)) {
         int n = snprintf(tmp, sizeof tmp, " approving in %ld s: F8 undo", (h.left_ms + 999) / 1000);
         used += ui_text(u, y, x + used, w - used, tmp, (size_t)n, on ? da : ui_style(u, THEME_STATUS_WARN));
     } else if (model_draft_stale(u->m, d, &st)) {
@@ -388,9 +388,9 @@ static uint64_t sig(pane *p, ui *u)
     uint64_t h = ((uint64_t)u->m->rev << 1) | (u->focus == p);
     if (dp->any_wait) /* the waits tick, once a second */
         h = (h ^ (uint64_t)(clock_wall_ms() / 1000)) * 1099511628211ull;
-    size_t n = app_held_count(u->app);
-    app_held_info hi;
-    if (n && app_held_get(u->app, n - 1, clock_mono_ms(), &hi))
+    size_t n = desk_held_count(u->desk);
+    desk_held_info hi;
+    if (n && desk_held_get(u->desk, n - 1, clock_mono_ms(), &hi))
         h = (h ^ ((uint64_t)n << 32 | (uint64_t)(hi.left_ms + 999) / 1000)) * 1099511628211ull;
     return h;
 }

@@ -23,7 +23,7 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
 {
     gatepane *gp = gatepane_of(u);
     if (!u->gate) {
-        app_flash(u->app, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
+        desk_flash(u->desk, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
         return;
     }
     if (p->argc == 0) {
@@ -40,7 +40,7 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
         if (p->argc > 1) {
             long n = strtol(p->argv[1], NULL, 10);
             if (n < 1 || (size_t)n > gatectl_get(u->gate)->nsessions) {
-                app_flash(u->app, true, "/gate call: no session %s", p->argv[1]);
+                desk_flash(u->desk, true, "/gate call: no session %s", p->argv[1]);
                 return;
             }
             i = (size_t)n - 1;
@@ -60,13 +60,13 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
         else if (p->argc > 1 && !strcmp(p->argv[1], "json"))
             what = GATECTL_COPY_JSON;
         else if (p->argc > 1 && strcmp(p->argv[1], "secret")) {
-            app_flash(u->app, true, "/gate copy: secret, curl or json");
+            desk_flash(u->desk, true, "/gate copy: secret, curl or json");
             return;
         }
         if (p->argc > 2) {
             long n = strtol(p->argv[2], NULL, 10);
             if (n < 1 || (size_t)n > gatectl_get(u->gate)->nsessions) {
-                app_flash(u->app, true, "/gate copy: no session %s", p->argv[2]);
+                desk_flash(u->desk, true, "/gate copy: no session %s", p->argv[2]);
                 return;
             }
             gp->sel = (size_t)n - 1;
@@ -79,7 +79,7 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
             const char *o = p->argv[i];
             const char *v = i + 1 < p->argc ? p->argv[i + 1] : NULL;
             if (!v) {
-                app_flash(u->app, true, "/gate session: %s needs a value", o);
+                desk_flash(u->desk, true, "/gate session: %s needs a value", o);
                 return;
             }
             if (!strcmp(o, "--voice"))
@@ -90,22 +90,22 @@ void uicmd_gate(ui *u, const cmd_parsed *p)
                 sp.instructions = v;
             else if (!strcmp(o, "--temperature")) {
                 if (!parse_temperature(v, &sp.temperature)) {
-                    app_flash(u->app, true, "/gate session: the temperature is a number from 0 to 1");
+                    desk_flash(u->desk, true, "/gate session: the temperature is a number from 0 to 1");
                     return;
                 }
             } else {
-                app_flash(u->app, true, "/gate session: unknown option %s (--voice, --model, "
+                desk_flash(u->desk, true, "/gate session: unknown option %s (--voice, --model, "
                                         "--temperature, --instructions)", o);
                 return;
             }
         }
         char *err = NULL;
         if (!gatectl_create(u->gate, &sp, &err)) {
-            app_flash(u->app, true, "%s", err);
+            desk_flash(u->desk, true, "%s", err);
             free(err);
         }
         gate_open(u);
     } else {
-        app_flash(u->app, true, "usage: /gate %s", cmd_find("gate")->usage);
+        desk_flash(u->desk, true, "usage: /gate %s", cmd_find("gate")->usage);
     }
 }

@@ -27,7 +27,7 @@ gatepane *gatepane_of(ui *u)
 void gate_open(ui *u)
 {
     if (!u->gate) {
-        app_flash(u->app, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
+        desk_flash(u->desk, true, "%s", u->gate_err ? u->gate_err : "AI Gate is not configured");
         return;
     }
     pane *p = ui_pane(u, &ops);
@@ -270,13 +270,13 @@ void gate_copy(ui *u, gatectl_copy_what what)
     gatepane *gp = gatepane_of(u);
     const gatectl_info *gi = gatectl_get(u->gate);
     if (!gi->nsessions) {
-        app_flash(u->app, true, "no session to copy from: /gate session creates one");
+        desk_flash(u->desk, true, "no session to copy from: /gate session creates one");
         return;
     }
     gatectl_copy_out out;
     char *err = NULL;
     if (!gatectl_copy(u->gate, gp->sel, what, &out, &err)) {
-        app_flash(u->app, true, "copy: %s", err);
+        desk_flash(u->desk, true, "copy: %s", err);
         free(err);
         return;
     }
@@ -286,12 +286,12 @@ void gate_copy(ui *u, gatectl_copy_what what)
     if (out.osc52) {
         /* Invisible to the screen: the terminal puts it on the clipboard. */
         if (!term_write_raw(out.osc52, strlen(out.osc52)))
-            app_flash(u->app, true, "could not write to the terminal's clipboard");
+            desk_flash(u->desk, true, "could not write to the terminal's clipboard");
         else
-            app_flash(u->app, false, "copied %s to the clipboard (OSC 52)%s", thing,
+            desk_flash(u->desk, false, "copied %s to the clipboard (OSC 52)%s", thing,
                       out.secret_expired ? "; its secret has expired" : "");
     } else {
-        app_flash(u->app, false, "wrote %s to %s (mode 0600)%s", thing, out.path,
+        desk_flash(u->desk, false, "wrote %s to %s (mode 0600)%s", thing, out.path,
                   out.secret_expired ? "; its secret has expired" : "");
     }
     gatectl_copy_out_clear(&out);
@@ -437,7 +437,7 @@ static uint64_t sig(pane *p, ui *u)
 }
 
 /* The sessions' states follow the wall clock in the core (gatectl's
- * timer in the app); the seconds only matter while the pane is shown, so
+ * timer in the desk); the seconds only matter while the pane is shown, so
  * a hidden pane asks for no timer of its own. */
 static long next_timer_ms(pane *p, ui *u, int64_t now)
 {

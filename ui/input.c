@@ -162,7 +162,7 @@ static void show_matches(char **matches, int n, int max)
         buf_append_char(&b, ' ');
         buf_append_str(&b, matches[i]);
     }
-    app_flash(U->app, false, "%s", buf_cstr(&b));
+    desk_flash(U->desk, false, "%s", buf_cstr(&b));
     buf_free(&b);
 }
 
@@ -291,7 +291,7 @@ static void notice_edit(ui *u)
     if (!u->cur || u->cur->kind != CONV_WORKSPACE || now[0] == '/' || line_editing_draft(u))
         return;
     convui *cu = ui_convui(u, u->cur);
-    app_typing(u->app, u->cur, now, cu->as_agent);
+    desk_typing(u->desk, u->cur, now, cu->as_agent);
 }
 
 void input_key(ui *u, int key)
@@ -341,7 +341,7 @@ void input_edit_external(ui *u)
     snprintf(path, sizeof path, "%s/aidesk-msg-XXXXXX.md", tmpdir && *tmpdir ? tmpdir : "/tmp");
     int fd = mkstemps(path, 3); /* created 0600 */
     if (fd < 0) {
-        app_flash(u->app, true, "cannot create a file for the editor: %s", strerror(errno));
+        desk_flash(u->desk, true, "cannot create a file for the editor: %s", strerror(errno));
         return;
     }
     const char *text = input_text();
@@ -376,7 +376,7 @@ void input_edit_external(ui *u)
     }
     term_return();
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        app_flash(u->app, true, "the editor did not finish cleanly; the input is unchanged");
+        desk_flash(u->desk, true, "the editor did not finish cleanly; the input is unchanged");
         unlink(path);
         return;
     }

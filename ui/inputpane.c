@@ -113,7 +113,7 @@ static bool key(pane *p, ui *u, int k)
     if (k == K_ESC && ip->editing) {
         free(line_take_edit(u));
         input_set_text(u, "");
-        app_flash(u->app, false, "draft edit abandoned; the draft is unchanged");
+        desk_flash(u->desk, false, "draft edit abandoned; the draft is unchanged");
         return true;
     }
     pane *sel = ui_selection_pane(u);
@@ -129,10 +129,10 @@ static void sync(pane *p, ui *u)
     inputpane *ip = (inputpane *)p;
     if (!ip->editing || ip->told || model_find_draft(u->m, ip->editing))
         return;
-    char *why = app_draft_why_not(u->app, ip->editing);
+    char *why = desk_draft_why_not(u->desk, ip->editing);
     if (!why)
         return;
-    app_flash(u->app, true, "the draft being edited %s; Enter sends nothing", why);
+    desk_flash(u->desk, true, "the draft being edited %s; Enter sends nothing", why);
     free(why);
     ip->told = true;
 }

@@ -79,7 +79,7 @@ static bool quit(ui *u, int k)
 static bool interrupt(ui *u, int k)
 {
     (void)k;
-    if (u->cur && app_cancel_stream(u->app, u->cur))
+    if (u->cur && desk_cancel_stream(u->desk, u->cur))
         return true;
     if (!input_empty())
         input_clear_to_history(u);

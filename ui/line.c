@@ -26,7 +26,7 @@ const char *const *console_candidates(void *ud, cmd_arg kind, size_t *n)
     *n = 0;
     switch (kind) {
     case ARG_MODEL:
-        return app_models(u->app, n);
+        return desk_models(u->desk, n);
     case ARG_CONV:
     case ARG_CLIENT: {
         scratch = xcalloc(u->m->nconvs * 2 + 1, sizeof *scratch);
@@ -59,11 +59,11 @@ void console_submit(ui *u, const char *line)
     char *id = line_take_edit(u);
     if (id) {
         /* The draft the edit started from, whatever the queue did since:
-         * gone, the app says so and nothing is sent. Unknown here, the
+         * gone, the desk says so and nothing is sent. Unknown here, the
          * text goes as typed and the server decides. */
         const draft *d = model_find_draft(u->m, id);
         if (*line)
-            app_approve_id(u->app, id, !d || strcmp(line, d->content) ? line : NULL);
+            desk_approve_id(u->desk, id, !d || strcmp(line, d->content) ? line : NULL);
         free(id);
         return;
     }
@@ -85,12 +85,12 @@ void console_submit(ui *u, const char *line)
         return;
     }
     if (!u->cur) {
-        app_flash(u->app, true, "pick a conversation first (/chat, /new, /open, or the sidebar)");
+        desk_flash(u->desk, true, "pick a conversation first (/chat, /new, /open, or the sidebar)");
         line_refill(u, line); /* keep what was typed */
         return;
     }
     convui *cu = ui_convui(u, u->cur);
-    app_send(u->app, u->cur, text, cu->as_agent);
+    desk_send(u->desk, u->cur, text, cu->as_agent);
     scroll_end(&cu->sc);
 }
 

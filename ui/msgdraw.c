@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/notes.h"
+#include "model/notes.h"
 #include "util/mem.h"
 
 typedef struct mcache {

@@ -22,7 +22,7 @@ void msg_draw_header(ui *u, rect r, int y, const conv *c, const msg *m);
 void msg_draw_body_line(ui *u, rect r, int y, const conv *c, msg *m, text_view *v, size_t i, bool last,
                         const char *search);
 void msg_draw_note(ui *u, rect r, int y, const msg *m);
-/* A rejection's note (core/notes.h) is followed by a line of what can be
+/* A rejection's note (model/notes.h) is followed by a line of what can be
  * done next, with the commands that do it. */
 bool msg_has_choices(const msg *m);
 void msg_draw_choices(ui *u, rect r, int y);

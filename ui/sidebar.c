@@ -3,7 +3,7 @@
  * comparisons; how long each workspace has waited for a person; the
  * selection kept in view; Ctrl-N / Ctrl-P, clicks, /filter.
  *
- * The order is core/order.h's: it holds still while the person steps
+ * The order is model/order.h's: it holds still while the person steps
  * through the list (frozen by a move, thawed when they stop moving for
  * a moment), so the row under the cursor never changes by itself. */
 #include "config.h"
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/order.h"
+#include "model/order.h"
 #include "util/clock.h"
 #include "util/mem.h"
 
@@ -165,7 +165,7 @@ void uicmd_filter(ui *u, const cmd_parsed *p)
     conv_filter f;
     char *err = NULL;
     if (!conv_filter_parse(p->rest, &f, &err)) {
-        app_flash(u->app, true, "/filter: %s (all, active, ai, shadow, takeover, or active and a mode)",
+        desk_flash(u->desk, true, "/filter: %s (all, active, ai, shadow, takeover, or active and a mode)",
                   err);
         free(err);
         return;
@@ -175,9 +175,9 @@ void uicmd_filter(ui *u, const cmd_parsed *p)
     order_thaw(&sp->order);
     sidebar_rebuild(u);
     if (conv_filter_is_all(&f))
-        app_flash(u->app, false, "the list shows every conversation again");
+        desk_flash(u->desk, false, "the list shows every conversation again");
     else
-        app_flash(u->app, false, "the list shows only %s conversations (/filter all: every one)",
+        desk_flash(u->desk, false, "the list shows only %s conversations (/filter all: every one)",
                   conv_filter_name(&f));
 }
 
@@ -225,7 +225,7 @@ static void draw_conv(sidebar *sp, ui *u, rect r, int y, const conv *c, int64_t 
     wait_info w;
     bool late = false;
     int ww = 0;
-    if (app_wait(u->app, c, now_wall, &w, &late) && w.since_ms && r.w > 12) {
+    if (desk_wait(u->desk, c, now_wall, &w, &late) && w.since_ms && r.w > 12) {
         char fig[DAY_WAIT_COLS + 1];
         day_wait_fmt(now_wall - w.since_ms, fig);
         ww = DAY_WAIT_COLS + 1;

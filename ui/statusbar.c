@@ -21,13 +21,13 @@ static int put(ui *u, int y, int x, int end, const char *s, int style)
     return x + ui_text(u, y, x, end - x, s, strlen(s), ui_style(u, style));
 }
 
-/* What is held in the undo window (app.h), with its countdown and the key
+/* What is held in the undo window (desk.h), with its countdown and the key
  * that takes it back: the newest, and how many more. */
 static int held(ui *u, int y, int x, int end, int64_t now)
 {
-    size_t n = app_held_count(u->app);
-    app_held_info h;
-    if (!n || !app_held_get(u->app, n - 1, now, &h))
+    size_t n = desk_held_count(u->desk);
+    desk_held_info h;
+    if (!n || !desk_held_get(u->desk, n - 1, now, &h))
         return x;
     char tmp[200];
     const conv *c = model_find(u->m, h.conv_id);
@@ -36,7 +36,7 @@ static int held(ui *u, int y, int x, int end, int64_t now)
     char more[32] = "";
     if (n > 1)
         snprintf(more, sizeof more, " (+%zu)", n - 1);
-    if (h.kind == APP_HELD_APPROVE)
+    if (h.kind == DESK_HELD_APPROVE)
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 approving the draft for %s in %ld s%s: F8 undo", name, s, more);
     else
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 your reply to %s goes in %ld s%s: F8 undo", name, s, more);
@@ -48,21 +48,21 @@ static void draw(pane *p, ui *u)
     rect r = p->r;
     if (r.h <= 0)
         return;
-    const app_status *st = app_get_status(u->app);
+    const desk_status *st = desk_get_status(u->desk);
     int64_t now = clock_mono_ms();
     int base = THEME_STATUS;
     ui_blank(u, r.y, r.x, r.w, ui_style(u, base));
     int x = r.x + 1, end = r.x + r.w;
     char tmp[200];
     switch (st->aiassist) {
-    case APP_CONN_OK: x = put(u, r.y, x, end, "AiAssist connected", THEME_STATUS_OK); break;
-    case APP_CONN_RETRYING: {
+    case DESK_CONN_OK: x = put(u, r.y, x, end, "AiAssist connected", THEME_STATUS_OK); break;
+    case DESK_CONN_RETRYING: {
         long s = (long)((st->aiassist_retry_at - now + 999) / 1000);
         snprintf(tmp, sizeof tmp, "AiAssist retrying in %ld s", s < 0 ? 0 : s);
         x = put(u, r.y, x, end, tmp, THEME_STATUS_WARN);
         break;
     }
-    case APP_CONN_OFFLINE:
+    case DESK_CONN_OFFLINE:
         snprintf(tmp, sizeof tmp, "AiAssist offline%s%s", st->aiassist_note ? ": " : "",
                  st->aiassist_note ? st->aiassist_note : "");
         x = put(u, r.y, x, end, tmp, THEME_STATUS_ERROR);
@@ -73,10 +73,10 @@ static void draw(pane *p, ui *u)
     int after_conn = x;
     x = put(u, r.y, x, end, " \xE2\x94\x82 ", base);
     switch (st->live) {
-    case APP_LIVE_STREAMING: x = put(u, r.y, x, end, "live", THEME_STATUS_OK); break;
-    case APP_LIVE_POLLING: x = put(u, r.y, x, end, "polling (no live events)", THEME_STATUS_WARN); break;
-    case APP_LIVE_NO_ACCESS: x = put(u, r.y, x, end, "no live view (needs an agent key)", THEME_STATUS_WARN); break;
-    case APP_LIVE_RETRYING: {
+    case DESK_LIVE_STREAMING: x = put(u, r.y, x, end, "live", THEME_STATUS_OK); break;
+    case DESK_LIVE_POLLING: x = put(u, r.y, x, end, "polling (no live events)", THEME_STATUS_WARN); break;
+    case DESK_LIVE_NO_ACCESS: x = put(u, r.y, x, end, "no live view (needs an agent key)", THEME_STATUS_WARN); break;
+    case DESK_LIVE_RETRYING: {
         long s = (long)((st->live_retry_at - now + 999) / 1000);
         snprintf(tmp, sizeof tmp, "live: reconnecting in %ld s", s < 0 ? 0 : s);
         x = put(u, r.y, x, end, tmp, THEME_STATUS_WARN);
@@ -101,7 +101,7 @@ static void draw(pane *p, ui *u)
     snprintf(tmp, sizeof tmp, " \xE2\x94\x82 %s",
              u->cur && u->cur->kind == CONV_CHAT && u->cur->chat_model ? u->cur->chat_model : u->cfg->model);
     x = put(u, r.y, x, end, tmp, base);
-    const app_rate *rt = st->aiassist_rate.present ? &st->aiassist_rate : NULL;
+    const desk_rate *rt = st->aiassist_rate.present ? &st->aiassist_rate : NULL;
     if (rt) {
         snprintf(tmp, sizeof tmp, " \xE2\x94\x82 rate %lld/%lld", (long long)rt->remaining, (long long)rt->limit);
         x = put(u, r.y, x, end, tmp, rt->remaining * 10 < rt->limit ? THEME_STATUS_WARN : base);
@@ -143,7 +143,7 @@ static uint64_t held_left_s(ui *u, int64_t now);
 static uint64_t sig(pane *p, ui *u)
 {
     (void)p;
-    uint64_t h = 1469598103934665603ull ^ app_get_status(u->app)->rev;
+    uint64_t h = 1469598103934665603ull ^ desk_get_status(u->desk)->rev;
     h = (h ^ u->m->rev) * 1099511628211ull;
     h = (h ^ (uint64_t)(uintptr_t)u->cur) * 1099511628211ull;
     h = (h ^ (u->cur ? u->cur->rev : 0)) * 1099511628211ull;
@@ -156,9 +156,9 @@ static uint64_t sig(pane *p, ui *u)
  * for the signature; 0 when nothing is held. */
 static uint64_t held_left_s(ui *u, int64_t now)
 {
-    size_t n = app_held_count(u->app);
-    app_held_info h;
-    if (!n || !app_held_get(u->app, n - 1, now, &h))
+    size_t n = desk_held_count(u->desk);
+    desk_held_info h;
+    if (!n || !desk_held_get(u->desk, n - 1, now, &h))
         return 0;
     return ((uint64_t)n << 32) | (uint64_t)((h.left_ms + 999) / 1000);
 }
@@ -167,9 +167,9 @@ static uint64_t held_left_s(ui *u, int64_t now)
 static long next_timer_ms(pane *p, ui *u, int64_t now)
 {
     (void)p;
-    size_t n = app_held_count(u->app);
-    app_held_info h;
-    if (!n || !app_held_get(u->app, n - 1, now, &h))
+    size_t n = desk_held_count(u->desk);
+    desk_held_info h;
+    if (!n || !desk_held_get(u->desk, n - 1, now, &h))
         return -1;
     long t = h.left_ms % 1000;
     return t ? t : 1000;

@@ -137,7 +137,7 @@ void ui_select(ui *u, conv *c)
     /* A comparison in the main area gives way; AI Gate stays until closed. */
     if (u->main == ui_pane(u, &comparepane_ops) && !u->cur_cmp)
         ui_show(u, NULL);
-    app_open(u->app, c);
+    desk_open(u->desk, c);
     if (c) {
         convui *cu = ui_convui(u, c);
         cu->seen = c->nmsgs;

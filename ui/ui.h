@@ -16,10 +16,10 @@
 
 #include "config/settings.h"
 #include "config/theme.h"
-#include "core/app.h"
-#include "core/compare.h"
-#include "core/gatectl.h"
-#include "core/model.h"
+#include "desk/desk.h"
+#include "compare/compare.h"
+#include "gate/gatectl.h"
+#include "model/model.h"
 #include "pane.h"
 #include "text/view.h"
 #include "view/commands.h"
@@ -38,7 +38,7 @@ typedef struct cmpcol {
 } cmpcol;
 
 /* How a comparison of this run is shown. The comparisons, their titles
- * and rounds per prompt are the core's (the app lists them: app_compare);
+ * and rounds per prompt are the core's (the desk lists them: desk_compare);
  * this is the comparison's view (compare_set_view), made by ui_cmpui and
  * freed with the comparison. */
 typedef struct cmpui {
@@ -51,10 +51,10 @@ typedef struct cmpui {
 
 typedef struct ui {
     /* The services, and the content they keep (the comparisons: the
-     * app's, listed after the conversations). */
+     * desk's, listed after the conversations). */
     const config_t *cfg;
     net_t *net;
-    app_t *app;
+    desk_t *desk;
     model *m;
     gatectl_t *gate;     /* AI Gate; NULL when no project id is configured */
     char *gate_err;      /* why there is no gate */
@@ -180,12 +180,12 @@ void picker_free(picker *p);
 /* comparisons.c */
 /* The view of c, made the first time it is asked for. */
 cmpui *ui_cmpui(ui *u, compare_t *c);
-/* The app's comparisons, in creation order, as shown. */
+/* The desk's comparisons, in creation order, as shown. */
 size_t compares_count(ui *u);
 cmpui *compares_at(ui *u, size_t i);
 void compare_submit(ui *u, const char *text);
 uint64_t compares_sig(ui *u);
-/* Frees every comparison of the app (and its view): console shutdown. */
+/* Frees every comparison of the desk (and its view): console shutdown. */
 void compares_free(ui *u);
 /* inputpane.c: the input line */
 /* Starts editing draft_id whose text is content; Enter approves it. */

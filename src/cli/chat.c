@@ -10,7 +10,7 @@
 #include "cli/chat_save.h"
 #include "cli/cli_priv.h"
 #include "cli/sanstream.h"
-#include "core/compare_tokens.h"
+#include "compare/compare_tokens.h"
 #include "util/assert.h"
 #include "util/buf.h"
 #include "util/jsonu.h"

@@ -1,5 +1,5 @@
 /* compare.c: "aidesk compare": one prompt to several models at once, and a
- * table of how each did (src/core/compare.h does the work). */
+ * table of how each did (src/compare/compare.h does the work). */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli_priv.h"
-#include "core/compare.h"
+#include "compare/compare.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/mem.h"

@@ -9,7 +9,7 @@
 
 #include "api/realtime.h"
 #include "cli/cli_priv.h"
-#include "core/callctl.h"
+#include "gate/callctl.h"
 #include "util/clock.h"
 #include "util/mem.h"
 

@@ -137,7 +137,7 @@ typedef struct config {
     char *ca_file;   /* trusted CAs (PEM), NULL: the system's */
     char *theme;
     bool osc52;      /* clipboard writes through the terminal: opt-in */
-    int keep_workspaces; /* recent workspaces kept whole (core/model.h, the bound) */
+    int keep_workspaces; /* recent workspaces kept whole (model/model.h, the bound) */
     unsigned bell;   /* CONFIG_BELL_* bits: what rings the bell */
     int late_after_s; /* a wait for a person longer than this is late; 0: never */
     int undo_ms;     /* how long an approval or a reply is held for undo; 0: off */

@@ -3,6 +3,10 @@ INTEGRATION_SUPPORT = tests/integration/simproc.c tests/integration/simproc.h \
 	tests/integration/xdgtmp.c tests/integration/xdgtmp.h \
 	tests/integration/nettest.c tests/integration/nettest.h tests/unit/test.h
 INTEGRATION_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests/unit -I$(top_srcdir)/tests/integration
+# Shared by tests of several folders: a whole file read back (slurp.h);
+# the desk driven without a screen (deskh.h).
+SLURP_SUPPORT = tests/unit/slurp.c tests/unit/slurp.h
+DESK_TEST_SUPPORT = tests/integration/deskh.c tests/integration/deskh.h $(INTEGRATION_SUPPORT)
 
 INTEGRATION_TESTS += tests/integration/test_net
 tests_integration_test_net_SOURCES = tests/integration/test_net.c $(INTEGRATION_SUPPORT)
@@ -27,7 +31,7 @@ INTEGRATION_TESTS += tests/integration/test_cli_retry
 tests_integration_test_cli_retry_SOURCES = tests/integration/test_cli_retry.c $(CLI_TEST_SUPPORT)
 tests_integration_test_cli_retry_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 
-# The console's AI Gate controller (src/core/gatectl.h) against the simulator.
+# The console's AI Gate controller (src/gate/gatectl.h) against the simulator.
 INTEGRATION_TESTS += tests/integration/test_gatectl
 tests_integration_test_gatectl_SOURCES = tests/integration/test_gatectl.c $(INTEGRATION_SUPPORT)
 tests_integration_test_gatectl_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

@@ -1,8 +1,8 @@
-/* soak_console: the console's controller (src/core/app.h) without a
+/* soak_console: the console's controller (src/desk/desk.h) without a
  * screen, for the fault soak (test_soak.py). It does what a person at a
  * console does, at a steady pace: sends messages into workspaces, as the
  * customer and as a human agent, and leaves the rest (resending what the
- * server never got, keeping what may have arrived) to the app, exactly as
+ * server never got, keeping what may have arrived) to the desk, exactly as
  * the console does.
  *
  *   soak_console URL TAG COUNT INTERVAL_MS WS...
@@ -25,7 +25,7 @@
 #include <curl/curl.h>
 
 #include "config/settings.h"
-#include "core/app.h"
+#include "desk/desk.h"
 #include "util/clock.h"
 #include "util/mem.h"
 
@@ -108,13 +108,13 @@ int main(int argc, char **argv)
     nc.connect_timeout_ms = 2000;
     net_t *net = net_new(&nc);
     char *err = NULL;
-    app_t *app = net ? app_new(cfg, net, &err) : NULL;
-    if (!app) {
+    desk_t *desk = net ? desk_new(cfg, net, &err) : NULL;
+    if (!desk) {
         fprintf(stderr, "soak_console: %s\n", err ? err : "cannot start");
         return 2;
     }
-    app_start(app);
-    model *m = app_model(app);
+    desk_start(desk);
+    model *m = desk_model(desk);
     conv **cs = xcalloc((size_t)nws, sizeof *cs);
     for (int i = 0; i < nws; i++) {
         cs[i] = model_find(m, wss[i]);
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
             char text[128];
             snprintf(text, sizeof text, "%s %s %d", tag, agent ? "agent" : "customer", sent + 1);
             if (c)
-                app_send(app, c, text, agent);
+                desk_send(desk, c, text, agent);
             sent++;
             next_send = now + interval;
         }
@@ -152,7 +152,7 @@ int main(int argc, char **argv)
                     SETTLE_MS / 1000);
             return 3;
         }
-        long wait = app_next_timer_ms(app, now);
+        long wait = desk_next_timer_ms(desk, now);
         long until_send = sent < count ? (long)(next_send - now) : 1000;
         if (wait < 0 || wait > until_send)
             wait = until_send < 0 ? 0 : until_send;
@@ -166,12 +166,12 @@ int main(int argc, char **argv)
             if (read(0, b, sizeof b) <= 0)
                 input_open = false;
         }
-        app_drain(app);
-        app_tick(app, clock_mono_ms());
+        desk_drain(desk);
+        desk_tick(desk, clock_mono_ms());
     }
     report(m, tag);
     free(cs);
-    app_free(app);
+    desk_free(desk);
     net_free(net);
     config_free(cfg);
     curl_global_cleanup();

@@ -1,4 +1,4 @@
-/* Integration tests: the call controller (core/callctl.h) against the
+/* Integration tests: the call controller (gate/callctl.h) against the
  * simulator's Realtime endpoint - text turns, WAV in and out, both
  * protocol generations, expired secrets and every fault. */
 #include "config.h"
@@ -12,7 +12,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
-#include "core/callctl.h"
+#include "gate/callctl.h"
 #include "net/net.h"
 #include "simproc.h"
 #include "test.h"

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "api/gate.h"
-#include "core/gatectl.h"
-#include "core/simlaunch.h"
+#include "gate/gatectl.h"
+#include "demo/simlaunch.h"
 #include "test.h"
 #include "test_cli_lib.h"
 #include "util/jsonu.h"

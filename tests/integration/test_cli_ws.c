@@ -12,7 +12,7 @@
 
 #include "test.h"
 #include "store/unsent.h"
-#include "core/compare_tokens.h"
+#include "compare/compare_tokens.h"
 #include "test_cli_lib.h"
 #include "util/clock.h"
 #include "util/mem.h"

@@ -1,4 +1,4 @@
-/* Integration tests: model comparisons (src/core/compare.h) through the
+/* Integration tests: model comparisons (src/compare/compare.h) through the
  * console's controller against the simulator, whose models have different
  * speed profiles (docs/protocol.md 3.5). Every reply is 40 tokens
  * (--reply-tokens) at the real pace (--speed 1), so the profiles show. */
@@ -13,9 +13,9 @@
 #include <curl/curl.h>
 
 #include "config/settings.h"
-#include "core/app.h"
-#include "core/compare.h"
-#include "core/compare_tokens.h"
+#include "desk/desk.h"
+#include "compare/compare.h"
+#include "compare/compare_tokens.h"
 #include "simproc.h"
 #include "xdgtmp.h"
 #include "store/transcript.h"
@@ -37,7 +37,7 @@ static char xdg[256];
 typedef struct harness {
     config_t *cfg;
     net_t *net;
-    app_t *app;
+    desk_t *desk;
 } harness;
 
 static void h_init(harness *h, int max_retries)
@@ -58,14 +58,14 @@ static void h_init(harness *h, int max_retries)
     h->net = net_new(&nc);
     assert_non_null(h->net);
     char *err = NULL;
-    h->app = app_new(h->cfg, h->net, &err);
-    if (!h->app)
-        fail_msg("app_new: %s", err);
+    h->desk = desk_new(h->cfg, h->net, &err);
+    if (!h->desk)
+        fail_msg("desk_new: %s", err);
 }
 
 static void h_free(harness *h)
 {
-    app_free(h->app);
+    desk_free(h->desk);
     net_free(h->net);
     config_free(h->cfg);
     memset(h, 0, sizeof *h);
@@ -86,7 +86,7 @@ static void *nonnull(const void *p, const char *what)
 static void pump(harness *h, compare_t *c, long max_ms)
 {
     int64_t now = clock_mono_ms();
-    long t = app_next_timer_ms(h->app, now);
+    long t = desk_next_timer_ms(h->desk, now);
     long t2 = c ? compare_next_timer_ms(c, now) : -1;
     if (t2 >= 0 && (t < 0 || t2 < t))
         t = t2;
@@ -94,8 +94,8 @@ static void pump(harness *h, compare_t *c, long max_ms)
         t = max_ms;
     struct pollfd p = {net_wake_fd(h->net), POLLIN, 0};
     poll(&p, 1, (int)t);
-    app_drain(h->app);
-    app_tick(h->app, clock_mono_ms());
+    desk_drain(h->desk);
+    desk_tick(h->desk, clock_mono_ms());
     if (c)
         compare_tick(c, clock_mono_ms());
 }
@@ -185,7 +185,7 @@ static void compare__three_profiles_stream_side_by_side_in_the_predicted_order(v
     harness h;
     h_init(&h, 2);
     const char *models[] = {SLOW, FAST, MID};
-    compare_t *c = nonnull(compare_new(h.app, models, 3, false), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 3, false), "compare");
     assert_int_equal(compare_col_state(c, 0), COMPARE_IDLE);
     unsigned rev = compare_rev(c);
     assert_true(compare_send(c, "hello there, how do refunds work?"));
@@ -260,7 +260,7 @@ static void compare__a_failure_stays_in_its_column(void **state)
     h_init(&h, 0);
     add_fault("status=500;times=1;path=/v1/chat/completions");
     const char *models[] = {FAST, "mixtral-8x7b-32768", MID};
-    compare_t *c = nonnull(compare_new(h.app, models, 3, false), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 3, false), "compare");
     assert_true(compare_send(c, "hello"));
     WAIT_FOR(&h, c, 10000, !compare_busy(c));
     size_t failed = 0;
@@ -297,7 +297,7 @@ static void compare__cancel_one_keeps_its_text_and_follow_ups_keep_each_history(
     harness h;
     h_init(&h, 2);
     const char *models[] = {FAST, SLOW, MID};
-    compare_t *c = nonnull(compare_new(h.app, models, 3, false), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 3, false), "compare");
     size_t slow = col_of(c, SLOW);
     assert_false(compare_cancel(c, -1)); /* nothing runs */
     assert_true(compare_send(c, "tell me about shipping"));
@@ -358,7 +358,7 @@ static void compare__repeat_runs_rounds_and_gives_medians(void **state)
     harness h;
     h_init(&h, 2);
     const char *models[] = {FAST, "mixtral-8x7b-32768"};
-    compare_t *c = nonnull(compare_new(h.app, models, 2, false), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 2, false), "compare");
     assert_false(compare_repeat(c, "hi", 0));
     assert_true(compare_repeat(c, "hi", 3));
     int started, wanted;
@@ -412,7 +412,7 @@ static void compare__exports_round_trip_and_reopened_ones_continue(void **state)
     harness h;
     h_init(&h, 2);
     const char *models[] = {FAST, MID};
-    compare_t *c = nonnull(compare_new(h.app, models, 2, true), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 2, true), "compare");
     compare_set_max_tokens(c, 1000);
     assert_true(compare_send(c, "write a list"));
     WAIT_FOR(&h, c, 10000, !compare_busy(c));
@@ -438,10 +438,10 @@ static void compare__exports_round_trip_and_reopened_ones_continue(void **state)
     free(b);
     compare_free(back);
 
-    /* The transcript reopened with the app goes on where it was. */
+    /* The transcript reopened with the desk goes on where it was. */
     char *path = xstrdup(nonnull(compare_path(c), "path"));
     compare_free(c);
-    c = compare_open(h.app, path, &err);
+    c = compare_open(h.desk, path, &err);
     if (!c)
         fail_msg("compare_open(%s): %s", path, err);
     b = render(c);
@@ -465,9 +465,9 @@ static void compare__exports_round_trip_and_reopened_ones_continue(void **state)
     free(b);
     compare_free(c);
 
-    /* An export reopened with the app continues in a new transcript that
+    /* An export reopened with the desk continues in a new transcript that
      * holds the whole history. */
-    c = compare_open(h.app, json, &err);
+    c = compare_open(h.desk, json, &err);
     if (!c)
         fail_msg("compare_open(%s): %s", json, err);
     assert_null(compare_path(c));
@@ -502,7 +502,7 @@ static void compare__continue_with_one_model_as_a_plain_chat(void **state)
     harness h;
     h_init(&h, 2);
     const char *models[] = {FAST, "mixtral-8x7b-32768"};
-    compare_t *c = nonnull(compare_new(h.app, models, 2, false), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 2, false), "compare");
     assert_true(compare_send(c, "hello"));
     WAIT_FOR(&h, c, 10000, !compare_busy(c));
     assert_true(compare_send(c, "tell me more"));
@@ -518,8 +518,8 @@ static void compare__continue_with_one_model_as_a_plain_chat(void **state)
     assert_string_equal(buf_cstr(&ch->msgs[3]->text), compare_col_answer(c, col, 1));
     assert_int_equal(ch->msgs[3]->state, MSG_FINAL);
     compare_free(c); /* the chat lives on without the comparison */
-    app_send(h.app, ch, "thanks", false);
-    WAIT_FOR(&h, NULL, 10000, !app_is_streaming(h.app, ch));
+    desk_send(h.desk, ch, "thanks", false);
+    WAIT_FOR(&h, NULL, 10000, !desk_is_streaming(h.desk, ch));
     assert_int_equal(ch->nmsgs, 6);
     assert_int_equal(ch->msgs[5]->state, MSG_FINAL);
     assert_int_equal(count(buf_cstr(&ch->msgs[5]->text)), TOKENS);
@@ -537,7 +537,7 @@ static void compare__twelve_columns_at_once(void **state)
         "claude-3-haiku-20240307", "gpt-4o-mini", "meta-llama/Llama-3.3-70B-Instruct-Turbo",
         MID, "mistral-large-latest", "gemini-1.5-pro", "grok-2",
     };
-    compare_t *c = nonnull(compare_new(h.app, models, 12, false), "compare");
+    compare_t *c = nonnull(compare_new(h.desk, models, 12, false), "compare");
     compare_set_max_tokens(c, 10);
     assert_true(compare_send(c, "hi"));
     WAIT_FOR(&h, c, 15000, !compare_busy(c));
@@ -579,29 +579,29 @@ static void compare__the_app_lists_its_comparisons_and_frees_those_left(void **s
     (void)state;
     harness h;
     h_init(&h, 2);
-    assert_int_equal(app_ncompares(h.app), 0);
+    assert_int_equal(desk_ncompares(h.desk), 0);
     const char *pair[] = {FAST, MID}, *trio[] = {SLOW, FAST, MID};
-    compare_t *a = nonnull(compare_new(h.app, pair, 2, false), "a");
-    compare_t *b = nonnull(compare_new(h.app, trio, 3, true), "b");
-    /* Listed by the app, in creation order, under their titles. */
-    assert_int_equal(app_ncompares(h.app), 2);
-    assert_ptr_equal(app_compare(h.app, 0), a);
-    assert_ptr_equal(app_compare(h.app, 1), b);
+    compare_t *a = nonnull(compare_new(h.desk, pair, 2, false), "a");
+    compare_t *b = nonnull(compare_new(h.desk, trio, 3, true), "b");
+    /* Listed by the desk, in creation order, under their titles. */
+    assert_int_equal(desk_ncompares(h.desk), 2);
+    assert_ptr_equal(desk_compare(h.desk, 0), a);
+    assert_ptr_equal(desk_compare(h.desk, 1), b);
     assert_string_equal(compare_title(a), FAST " vs " MID);
     assert_string_equal(compare_title(b), "blind, 3 models");
-    assert_ptr_equal(app_find_compare(h.app, FAST " vs " MID), a);
-    assert_ptr_equal(app_find_compare(h.app, "BLIND, 3 Models"), b);
-    assert_null(app_find_compare(h.app, "no such comparison"));
+    assert_ptr_equal(desk_find_compare(h.desk, FAST " vs " MID), a);
+    assert_ptr_equal(desk_find_compare(h.desk, "BLIND, 3 Models"), b);
+    assert_null(desk_find_compare(h.desk, "no such comparison"));
     compare_set_title(b, "my blind test");
-    assert_ptr_equal(app_find_compare(h.app, "my blind test"), b);
-    assert_null(app_find_compare(h.app, "blind, 3 models"));
+    assert_ptr_equal(desk_find_compare(h.desk, "my blind test"), b);
+    assert_null(desk_find_compare(h.desk, "blind, 3 models"));
     /* Rounds per prompt are the comparison's, within 1..COMPARE_MAX_RUNS. */
     assert_int_equal(compare_runs(a), 1);
     compare_set_runs(a, 3);
     assert_int_equal(compare_runs(a), 3);
     compare_set_runs(b, COMPARE_MAX_RUNS + 5);
     assert_int_equal(compare_runs(b), COMPARE_MAX_RUNS);
-    /* A comparison read without an app is nobody's. */
+    /* A comparison read without a desk is nobody's. */
     assert_true(compare_send(a, "hi"));
     WAIT_FOR(&h, a, 10000, !compare_busy(a));
     const char *path = compare_path(a);
@@ -610,16 +610,16 @@ static void compare__the_app_lists_its_comparisons_and_frees_those_left(void **s
     compare_t *ro = compare_open(NULL, path, &err);
     if (!ro)
         fail_msg("compare_open(%s): %s", path, err);
-    assert_int_equal(app_ncompares(h.app), 2);
+    assert_int_equal(desk_ncompares(h.desk), 2);
     compare_free(ro);
-    /* Reopened on the app: listed after the others. */
-    compare_t *again = compare_open(h.app, path, &err);
+    /* Reopened on the desk: listed after the others. */
+    compare_t *again = compare_open(h.desk, path, &err);
     if (!again)
         fail_msg("compare_open(%s): %s", path, err);
-    assert_int_equal(app_ncompares(h.app), 3);
-    assert_ptr_equal(app_compare(h.app, 2), again);
+    assert_int_equal(desk_ncompares(h.desk), 3);
+    assert_ptr_equal(desk_compare(h.desk, 2), again);
     assert_string_equal(compare_title(again), FAST " vs " MID);
-    assert_ptr_equal(app_find_compare(h.app, FAST " vs " MID), a); /* the first of the two */
+    assert_ptr_equal(desk_find_compare(h.desk, FAST " vs " MID), a); /* the first of the two */
     /* Freeing one leaves the others, in order, and frees its view. */
     int freed = 0;
     view *va = view_new(&freed);
@@ -629,11 +629,11 @@ static void compare__the_app_lists_its_comparisons_and_frees_those_left(void **s
     compare_set_view(again, view_new(&freed), view_free);
     compare_free(a);
     assert_int_equal(freed, 1);
-    assert_int_equal(app_ncompares(h.app), 2);
-    assert_ptr_equal(app_compare(h.app, 0), b);
-    assert_ptr_equal(app_compare(h.app, 1), again);
-    assert_ptr_equal(app_find_compare(h.app, FAST " vs " MID), again);
-    /* The app frees those left, with their views (ASan: no leak). */
+    assert_int_equal(desk_ncompares(h.desk), 2);
+    assert_ptr_equal(desk_compare(h.desk, 0), b);
+    assert_ptr_equal(desk_compare(h.desk, 1), again);
+    assert_ptr_equal(desk_find_compare(h.desk, FAST " vs " MID), again);
+    /* The desk frees those left, with their views (ASan: no leak). */
     h_free(&h);
     assert_int_equal(freed, 3);
 }

@@ -1,6 +1,6 @@
-/* Integration tests: the console's AI Gate controller (src/core/gatectl.h)
- * against the simulator, through the app's network thread and handler
- * chain, with a UI-like loop (poll the wake fd, app_drain, app_tick,
+/* Integration tests: the console's AI Gate controller (src/gate/gatectl.h)
+ * against the simulator, through the desk's network thread and handler
+ * chain, with a UI-like loop (poll the wake fd, desk_drain, desk_tick,
  * gatectl_tick). The simulator runs at --speed 60: a client secret lives
  * 1 s, a session 60 s, the rate window 15 s. Each test starts from a reset
  * simulator with its own XDG directories. */
@@ -17,8 +17,8 @@
 #include <curl/curl.h>
 
 #include "config/settings.h"
-#include "core/app.h"
-#include "core/gatectl.h"
+#include "desk/desk.h"
+#include "gate/gatectl.h"
 #include "simproc.h"
 #include "xdgtmp.h"
 #include "test.h"
@@ -46,7 +46,7 @@ static const void *must_(const void *p, const char *what)
 typedef struct harness {
     config_t *cfg;
     net_t *net;
-    app_t *app;
+    desk_t *desk;
     gatectl_t *g;
 } harness;
 
@@ -70,11 +70,11 @@ static void h_init_at(harness *h, const simproc *s, const char *project)
     h->net = net_new(&nc);
     assert_non_null(h->net);
     char *err = NULL;
-    h->app = app_new(h->cfg, h->net, &err);
-    if (!h->app)
-        fail_msg("app_new: %s", err);
+    h->desk = desk_new(h->cfg, h->net, &err);
+    if (!h->desk)
+        fail_msg("desk_new: %s", err);
     if (project) {
-        h->g = gatectl_new(h->app, &err);
+        h->g = gatectl_new(h->desk, &err);
         if (!h->g)
             fail_msg("gatectl_new: %s", err);
     }
@@ -88,7 +88,7 @@ static void h_init(harness *h, const char *project)
 static void h_free(harness *h)
 {
     gatectl_free(h->g);
-    app_free(h->app);
+    desk_free(h->desk);
     net_free(h->net);
     config_free(h->cfg);
     memset(h, 0, sizeof *h);
@@ -103,7 +103,7 @@ static const gatectl_info *info(const harness *h)
  * controller (at most max_ms), handle what came, run the timers. */
 static void pump(harness *h, long max_ms)
 {
-    long t = app_next_timer_ms(h->app, clock_mono_ms());
+    long t = desk_next_timer_ms(h->desk, clock_mono_ms());
     long tg = gatectl_next_timer_ms(h->g, clock_wall_ms());
     if (tg >= 0 && (t < 0 || tg < t))
         t = tg;
@@ -111,8 +111,8 @@ static void pump(harness *h, long max_ms)
         t = max_ms;
     struct pollfd p = {net_wake_fd(h->net), POLLIN, 0};
     poll(&p, 1, (int)t);
-    app_drain(h->app);
-    app_tick(h->app, clock_mono_ms());
+    desk_drain(h->desk);
+    desk_tick(h->desk, clock_mono_ms());
     gatectl_tick(h->g, clock_wall_ms());
 }
 
@@ -200,7 +200,7 @@ static void gatectl__needs_a_project_id(void **state)
     harness h;
     h_init(&h, NULL);
     char *err = NULL;
-    assert_null(gatectl_new(h.app, &err));
+    assert_null(gatectl_new(h.desk, &err));
     assert_string_equal(MUST(err), "AI Gate needs a project id: set AI_GATE_PROJECT_ID or "
                                    "project_id / project_id_cmd in [gate]");
     free(err);
@@ -267,8 +267,8 @@ static void gatectl__a_created_session_is_listed_with_its_fields(void **state)
     /* The rate headroom of the answer. */
     expect_rate(&h);
     assert_int_equal(info(&h)->rate.remaining, 99);
-    assert_non_null(strstr(MUST(app_get_status(h.app)->flash), "AI Gate session sess_"));
-    assert_false(app_get_status(h.app)->flash_is_error);
+    assert_non_null(strstr(MUST(desk_get_status(h.desk)->flash), "AI Gate session sess_"));
+    assert_false(desk_get_status(h.desk)->flash_is_error);
 
     /* The details view hides the secret. */
     char *d = MUST(gatectl_details_json(h.g, 0, false));
@@ -333,7 +333,7 @@ static void gatectl__a_session_without_a_client_secret_is_kept_and_shown(void **
     assert_int_equal(t.secret_left_s, 0);
     assert_true(t.session_left_s > 50);
     assert_int_equal(gatectl_live_count(h.g, clock_wall_ms()), 1);
-    const app_status *st = app_get_status(h.app);
+    const desk_status *st = desk_get_status(h.desk);
     assert_non_null(strstr(MUST(st->flash), "no client secret in the answer"));
     /* Nothing to connect with: the secret and the curl snippet are refused,
      * the JSON (ICE servers) is copied with a null secret. */
@@ -395,7 +395,7 @@ static void gatectl__the_sixth_concurrent_session_is_warned_then_refused(void **
     assert_int_equal(e->e->concurrent_max, 5);
     assert_non_null(e->e->hint);
     assert_non_null(strstr(e->message, "too many concurrent AI Gate sessions (5 of 5): "));
-    assert_true(app_get_status(h.app)->flash_is_error);
+    assert_true(desk_get_status(h.desk)->flash_is_error);
     assert_int_equal(info(&h)->conc_limit, 5);
     assert_true(info(&h)->conc_from_server);
     expect_rate(&h);
@@ -429,7 +429,7 @@ static void gatectl__an_exhausted_quota_shows_plan_usage_and_upgrade(void **stat
     assert_non_null(strstr(e->message, "quota exceeded: 100 of 100 sessions used on the free "
                                        "plan (100%); upgrade at https://www.ai-gate.dev/pricing"));
     assert_null(strstr(e->message, "proj_exhausted"));
-    assert_non_null(strstr(MUST(app_get_status(h.app)->flash), "quota exceeded"));
+    assert_non_null(strstr(MUST(desk_get_status(h.desk)->flash), "quota exceeded"));
     expect_rate(&h);
     h_free(&h);
 }
@@ -616,7 +616,7 @@ static void gatectl__copies_through_osc52_when_allowed(void **state)
     h.cfg->project_id = xstrdup("proj_demo");
     h.cfg->osc52 = true;
     char *err = NULL;
-    h.g = MUST(gatectl_new(h.app, &err));
+    h.g = MUST(gatectl_new(h.desk, &err));
     const gatectl_session *s = MUST(h_create(&h, NULL));
     gatectl_copy_out out;
     assert_true(gatectl_copy(h.g, 0, GATECTL_COPY_JSON, &out, &err));
@@ -652,7 +652,7 @@ static void gatectl__freed_with_requests_in_flight_the_app_goes_on(void **state)
     while (clock_mono_ms() < until) {
         struct pollfd p = {net_wake_fd(h.net), POLLIN, 0};
         poll(&p, 1, 50);
-        app_drain(h.app); /* the late events are nobody's: freed by the app */
+        desk_drain(h.desk); /* the late events are nobody's: freed by the desk */
     }
     assert_int_equal(net_pending(h.net), 0);
     h_free(&h);

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/compare.h"
+#include "compare/compare.h"
 #include "slurp.h"
 #include "test.h"
 #include "util/buf.h"

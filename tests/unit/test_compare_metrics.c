@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/compare_metrics.h"
-#include "core/compare_tokens.h"
+#include "compare/compare_metrics.h"
+#include "compare/compare_tokens.h"
 #include "test.h"
 
 /* ------------------------------------------------------------- tokens */

@@ -1,9 +1,9 @@
 /* Unit tests for the support team's day, in the model: who waits and since
- * when (core/wait.h), the bell's counters, the sidebar's filter, steady
- * order and name lookup (core/order.h), a draft read in its conversation
- * and whether it is stale (core/draftctx.h), the note a rejection leaves
- * (core/notes.h), and the answer and code blocks a person copies
- * (core/snippet.h). Pure: no network. */
+ * when (model/wait.h), the bell's counters, the sidebar's filter, steady
+ * order and name lookup (model/order.h), a draft read in its conversation
+ * and whether it is stale (model/draftctx.h), the note a rejection leaves
+ * (model/notes.h), and the answer and code blocks a person copies
+ * (model/snippet.h). Pure: no network. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,15 +14,15 @@
 
 #include "api/aiassist_events.h"
 #include "api/apitime.h"
-#include "core/copy.h"
-#include "core/draftctx.h"
-#include "core/export.h"
-#include "core/model.h"
-#include "core/modemem.h"
-#include "core/notes.h"
-#include "core/order.h"
-#include "core/snippet.h"
-#include "core/wait.h"
+#include "desk/copy.h"
+#include "model/draftctx.h"
+#include "export/export.h"
+#include "model/model.h"
+#include "desk/modemem.h"
+#include "model/notes.h"
+#include "model/order.h"
+#include "model/snippet.h"
+#include "model/wait.h"
 #include "slurp.h"
 #include "test.h"
 #include "util/mem.h"

@@ -1,4 +1,4 @@
-/* Unit tests for the drafts queue as the person saw it (src/core/draftq.h):
+/* Unit tests for the drafts queue as the person saw it (src/model/draftq.h):
  * the selection follows its draft, keys act on the last picture, and row
  * numbers are read against the queue when the command line was opened. */
 #include "config.h"
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/draftq.h"
-#include "core/model.h"
+#include "model/draftq.h"
+#include "model/model.h"
 #include "test.h"
 #include "util/mem.h"
 

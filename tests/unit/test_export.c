@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/export.h"
+#include "export/export.h"
 #include "test.h"
 #include "util/jsonu.h"
 #include "util/mem.h"

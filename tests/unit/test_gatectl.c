@@ -1,4 +1,4 @@
-/* Unit tests for the console's AI Gate controller (src/core/gatectl.h):
+/* Unit tests for the console's AI Gate controller (src/gate/gatectl.h):
  * expiry states at their boundaries, masking, base64 and OSC 52, the
  * copied snippets, private files, the concurrency warning, the error
  * details kept and the timers. Pure: no network (the controller's state is
@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "core/gatectl_priv.h"
+#include "gate/gatectl_priv.h"
 #include "slurp.h"
 #include "test.h"
 #include "util/jsonu.h"
@@ -58,7 +58,7 @@ static gatectl_session *session_from(const char *json, int64_t received_ms)
     return gatectl_session_new(MUST(s), received_ms);
 }
 
-/* A controller with no app: enough for everything that only reads state. */
+/* A controller with no desk: enough for everything that only reads state. */
 static void fake_init(struct gatectl *g)
 {
     memset(g, 0, sizeof *g);

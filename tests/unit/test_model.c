@@ -1,4 +1,4 @@
-/* Unit tests for the console model (src/core/model.h): conversations,
+/* Unit tests for the console model (src/model/model.h): conversations,
  * messages, drafts and the live events applied to them. Pure: no network. */
 #include "config.h"
 
@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "api/aiassist_events.h"
-#include "core/model.h"
-#include "core/msgindex.h"
+#include "model/model.h"
+#include "model/msgindex.h"
 #include "test.h"
 #include "util/mem.h"
 
@@ -892,7 +892,7 @@ static void model__keeps_at_most_the_bound_of_workspaces_whole(void **state)
     model_set_keep(m, 5);
     char ws[32];
     /* A shift in small: 60 customers, each says three things and leaves;
-     * every other one stays open. The app trims after each batch. */
+     * every other one stays open. The desk trims after each batch. */
     for (int i = 0; i < 60; i++) {
         snprintf(ws, sizeof ws, "ws_%d", i);
         for (int k = 0; k < 3; k++)
