@@ -199,7 +199,7 @@ void desk_chat_event(desk_t *a, op *o, net_event *ev)
     if (u.delta && u.delta_len) {
         msg_append_text(m, u.delta, u.delta_len);
         buf_append(&l->pending, u.delta, u.delta_len);
-        c->activity_ms = clock_wall_ms();
+        model_touch_now(a->m, c, clock_wall_ms());
     }
     if (s == AI_STREAM_MORE || s == AI_STREAM_IGNORED)
         return;

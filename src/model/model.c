@@ -278,7 +278,17 @@ static ai_mode effective_mode(const conv *c)
 static bool sorts_before(const conv *x, const conv *y)
 {
     /* Newest activity first; ended workspaces after live ones. */
-    return (x->ended != y->ended) ? !x->ended : x->activity_ms > y->activity_ms;
+    if (x->ended != y->ended)
+        return !x->ended;
+    if (x->activity_ms != y->activity_ms)
+        return x->activity_ms > y->activity_ms;
+    return x->activity_seq > y->activity_seq;
+}
+
+void model_touch_now(model *m, conv *c, int64_t now_ms)
+{
+    c->activity_ms = now_ms;
+    c->activity_seq = ++m->touches;
 }
 
 size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max)

@@ -91,6 +91,9 @@ typedef struct conv {
     int64_t typing_ms;   /* when it last changed (monotonic ms) */
     char *agent_typing;  /* another agent's preview, or NULL */
     int64_t activity_ms; /* wall clock of the last activity, for sorting */
+    uint64_t activity_seq; /* when it was last made the newest (model_touch):
+                            * of two touched in one millisecond, the later
+                            * one sorts first */
     /* Who waits (model/wait.h), kept as summaries that outlive the messages
      * (the bound): server times, wall clock, 0 when none. */
     int64_t last_human_ms; /* the newest human agent's message */
@@ -182,6 +185,7 @@ typedef struct model {
     const conv *opening; /* about to be put on screen (protected) */
     uint64_t evicted;    /* workspaces that left memory so far (for the debug log) */
     uint64_t events;     /* live events applied so far (likewise, and benchmarks) */
+    uint64_t touches;    /* the last activity_seq given (model_touch_now) */
 } model;
 
 model *model_new(void);
@@ -240,6 +244,10 @@ size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
 void model_set_keep(model *m, size_t keep);
 /* c was active or used: it becomes the most recent (workspaces only). */
 void model_touch(model *m, conv *c);
+/* Something happened in c at now_ms (an event, a chunk of a reply): its
+ * place in the order, after every conversation touched before it, even
+ * in the same millisecond. */
+void model_touch_now(model *m, conv *c, int64_t now_ms);
 /* Whether c must stay whole whatever the bound. */
 bool model_is_protected(const model *m, const conv *c);
 /* Lets workspaces beyond the bound go. Call it where no conversation

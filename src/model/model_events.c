@@ -55,7 +55,7 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
     case AI_EV_WORKSPACE_CREATED:
         c = conv_for(m, ev, now_ms);
         if (c)
-            c->activity_ms = now_ms;
+            model_touch_now(m, c, now_ms);
         break;
     case AI_EV_WORKSPACE_ENDED:
         c = conv_for(m, ev, now_ms);
@@ -76,7 +76,7 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
         c = conv_for(m, ev, now_ms);
         if (c && ev->message) {
             conv_upsert(m, c, ev->message, now_ms);
-            c->activity_ms = now_ms;
+            model_touch_now(m, c, now_ms);
             m->rev++;
         }
         break;
@@ -95,7 +95,7 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
             }
             if (mm->state == MSG_STREAMING)
                 msg_append_text(mm, ev->delta, strlen(ev->delta));
-            c->activity_ms = now_ms;
+            model_touch_now(m, c, now_ms);
         }
         break;
     case AI_EV_DRAFT_PENDING:
@@ -103,7 +103,7 @@ conv *model_apply_event(model *m, const ai_event *ev, int64_t now_ms, int64_t mo
             c = conv_for(m, ev, now_ms);
             model_add_draft(m, ev->draft);
             if (c)
-                c->activity_ms = now_ms;
+                model_touch_now(m, c, now_ms);
         }
         break;
     case AI_EV_DRAFT_APPROVED:

@@ -724,6 +724,33 @@ static void model__sorts_by_activity_with_ended_last_and_filters_by_mode(void **
     model_free(m);
 }
 
+/* Two conversations active in the same millisecond (events handled in
+ * one batch): the one that happened last is first, as it would be a
+ * millisecond later. */
+static void model__of_two_active_in_one_millisecond_the_later_is_first(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    workspace(m, "ws_a", AI_MODE_SHADOW, "active", 100, -1);
+    workspace(m, "ws_b", AI_MODE_SHADOW, "active", 200, -1);
+    conv *out[2];
+    apply_at(m, "message.created",
+             "{\"workspace_id\":\"ws_b\",\"message\":{\"id\":\"msg_1\",\"role\":\"ai\","
+             "\"content\":\"one\"}}",
+             5000, 1);
+    apply_at(m, "message.created",
+             "{\"workspace_id\":\"ws_a\",\"message\":{\"id\":\"msg_2\",\"role\":\"ai\","
+             "\"content\":\"two\"}}",
+             5000, 1);
+    assert_int_equal(model_sorted(m, AI_MODE_UNKNOWN, out, 2), 2);
+    assert_string_equal(out[0]->id, "ws_a");
+    apply_at(m, "message.delta",
+             "{\"workspace_id\":\"ws_b\",\"message_id\":\"msg_3\",\"delta\":\"three\"}", 5000, 1);
+    model_sorted(m, AI_MODE_UNKNOWN, out, 2);
+    assert_string_equal(out[0]->id, "ws_b");
+    model_free(m);
+}
+
 /* A workspace first listed after a chat was opened takes its place from
  * the server's last activity, not from when the listing came: a slow
  * listing does not push a quiet workspace above the chat just opened. */
@@ -1250,6 +1277,7 @@ TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_tw
           cmocka_unit_test(model__reset_asks_for_a_reload),
           cmocka_unit_test(model__sorts_by_activity_with_ended_last_and_filters_by_mode),
           cmocka_unit_test(model__a_late_listing_places_a_workspace_by_its_last_activity),
+          cmocka_unit_test(model__of_two_active_in_one_millisecond_the_later_is_first),
           cmocka_unit_test(model__creates_workspaces_it_hears_of_from_events),
           cmocka_unit_test(model__workspace_end_clears_typing_and_drafts),
           cmocka_unit_test(model__removes_a_chat_with_its_messages),
