@@ -443,8 +443,10 @@ streams_once() {
     for i in $(seq 1 "$k"); do cmd="$cmd $model"; done
     type_line "$cmd"
     wait_for "Comparison" 5 || return 1
-    local n0 c0 t0 c1 t1 s0 s1
+    local n0 c0 t0 c1 t1 s0 s1 w0 w1 u0 u1
     n0=$(grep -c 'done, HTTP 200' "$B_DIR/debug.log")
+    w0=$(ui_writes "$CONSOLE_PID")
+    u0=$(cut -d' ' -f1 /proc/"$CONSOLE_PID"/task/"$CONSOLE_PID"/schedstat)
     s0=$(switches "$CONSOLE_PID" | awk -F: '{s += $3} END {print s}')
     c0=$(cpu_ns "$CONSOLE_PID"); t0=$(now_ns)
     type_line "How fast are you?"
@@ -455,8 +457,12 @@ streams_once() {
     sleep 0.2 # the last frame
     c1=$(cpu_ns "$CONSOLE_PID"); t1=$(now_ns)
     s1=$(switches "$CONSOLE_PID" | awk -F: '{s += $3} END {print s}')
+    w1=$(ui_writes "$CONSOLE_PID")
+    u1=$(cut -d' ' -f1 /proc/"$CONSOLE_PID"/task/"$CONSOLE_PID"/schedstat)
     console_quit
     sim_stop
+    T_WRITES=$((w1 - w0))
+    T_UI_MS=$(fmt_ms $((u1 - u0)))
     T_CPU_MS=$(fmt_ms $((c1 - c0)))
     T_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b - a) / 1e9}')
     T_WAKE=$((s1 - s0))
@@ -466,7 +472,7 @@ streams_once() {
 
 bench_streams12() {
     local pairs=${STREAMS_PAIRS:-3} tokens=${STREAMS_TOKENS:-3000} i k order
-    local -A cpu wake secs frames
+    local -A cpu wake secs frames writes uicpu
     local ratios=""
     for i in $(seq 1 "$pairs"); do
         if [ $((i % 2)) = 1 ]; then order="1 12"; else order="12 1"; fi
@@ -478,6 +484,8 @@ bench_streams12() {
             wake[$k]="${wake[$k]:-} $T_WAKE"
             secs[$k]="${secs[$k]:-} $T_SECS"
             frames[$k]="${frames[$k]:-} $T_FRAMES"
+            writes[$k]="${writes[$k]:-} $T_WRITES"
+            uicpu[$k]="${uicpu[$k]:-} $T_UI_MS"
         done
         ratios="$ratios $(awk -v a="${got[1]}" -v b="${got[12]}" 'BEGIN{printf "%.2f", b / a}')"
     done
@@ -492,6 +500,10 @@ bench_streams12() {
         out "streams${k}_seconds" "$1"
         set -- $(stats ${frames[$k]})
         out "streams${k}_frames" "$1"
+        set -- $(stats ${writes[$k]})
+        out "streams${k}_ui_writes" "$1"
+        set -- $(stats ${uicpu[$k]})
+        out "streams${k}_ui_cpu_ms" "$1"
     done
     out streams_tokens "$tokens"
     out streams_pairs "$pairs"

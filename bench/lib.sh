@@ -152,6 +152,14 @@ hwm_kb() { awk '/^VmHWM:/{print $2}' /proc/"$1"/status; }
 rss_kb() { awk '/^VmRSS:/{print $2}' /proc/"$1"/status; }
 
 # switches PID: "TID:COMM:VOLUNTARY:INVOLUNTARY" for each thread.
+# ui_writes PID: write calls made so far by the console's UI thread (the
+# process's first thread: it alone writes to the terminal), from
+# /proc/PID/task/PID/io; 0 where that cannot be read.
+ui_writes() {
+    awk '$1 == "syscw:" {print $2; found = 1} END {if (!found) print 0}' \
+        /proc/"$1"/task/"$1"/io 2>/dev/null || echo 0
+}
+
 switches() {
     local t
     for t in /proc/"$1"/task/*; do

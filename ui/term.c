@@ -100,6 +100,14 @@ static void setup_curses(void)
     curs_set(1);
     mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
+    /* ncurses (6.4) flushes its output after every cursor movement until
+     * the screen has once been left and resumed: it cannot tell us from a
+     * low-level terminfo program before that. With twelve columns
+     * streaming that was some 100 small writes per frame, a third of the
+     * UI thread's time in the pseudo-terminal's write. Leaving and resuming
+     * at once, before anything is drawn, makes a frame one write. */
+    endwin();
+    doupdate();
 }
 
 static void install_handlers(bool crash_restore_too)

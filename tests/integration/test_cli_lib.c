@@ -166,6 +166,47 @@ int clit_spawn(clit_proc *p, const char *const *env, const char *const *words)
     return spawn(p, env, NULL, words, false);
 }
 
+int clit_spawn_tty(clit_proc *p, const char *const *env, const char *const *words, int rows,
+                   int cols)
+{
+    memset(p, 0, sizeof *p);
+    struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+    int master = -1;
+    pid_t pid = forkpty(&master, NULL, NULL, &ws);
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        setenv("TERM", "xterm-256color", 1);
+        exec_aidesk(env, words);
+    }
+    fcntl(master, F_SETFD, FD_CLOEXEC);
+    p->pid = pid;
+    p->out_fd = master;
+    p->err_fd = -1;
+    return 0;
+}
+
+void clit_send(clit_proc *p, const char *text)
+{
+    size_t len = strlen(text);
+    assert_int_equal(write(p->out_fd, text, len), (ssize_t)len);
+}
+
+long long clit_main_thread_syscw(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/io", (long)pid, (long)pid);
+    FILE *f = fopen(path, "r");
+    long long n = -1;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "syscw:", 6))
+            n = strtoll(line + 6, NULL, 10);
+    fclose(f);
+    return n;
+}
+
 static void append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
 {
     *buf = xgrow(*buf, cap, *len + n + 1, 1);
@@ -214,6 +255,24 @@ bool clit_wait_out(clit_proc *p, const char *needle, long timeout_ms)
             break;
     }
     return p->out && (needle ? strstr(p->out, needle) != NULL : p->out_len > 0);
+}
+
+bool clit_wait_quiet(clit_proc *p, long quiet_ms, long timeout_ms)
+{
+    int64_t until = clock_mono_ms() + timeout_ms;
+    size_t seen = p->out_len + p->err_len;
+    int64_t last = clock_mono_ms();
+    while (clock_mono_ms() < until) {
+        if (!pump(p, 20))
+            return true;
+        if (p->out_len + p->err_len != seen) {
+            seen = p->out_len + p->err_len;
+            last = clock_mono_ms();
+        } else if (clock_mono_ms() - last >= quiet_ms) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* syscw of /proc/PID/io, or -1. */

@@ -64,6 +64,19 @@ typedef struct clit_proc {
 } clit_proc;
 
 int clit_spawn(clit_proc *p, const char *const *env, const char *const *words);
+/* The console itself: standard input, output and error on one
+ * pseudo-terminal of rows x cols (out_fd is its master: clit_send types on
+ * it), TERM=xterm-256color unless env says otherwise. 0 or -1. */
+int clit_spawn_tty(clit_proc *p, const char *const *env, const char *const *words, int rows,
+                   int cols);
+/* Types text on a clit_spawn_tty child's terminal; asserts it was written. */
+void clit_send(clit_proc *p, const char *text);
+/* Reads until nothing has come for quiet_ms (or timeout_ms passes); true
+ * when it went quiet. */
+bool clit_wait_quiet(clit_proc *p, long quiet_ms, long timeout_ms);
+/* Write system calls made so far by the process's first thread (the
+ * console's UI thread: the one that writes to the terminal), or -1. */
+long long clit_main_thread_syscw(pid_t pid);
 /* Reads until stdout holds needle (NULL: any byte) or timeout_ms passes. */
 bool clit_wait_out(clit_proc *p, const char *needle, long timeout_ms);
 /* Sends sig, waits for the exit (up to timeout_ms; then SIGKILL) and moves
