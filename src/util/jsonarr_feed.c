@@ -293,6 +293,11 @@ bool jsonarr_feed_end(jsonarr_feed *f)
     return !jsonarr_feed_failed(f);
 }
 
+bool jsonarr_feed_member(const jsonarr_feed *f)
+{
+    return f->member;
+}
+
 const char *jsonarr_feed_rest(const jsonarr_feed *f, size_t *len)
 {
     if (!f->member || f->st != S_TRAIL)

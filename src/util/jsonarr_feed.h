@@ -46,6 +46,10 @@ bool jsonarr_feed_failed(const jsonarr_feed *f);
  * false otherwise, the elements handed on then meaning nothing. */
 bool jsonarr_feed_end(jsonarr_feed *f);
 
+/* Whether the list is a member of an object (known from the answer's
+ * first byte on; the elements' parser starts one level deeper then). */
+bool jsonarr_feed_member(const jsonarr_feed *f);
+
 /* After jsonarr_feed_end returned true: for the member form, the answer
  * with the list replaced by [] (NUL-terminated; owned by the feed), else
  * NULL. */
