@@ -221,8 +221,12 @@ void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms)
 {
     bool first = !c->history_loaded;
     size_t unread = c->unread, rings = m->new_takeover;
-    for (size_t i = 0; l && i < l->n; i++)
+    for (size_t i = 0; l && i < l->n; i++) {
         upsert(m, c, &l->items[i], now_ms, &l->items[i]);
+        /* Done with: what is left of it goes now, not with the list, so
+         * that the model grows into the room it leaves. */
+        ai_message_clear(&l->items[i]);
+    }
     if (first) {
         /* Loading what was there before is not news. */
         c->unread = unread;

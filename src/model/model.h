@@ -284,9 +284,9 @@ msg *conv_append_local(conv *c, ai_role role, const char *text, int64_t at_ms);
  * server's id instead of appearing twice. */
 msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms);
 /* Merges a history listing: every message in l is upserted, in order. A
- * message it adds takes its text from l instead of a copy (that message's
- * content becomes NULL in l, which is then only fit to be freed): a long
- * history is in memory once. */
+ * message it adds takes its text from l instead of a copy, and each
+ * message of l is cleared once merged (l is then only fit to be freed):
+ * a long history is in memory once. */
 void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms);
 /* Removes (and frees) a message from c. */
 void conv_remove_msg(conv *c, msg *mm);
