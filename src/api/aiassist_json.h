@@ -54,6 +54,12 @@ typedef struct ai_msg_walk {
 void ai_msg_list_read(jsonu_dec *d, json_object *o, const char *key, bool required,
                       ai_msg_walk *w, ai_message_list *out);
 
+/* One element of such a list, e[0..elen), parsed with p and decoded into
+ * out (grown, capacity *cap) as member key's next: 1, 0 when it is not a
+ * message (the problem in d), -1 when it is not JSON (nothing added). */
+int ai_msg_read_one(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
+                    ai_message_list *out, size_t *cap);
+
 /* A decoder of an answer with a long list: given the parsed answer (see
  * ai_msg_walk_decode), returns a new result, never NULL, reading the list
  * with ai_msg_list_read at the point where it belongs. */

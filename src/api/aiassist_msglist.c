@@ -63,35 +63,42 @@ void ai_msg_list_read(jsonu_dec *d, json_object *o, const char *key, bool requir
      * a parse of each after the first has already failed. */
     w->read = true;
     size_t cap = 0;
-    bool failed = false;
     const char *e;
     size_t elen;
-    int r = 0;
-    while (!failed && (r = jsonarr_next(&w->it, &e, &elen)) == 1) {
-        char *perr = NULL;
-        json_object *m = jsonu_parser_parse(w->parser, e, elen, &perr);
-        if (perr) {
-            free(perr);
+    int r;
+    while ((r = jsonarr_next(&w->it, &e, &elen)) == 1) {
+        int one = ai_msg_read_one(d, w->parser, e, elen, key, out, &cap);
+        if (one < 0)
             w->invalid = true;
+        if (one <= 0)
             return;
-        }
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            out->items = xrealloc(out->items, cap * sizeof *out->items);
-        }
-        api_dec_scope sc;
-        api_dec_enter(d, &sc, key, (long)out->n);
-        failed = !ai_message_from_json(d, m, &out->items[out->n]);
-        out->n++;
-        api_dec_leave(d, &sc);
-        json_object_put(m);
     }
-    if (failed)
-        return;
     if (r < 0)
         w->invalid = true;
     else if (out->n && out->n < cap)
         out->items = xrealloc(out->items, out->n * sizeof *out->items);
+}
+
+int ai_msg_read_one(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
+                    ai_message_list *out, size_t *cap)
+{
+    char *perr = NULL;
+    json_object *m = jsonu_parser_parse(p, e, elen, &perr);
+    if (perr) {
+        free(perr);
+        return -1;
+    }
+    if (out->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        out->items = xrealloc(out->items, *cap * sizeof *out->items);
+    }
+    api_dec_scope sc;
+    api_dec_enter(d, &sc, key, (long)out->n);
+    bool ok = ai_message_from_json(d, m, &out->items[out->n]);
+    out->n++;
+    api_dec_leave(d, &sc);
+    json_object_put(m);
+    return ok ? 1 : 0;
 }
 
 /* Whether the answer holds no element that is not JSON, as far as it

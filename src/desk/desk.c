@@ -122,7 +122,7 @@ conv *desk_take_focus(desk_t *a)
     return c;
 }
 
-op *desk_op_new(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
+static op *op_submit(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
 {
     if (!req)
         return NULL;
@@ -134,6 +134,15 @@ op *desk_op_new(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
     o->next = a->ops;
     a->ops = o;
     return o;
+}
+
+op *desk_op_new(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
+{
+    /* A history is decoded as it arrives, never held whole (megabytes for
+     * a long conversation): see history_done. */
+    if (req && kind == OP_HISTORY)
+        net_request_set_sink(req, ai_history_sink_new());
+    return op_submit(a, kind, req, conv_id);
 }
 
 static op *take_op(desk_t *a, uint64_t id, bool terminal)
@@ -289,13 +298,28 @@ static void history_done(desk_t *a, op *o, net_event *ev)
         return;
     }
     char *err = NULL;
-    ai_message_list *l = ai_decode_ws_history(ev->body, ev->body_len, &err);
+    ai_message_list *l = NULL;
+    if (!ev->sink) {
+        l = ai_decode_ws_history(ev->body, ev->body_len, &err);
+    } else if (ai_history_sink_result(ev->sink, &l, &err) < 0) {
+        /* Something in the answer that only the whole-answer decoder can
+         * name: fetch it again (a GET) as a whole, and let that say. */
+        net_request *r = ai_req_ws_history(a->ai, c->id);
+        if (r && o->polling)
+            r->max_retries = 0; /* as the poll's own (desk_live.c) */
+        op *w = op_submit(a, OP_HISTORY, r, c->id);
+        if (w)
+            w->polling = o->polling;
+        return;
+    }
     if (!l) {
         desk_flash(a, true, "loading the history: %s", err);
         free(err);
         return;
     }
     net_event_drop_body(ev); /* megabytes for a long conversation */
+    net_sink_free(ev->sink); /* what was left of the walk */
+    ev->sink = NULL;
     conv_merge_history(a->m, c, l, clock_wall_ms());
     ai_message_list_free(l);
 }

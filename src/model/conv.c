@@ -30,8 +30,11 @@ void conv_touch(conv *c)
 msg *conv_append(conv *c, const char *id, ai_role role, const char *text, size_t len,
                  msg_state state, int64_t at_ms)
 {
-    msg *mm = xcalloc(1, sizeof *mm);
-    mm->id = xstrdup(id);
+    /* One allocation for the record and its id. */
+    size_t idlen = strlen(id) + 1;
+    msg *mm = xcalloc(1, sizeof *mm + idlen);
+    mm->id = (char *)(mm + 1);
+    memcpy(mm->id, id, idlen);
     mm->role = role;
     /* Whole texts (history) get exactly their size; growing ones double. */
     if (text && len)
@@ -96,7 +99,8 @@ void msg_set_id(conv *c, msg *mm, const char *id)
 {
     msgindex_del(c->byid, mm);
     c->nlocal -= is_local_id(mm->id);
-    free(mm->id);
+    if (!msg_id_inline(mm))
+        free(mm->id);
     mm->id = xstrdup(id);
     c->nlocal += is_local_id(mm->id);
     msgindex_put(c->byid, mm);
@@ -125,12 +129,25 @@ static msg *find_ours(const conv *c, ai_role role, const char *text)
     return NULL;
 }
 
+static const char *const APPROVALS[] = {"direct", "approved", "edited"};
+
+const char *msg_approval_shared(const char *s)
+{
+    for (size_t i = 0; s && i < sizeof APPROVALS / sizeof *APPROVALS; i++)
+        if (s == APPROVALS[i] || !strcmp(s, APPROVALS[i]))
+            return APPROVALS[i];
+    return NULL;
+}
+
 static void set_approval(msg *mm, const char *approval)
 {
     if (!approval || (mm->approval && !strcmp(mm->approval, approval)))
         return;
-    free(mm->approval);
-    mm->approval = xstrdup(approval);
+    if (mm->approval != msg_approval_shared(mm->approval))
+        free(mm->approval);
+    const char *shared = msg_approval_shared(approval);
+    /* Never written through: the cast only keeps the field's type. */
+    mm->approval = shared ? (char *)shared : xstrdup(approval);
     mm->rev++;
 }
 
@@ -204,8 +221,12 @@ void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms)
 {
     bool first = !c->history_loaded;
     size_t unread = c->unread, rings = m->new_takeover;
-    for (size_t i = 0; l && i < l->n; i++)
+    for (size_t i = 0; l && i < l->n; i++) {
         upsert(m, c, &l->items[i], now_ms, &l->items[i]);
+        /* Done with: what is left of it goes now, not with the list, so
+         * that the model grows into the room it leaves. */
+        ai_message_clear(&l->items[i]);
+    }
     if (first) {
         /* Loading what was there before is not news. */
         c->unread = unread;

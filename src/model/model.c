@@ -26,9 +26,11 @@ void model_msg_free(msg *mm)
         return;
     if (mm->cache && mm->cache_free)
         mm->cache_free(mm->cache);
-    free(mm->id);
+    if (!msg_id_inline(mm))
+        free(mm->id); /* renamed (msg_set_id), or made elsewhere */
     buf_free(&mm->text);
-    free(mm->approval);
+    if (mm->approval != msg_approval_shared(mm->approval))
+        free(mm->approval);
     free(mm->note);
     free(mm->idem_key);
     model_note_free(mm->notice);

@@ -46,28 +46,44 @@ typedef enum msg_kind {
 struct msg_note; /* what a note is about (model/notes.h) */
 
 typedef struct msg {
-    char *id;          /* server id, or "local-N" for ours until the server names it */
-    ai_role role;
-    msg_kind kind;     /* MSG_KIND_NOTE: local, never sent (notice says about what) */
+    /* The fields are ordered so that the record packs tight: a long
+     * history is ten thousand of them. */
+    char *id;          /* server id, or "local-N" for ours until the server names it;
+                        * while it is the one it was made with (conv_append), it
+                        * lives just past the record, in the same allocation
+                        * (msg_id_inline) */
     struct msg_note *notice; /* notes only, else NULL; freed with the message */
     buf_t text;        /* UTF-8 as received: sanitised only when drawn */
     int64_t at_ms;     /* wall clock */
-    msg_state state;
     char *approval;    /* AI messages: "direct", "approved", "edited", or NULL */
     char *note;        /* why it failed / was cut, or NULL */
-    bool as_agent;     /* ours: sent as a human agent (manager reply) */
-    bool resend;       /* UNSENT: send again by itself once the server answers */
-    bool held;         /* ours, SENDING, still held back in its undo window (desk.h):
-                        * not on the wire yet, and undoing it takes it out */
     char *idem_key;    /* ours, as_agent: the reply's idempotency key, fixed
                         * when the person sent it and reused by every resend
                         * (/retry included), so the server applies it at
                         * most once; NULL until it is first sent */
-    unsigned rev;      /* bumped on every change */
     /* The UI's render cache for this message; freed with the message. */
     void *cache;
     void (*cache_free)(void *cache);
+    ai_role role;
+    msg_kind kind;     /* MSG_KIND_NOTE: local, never sent (notice says about what) */
+    msg_state state;
+    unsigned rev;      /* bumped on every change */
+    bool as_agent;     /* ours: sent as a human agent (manager reply) */
+    bool resend;       /* UNSENT: send again by itself once the server answers */
+    bool held;         /* ours, SENDING, still held back in its undo window (desk.h):
+                        * not on the wire yet, and undoing it takes it out */
 } msg;
+
+/* The approval values the server sends, one copy shared by every message
+ * (a history of thousands): s itself when it is one, else NULL. A shared
+ * one is never freed. */
+const char *msg_approval_shared(const char *s);
+
+/* Whether mm->id lives in the record's own allocation (not freed alone). */
+static inline bool msg_id_inline(const msg *mm)
+{
+    return mm->id == (const char *)(mm + 1);
+}
 
 typedef enum conv_kind {
     CONV_WORKSPACE,
@@ -268,9 +284,9 @@ msg *conv_append_local(conv *c, ai_role role, const char *text, int64_t at_ms);
  * server's id instead of appearing twice. */
 msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms);
 /* Merges a history listing: every message in l is upserted, in order. A
- * message it adds takes its text from l instead of a copy (that message's
- * content becomes NULL in l, which is then only fit to be freed): a long
- * history is in memory once. */
+ * message it adds takes its text from l instead of a copy, and each
+ * message of l is cleared once merged (l is then only fit to be freed):
+ * a long history is in memory once. */
 void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms);
 /* Removes (and frees) a message from c. */
 void conv_remove_msg(conv *c, msg *mm);

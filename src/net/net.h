@@ -39,6 +39,17 @@ typedef enum net_method {
     NET_DELETE,
 } net_method;
 
+/* Where a plain answer's body goes instead of a buffer: a decoder that
+ * reads it as it arrives, so that a long answer (a history of megabytes)
+ * is never held whole. Called on the network thread; state is the
+ * caller's, touched by nothing else until the request ends. */
+typedef struct net_sink {
+    void *state;
+    void (*push)(void *state, const char *p, size_t n); /* the next bytes of a 2xx body */
+    void (*restart)(void *state); /* a new attempt: forget what was pushed */
+    void (*free)(void *state);
+} net_sink;
+
 typedef struct net_request {
     net_method method;
     char *url;          /* owned */
@@ -66,6 +77,7 @@ typedef struct net_request {
     char *fallback_body; /* owned, or NULL: see net_request_set_fallback */
     size_t fallback_body_len;
     char *fallback_field; /* owned: the optional field fallback_body leaves out */
+    net_sink *sink;     /* owned, or NULL: see net_request_set_sink */
 } net_request;
 
 /* A request with the defaults above. */
@@ -82,6 +94,11 @@ void net_request_set_body(net_request *r, char *body, size_t len);
  * field for as long as it runs, so that later requests to that URL with
  * the same field go out with their fallback body from the start. */
 void net_request_set_fallback(net_request *r, char *body, size_t len, const char *field);
+/* Plain requests: a 2xx answer's body goes to sink (owned from here), not
+ * to a buffer; its DONE event carries the sink, body NULL. An error answer
+ * (status >= 300) keeps its body as usual. The byte cap still holds. */
+void net_request_set_sink(net_request *r, net_sink *sink);
+void net_sink_free(net_sink *s);
 void net_request_free(net_request *r);
 
 typedef enum net_event_kind {
@@ -136,6 +153,9 @@ typedef struct net_event {
     size_t nheaders;
     char *body;        /* DONE (plain) and FAILED/HTTP: the body, NUL-terminated */
     size_t body_len;
+    net_sink *sink;    /* DONE of a request with a sink: the sink, which has had
+                        * the whole body (owned by the event; take it by
+                        * setting this NULL) */
     const net_sse *sse; /* SSE: the events, in the order they came (nsse >= 1);
                         * they live in the event's own allocation: take
                         * them one by one with sse[0] .. sse[nsse - 1] */

@@ -47,10 +47,26 @@ void net_request_set_fallback(net_request *r, char *body, size_t len, const char
     r->fallback_field = xstrdup(field);
 }
 
+void net_sink_free(net_sink *s)
+{
+    if (!s)
+        return;
+    if (s->free)
+        s->free(s->state);
+    free(s);
+}
+
+void net_request_set_sink(net_request *r, net_sink *sink)
+{
+    net_sink_free(r->sink);
+    r->sink = sink;
+}
+
 void net_request_free(net_request *r)
 {
     if (!r)
         return;
+    net_sink_free(r->sink);
     free(r->fallback_body);
     free(r->fallback_field);
     for (size_t i = 0; i < r->nheaders; i++)
@@ -72,6 +88,7 @@ void net_event_free(net_event *ev)
     }
     free(ev->headers);
     free(ev->body);
+    net_sink_free(ev->sink);
     free(ev->message);
     if (ev->pool_)
         net_pool_put(ev->pool_, ev); /* SSE events live in the block, used again */

@@ -59,6 +59,9 @@ void transfer_reset_attempt(transfer *t)
     t->hdrs = NULL;
     clear_headers(t);
     buf_free(&t->body);
+    if (t->sunk && t->req->sink && t->req->sink->restart)
+        t->req->sink->restart(t->req->sink->state);
+    t->sunk = 0;
     t->status = 0;
     t->paused = t->stalled = t->too_large = t->request_sent = t->opened = false;
     t->active = false;
@@ -139,7 +142,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
     t->nheaders++;
     /* A plain answer of known size gets its buffer at once: no doubling,
      * no copies, no slack (a long history is megabytes). */
-    if (!t->req->stream && !strcmp(name, "content-length") && t->body.len == 0) {
+    if (!t->req->stream && !t->req->sink && !strcmp(name, "content-length") && t->body.len == 0) {
         char *end;
         unsigned long long clen = strtoull(t->headers[t->nheaders - 1].value, &end, 10);
         if (*end == '\0' && clen > 0 && clen <= t->req->max_body)
@@ -190,6 +193,16 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         return len;
     }
     size_t cap = t->req->stream ? MAX_ERROR_BODY : t->req->max_body;
+    if (t->req->sink && t->status >= 200 && t->status < 300) {
+        /* Read as it comes (net_sink): only the count is kept here. */
+        if (t->sunk + len > cap) {
+            t->too_large = true;
+            return CURL_WRITEFUNC_ERROR;
+        }
+        t->sunk += len;
+        t->req->sink->push(t->req->sink->state, p, len);
+        return len;
+    }
     if (t->body.len + len > cap) {
         t->too_large = true;
         return CURL_WRITEFUNC_ERROR;
@@ -425,6 +438,11 @@ net_event *transfer_outcome(transfer *t, CURLcode code)
                 return ev;
             }
             ev->kind = NET_EV_DONE;
+            if (t->req->sink) {
+                ev->sink = t->req->sink;
+                t->req->sink = NULL;
+                return ev;
+            }
             ev->body_len = t->body.len;
             ev->body = buf_steal(&t->body);
             return ev;

@@ -39,6 +39,7 @@ typedef struct transfer {
     size_t nheaders;
     size_t header_bytes;
     buf_t body;              /* plain answer or error body */
+    size_t sunk;             /* bytes of this attempt's answer given to req->sink */
     sse_parser *sse;         /* streams */
     bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
     bool delivered;          /* events were delivered (any attempt) */

@@ -8,6 +8,7 @@ libaidesk_a_SOURCES += \
 	src/util/emoji.c src/util/emoji.h \
 	src/util/err.c src/util/err.h \
 	src/util/jsonarr.c src/util/jsonarr.h \
+	src/util/jsonarr_feed.c src/util/jsonarr_feed.h \
 	src/util/jsonu.c src/util/jsonu.h \
 	src/util/log.c src/util/log.h \
 	src/util/mem.c src/util/mem.h \
@@ -18,6 +19,11 @@ libaidesk_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_util
 tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/test.h
 tests_unit_test_util_CPPFLAGS = $(TEST_CPPFLAGS)
+
+# The history walk fed in pieces, against the walk of the whole answer.
+UNIT_TESTS += tests/unit/test_jsonarr_feed
+tests_unit_test_jsonarr_feed_SOURCES = tests/unit/test_jsonarr_feed.c tests/unit/test.h
+tests_unit_test_jsonarr_feed_CPPFLAGS = $(TEST_CPPFLAGS)
 
 # One authority per fact: base URLs, times as text, errors, assertions.
 UNIT_TESTS += tests/unit/test_baseurl tests/unit/test_timefmt tests/unit/test_err \

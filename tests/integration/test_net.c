@@ -638,6 +638,92 @@ static void net__wakes_the_poll_fd_only_when_events_wait(void **state)
     assert_int_equal(read(p.fd, &c, 1), -1);
 }
 
+/* A sink that keeps what it was given, for the tests below. */
+typedef struct kept {
+    buf_t got;
+    int pushes, restarts;
+} kept;
+
+static void kept_push(void *st, const char *p, size_t n)
+{
+    kept *k = st;
+    buf_append(&k->got, p, n);
+    k->pushes++;
+}
+
+static void kept_restart(void *st)
+{
+    kept *k = st;
+    buf_clear(&k->got);
+    k->restarts++;
+}
+
+static void kept_free(void *st)
+{
+    kept *k = st;
+    buf_free(&k->got);
+    free(k);
+}
+
+static net_sink *kept_sink(kept **k)
+{
+    *k = xcalloc(1, sizeof **k);
+    net_sink *s = xcalloc(1, sizeof *s);
+    s->state = *k;
+    s->push = kept_push;
+    s->restart = kept_restart;
+    s->free = kept_free;
+    return s;
+}
+
+/* A body read as it comes goes to the sink, not a buffer; an attempt cut
+ * half way is forgotten, so the sink has the one whole answer. */
+static void net__a_sink_gets_the_body_of_the_attempt_that_ended(void **state)
+{
+    (void)state;
+    nt_result whole;
+    nt_collect(net, net_submit(net, nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY)),
+               10000, &whole);
+    assert_non_null(whole.last);
+    assert_int_equal(whole.last->kind, NET_EV_DONE);
+    net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
+    req->retry_safe = true;
+    add_fault(req, "cut_at_byte=40", 1);
+    kept *k;
+    net_request_set_sink(req, kept_sink(&k));
+    nt_result r;
+    nt_collect(net, net_submit(net, req), 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_DONE);
+    assert_int_equal(r.retries, 1);
+    assert_null(r.last->body);
+    assert_true(r.last->sink && r.last->sink->state == k);
+    assert_int_equal(k->restarts, 1);
+    assert_int_equal(k->got.len, whole.last->body_len);
+    assert_memory_equal(k->got.data, whole.last->body, k->got.len);
+    nt_result_free(&r);
+    nt_result_free(&whole);
+}
+
+/* Dropped part way and not retried: a failure, not the part that came
+ * (which the sink, freed with the request, never hands on). */
+static void net__a_sink_answer_cut_short_fails(void **state)
+{
+    (void)state;
+    net_request *req = nt_request(NET_GET, simproc_url(&sim, "/v1/models"), KEY);
+    req->max_retries = 0;
+    add_fault(req, "cut_at_byte=40", 1);
+    kept *k;
+    net_request_set_sink(req, kept_sink(&k));
+    nt_result r;
+    nt_collect(net, net_submit(net, req), 10000, &r);
+    assert_non_null(r.last);
+    assert_int_equal(r.last->kind, NET_EV_FAILED);
+    assert_int_equal(r.last->fail, NET_FAIL_DROPPED);
+    assert_null(r.last->sink);
+    nt_result_free(&r);
+}
+
 /* A server of one answer: it takes one connection, reads the request's
  * head and sends its answer in one write. */
 typedef struct one_shot {
@@ -753,6 +839,8 @@ int main(void)
         cmocka_unit_test(net__honours_retry_after_on_429),
         cmocka_unit_test(net__gives_up_after_max_retries),
         cmocka_unit_test(net__does_not_retry_a_stream_dropped_after_delivery),
+        cmocka_unit_test(net__a_sink_gets_the_body_of_the_attempt_that_ended),
+        cmocka_unit_test(net__a_sink_answer_cut_short_fails),
         cmocka_unit_test(net__never_repeats_a_post_that_reached_the_server),
         cmocka_unit_test(net__a_post_on_a_reused_connection_that_died_is_not_repeated),
         cmocka_unit_test(net__fails_a_stalled_stream),

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/aiassist.h"
 #include "api/aiassist_json.h"
 #include "api/aiassist_types.h"
 #include "test.h"
 #include "util/buf.h"
+#include "net/net.h"
 #include "util/mem.h"
 #include "util/utf8.h"
 
@@ -503,6 +505,148 @@ static void ws_history__damaged_answers_fail_alike_either_way(void **state)
     free(s);
 }
 
+/* ---- the history decoded as it arrives (ai_history_sink_new) */
+
+/* The answer s as the console gets it with the sink: pushed in the pieces
+ * that end at cuts[0..ncuts), after a first attempt that broke off half
+ * way (forgotten); -1 is the second fetch, decoded whole. *how: the
+ * sink's verdict. */
+static ai_message_list *fed_history(const char *s, size_t len, const size_t *cuts, size_t ncuts,
+                                    char **err, int *how)
+{
+    net_sink *k = ai_history_sink_new();
+    k->push(k->state, s, len / 2);
+    k->restart(k->state);
+    size_t at = 0;
+    for (size_t i = 0; i <= ncuts; i++) {
+        size_t to = i < ncuts ? cuts[i] : len;
+        char *piece = xmemdup0(s + at, to - at); /* nothing can read past it */
+        k->push(k->state, piece, to - at);
+        free(piece);
+        at = to;
+    }
+    ai_message_list *l = NULL;
+    *err = NULL;
+    *how = ai_history_sink_result(k, &l, err);
+    net_sink_free(k);
+    if (*how < 0)
+        l = ai_decode_ws_history(s, len, err);
+    return l;
+}
+
+static unsigned fed_seed = 777;
+
+/* Fed in pieces, s gives what the whole answer gives: the same messages
+ * or the same error, word for word. every: cut at every byte too (else
+ * byte by byte and at random only). whole_ok: never a second fetch. */
+static void history_fed(const char *s, size_t len, bool every, bool whole_ok)
+{
+    char *want_err = NULL;
+    ai_message_list *want = ai_decode_ws_history(s, len, &want_err);
+    size_t *cuts = xcalloc(len + 1, sizeof *cuts);
+    size_t ways = (every ? len + 1 : 0) + 4;
+    for (size_t w = 0; w < ways; w++) {
+        size_t n = 0;
+        if (every && w <= len) {
+            cuts[0] = w;
+            n = w < len ? 1 : 0;
+        } else if (w == ways - 4) {
+            for (n = 0; n < len; n++)
+                cuts[n] = n + 1;
+        } else {
+            for (size_t at = 0; at < len; n++) {
+                fed_seed = fed_seed * 1103515245u + 12345u;
+                cuts[n] = at += 1 + (fed_seed >> 16) % 24;
+            }
+            if (n && cuts[n - 1] > len)
+                cuts[n - 1] = len;
+        }
+        char *err = NULL;
+        int how = 0;
+        ai_message_list *got = fed_history(s, len, cuts, n, &err, &how);
+        if (!got != !want || !same_str(err, want_err))
+            fail_msg("'%.*s' in pieces (way %zu): %s / %s, whole: %s / %s", (int)len, s, w,
+                     got ? "list" : "NULL", err ? err : "-", want ? "list" : "NULL",
+                     want_err ? want_err : "-");
+        if (got)
+            same_lists(got, want);
+        if (whole_ok && how < 0)
+            fail_msg("'%.*s' in pieces (way %zu) was fetched again", (int)len, s, w);
+        ai_message_list_free(got);
+        free(err);
+    }
+    free(cuts);
+    ai_message_list_free(want);
+    free(want_err);
+}
+
+static const char *FED_BASE =
+    "{\"workspace\": {\"id\":\"ws_1\"}, \"messages\": [{\"id\":\"m1\",\"role\":\"user\",\"content\":\"Where is [my] order, \\\"#42\\\"?\"},\n"
+    " {\"id\":\"m2\",\"role\":\"assistant\",\"content\":\"It ships {today}.\",\"approval\":\"edited\","
+    "\"draft_id\":\"d1\",\"created_at\":\"2026-11-21T10:00:00Z\"},\n"
+    " {\"id\":\"m3\",\"content\":\"\\u00e9t\\u00e9 \xe2\x9c\x93 \xff\",\"extra\":[1,2,{\"k\":[]}]}], \"count\": 3}";
+
+static void ws_history__fed_in_pieces_decodes_as_the_whole_answer(void **state)
+{
+    (void)state;
+    size_t blen = strlen(FED_BASE);
+    /* A good answer, either form, is read in one fetch however cut. */
+    history_fed(FED_BASE, blen, true, true);
+    const char *list = strchr(FED_BASE, '[');
+    history_fed(list, (size_t)(strrchr(FED_BASE, ']') + 1 - list), true, true);
+    for (size_t i = 0; i < sizeof HISTORY_CASES / sizeof *HISTORY_CASES; i++)
+        history_fed(HISTORY_CASES[i], strlen(HISTORY_CASES[i]), true, false);
+    /* Cut short anywhere (a server that closed a chunked answer early):
+     * never a shorter history taken for the whole. */
+    for (size_t len = 0; len < blen; len++)
+        history_fed(FED_BASE, len, false, false);
+    /* Damaged: bad JSON, a message of the wrong shape, a non-list. */
+    const char alphabet[] = "{}[],:\" \\a1n";
+    char *s = xmalloc(blen + 8);
+    unsigned seed = 4242;
+    for (int round = 0; round < 1500; round++) {
+        memcpy(s, FED_BASE, blen + 1);
+        size_t len = blen;
+        for (int k = 0; k < 1 + round % 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            char c = alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+            switch ((seed >> 4) % 3) {
+            case 0: s[at] = c; break;
+            case 1: memmove(s + at, s + at + 1, len - at); len--; break;
+            default: memmove(s + at + 1, s + at, len - at + 1); s[at] = c; len++; break;
+            }
+        }
+        history_fed(s, len, false, false);
+    }
+    free(s);
+}
+
+/* Thousands of messages, pieces cut anywhere inside them. */
+static void ws_history__the_sink_reads_a_long_history_in_pieces(void **state)
+{
+    (void)state;
+    buf_t a = BUF_INIT;
+    buf_append_str(&a, "[");
+    for (int i = 0; i < 5000; i++)
+        buf_printf(&a, "%s{\"id\":\"m%d\",\"role\":\"%s\",\"content\":\"message %d\"}", i ? "," : "",
+                   i, i % 2 ? "assistant" : "user", i);
+    buf_append_str(&a, "]");
+    net_sink *k = ai_history_sink_new();
+    for (size_t at = 0; at < a.len; at += 4096)
+        k->push(k->state, a.data + at, a.len - at < 4096 ? a.len - at : 4096);
+    ai_message_list *l = NULL;
+    char *err = NULL;
+    assert_int_equal(ai_history_sink_result(k, &l, &err), 1);
+    assert_int_equal(l->n, 5000);
+    assert_string_equal(l->items[4999].id, "m4999");
+    assert_string_equal(l->items[4999].content, "message 4999");
+    assert_int_equal(l->items[4999].role, AI_ROLE_AI);
+    ai_message_list_free(l);
+    net_sink_free(k);
+    buf_free(&a);
+}
+
 static void mgr_list__reads_the_list_extras(void **state)
 {
     (void)state;
@@ -600,6 +744,8 @@ TEST_MAIN(cmocka_unit_test(chat__decodes_a_full_completion),
           cmocka_unit_test(ws_history__keeps_every_message_around_invalid_utf8),
           cmocka_unit_test(ws_history__reading_by_element_matches_the_whole_tree),
           cmocka_unit_test(ws_history__damaged_answers_fail_alike_either_way),
+          cmocka_unit_test(ws_history__fed_in_pieces_decodes_as_the_whole_answer),
+          cmocka_unit_test(ws_history__the_sink_reads_a_long_history_in_pieces),
           cmocka_unit_test(mgr_list__reads_the_list_extras),
           cmocka_unit_test(mgr_drafts__reads_drafts_with_their_source_message),
           cmocka_unit_test(mgr_answers__decode_approve_reject_reply_and_typing))
