@@ -546,15 +546,18 @@ static void resume_paused(net_t *n)
 #define GATHER_MS 4
 #define GATHER_START_US 2000
 
-/* Whether gathering may go on: no answer waits for its first event, and at
- * least two streams are delivering (a lone stream gains nothing by it). */
+/* Whether gathering may go on: no answer waits for its first token, and at
+ * least two streams are delivering (a lone stream gains nothing by it). An
+ * OpenAI-compatible answer opens with a chunk that only names the role, so
+ * its first token is its second event at the earliest; an EventSource feed
+ * (reconnect) has no first token to wait for. */
 static bool may_gather(const net_t *n)
 {
     int flowing = 0;
     for (const transfer *t = n->transfers; t; t = t->next) {
         if (!t->active || !t->req->stream)
             continue;
-        if (!t->delivered && !t->req->reconnect)
+        if (t->events < 2 && !t->req->reconnect)
             return false;
         flowing += t->delivered;
     }

@@ -43,6 +43,7 @@ typedef struct transfer {
     sse_parser *sse;         /* streams */
     bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
     bool delivered;          /* events were delivered (any attempt) */
+    unsigned events;         /* SSE events parsed (any attempt), counted up to 2 */
     net_batch batch;         /* the events one read completes, queued as one */
     struct transfer *next;
 } transfer;
