@@ -17,8 +17,8 @@ void attn_jump(ui *u)
         return;
     }
     ui_select(u, c);
-    char fig[DAY_WAIT_COLS + 1];
-    day_wait_fmt(clock_wall_ms() - w.since_ms, fig);
+    char fig[WAIT_FIG_COLS + 1];
+    wait_fig(clock_wall_ms() - w.since_ms, fig);
     const char *why = (w.what & WAIT_HUMAN) && (w.what & WAIT_APPROVAL) ? "an answer and a draft's approval"
                       : (w.what & WAIT_HUMAN)                           ? "a human answer"
                                                                         : "a draft's approval";

@@ -15,12 +15,6 @@
 
 #include "ui.h"
 
-/* A wait as the panes show it: always DAY_WAIT_COLS columns, right
- * aligned (" 5s", "12s", " 3m", " 2h", " 4d"), so that a figure that
- * grows never moves what follows it. out has room for DAY_WAIT_COLS + 1. */
-#define DAY_WAIT_COLS 3
-void day_wait_fmt(int64_t ms, char *out);
-
 /* attn.c: the key that jumps to the workspace that has waited longest
  * (F5): selects it and says how long it has waited; says so when nobody
  * waits. */

@@ -297,9 +297,9 @@ static int row_marks(drafts *dp, ui *u, const draft *d, int y, int x, int w, int
     int used = 0;
     int64_t now = clock_wall_ms();
     if (d->created_ms > 0 && d->created_ms <= now) {
-        char fig[DAY_WAIT_COLS + 2];
+        char fig[WAIT_FIG_COLS + 2];
         fig[0] = ' ';
-        day_wait_fmt(now - d->created_ms, fig + 1);
+        wait_fig(now - d->created_ms, fig + 1);
         int64_t late = (int64_t)u->cfg->late_after_s * 1000;
         bool red = late > 0 && now - d->created_ms > late;
         used += ui_text(u, y, x, w, fig, strlen(fig), red ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : da);

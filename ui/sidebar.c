@@ -44,6 +44,8 @@ typedef struct sidebar {
     const void *group_from; /* what was selected then: selecting anything else leaves the row */
     int64_t moved_mono; /* the last step through the list */
     bool any_wait;      /* a row showed a wait at the last draw: the figures tick */
+    int64_t wait_next_wall; /* any_wait: when the first of them changes (wall ms) */
+    unsigned wait_epoch; /* moments passed (tick): each one a new signature */
     int top;            /* first row shown */
     bool built;
     unsigned built_rev; /* the model's rev when it was */
@@ -181,22 +183,6 @@ void uicmd_filter(ui *u, const cmd_parsed *p)
                   conv_filter_name(&f));
 }
 
-void day_wait_fmt(int64_t ms, char *out)
-{
-    int64_t s = ms < 0 ? 0 : ms / 1000, v;
-    char unit;
-    if (s < 60) {
-        v = s, unit = 's';
-    } else if (s < 3600) {
-        v = s / 60, unit = 'm';
-    } else if (s < 48 * 3600) {
-        v = s / 3600, unit = 'h';
-    } else {
-        v = s / 86400, unit = 'd';
-    }
-    snprintf(out, DAY_WAIT_COLS + 1, "%2d%c", (int)(v > 99 ? 99 : v), unit);
-}
-
 #define SIDE_ROWS 2 /* each row of the list takes two lines */
 
 static void draw_group(sidebar *sp, ui *u, rect r, int y, bool sel, int base)
@@ -226,11 +212,21 @@ static void draw_conv(sidebar *sp, ui *u, rect r, int y, const conv *c, int64_t 
     bool late = false;
     int ww = 0;
     if (desk_wait(u->desk, c, now_wall, &w, &late) && w.since_ms && r.w > 12) {
-        char fig[DAY_WAIT_COLS + 1];
-        day_wait_fmt(now_wall - w.since_ms, fig);
-        ww = DAY_WAIT_COLS + 1;
-        ui_text(u, y, r.x + r.w - ww, DAY_WAIT_COLS, fig, strlen(fig),
+        char fig[WAIT_FIG_COLS + 1];
+        wait_fig(now_wall - w.since_ms, fig);
+        ww = WAIT_FIG_COLS + 1;
+        ui_text(u, y, r.x + r.w - ww, WAIT_FIG_COLS, fig, strlen(fig),
                 late ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : sel ? a : ui_style(u, THEME_META));
+        /* Drawn again when the figure or its colour next changes, on a
+         * whole second of the wall clock: workspaces that began to wait at
+         * different moments tick together, not each in its own wake-up. */
+        int64_t next = now_wall + wait_fig_next_ms(now_wall - w.since_ms);
+        next = (next + 999) / 1000 * 1000;
+        int64_t late_at = w.since_ms + desk_late_ms(u->desk) + 1;
+        if (!late && desk_late_ms(u->desk) > 0 && late_at > now_wall && late_at < next)
+            next = (late_at + 999) / 1000 * 1000;
+        if (!sp->any_wait || next < sp->wait_next_wall)
+            sp->wait_next_wall = next;
         sp->any_wait = true;
     }
     int tw = r.w - 3 - ww;
@@ -344,16 +340,19 @@ static void sync(pane *p, ui *u)
         sidebar_rebuild(u);
 }
 
-/* While someone waits, the figures tick: once a second (the wall clock's
- * second is part of the signature); nothing waiting, no timer. The order
+/* While someone waits, the figures tick when one of them changes: each
+ * second under a minute, each minute under an hour (the signature says
+ * whether that moment has come); nothing waiting, no timer. The order
  * thaws once the person has stopped stepping through it. */
 static long next_timer_ms(pane *p, ui *u, int64_t now_mono)
 {
     (void)u;
     sidebar *sp = (sidebar *)p;
     long best = -1;
-    if (sp->any_wait)
-        best = 1000 - (long)(clock_wall_ms() % 1000);
+    if (sp->any_wait && sp->wait_next_wall != INT64_MAX) {
+        int64_t t = sp->wait_next_wall - clock_wall_ms();
+        best = t < 0 ? 0 : t > 3600 * 1000 ? 3600 * 1000 : (long)t;
+    }
     if (sp->order.frozen) {
         long t = (long)(sp->moved_mono + THAW_MS - now_mono);
         if (t < 0)
@@ -367,6 +366,12 @@ static long next_timer_ms(pane *p, ui *u, int64_t now_mono)
 static void tick(pane *p, ui *u, int64_t now_mono)
 {
     sidebar *sp = (sidebar *)p;
+    /* A figure's moment has come: a new signature draws the list again,
+     * and the drawing finds the next moment (none until then). */
+    if (sp->any_wait && sp->wait_next_wall != INT64_MAX && clock_wall_ms() >= sp->wait_next_wall) {
+        sp->wait_epoch++;
+        sp->wait_next_wall = INT64_MAX;
+    }
     if (sp->order.frozen && now_mono >= sp->moved_mono + THAW_MS) {
         order_thaw(&sp->order);
         sidebar_rebuild(u);
@@ -383,8 +388,7 @@ static uint64_t sig(pane *p, ui *u)
     h = (h ^ (uint64_t)sp->top) * 1099511628211ull;
     h = (h ^ ((uint64_t)sp->on_group << 1 | sp->ended_open)) * 1099511628211ull;
     h = (h ^ ((uint64_t)sp->built_rev * 31 + sp->n)) * 1099511628211ull;
-    if (sp->any_wait)
-        h = (h ^ (uint64_t)(clock_wall_ms() / 1000)) * 1099511628211ull;
+    h = (h ^ sp->wait_epoch) * 1099511628211ull;
     return h ^ compares_sig(u); /* a comparison's "running" mark */
 }
 

@@ -261,6 +261,8 @@ bool desk_take_bell(desk_t *a);
 /* c's wait (model/wait.h), and whether it is late at now_ms (wall clock)
  * by the [ui] late_after setting. Returns whether c waits at all. */
 bool desk_wait(const desk_t *a, const conv *c, int64_t now_ms, wait_info *out, bool *late);
+/* The [ui] late_after setting in ms (0: nothing is ever late). */
+int64_t desk_late_ms(const desk_t *a);
 /* The workspace that has waited longest (a jump key), or NULL. */
 conv *desk_longest_wait(const desk_t *a, wait_info *out);
 

@@ -16,7 +16,7 @@ bool desk_take_bell(desk_t *a)
     return ring;
 }
 
-static int64_t late_ms(const desk_t *a)
+int64_t desk_late_ms(const desk_t *a)
 {
     return (int64_t)a->cfg->late_after_s * 1000;
 }
@@ -25,7 +25,7 @@ bool desk_wait(const desk_t *a, const conv *c, int64_t now_ms, wait_info *out, b
 {
     model_wait(a->m, c, out);
     if (late)
-        *late = wait_is_late(out, now_ms, late_ms(a));
+        *late = wait_is_late(out, now_ms, desk_late_ms(a));
     return out->what != 0;
 }
 
@@ -36,7 +36,7 @@ conv *desk_longest_wait(const desk_t *a, wait_info *out)
 
 void desk_wait_refresh(desk_t *a, int64_t now_wall)
 {
-    a->late_at = model_next_late(a->m, now_wall, late_ms(a));
+    a->late_at = model_next_late(a->m, now_wall, desk_late_ms(a));
 }
 
 bool desk_draft_ctx(desk_t *a, const char *draft_id, size_t n, draft_ctx *out)

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "model/wait.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Since when c's customer waits for a human answer: the first of the
@@ -125,4 +126,31 @@ int64_t model_next_late(const model *m, int64_t now_ms, int64_t late_ms)
     next_late n = {now_ms, late_ms, 0};
     each_waiting(m, consider_late, &n);
     return n.at;
+}
+
+/* ------------------------------------------------------------ figures */
+
+int64_t wait_fig_next_ms(int64_t ms)
+{
+    if (ms < 0)
+        return -ms + 1000; /* a time ahead of the clock: "0s" until then, and a second */
+    int64_t step = ms < 60 * 1000 ? 1000 : ms < 3600 * 1000 ? 60 * 1000
+                 : ms < 48 * 3600 * 1000LL ? 3600 * 1000 : 86400 * 1000LL;
+    return step - ms % step;
+}
+
+void wait_fig(int64_t ms, char *out)
+{
+    int64_t s = ms < 0 ? 0 : ms / 1000, v;
+    char unit;
+    if (s < 60) {
+        v = s, unit = 's';
+    } else if (s < 3600) {
+        v = s / 60, unit = 'm';
+    } else if (s < 48 * 3600) {
+        v = s / 3600, unit = 'h';
+    } else {
+        v = s / 86400, unit = 'd';
+    }
+    snprintf(out, WAIT_FIG_COLS + 1, "%2d%c", (int)(v > 99 ? 99 : v), unit);
 }

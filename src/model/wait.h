@@ -34,6 +34,16 @@ enum {
     WAIT_APPROVAL = 1 << 1, /* a draft waits for a manager */
 };
 
+/* A wait as the panes show it: always WAIT_FIG_COLS columns, right
+ * aligned (" 5s", "12s", " 3m", " 2h", " 4d"), so that a figure that
+ * grows never moves what follows it. out has room for WAIT_FIG_COLS + 1. */
+#define WAIT_FIG_COLS 3
+void wait_fig(int64_t ms, char *out);
+/* Milliseconds (>= 1) until wait_fig of a wait of ms shows another figure:
+ * the next second under a minute, the next minute under an hour, and so
+ * on. A pane that shows waits wakes then, not every second. */
+int64_t wait_fig_next_ms(int64_t ms);
+
 typedef struct wait_info {
     unsigned what;            /* WAIT_* bits; 0: nobody waits */
     int64_t since_ms;         /* the earliest of the two below that is known; 0 when none */

@@ -145,6 +145,40 @@ static void wait__a_customer_in_takeover_waits_from_the_first_unanswered_message
     model_free(m);
 }
 
+/* The figure beside a waiting workspace, and when it next changes: the
+ * sidebar wakes then (each second for the first minute, each minute for
+ * the first hour), not every second all day. */
+static void wait__a_figure_changes_when_its_next_unit_comes(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t ms;
+        const char *fig;
+        int64_t next;
+    } cases[] = {
+        {-2500, " 0s", 3500},       {0, " 0s", 1000},           {999, " 0s", 1},
+        {1000, " 1s", 1000},        {59999, "59s", 1},          {60000, " 1m", 60000},
+        {61000, " 1m", 59000},      {3599999, "59m", 1},        {3600000, " 1h", 3600000},
+        {5400000, " 1h", 1800000},  {172799999, "47h", 1},      {172800000, " 2d", 86400000},
+        {99LL * 86400000 + 5, "99d", 86400000 - 5},              {400LL * 86400000, "99d", 86400000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char fig[WAIT_FIG_COLS + 1];
+        wait_fig(cases[i].ms, fig);
+        assert_string_equal(fig, cases[i].fig);
+        assert_int_equal(wait_fig_next_ms(cases[i].ms), cases[i].next);
+        /* Just before the next change the figure is the same; at it, it
+         * is not (past 99 days it stays "99d"). */
+        int64_t at = cases[i].ms + cases[i].next;
+        char before[WAIT_FIG_COLS + 1], after[WAIT_FIG_COLS + 1];
+        wait_fig(at - 1, before);
+        wait_fig(at, after);
+        assert_string_equal(before, cases[i].fig);
+        if (cases[i].ms < 99LL * 86400000)
+            assert_string_not_equal(after, cases[i].fig);
+    }
+}
+
 static void wait__drafts_wait_for_approval_and_the_longest_wait_is_found(void **state)
 {
     (void)state;
@@ -739,6 +773,7 @@ static void copy__a_private_file_never_replaced_or_an_osc52_sequence(void **stat
 }
 
 TEST_MAIN(cmocka_unit_test(wait__a_customer_in_takeover_waits_from_the_first_unanswered_message),
+          cmocka_unit_test(wait__a_figure_changes_when_its_next_unit_comes),
           cmocka_unit_test(wait__drafts_wait_for_approval_and_the_longest_wait_is_found),
           cmocka_unit_test(wait__a_workspace_not_in_memory_is_judged_by_its_summary),
           cmocka_unit_test(bell__a_customer_writing_in_takeover_counts_a_history_does_not),
