@@ -2,7 +2,6 @@
 libaidesk_a_SOURCES += \
 	src/net/batch.c src/net/batch.h \
 	src/net/net.c src/net/net.h \
-	src/net/netpoll.c src/net/netpoll.h \
 	src/net/request.c \
 	src/net/retry.c src/net/retry.h \
 	src/net/sse.c src/net/sse.h \

@@ -14,7 +14,6 @@
 #include <curl/curl.h>
 
 #include "net/batch.h"
-#include "net/netpoll.h"
 #include "net/retry.h"
 #include "net/sse.h"
 #include "net/transfer.h"
@@ -40,7 +39,6 @@ struct net {
     pthread_t thread;
     bool started;
     CURLM *multi;
-    net_poll *poll; /* drives multi by socket (netpoll.h) */
     net_config cfg;
     char *user_agent;
     char *ca_file; /* our copy of cfg.ca_file */
@@ -50,7 +48,6 @@ struct net {
     pthread_cond_t cond;  /* signalled when an event is queued */
     net_cmd *cmd_head, *cmd_tail;
     net_event *ev_head, *ev_tail;
-    uint64_t pushes;      /* calls of net_push_events (network thread only) */
     size_t queued_bytes;
     net_event *taken;  /* the consumer's: events taken from the queue in one go */
     size_t popped;     /* the consumer's: bytes of taken events read since the
@@ -145,7 +142,6 @@ void net_push_events(net_t *n, net_event *first)
                  ev->kind == NET_EV_CANCELLED;
         last = ev;
     }
-    n->pushes++;
     pthread_mutex_lock(&n->lock);
     if (n->ev_tail)
         n->ev_tail->next_ = first;
@@ -187,7 +183,7 @@ static void settle_locked(net_t *n)
     n->popped = 0;
     if (n->paused_any && n->queued_bytes < n->cfg.max_queued_bytes / 2) {
         n->paused_any = false;
-        net_poll_kick(n->poll);
+        curl_multi_wakeup(n->multi);
     }
 }
 
@@ -288,7 +284,7 @@ static void push_cmd(net_t *n, net_cmd *c)
         n->cmd_head = c;
     n->cmd_tail = c;
     pthread_mutex_unlock(&n->lock);
-    net_poll_kick(n->poll);
+    curl_multi_wakeup(n->multi);
 }
 
 uint64_t net_submit(net_t *n, net_request *req)
@@ -532,43 +528,9 @@ static void resume_paused(net_t *n)
             transfer_resume(t);
 }
 
-/* Gathering. Twelve streams at 200 tokens/s are 2,400 chunks a second,
- * each a wake-up of this thread if it looks at the sockets as soon as it
- * is done: on a virtual machine a wake-up costs more than the chunk. When
- * two rounds hand over events less than GATHER_START_US apart, the thread
- * starts gathering: it lets GATHER_MS pass before it looks again, and takes
- * what every stream sent meanwhile in one round. It goes on while such a
- * round brings events of several transfers, and only while two streams or
- * more deliver: for a lone stream, waiting would add a wake-up, not save
- * one. The text reaches the screen (30 frames a second) no later. Never
- * while an answer waits for its first event: its time to first token is
- * what the user measures. */
-#define GATHER_MS 4
-#define GATHER_START_US 2000
-
-/* Whether gathering may go on: no answer waits for its first token, and at
- * least two streams are delivering (a lone stream gains nothing by it). An
- * OpenAI-compatible answer opens with a chunk that only names the role, so
- * its first token is its second event at the earliest; an EventSource feed
- * (reconnect) has no first token to wait for. */
-static bool may_gather(const net_t *n)
-{
-    int flowing = 0;
-    for (const transfer *t = n->transfers; t; t = t->next) {
-        if (!t->active || !t->req->stream)
-            continue;
-        if (t->events < 2 && !t->req->reconnect)
-            return false;
-        flowing += t->delivered;
-    }
-    return flowing >= 2;
-}
-
 static void *net_main(void *arg)
 {
     net_t *n = arg;
-    int64_t last_push_us = 0;
-    bool gathering = false;
     for (;;) {
         pthread_mutex_lock(&n->lock);
         bool quit = n->quit;
@@ -577,8 +539,8 @@ static void *net_main(void *arg)
             break;
         process_commands(n);
         resume_paused(n);
-        uint64_t pushes = n->pushes;
-        net_poll_run(n->poll);
+        int running = 0;
+        curl_multi_perform(n->multi, &running);
         /* What this round read, one event per stream, before any terminal
          * event below. */
         for (transfer *t = n->transfers; t; t = t->next)
@@ -598,19 +560,15 @@ static void *net_main(void *arg)
         int64_t now = clock_mono_us();
         check_timers(n, now);
         wsc_run(&n->ws, now);
+        long curl_ms = -1;
+        curl_multi_timeout(n->multi, &curl_ms);
         long wait = next_deadline_ms(n, clock_mono_us(), 3600 * 1000);
-        wait = net_poll_timeout_ms(n->poll, wait);
+        if (curl_ms >= 0 && curl_ms < wait)
+            wait = curl_ms;
         wait = wsc_next_ms(n->ws, clock_mono_us(), wait);
         struct curl_waitfd wsfds[16];
         int nws = wsc_pollfds(n->ws, wsfds, 16);
-        uint64_t pushed = n->pushes - pushes;
-        if (pushed) {
-            int64_t t = clock_mono_us();
-            bool busy = gathering ? pushed >= 2 : t - last_push_us < GATHER_START_US;
-            gathering = busy && may_gather(n);
-            last_push_us = t;
-        }
-        net_poll_wait(n->poll, wsfds, (unsigned)nws, (int)wait, gathering ? GATHER_MS : 0);
+        curl_multi_poll(n->multi, nws ? wsfds : NULL, (unsigned)nws, (int)wait, NULL);
     }
     while (n->transfers)
         drop_transfer(n, n->transfers);
@@ -676,9 +634,6 @@ net_t *net_new(const net_config *cfg)
     n->multi = curl_multi_init();
     if (!n->multi)
         goto fail;
-    n->poll = net_poll_new(n->multi);
-    if (!n->poll)
-        goto fail;
 
     /* The thread takes no signals: they belong to the main thread. */
     sigset_t all, old;
@@ -703,7 +658,7 @@ void net_free(net_t *n)
         pthread_mutex_lock(&n->lock);
         n->quit = true;
         pthread_mutex_unlock(&n->lock);
-        net_poll_kick(n->poll);
+        curl_multi_wakeup(n->multi);
         pthread_join(n->thread, NULL);
     }
     while (n->cmd_head) {
@@ -725,7 +680,6 @@ void net_free(net_t *n)
         net_event_free(ev);
     }
     net_pool_release(n->pool); /* freed once the caller's events are too */
-    net_poll_free(n->poll);
     if (n->multi)
         curl_multi_cleanup(n->multi);
     if (n->wake_rd >= 0)

@@ -156,8 +156,6 @@ static int on_sse(void *ud, const sse_event *e)
 {
     transfer *t = ud;
     net_batch_add(&t->batch, e);
-    if (t->events < 2)
-        t->events++;
     return 0;
 }
 

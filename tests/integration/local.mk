@@ -26,10 +26,6 @@ tests_integration_test_cli_ws_SOURCES = tests/integration/test_cli_ws.c $(CLI_TE
 tests_integration_test_cli_ws_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_cli_gate_SOURCES = tests/integration/test_cli_gate.c $(CLI_TEST_SUPPORT)
 tests_integration_test_cli_gate_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
-# libcurl driven by socket (net/netpoll.h).
-INTEGRATION_TESTS += tests/integration/test_netpoll
-tests_integration_test_netpoll_SOURCES = tests/integration/test_netpoll.c $(INTEGRATION_SUPPORT)
-tests_integration_test_netpoll_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 # The console on a pseudo-terminal: how its frames reach the terminal.
 INTEGRATION_TESTS += tests/integration/test_console_tty
 tests_integration_test_console_tty_SOURCES = tests/integration/test_console_tty.c $(CLI_TEST_SUPPORT)

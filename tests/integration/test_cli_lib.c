@@ -192,19 +192,13 @@ void clit_send(clit_proc *p, const char *text)
     assert_int_equal(write(p->out_fd, text, len), (ssize_t)len);
 }
 
+static long long syscw_of(const char *path);
+
 long long clit_main_thread_syscw(pid_t pid)
 {
-    char path[64], line[128];
+    char path[64];
     snprintf(path, sizeof path, "/proc/%ld/task/%ld/io", (long)pid, (long)pid);
-    FILE *f = fopen(path, "r");
-    long long n = -1;
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (!strncmp(line, "syscw:", 6))
-            n = strtoll(line + 6, NULL, 10);
-    fclose(f);
-    return n;
+    return syscw_of(path);
 }
 
 static void append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
@@ -275,11 +269,10 @@ bool clit_wait_quiet(clit_proc *p, long quiet_ms, long timeout_ms)
     return false;
 }
 
-/* syscw of /proc/PID/io, or -1. */
-static long long read_syscw(pid_t pid)
+/* The syscw line of an io file of /proc, or -1. */
+static long long syscw_of(const char *path)
 {
-    char path[64], line[128];
-    snprintf(path, sizeof path, "/proc/%ld/io", (long)pid);
+    char line[128];
     FILE *f = fopen(path, "r");
     long long n = -1;
     if (!f)
@@ -299,7 +292,9 @@ static bool reap(pid_t pid, int *status, long long *syscw)
     memset(&si, 0, sizeof si);
     if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid != pid)
         return false;
-    *syscw = read_syscw(pid);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/io", (long)pid);
+    *syscw = syscw_of(path);
     return waitpid(pid, status, 0) == pid;
 }
 
