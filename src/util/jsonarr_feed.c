@@ -99,18 +99,26 @@ static void element_end(jsonarr_feed *f, bool last)
     buf_clear(&f->elem);
 }
 
+/* One byte inside a string (its opening quote already read): false when
+ * it is the closing quote. */
+static bool str_byte(jsonarr_feed *f, char c)
+{
+    if (f->esc)
+        f->esc = false;
+    else if (c == '\\')
+        f->esc = true;
+    else if (c == '"')
+        return false;
+    return true;
+}
+
 /* One byte inside the list. Brackets of either kind count alike, as in
  * jsonarr.c: a mismatched pair inside an element is its parser's to
  * reject. */
 static void list_byte(jsonarr_feed *f, char c)
 {
     if (f->in_str) {
-        if (f->esc)
-            f->esc = false;
-        else if (c == '\\')
-            f->esc = true;
-        else if (c == '"')
-            f->in_str = false;
+        f->in_str = str_byte(f, c);
     } else if (f->depth == 0 && (c == ']' || c == '}')) {
         element_end(f, true);
         if (c != ']') {
@@ -228,12 +236,7 @@ static void byte(jsonarr_feed *f, char c)
     case S_SKIP_BR:
         buf_append_char(&f->rest, c);
         if (f->in_str) {
-            if (f->esc)
-                f->esc = false;
-            else if (c == '\\')
-                f->esc = true;
-            else if (c == '"')
-                f->in_str = false;
+            f->in_str = str_byte(f, c);
         } else if (c == '"') {
             f->in_str = true;
         } else if (c == '[' || c == '{') {
@@ -244,11 +247,7 @@ static void byte(jsonarr_feed *f, char c)
         return;
     case S_SKIP_STR:
         buf_append_char(&f->rest, c);
-        if (f->esc)
-            f->esc = false;
-        else if (c == '\\')
-            f->esc = true;
-        else if (c == '"')
+        if (!str_byte(f, c))
             f->st = S_AFTER;
         return;
     case S_SKIP_WORD:
