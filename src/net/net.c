@@ -46,6 +46,7 @@ struct net {
 
     pthread_mutex_t lock; /* guards everything down to 'quit' */
     pthread_cond_t cond;  /* signalled when an event is queued */
+    pthread_cond_t kick;  /* signalled when the network thread has work (gathering) */
     net_cmd *cmd_head, *cmd_tail;
     net_event *ev_head, *ev_tail;
     size_t queued_bytes;
@@ -183,6 +184,7 @@ static void settle_locked(net_t *n)
     n->popped = 0;
     if (n->paused_any && n->queued_bytes < n->cfg.max_queued_bytes / 2) {
         n->paused_any = false;
+        pthread_cond_signal(&n->kick);
         curl_multi_wakeup(n->multi);
     }
 }
@@ -283,6 +285,7 @@ static void push_cmd(net_t *n, net_cmd *c)
     else
         n->cmd_head = c;
     n->cmd_tail = c;
+    pthread_cond_signal(&n->kick);
     pthread_mutex_unlock(&n->lock);
     curl_multi_wakeup(n->multi);
 }
@@ -528,9 +531,53 @@ static void resume_paused(net_t *n)
             transfer_resume(t);
 }
 
+/* Gathering. At 200 tokens a second a stream sends a chunk every 5 ms, and
+ * twelve of them wake the thread for nearly every chunk: on a virtual
+ * machine a wake-up costs more than the chunk it brings. So while two
+ * streams or more deliver and rounds come less than GATHER_START_US apart,
+ * the thread lets GATHER_MS pass before it looks again, and one round then
+ * takes what all of them sent. A command (a new request, a cancel) or room
+ * in the queue ends the wait at once; a lone stream is never held. */
+#define GATHER_MS 4
+#define GATHER_START_US 2000
+
+/* Whether gathering may go on: no answer waits for its first token, and at
+ * least two streams are delivering. An OpenAI-compatible answer opens with
+ * a chunk that only names the role, so its first token is its second event
+ * at the earliest; an EventSource feed (reconnect) has no first token. */
+static bool may_gather(const net_t *n)
+{
+    int flowing = 0;
+    for (const transfer *t = n->transfers; t; t = t->next) {
+        if (!t->active || !t->req->stream)
+            continue;
+        if (t->events < 2 && !t->req->reconnect)
+            return false;
+        flowing += t->delivered;
+    }
+    return flowing >= 2;
+}
+
+/* Waits up to ms for a command, the end, or room in the queue. */
+static void gather_wait(net_t *n, long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&n->lock);
+    while (!n->cmd_head && !n->quit)
+        if (pthread_cond_timedwait(&n->kick, &n->lock, &until) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&n->lock);
+}
+
 static void *net_main(void *arg)
 {
     net_t *n = arg;
+    int64_t last_push_us = 0;
+    bool gathering = false;
     for (;;) {
         pthread_mutex_lock(&n->lock);
         bool quit = n->quit;
@@ -543,8 +590,9 @@ static void *net_main(void *arg)
         curl_multi_perform(n->multi, &running);
         /* What this round read, one event per stream, before any terminal
          * event below. */
+        int pushed = 0;
         for (transfer *t = n->transfers; t; t = t->next)
-            transfer_flush(t);
+            pushed += transfer_flush(t);
         CURLMsg *msg;
         int left;
         while ((msg = curl_multi_info_read(n->multi, &left))) {
@@ -566,6 +614,20 @@ static void *net_main(void *arg)
         if (curl_ms >= 0 && curl_ms < wait)
             wait = curl_ms;
         wait = wsc_next_ms(n->ws, clock_mono_us(), wait);
+        /* Gather only right after a round that delivered: one that found
+         * nothing waits for the sockets as usual. */
+        bool gather = false;
+        if (pushed) {
+            int64_t t = clock_mono_us();
+            bool busy = gathering ? pushed >= 2 : t - last_push_us < GATHER_START_US;
+            gathering = busy && may_gather(n);
+            last_push_us = t;
+            gather = gathering && wait != 0;
+        }
+        if (gather) {
+            gather_wait(n, wait > 0 && wait < GATHER_MS ? wait : GATHER_MS);
+            continue; /* the next round reads whatever came meanwhile */
+        }
         struct curl_waitfd wsfds[16];
         int nws = wsc_pollfds(n->ws, wsfds, 16);
         curl_multi_poll(n->multi, nws ? wsfds : NULL, (unsigned)nws, (int)wait, NULL);
@@ -619,6 +681,8 @@ net_t *net_new(const net_config *cfg)
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_cond_init(&n->cond, &ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&n->kick, &ca);
     pthread_condattr_destroy(&ca);
 
     int fds[2];
@@ -657,6 +721,7 @@ void net_free(net_t *n)
     if (n->started) {
         pthread_mutex_lock(&n->lock);
         n->quit = true;
+        pthread_cond_signal(&n->kick);
         pthread_mutex_unlock(&n->lock);
         curl_multi_wakeup(n->multi);
         pthread_join(n->thread, NULL);
@@ -688,6 +753,7 @@ void net_free(net_t *n)
         close(n->wake_wr);
     pthread_mutex_destroy(&n->lock);
     pthread_cond_destroy(&n->cond);
+    pthread_cond_destroy(&n->kick);
     while (n->degraded) {
         degraded *d = n->degraded;
         n->degraded = d->next;

@@ -156,16 +156,19 @@ static int on_sse(void *ud, const sse_event *e)
 {
     transfer *t = ud;
     net_batch_add(&t->batch, e);
+    if (t->events < 2)
+        t->events++;
     return 0;
 }
 
-void transfer_flush(transfer *t)
+bool transfer_flush(transfer *t)
 {
     net_event *ev = net_batch_take(&t->batch, t->id, t->req->tag, t->status);
-    if (ev) {
-        t->delivered = true;
-        net_push_event(t->net, ev);
-    }
+    if (!ev)
+        return false;
+    t->delivered = true;
+    net_push_event(t->net, ev);
+    return true;
 }
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)

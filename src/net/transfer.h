@@ -43,6 +43,7 @@ typedef struct transfer {
     sse_parser *sse;         /* streams */
     bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
     bool delivered;          /* events were delivered (any attempt) */
+    unsigned events;         /* SSE events parsed (any attempt), counted up to 2 */
     net_batch batch;         /* the events one read completes, queued as one */
     struct transfer *next;
 } transfer;
@@ -72,8 +73,9 @@ bool transfer_stalled(const transfer *t, int64_t now);
 /* Queues the events completed since the last flush as one NET_EV_SSE.
  * libcurl calls the write callback once per piece of the body (an HTTP
  * chunk, which is often one event), so the network thread flushes each
- * transfer once per round of curl_multi_perform: one event per read. */
-void transfer_flush(transfer *t);
+ * transfer once per round of curl_multi_perform: one event per read.
+ * Returns whether there was anything to queue. */
+bool transfer_flush(transfer *t);
 /* Un-pauses a transfer paused by back-pressure. */
 void transfer_resume(transfer *t);
 
