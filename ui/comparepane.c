@@ -17,6 +17,23 @@
 
 #define HEADER_LINES 3
 
+/* The pane, and what it drew last: with the same comparison in the same
+ * place on a screen not erased since, only the rows of an answer that
+ * changed are drawn again (the rest of stdscr still holds them). */
+typedef struct cmppane {
+    pane p; /* first: the frame knows only this */
+    const cmpui *drawn_k;
+    unsigned drawn_epoch;
+    rect drawn_r;
+    compare_layout drawn_l;
+    int drawn_stats;
+    bool drawn_empty;
+    bool valid;
+    /* Per column on screen: what each row of its answer showed. */
+    uint64_t *rowsig[CMPL_MAX_COLS];
+    int nrowsig[CMPL_MAX_COLS];
+} cmppane;
+
 /* ------------------------------------------------------------- drawing */
 
 /* Brings column i's view up to date with the comparison. */
@@ -152,7 +169,7 @@ static void draw_header(ui *u, cmpui *k, const compare_layout_col *col, const bo
     ui_text(u, h.y + 3, h.x, h.w, tmp, strlen(tmp), ui_style(u, THEME_META));
 }
 
-static void draw_body(ui *u, cmpui *k, const compare_layout_col *col)
+static void draw_body(ui *u, cmppane *cp, int slot, cmpui *k, const compare_layout_col *col)
 {
     size_t i = (size_t)col->index;
     rect b = col->body;
@@ -161,36 +178,63 @@ static void draw_body(ui *u, cmpui *k, const compare_layout_col *col)
     text_view *v = col_view(k, i);
     int n = (int)text_view_layout(v, b.w - 1);
     cmpcol *cc = &k->cols[i];
-    int top = cc->follow ? (n > b.h ? n - b.h : 0) : cc->top;
+    compare_state st = compare_col_state(k->c, i);
+    bool streaming = st == COMPARE_STREAMING || st == COMPARE_WAITING;
+    int top = cc->follow ? compare_layout_follow_top(n, b.h, streaming) : cc->top;
     if (top > n - 1)
         top = n > 0 ? n - 1 : 0;
-    const char *text = text_view_text(v);
-    compare_state st = compare_col_state(k->c, i);
-    for (int y = 0; y < b.h && top + y < n; y++) {
-        const wrap_line *l = text_view_line(v, (size_t)(top + y));
-        const wrap_span *sp = text_view_spans(v, l);
-        for (uint32_t s = 0; s < l->count; s++) {
-            int style = sp[s].kind == MD_PLACEHOLDER ? THEME_PLACEHOLDER
-                        : sp[s].kind == MD_CODE || sp[s].kind == MD_CODE_BLOCK ? THEME_MD_CODE
-                        : sp[s].kind == MD_QUOTE ? THEME_ROLE_YOU
-                        : sp[s].kind == MD_HEADING ? THEME_MD_HEADING
-                        : sp[s].kind == MD_LIST_MARKER ? THEME_MD_LISTMARKER
-                        : THEME_ROLE_AI;
-            int a = ui_style(u, style) | ((sp[s].attr & MD_ATTR_STRONG) ? A_BOLD : 0);
-            ui_text_safe(u, b.y + y, b.x + sp[s].col, sp[s].width, text + sp[s].off, sp[s].len, a);
-        }
-        if (top + y == n - 1 && (st == COMPARE_STREAMING || st == COMPARE_WAITING) && l->width + 1 < b.w)
-            ui_text(u, b.y + y, b.x + l->width, 1, "\xE2\x96\x8C", 3, ui_style(u, THEME_STATE_STREAMING));
+    cc->shown_top = top;
+    if (cp->nrowsig[slot] != b.h) {
+        free(cp->rowsig[slot]);
+        cp->rowsig[slot] = xcalloc((size_t)b.h, sizeof *cp->rowsig[slot]);
+        cp->nrowsig[slot] = b.h;
+        cp->valid = false;
     }
-    if (!cc->follow && top + b.h < n) {
-        char tmp[40];
-        int m = snprintf(tmp, sizeof tmp, " \xE2\x86\x93 %d more ", n - top - b.h);
-        ui_text(u, b.y + b.h - 1, b.x + b.w - 14, 13, tmp, (size_t)m, ui_style(u, THEME_NEWBELOW));
+    uint64_t *rs = cp->rowsig[slot];
+    const char *text = text_view_text(v);
+    bool more = !cc->follow && top + b.h < n;
+    for (int y = 0; y < b.h; y++) {
+        int li = top + y;
+        bool cursor = li == n - 1 && streaming;
+        bool marker = more && y == b.h - 1;
+        uint64_t sig = 1469598103934665603ull ^ ((uint64_t)cursor << 1) ^ (uint64_t)marker;
+        if (li < n)
+            sig = text_view_line_sig(v, (size_t)li, sig);
+        if (marker)
+            sig = (sig ^ (uint64_t)(n - top - b.h)) * 1099511628211ull;
+        /* 0 is never a row's signature: it marks a row to draw. */
+        sig = sig ? sig : 1;
+        if (cp->valid && rs[y] == sig)
+            continue;
+        rs[y] = sig;
+        ui_blank(u, b.y + y, b.x, b.w, ui_style(u, THEME_DEFAULT));
+        if (li < n) {
+            const wrap_line *l = text_view_line(v, (size_t)li);
+            const wrap_span *sp = text_view_spans(v, l);
+            for (uint32_t s = 0; s < l->count; s++) {
+                int style = sp[s].kind == MD_PLACEHOLDER ? THEME_PLACEHOLDER
+                            : sp[s].kind == MD_CODE || sp[s].kind == MD_CODE_BLOCK ? THEME_MD_CODE
+                            : sp[s].kind == MD_QUOTE ? THEME_ROLE_YOU
+                            : sp[s].kind == MD_HEADING ? THEME_MD_HEADING
+                            : sp[s].kind == MD_LIST_MARKER ? THEME_MD_LISTMARKER
+                            : THEME_ROLE_AI;
+                int a = ui_style(u, style) | ((sp[s].attr & MD_ATTR_STRONG) ? A_BOLD : 0);
+                ui_text_safe(u, b.y + y, b.x + sp[s].col, sp[s].width, text + sp[s].off, sp[s].len, a);
+            }
+            if (cursor && l->width + 1 < b.w)
+                ui_text(u, b.y + y, b.x + l->width, 1, "\xE2\x96\x8C", 3, ui_style(u, THEME_STATE_STREAMING));
+        }
+        if (marker) {
+            char tmp[40];
+            int m = snprintf(tmp, sizeof tmp, " \xE2\x86\x93 %d more ", n - top - b.h);
+            ui_text(u, b.y + b.h - 1, b.x + b.w - 14, 13, tmp, (size_t)m, ui_style(u, THEME_NEWBELOW));
+        }
     }
 }
 
-/* The repeat-run summary: median and spread per model. */
-static int draw_stats(ui *u, cmpui *k, rect r)
+/* The repeat-run summary: median and spread per model, at the bottom of
+ * r. Returns its height (0: not shown); draws it only if draw. */
+static int draw_stats(ui *u, cmpui *k, rect r, bool draw)
 {
     int rs, rw;
     compare_rounds(k->c, &rs, &rw);
@@ -200,6 +244,8 @@ static int draw_stats(ui *u, cmpui *k, rect r)
      * header says its own figures (draw_header). */
     if (rw <= 1 || r.h - h < 1 + HEADER_LINES + CMPL_MIN_BODY_H)
         return 0;
+    if (!draw)
+        return h;
     int y = r.y + r.h - h;
     char tmp[512];
     attrset(ui_style(u, THEME_BORDER));
@@ -228,26 +274,43 @@ static int draw_stats(ui *u, cmpui *k, rect r)
 
 static void draw(pane *p, ui *u)
 {
+    cmppane *cp = (cmppane *)p;
     cmpui *k = u->cur_cmp;
     rect r = p->r;
-    ui_blank_rect(u, r);
-    if (!k || r.h <= 2 || r.w <= 4)
+    if (!k || r.h <= 2 || r.w <= 4) {
+        ui_blank_rect(u, r);
+        cp->drawn_k = NULL;
         return;
+    }
     int n = (int)compare_ncols(k->c);
     int64_t now_us = clock_mono_us();
-    int stats = draw_stats(u, k, r), rs, rw;
-    r.h -= stats;
+    int rs, rw;
     compare_rounds(k->c, &rs, &rw);
+    /* The table of runs, if any, is at the bottom; its height is known
+     * before it is drawn, so the answers above it can be laid out first. */
+    int stats = draw_stats(u, k, r, false);
+    r.h -= stats;
     compare_layout_opts o = {n, HEADER_LINES + (rw > 1 && !stats), k->zoom, k->first};
     compare_layout l;
+    memset(&l, 0, sizeof l);
     compare_layout_compute(r, &o, &l);
     k->first = l.first;
     /* Keep the selected column on screen. */
     if (k->zoom < 0 && (k->sel < l.first || k->sel >= l.first + l.nshown)) {
         k->first = compare_layout_first_for(l.first, l.per_page, n, k->sel);
         o.first = k->first;
+        memset(&l, 0, sizeof l);
         compare_layout_compute(r, &o, &l);
     }
+    bool empty = n == 0 || compare_nturns(k->c) == 0;
+    /* Rows kept from the last draw are still on screen only if nothing
+     * erased or moved them. */
+    cp->valid = cp->valid && cp->drawn_k == k && cp->drawn_epoch == u->erase_epoch &&
+                !memcmp(&cp->drawn_r, &p->r, sizeof p->r) && cp->drawn_stats == stats &&
+                cp->drawn_empty == empty && !memcmp(&cp->drawn_l, &l, sizeof l);
+    if (!cp->valid)
+        ui_blank_rect(u, p->r);
+    draw_stats(u, k, p->r, true);
     bool fast[COMPARE_MAX_COLS] = {false}, high[COMPARE_MAX_COLS] = {false};
     compare_winners(k->c, now_us, fast, high);
     if (l.bar.h > 0) {
@@ -269,12 +332,21 @@ static void draw(pane *p, ui *u)
     }
     for (int c = 0; c < l.nshown; c++) {
         draw_header(u, k, &l.cols[c], fast, high, now_us);
-        draw_body(u, k, &l.cols[c]);
+        draw_body(u, cp, c, k, &l.cols[c]);
     }
-    if (n == 0 || compare_nturns(k->c) == 0) {
+    if (empty) {
         const char *s = "Type the prompt below: every model answers it at once.";
         ui_text(u, r.y + r.h / 2, r.x + 2, r.w - 2, s, strlen(s), ui_style(u, THEME_META));
     }
+    /* What the rows now show (draw_body may have found a column's rows
+     * new, which draws all of them this once). */
+    cp->drawn_k = k;
+    cp->drawn_epoch = u->erase_epoch;
+    cp->drawn_r = p->r;
+    cp->drawn_l = l;
+    cp->drawn_stats = stats;
+    cp->drawn_empty = empty;
+    cp->valid = true;
 }
 
 /* ----------------------------------------------------------------- keys */
@@ -282,7 +354,9 @@ static void draw(pane *p, ui *u)
 static void scroll_col(cmpcol *cc, int delta, int body_h)
 {
     int n = cc->v ? (int)text_view_line_count(cc->v) : 0;
-    int top = cc->follow ? (n > body_h ? n - body_h : 0) : cc->top;
+    /* From what the column shows (a jump-scrolled one may show less than
+     * a screenful). */
+    int top = cc->follow ? cc->shown_top : cc->top;
     top += delta;
     if (top < 0)
         top = 0;
@@ -472,6 +546,14 @@ static void title(pane *p, ui *u, rect r)
     ui_text(u, r.y, x + 2, r.x + r.w - x - 2, t, strlen(t), a);
 }
 
+static void cmppane_free(pane *p)
+{
+    cmppane *cp = (cmppane *)p;
+    for (int i = 0; i < CMPL_MAX_COLS; i++)
+        free(cp->rowsig[i]);
+    free(cp);
+}
+
 static uint64_t sig(pane *p, ui *u)
 {
     (void)p;
@@ -488,12 +570,13 @@ const pane_ops comparepane_ops = {
     .claim = claim,
     .from_line = from_line,
     .title = title,
+    .free = cmppane_free,
 };
 
 pane *comparepane_new(ui *u)
 {
     (void)u;
-    pane *p = xcalloc(1, sizeof *p);
-    p->ops = &comparepane_ops;
-    return p;
+    cmppane *cp = xcalloc(1, sizeof *cp);
+    cp->p.ops = &comparepane_ops;
+    return &cp->p;
 }

@@ -245,17 +245,10 @@ uint64_t msg_header_sig(const msg *m)
 
 uint64_t msg_body_sig(const msg *m, text_view *v, size_t i, bool cursor, const char *search)
 {
-    const wrap_line *l = text_view_line(v, i);
-    const wrap_span *sp = text_view_spans(v, l);
-    const char *text = text_view_text(v);
     uint64_t h = msg_mix(1469598103934665603ull, 'B');
     h = msg_mix(h, (uint64_t)(uintptr_t)m);
-    h = msg_mix(h, ((uint64_t)l->flags << 32) | ((uint64_t)l->indent << 16) | (cursor ? 1 : 0));
-    for (uint32_t k = 0; k < l->count; k++) {
-        h = msg_mix(h, ((uint64_t)sp[k].col << 24) | ((uint64_t)sp[k].kind << 8) | sp[k].attr);
-        h = mix_bytes(h, text + sp[k].off, sp[k].len);
-    }
-    return mix_str(h, search);
+    h = msg_mix(h, cursor ? 1 : 0);
+    return mix_str(text_view_line_sig(v, i, h), search);
 }
 
 uint64_t msg_note_sig(const msg *m)

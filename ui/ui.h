@@ -34,6 +34,7 @@ typedef struct cmpcol {
     size_t fed;        /* bytes of the current answer given to the view */
     unsigned rev;
     int top;           /* first line shown when not following */
+    int shown_top;     /* first line shown at the last draw */
     bool follow;
 } cmpcol;
 

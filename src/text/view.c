@@ -78,6 +78,25 @@ const wrap_span *text_view_spans(const text_view *v, const wrap_line *l)
     return v->out.spans + l->first;
 }
 
+static uint64_t fnv(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 1099511628211ull;
+}
+
+uint64_t text_view_line_sig(const text_view *v, size_t i, uint64_t h)
+{
+    const wrap_line *l = &v->out.lines[i];
+    const wrap_span *sp = v->out.spans + l->first;
+    const char *text = v->doc.text.data;
+    h = fnv(h, ((uint64_t)l->flags << 32) | ((uint64_t)l->indent << 16) | l->level);
+    for (uint32_t k = 0; k < l->count; k++) {
+        h = fnv(h, ((uint64_t)sp[k].col << 24) | ((uint64_t)sp[k].kind << 8) | sp[k].attr);
+        for (uint32_t b = 0; b < sp[k].len; b++)
+            h = fnv(h, (unsigned char)text[sp[k].off + b]);
+    }
+    return h;
+}
+
 const char *text_view_text(const text_view *v)
 {
     return v->doc.text.data;

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "text/md.h"
 #include "text/wrap.h"
@@ -47,6 +48,11 @@ size_t text_view_line_count(const text_view *v);
  * append, finish, layout or reset. */
 const wrap_line *text_view_line(const text_view *v, size_t i);
 const wrap_span *text_view_spans(const text_view *v, const wrap_line *l);
+/* A signature of what line i shows (its spans, their styles and bytes,
+ * its indent and flags) mixed into h (FNV-1a): two lines that draw the
+ * same give the same value. Panes keep it per row to draw only the rows
+ * that changed. */
+uint64_t text_view_line_sig(const text_view *v, size_t i, uint64_t h);
 /* The bytes spans index into (md_doc.text). */
 const char *text_view_text(const text_view *v);
 const md_doc *text_view_doc(const text_view *v);

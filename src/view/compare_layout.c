@@ -114,3 +114,13 @@ int compare_layout_page(int first, int per_page, int ncols, int dir)
     int next = first + (dir > 0 ? per_page : dir < 0 ? -per_page : 0);
     return clamp(next, 0, ncols - per_page > 0 ? ncols - per_page : 0);
 }
+
+int compare_layout_follow_top(int n, int h, bool streaming)
+{
+    if (h < 1 || n <= h)
+        return n > h ? n - 1 : 0;
+    if (!streaming)
+        return n - h;
+    int jump = h / 4 > 1 ? h / 4 : 1;
+    return (n - h + jump - 1) / jump * jump;
+}

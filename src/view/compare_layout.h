@@ -75,4 +75,13 @@ int compare_layout_first_for(int first, int per_page, int ncols, int col);
 /* The first column of the next (dir > 0) or previous page. */
 int compare_layout_page(int first, int per_page, int ncols, int dir);
 
+/* The first of n lines a column of h rows shows while it follows its
+ * answer. While the answer streams, the view moves up a quarter of its
+ * height at once when the text reaches the bottom (a terminal's jump
+ * scroll): twelve narrow columns moving a line at a time would change
+ * every row of the screen in every frame, and give the eye no rest. The
+ * last line is always on screen; once the answer is in, it is at the
+ * bottom. */
+int compare_layout_follow_top(int n, int h, bool streaming);
+
 #endif

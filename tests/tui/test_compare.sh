@@ -84,10 +84,37 @@ picks_models_from_the_server_list() {
     wait_for "Comparison  gpt-4o vs gpt-4o-mini" 5
 }
 
+# Six answers stop half way (the simulator stalls them) after each has
+# scrolled its column: the pane draws only the rows that changed, and what
+# it shows must be what a full redraw (Ctrl-L) shows. The figures in the
+# headers tick on while they wait, so digits are masked.
+a_paused_stream_shows_what_a_full_redraw_shows() {
+    keys Enter
+    sleep 0.2
+    api POST /_sim/faults '{"spec":"stall_after=200;stall=5000;path=/v1/chat/completions;times=6"}' >/dev/null
+    type_text "/compare gpt-4o gpt-4o-mini llama-3.1-8b-instant claude-3-5-sonnet-20241022 gemini-1.5-flash pin:operator-alias/llama3"
+    enter
+    wait_for "Comparison  gpt-4o vs" 5 || return 1
+    type_text "Tell me about lists"; enter
+    local a="" b="" c
+    for _ in $(seq 1 40); do
+        a=$(screen | sed 's/[0-9]/#/g')
+        sleep 0.3
+        b=$(screen | sed 's/[0-9]/#/g')
+        [ "$a" = "$b" ] && [ "$(grep -o streaming <<<"$b" | wc -l)" -ge 6 ] && break
+    done
+    [ "$a" = "$b" ] || { echo "# the screen never settled"; return 1; }
+    keys C-l
+    sleep 0.3
+    c=$(screen | sed 's/[0-9]/#/g')
+    [ "$b" = "$c" ] || { diff <(echo "$b") <(echo "$c") | sed 's/^/# /'; return 1; }
+}
+
 check "picks the models from the server's list" picks_models_from_the_server_list
 check "blind mode hides the models until the vote" blind_mode_hides_models_until_the_vote
 check "streams three models side by side with their metrics" streams_three_models_side_by_side_with_metrics
 check "zooms into one column and re-runs it" zooms_and_reruns_one_column
 check "Esc cancels the selected column and keeps its text" esc_cancels_a_column_and_keeps_its_text
 check "saves the comparison as JSON" saves_the_comparison
+check "a paused stream shows what a full redraw shows" a_paused_stream_shows_what_a_full_redraw_shows
 finish

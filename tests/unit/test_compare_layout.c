@@ -173,6 +173,38 @@ static void layout__survives_tiny_and_odd_sizes(void **state)
     assert_int_equal(compare_layout_page(1, 3, 12, -1), 0);
 }
 
+/* A column following its answer: the last line always on screen; while
+ * it streams, the view moves a quarter of its height at a time, not a
+ * line at a time; once done, the last line is at the bottom. */
+static void layout__a_streaming_column_jumps_a_quarter_and_keeps_the_last_line_in_view(void **state)
+{
+    (void)state;
+    for (int h = 1; h <= 60; h++) {
+        int jump = h / 4 > 1 ? h / 4 : 1, moves = 0;
+        int prev = compare_layout_follow_top(0, h, true);
+        assert_int_equal(prev, 0);
+        for (int n = 1; n <= 400; n++) {
+            int t = compare_layout_follow_top(n, h, true);
+            assert_true(t >= 0);
+            assert_true(t <= n - 1);     /* the last line is shown ... */
+            assert_true(n - 1 < t + h);  /* ... within the column */
+            assert_int_equal(t % jump, 0);
+            assert_true(t == prev || t == prev + jump);
+            moves += t != prev;
+            prev = t;
+            int done = compare_layout_follow_top(n, h, false);
+            assert_int_equal(done, n > h ? n - h : 0);
+        }
+        /* 400 lines into h rows: a line-by-line scroll moves 400 - h
+         * times; a quarter at a time about 4 (400 - h) / h. */
+        int lines = 400 - h;
+        assert_true(moves <= lines / jump + 1);
+        if (h >= 12)
+            assert_true(moves <= lines / 3 + 1);
+    }
+}
+
 TEST_MAIN(cmocka_unit_test(layout__one_to_twelve_columns_at_80x24),
+          cmocka_unit_test(layout__a_streaming_column_jumps_a_quarter_and_keeps_the_last_line_in_view),
           cmocka_unit_test(layout__one_to_twelve_columns_at_200x50),
           cmocka_unit_test(layout__survives_tiny_and_odd_sizes))
