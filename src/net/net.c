@@ -532,20 +532,27 @@ static void resume_paused(net_t *n)
 }
 
 /* Gathering. At 200 tokens a second a stream sends a chunk every 5 ms, and
- * twelve of them wake the thread for nearly every chunk: on a virtual
- * machine a wake-up costs more than the chunk it brings. So while two
+ * twelve of them wake the thread for nearly every chunk; each round then
+ * has libcurl look at every transfer (a poll and a read each), and on a
+ * virtual machine that costs more than the chunk it brings. So while two
  * streams or more deliver and rounds come less than GATHER_START_US apart,
  * the thread lets GATHER_MS pass before it looks again, and one round then
- * takes what all of them sent. A command (a new request, a cancel) or room
- * in the queue ends the wait at once; a lone stream is never held. */
-#define GATHER_MS 4
+ * takes what all of them sent. GATHER_MS is well under the 33 ms between
+ * two frames the console draws for the network: at worst a token shows
+ * one frame later. A first token is never held (a time to first token is what
+ * a comparison measures), nor a lone stream. A command (a new request, a
+ * cancel) or room in the queue ends the wait at once. */
+#define GATHER_MS 12
 #define GATHER_START_US 2000
+/* A stream counts as delivering if it queued events this recently: an
+ * event feed that spoke a minute ago does not make a lone answer two. */
+#define GATHER_RECENT_US 100000
 
 /* Whether gathering may go on: no answer waits for its first token, and at
  * least two streams are delivering. An OpenAI-compatible answer opens with
  * a chunk that only names the role, so its first token is its second event
  * at the earliest; an EventSource feed (reconnect) has no first token. */
-static bool may_gather(const net_t *n)
+static bool may_gather(const net_t *n, int64_t now)
 {
     int flowing = 0;
     for (const transfer *t = n->transfers; t; t = t->next) {
@@ -553,7 +560,7 @@ static bool may_gather(const net_t *n)
             continue;
         if (t->events < 2 && !t->req->reconnect)
             return false;
-        flowing += t->delivered;
+        flowing += t->flushed_us && now - t->flushed_us < GATHER_RECENT_US;
     }
     return flowing >= 2;
 }
@@ -620,7 +627,7 @@ static void *net_main(void *arg)
         if (pushed) {
             int64_t t = clock_mono_us();
             bool busy = gathering ? pushed >= 2 : t - last_push_us < GATHER_START_US;
-            gathering = busy && may_gather(n);
+            gathering = busy && may_gather(n, t);
             last_push_us = t;
             gather = gathering && wait != 0;
         }

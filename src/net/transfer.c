@@ -167,6 +167,7 @@ bool transfer_flush(transfer *t)
     if (!ev)
         return false;
     t->delivered = true;
+    t->flushed_us = clock_mono_us();
     net_push_event(t->net, ev);
     return true;
 }

@@ -44,6 +44,7 @@ typedef struct transfer {
     bool opened;             /* this attempt got a 2xx stream (OPEN sent) */
     bool delivered;          /* events were delivered (any attempt) */
     unsigned events;         /* SSE events parsed (any attempt), counted up to 2 */
+    int64_t flushed_us;      /* when events were last queued (0: never) */
     net_batch batch;         /* the events one read completes, queued as one */
     struct transfer *next;
 } transfer;
