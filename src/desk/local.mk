@@ -8,6 +8,7 @@ libaidesk_a_SOURCES += \
 	src/desk/desk_compares.c \
 	src/desk/desk_copy.c \
 	src/desk/desk_drafts.c \
+	src/desk/desk_hist.c \
 	src/desk/desk_live.c \
 	src/desk/desk_modes.c \
 	src/desk/desk_priv.h \

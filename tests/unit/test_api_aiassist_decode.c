@@ -514,7 +514,7 @@ static void ws_history__damaged_answers_fail_alike_either_way(void **state)
 static ai_message_list *fed_history(const char *s, size_t len, const size_t *cuts, size_t ncuts,
                                     char **err, int *how)
 {
-    net_sink *k = ai_history_sink_new();
+    net_sink *k = ai_history_sink_new(NULL);
     k->push(k->state, s, len / 2);
     k->restart(k->state);
     size_t at = 0;
@@ -527,7 +527,7 @@ static ai_message_list *fed_history(const char *s, size_t len, const size_t *cut
     }
     ai_message_list *l = NULL;
     *err = NULL;
-    *how = ai_history_sink_result(k, &l, err);
+    *how = ai_history_sink_result(k, &l, NULL, err);
     net_sink_free(k);
     if (*how < 0)
         l = ai_decode_ws_history(s, len, err);
@@ -632,12 +632,12 @@ static void ws_history__the_sink_reads_a_long_history_in_pieces(void **state)
         buf_printf(&a, "%s{\"id\":\"m%d\",\"role\":\"%s\",\"content\":\"message %d\"}", i ? "," : "",
                    i, i % 2 ? "assistant" : "user", i);
     buf_append_str(&a, "]");
-    net_sink *k = ai_history_sink_new();
+    net_sink *k = ai_history_sink_new(NULL);
     for (size_t at = 0; at < a.len; at += 4096)
         k->push(k->state, a.data + at, a.len - at < 4096 ? a.len - at : 4096);
     ai_message_list *l = NULL;
     char *err = NULL;
-    assert_int_equal(ai_history_sink_result(k, &l, &err), 1);
+    assert_int_equal(ai_history_sink_result(k, &l, NULL, &err), 1);
     assert_int_equal(l->n, 5000);
     assert_string_equal(l->items[4999].id, "m4999");
     assert_string_equal(l->items[4999].content, "message 4999");
