@@ -169,6 +169,9 @@ net_sink *ai_history_sink_new(const struct ai_hist_window *w);
  * that and cut it with ai_hist_window_apply. */
 int ai_history_sink_result(net_sink *s, struct ai_message_list **out, struct ai_hist_pos *pos,
                            char **err);
+/* The messages the sink holds now (for the tests' bound: never more than
+ * the window's keep). */
+size_t ai_history_sink_held(const net_sink *s);
 /* POST /api/workspaces/{id}/typing {text} */
 net_request *ai_req_ws_typing(const ai_client *c, const char *id, const char *text);
 /* POST /api/workspaces/{id}/end {} */

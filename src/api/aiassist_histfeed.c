@@ -203,3 +203,9 @@ int ai_history_sink_result(net_sink *s, struct ai_message_list **out, ai_hist_po
     *out = l;
     return 1;
 }
+
+size_t ai_history_sink_held(const net_sink *s)
+{
+    const hfeed *h = s->state;
+    return h->list ? h->list->n : 0;
+}
