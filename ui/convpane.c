@@ -174,8 +174,7 @@ static void draw_older(convpane *cp, ui *u, rect r, conv *c)
     if (loading)
         n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s: loading...", num, what);
     else if (c->older_failed)
-        n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s: not loaded (scroll up to try again)", num,
-                     what);
+        n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s not loaded: scroll up to retry", num, what);
     else
         n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s", num, what);
     if (n < 0 || (size_t)n >= sizeof tmp)
