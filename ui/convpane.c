@@ -580,20 +580,31 @@ static bool search(convpane *cp, ui *u, bool next)
     return false;
 }
 
+/* A search looks in what is held: said so when earlier messages are not. */
+static void not_found(ui *u, const char *what, const char *needle)
+{
+    const conv *c = u->cur;
+    if (c && c->older)
+        desk_flash(u->desk, true, "%s %s in the messages loaded (%zu earlier ones are not: Home loads them)",
+                   what, needle, c->older);
+    else
+        desk_flash(u->desk, true, "%s %s", what, needle);
+}
+
 void uicmd_search(ui *u, const cmd_parsed *p)
 {
     convpane *cp = self(u);
     free(cp->search);
     cp->search = xstrdup(p->rest);
     if (!search(cp, u, false))
-        desk_flash(u->desk, true, "not found: %s", cp->search);
+        not_found(u, "not found:", cp->search);
 }
 
 void convpane_search_next(ui *u)
 {
     convpane *cp = self(u);
     if (cp->search && !search(cp, u, true))
-        desk_flash(u->desk, true, "no more matches for %s", cp->search);
+        not_found(u, "no more matches for", cp->search);
 }
 
 static void convpane_free(pane *p)
