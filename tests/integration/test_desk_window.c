@@ -28,6 +28,7 @@
 
 static simproc sim;
 static char xdg[256];
+static char statefile[300];
 static char *ws_id; /* the long conversation */
 
 /* A simulator whose workspace of client cust_long holds LONG messages
@@ -37,7 +38,6 @@ static int group_setup(void **state)
     (void)state;
     if (xdgtmp_make(xdg, sizeof xdg, "deskwin") != 0 || deskh_open() != 0)
         return -1;
-    char statefile[300];
     snprintf(statefile, sizeof statefile, "%s/sim-state.json", xdg);
     const char *args[] = {"--speed", "10", "--state", statefile, NULL};
     if (simproc_start(&sim, args) != 0)
@@ -202,11 +202,66 @@ static void desk_window__a_long_conversation_opens_newest_first_and_reads_back_t
     h_free(&h);
 }
 
+/* The server no longer lists message id (the simulator stopped, its
+ * saved state edited, and started again on the same port). */
+static void server_drops(const char *id)
+{
+    int port = sim.port;
+    simproc_stop(&sim);
+    char *cmd = xasprintf("python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); "
+                          "[w.update(messages=[m for m in w[\"messages\"] if m[\"id\"]!=sys.argv[2]]) "
+                          "for w in d[\"store\"][\"workspaces\"]]; json.dump(d, open(p, \"w\"))' '%s' '%s'",
+                          statefile, id);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    char portarg[16];
+    snprintf(portarg, sizeof portarg, "%d", port);
+    const char *args[] = {"--speed", "10", "--state", statefile, "--port", portarg, NULL};
+    assert_int_equal(simproc_start(&sim, args), 0);
+}
+
+static void desk_window__a_first_message_gone_from_the_server_is_said_and_the_newest_come_again(void **state)
+{
+    (void)state;
+    harness h;
+    h_init_retries(&h, sim.base_url, AGENT_KEY, 0, 0);
+    h_start(&h);
+    desk_find_workspace(h.desk, "cust_long");
+    conv *c = NULL;
+    WAIT_FOR(&h, 10000, (c = desk_take_focus(h.desk)) != NULL);
+    desk_open(h.desk, c);
+    WAIT_FOR(&h, 20000, c->history_loaded);
+    ai_message_list *server = history(&sim, ws_id);
+    size_t n = server->n;
+    assert_int_equal(c->older, n - HIST_WINDOW);
+    char *first = xstrdup(c->msgs[0]->id);
+    assert_string_equal(first, server->items[n - HIST_WINDOW].id);
+    ai_message_list_free(server);
+
+    /* The message the view is placed against goes from the server: said
+     * in words, and the newest window loaded again. */
+    server_drops(first);
+    assert_true(desk_load_earlier(h.desk, c));
+    WAIT_FOR(&h, 20000, flash_has(&h, "changed on the server"));
+    WAIT_FOR(&h, 20000, c->history_loaded);
+    server = history(&sim, ws_id);
+    assert_int_equal(server->n, n - 1);
+    assert_null(conv_find_msg(c, first));
+    assert_int_equal(c->nmsgs, HIST_WINDOW);
+    assert_int_equal(c->older, n - 1 - HIST_WINDOW);
+    for (size_t i = 0; i < HIST_WINDOW; i++)
+        assert_string_equal(c->msgs[i]->id, server->items[n - 1 - HIST_WINDOW + i].id);
+    ai_message_list_free(server);
+    free(first);
+    h_free(&h);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(desk_window__a_long_conversation_opens_newest_first_and_reads_back_to_its_start),
+        cmocka_unit_test(desk_window__a_first_message_gone_from_the_server_is_said_and_the_newest_come_again),
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
