@@ -151,8 +151,10 @@ static void hist_apply(desk_t *a, op *o, conv *c, ai_message_list *l, const ai_h
             return;
         }
         /* When the conversation moved on meanwhile (a reload replaced what
-         * it held), nothing: the marker asks again. */
-        conv_prepend_history(a->m, c, l, pos, o->msg_id, now);
+         * it held), nothing: the pane is drawn again and its marker asks
+         * again. */
+        if (!conv_prepend_history(a->m, c, l, pos, o->msg_id, now))
+            c->rev++;
         return;
     case OP_EXPORT:
         if (!pos->found) {

@@ -102,6 +102,12 @@ static size_t place(model *m, conv *c, const ai_message_list *l, const ai_hist_p
         return pos->found_at;
     if (meet && !asked)
         return c->older; /* asked about another (a load before it moved): as it was */
+    if (!meet && !asked_id) {
+        /* It held none of the server's when asked: what it holds now came
+         * live since, after the listing. */
+        *lead = l->n;
+        return pos->older;
+    }
     conv_forget_history(m, c);
     return pos->older;
 }
@@ -155,6 +161,7 @@ bool conv_prepend_history(model *m, conv *c, ai_message_list *l, const ai_hist_p
         return false;
     put_before(c, l, l->n, now_ms);
     c->older = pos->older;
+    c->rev++; /* the row that counts them, even when none came */
     m->rev++;
     return true;
 }

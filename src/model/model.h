@@ -305,6 +305,9 @@ const msg *conv_first_server_msg(const conv *c);
  *  - c's first held message is in l, or was found by the sink before the
  *    window and the window overlaps what c holds: the position of the
  *    first held after the merge;
+ *  - c held none of the server's when the window was asked for
+ *    (asked_id NULL) and holds some now that are not in l: they came
+ *    live since, and l goes before them;
  *  - otherwise (its first held message is no longer listed, or a gap
  *    between what c holds and the window): c's messages from the server
  *    are let go and the window replaces them (ours in flight stay).

@@ -1385,6 +1385,14 @@ static void model__live_messages_before_the_history_stay_after_it(void **state)
     merge_window(m, c, 2000, 3000, &pos, "m2999");
     holds(c, 2000, 3000);
     assert_int_equal(c->older, 2000);
+    /* One that arrives live while the first window is on its way (asked
+     * for when nothing was held) goes after it. */
+    conv *d = workspace(m, "ws_2", AI_MODE_AI, "active", 0, -1);
+    created(m, "ws_2", "m3000", "user", "text 3000");
+    pos = (ai_hist_pos){3000, 2000, false, 0};
+    merge_window(m, d, 2000, 3000, &pos, NULL);
+    holds(d, 2000, 3001);
+    assert_int_equal(d->older, 2000);
     /* A whole listing: nothing before it. */
     ai_message_list *l = span(0, 3000);
     conv_merge_history(m, c, l, 5);
