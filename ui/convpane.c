@@ -610,8 +610,10 @@ void convpane_search_next(ui *u)
 static void convpane_free(pane *p)
 {
     convpane *cp = (convpane *)p;
-    for (size_t i = 0; i < cp->ncuis; i++)
-        free(cp->cuis[i].conv_id), free(cp->cuis[i].top_id);
+    for (size_t i = 0; i < cp->ncuis; i++) {
+        free(cp->cuis[i].conv_id);
+        free(cp->cuis[i].top_id);
+    }
     free(cp->cuis);
     free(cp->search);
     dmsg_clear(cp);
