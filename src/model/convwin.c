@@ -74,6 +74,8 @@ void conv_forget_history(model *m, conv *c)
         }
     }
     c->nmsgs = k;
+    if (!k)
+        model_conv_clear(c); /* as the bound leaves it: no array, no index */
     c->older = 0;
     c->history_loaded = false;
     c->rev++;

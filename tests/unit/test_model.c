@@ -1403,6 +1403,7 @@ static void model__live_messages_before_the_history_stay_after_it(void **state)
     conv_forget_history(m, c);
     assert_int_equal(c->nmsgs, 0);
     assert_false(c->history_loaded);
+    assert_consistent(m);
     model_free(m);
 }
 
