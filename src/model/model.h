@@ -11,7 +11,9 @@
  *
  * Memory is bounded for a whole shift (see "the bound" below): only the
  * most recently active workspaces are kept whole; the others leave memory
- * and come back from the server when opened. */
+ * and come back from the server when opened. Of a long conversation only
+ * a window of its newest messages is held, and earlier ones are loaded as
+ * the person reads back (see "the window"). */
 #ifndef AIDESK_MODEL_MODEL_H
 #define AIDESK_MODEL_MODEL_H
 
