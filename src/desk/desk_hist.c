@@ -144,8 +144,8 @@ static void hist_apply(desk_t *a, op *o, conv *c, ai_message_list *l, const ai_h
         if (!pos->found) {
             /* The message the view was placed against is gone from the
              * server: start again from the newest. */
-            desk_flash(a, true, "the conversation changed on the server (a message shown here is no "
-                                "longer listed): showing its newest messages again");
+            desk_flash(a, true, "the conversation changed on the server (a message shown here "
+                                "is no longer listed): showing its newest messages again");
             conv_forget_history(a->m, c);
             desk_op_new(a, OP_HISTORY, ai_req_ws_history(a->ai, c->id), c->id);
             return;

@@ -44,15 +44,16 @@ typedef struct xmsg {
 /* Calls fn with each message of the conversation in order: the earlier
  * ones c does not hold, then c's own (notes left out: the console's own
  * remark, model/notes.h, not the conversation). */
-static void each(const conv *c, const ai_message_list *earlier, void (*fn)(const conv *, const xmsg *, void *),
-                 void *ud)
+typedef void (*each_fn)(const conv *c, const xmsg *m, void *ud);
+
+static void each(const conv *c, const ai_message_list *earlier, each_fn fn, void *ud)
 {
     for (size_t i = 0; earlier && i < earlier->n; i++) {
         const ai_message *am = &earlier->items[i];
         if (!am->id || conv_find_msg(c, am->id))
             continue;
-        xmsg x = {am->id, am->role, am->content ? am->content : "", am->content ? strlen(am->content) : 0,
-                  am->created_ms, am->approval, NULL, NULL};
+        const char *t = am->content ? am->content : "";
+        xmsg x = {am->id, am->role, t, strlen(t), am->created_ms, am->approval, NULL, NULL};
         fn(c, &x, ud);
     }
     for (size_t i = 0; i < c->nmsgs; i++) {
@@ -104,7 +105,8 @@ static void json_one(const conv *c, const xmsg *m, void *ud)
     json_object_object_add(jm, "role", json_object_new_string(ai_role_name(m->role)));
     json_object_object_add(jm, "content", json_object_new_string_len(m->text, (int)m->len));
     json_object_object_add(jm, "created_at", json_object_new_string(when));
-    json_object_object_add(jm, "state", json_object_new_string(m->state ? m->state : msg_state_name(MSG_FINAL)));
+    const char *st = m->state ? m->state : msg_state_name(MSG_FINAL);
+    json_object_object_add(jm, "state", json_object_new_string(st));
     if (m->approval)
         json_object_object_add(jm, "approval", json_object_new_string(m->approval));
     if (m->note)
@@ -162,9 +164,10 @@ int export_conv(const conv *c, export_format f, const char *path, char **written
 {
     if (c->older) {
         /* Never a part taken for the whole. */
+        bool one = c->older == 1;
         *err = xasprintf("%zu earlier message%s of this conversation %s not loaded: the file "
                          "would hold only the newest %zu",
-                         c->older, c->older == 1 ? "" : "s", c->older == 1 ? "is" : "are", c->nmsgs);
+                         c->older, one ? "" : "s", one ? "is" : "are", c->nmsgs);
         return -1;
     }
     return export_conv_with(c, NULL, f, path, written, err);
