@@ -274,13 +274,5 @@ void uicmd_save(ui *u, const cmd_parsed *p)
         desk_flash(u->desk, true, "/save: the format is md or json");
         return;
     }
-    char *path = NULL, *err = NULL;
-    if (export_conv(u->cur, json ? EXPORT_JSON : EXPORT_MARKDOWN, p->argc > 1 ? p->argv[1] : NULL,
-                    &path, &err) != 0) {
-        desk_flash(u->desk, true, "/save: %s", err);
-        free(err);
-        return;
-    }
-    desk_flash(u->desk, false, "saved to %s", path);
-    free(path);
+    desk_save(u->desk, u->cur, json, p->argc > 1 ? p->argv[1] : NULL);
 }

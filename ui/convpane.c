@@ -71,6 +71,40 @@ convui *ui_convui(ui *u, const conv *c)
     return cu;
 }
 
+/* The view stays on the message it showed at the top when earlier ones
+ * are put before it (desk_load_earlier): its identity, not its position. */
+static void anchor_sync(convui *cu, const conv *c)
+{
+    if (cu->sc.follow || !cu->top_id)
+        return;
+    if (cu->sc.top < c->nmsgs && !strcmp(c->msgs[cu->sc.top]->id, cu->top_id))
+        return;
+    const msg *mm = conv_find_msg(c, cu->top_id);
+    for (size_t i = 0; mm && i < c->nmsgs; i++) {
+        if (c->msgs[i] != mm)
+            continue;
+        if (i > cu->sc.top)
+            cu->seen += i - cu->sc.top; /* those are above, not "new below" */
+        cu->sc.top = i;
+        return;
+    }
+}
+
+/* After the view moved: what it is placed on now. */
+static void anchor_keep(convui *cu, const conv *c)
+{
+    if (cu->sc.follow || cu->sc.top >= c->nmsgs) {
+        free(cu->top_id);
+        cu->top_id = NULL;
+        return;
+    }
+    const char *id = c->msgs[cu->sc.top]->id;
+    if (!cu->top_id || strcmp(cu->top_id, id)) {
+        free(cu->top_id);
+        cu->top_id = xstrdup(id);
+    }
+}
+
 typedef struct hctx {
     rect r;
     conv *c;
@@ -112,6 +146,44 @@ static bool row_changed(convpane *cp, ui *u, int row, uint64_t sig)
     rect r = cp->p.r;
     ui_blank(u, r.y + row, r.x, r.w, ui_style(u, THEME_DEFAULT));
     return true;
+}
+
+/* n with thousands grouped: 12,345. */
+static void group_digits(size_t n, char *out, size_t size)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = '\0';
+}
+
+/* The row above the first message held when the server lists earlier
+ * ones (model.h, "the window"): showing it asks for them at once. */
+static void draw_older(convpane *cp, ui *u, rect r, conv *c)
+{
+    bool loading = desk_load_earlier(u->desk, c);
+    char num[32], tmp[160];
+    group_digits(c->older, num, sizeof num);
+    const char *what = c->older == 1 ? "earlier message" : "earlier messages";
+    int n;
+    if (loading)
+        n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s: loading...", num, what);
+    else if (c->older_failed)
+        n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s not loaded: scroll up to retry", num, what);
+    else
+        n = snprintf(tmp, sizeof tmp, " \xE2\x86\x91 %s %s", num, what);
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        n = (int)sizeof tmp - 1;
+    uint64_t sig = 1469598103934665603ull;
+    for (int i = 0; i < n; i++)
+        sig = msg_mix(sig, (unsigned char)tmp[i]);
+    if (row_changed(cp, u, 0, sig))
+        ui_text(u, r.y, r.x, r.w, tmp, (size_t)n, ui_style(u, THEME_META) | A_BOLD);
 }
 
 /* ------------------------------------------------------ the draft read */
@@ -293,6 +365,7 @@ static void draw(pane *p, ui *u)
         return;
     }
     convui *cu = ui_convui(u, c);
+    anchor_sync(cu, c);
     if (c->nmsgs > cu->seen) {
         scroll_added(&cu->sc, c->nmsgs - cu->seen);
         cu->seen = c->nmsgs;
@@ -304,8 +377,22 @@ static void draw(pane *p, ui *u)
     if (marker)
         rows--;
     hctx h = {r, c};
-    scroll_view sv = scroll_resolve(&cu->sc, c->nmsgs, rows, height_cb, &h);
+    /* Earlier messages not held: a row above the first one says so, when
+     * the view reaches it. */
+    bool older = false;
+    scroll_view sv;
+    if (c->kind == CONV_WORKSPACE && c->older && rows > 1) {
+        sv = scroll_resolve(&cu->sc, c->nmsgs, rows - 1, height_cb, &h);
+        older = sv.first == 0 && sv.skip == 0;
+    }
+    if (!older)
+        sv = scroll_resolve(&cu->sc, c->nmsgs, rows, height_cb, &h);
+    anchor_keep(cu, c);
     int y = r.y, row = 0, skip = sv.skip;
+    if (older) {
+        draw_older(cp, u, r, c);
+        row = 1;
+    }
     cp->vis_first = sv.first;
     for (size_t i = sv.first; i < c->nmsgs && row < rows; i++) {
         msg *m = c->msgs[i];
@@ -414,8 +501,14 @@ static void scroll_lines(convpane *cp, ui *u, int delta)
     if (!u->cur)
         return;
     convui *cu = ui_convui(u, u->cur);
+    anchor_sync(cu, u->cur);
     hctx h = {cp->p.r, u->cur};
+    bool at_top = !cu->sc.follow && cu->sc.top == 0 && cu->sc.top_skip == 0;
     scroll_by(&cu->sc, u->cur->nmsgs, cp->p.r.h, delta, height_cb, &h);
+    anchor_keep(cu, u->cur);
+    /* Up at the top after earlier messages failed to load: try again. */
+    if (delta < 0 && at_top)
+        desk_earlier_retry(u->desk, u->cur);
     u->dirty = true;
 }
 
@@ -429,9 +522,12 @@ static bool from_line(pane *p, ui *u, int k, bool line_empty)
         return true;
     }
     if ((k == K_FN(KEY_HOME) || k == K_FN(KEY_END)) && line_empty) {
-        if (u->cur && k == K_FN(KEY_HOME))
-            scroll_home(&ui_convui(u, u->cur)->sc, u->cur->nmsgs);
-        else if (u->cur)
+        if (u->cur && k == K_FN(KEY_HOME)) {
+            convui *cu = ui_convui(u, u->cur);
+            scroll_home(&cu->sc, u->cur->nmsgs);
+            anchor_keep(cu, u->cur);
+            desk_earlier_retry(u->desk, u->cur);
+        } else if (u->cur)
             scroll_end(&ui_convui(u, u->cur)->sc);
         return true;
     }
@@ -475,6 +571,7 @@ static bool search(convpane *cp, ui *u, bool next)
             cu->sc.follow = false;
             cu->sc.top = i - 1;
             cu->sc.top_skip = 0;
+            anchor_keep(cu, c);
             cp->search_msg = i - 1;
             u->dirty = true;
             return true;
@@ -483,27 +580,40 @@ static bool search(convpane *cp, ui *u, bool next)
     return false;
 }
 
+/* A search looks in what is held: said so when earlier messages are not. */
+static void not_found(ui *u, const char *what, const char *needle)
+{
+    const conv *c = u->cur;
+    if (c && c->older)
+        desk_flash(u->desk, true, "%s %s in the messages loaded (%zu earlier ones are not: Home loads them)",
+                   what, needle, c->older);
+    else
+        desk_flash(u->desk, true, "%s %s", what, needle);
+}
+
 void uicmd_search(ui *u, const cmd_parsed *p)
 {
     convpane *cp = self(u);
     free(cp->search);
     cp->search = xstrdup(p->rest);
     if (!search(cp, u, false))
-        desk_flash(u->desk, true, "not found: %s", cp->search);
+        not_found(u, "not found:", cp->search);
 }
 
 void convpane_search_next(ui *u)
 {
     convpane *cp = self(u);
     if (cp->search && !search(cp, u, true))
-        desk_flash(u->desk, true, "no more matches for %s", cp->search);
+        not_found(u, "no more matches for", cp->search);
 }
 
 static void convpane_free(pane *p)
 {
     convpane *cp = (convpane *)p;
-    for (size_t i = 0; i < cp->ncuis; i++)
+    for (size_t i = 0; i < cp->ncuis; i++) {
         free(cp->cuis[i].conv_id);
+        free(cp->cuis[i].top_id);
+    }
     free(cp->cuis);
     free(cp->search);
     dmsg_clear(cp);

@@ -141,6 +141,9 @@ typedef struct convui {
     scroll_state sc;
     bool as_agent;   /* in a workspace: speak as a human agent */
     size_t seen;     /* messages counted for "N new below" */
+    /* The message at the top of the view (when not following), by
+     * identity: earlier messages put before it shift every position. */
+    char *top_id;
 } convui;
 convui *ui_convui(ui *u, const conv *c);
 /* F3: the next match of the last /search. */

@@ -154,16 +154,24 @@ net_request *ai_req_ws_history(const ai_client *c, const char *id);
 /* The history read as it arrives (aiassist_histfeed.c), for
  * net_request_set_sink on that request: each message is parsed and
  * decoded as soon as its last byte is in, and the answer itself is never
- * held, only the message in progress. */
+ * held, only the message in progress and w's part of what came before
+ * (w NULL: all; w is copied). */
 struct ai_message_list;
-net_sink *ai_history_sink_new(void);
+struct ai_hist_window;
+struct ai_hist_pos;
+net_sink *ai_history_sink_new(const struct ai_hist_window *w);
 /* What the sink read, once the request is DONE (the event's sink): 1 with
- * *out (new), the list ai_decode_ws_history gives for the same answer; 0
- * with *err (new), the error it gives; -1 when the answer has something
- * only the whole-answer decoder can name exactly (it is not JSON, or not
- * of the shape the walk knows): fetch it again without the sink and
- * decode that. */
-int ai_history_sink_result(net_sink *s, struct ai_message_list **out, char **err);
+ * *out (new), the list ai_decode_ws_history gives for the same answer cut
+ * by ai_hist_window_apply, and *pos (may be NULL) as that says; 0 with
+ * *err (new), the error it gives; -1 when the answer has something only
+ * the whole-answer decoder can name exactly (it is not JSON, or not of
+ * the shape the walk knows): fetch it again without the sink, decode
+ * that and cut it with ai_hist_window_apply. */
+int ai_history_sink_result(net_sink *s, struct ai_message_list **out, struct ai_hist_pos *pos,
+                           char **err);
+/* The messages the sink holds now (for the tests' bound: never more than
+ * the window's keep). */
+size_t ai_history_sink_held(const net_sink *s);
 /* POST /api/workspaces/{id}/typing {text} */
 net_request *ai_req_ws_typing(const ai_client *c, const char *id, const char *text);
 /* POST /api/workspaces/{id}/end {} */

@@ -59,6 +59,10 @@ void ai_msg_list_read(jsonu_dec *d, json_object *o, const char *key, bool requir
  * message (the problem in d), -1 when it is not JSON (nothing added). */
 int ai_msg_read_one(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
                     ai_message_list *out, size_t *cap);
+/* The same for one element decoded into *into (cleared first) as member
+ * key's element number index. */
+int ai_msg_read_at(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
+                   size_t index, ai_message *into);
 
 /* A decoder of an answer with a long list: given the parsed answer (see
  * ai_msg_walk_decode), returns a new result, never NULL, reading the list

@@ -79,26 +79,37 @@ void ai_msg_list_read(jsonu_dec *d, json_object *o, const char *key, bool requir
         out->items = xrealloc(out->items, out->n * sizeof *out->items);
 }
 
-int ai_msg_read_one(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
-                    ai_message_list *out, size_t *cap)
+int ai_msg_read_at(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
+                   size_t index, ai_message *into)
 {
+    memset(into, 0, sizeof *into);
     char *perr = NULL;
     json_object *m = jsonu_parser_parse(p, e, elen, &perr);
     if (perr) {
         free(perr);
         return -1;
     }
+    api_dec_scope sc;
+    api_dec_enter(d, &sc, key, (long)index);
+    bool ok = ai_message_from_json(d, m, into);
+    api_dec_leave(d, &sc);
+    json_object_put(m);
+    return ok ? 1 : 0;
+}
+
+int ai_msg_read_one(jsonu_dec *d, jsonu_parser *p, const char *e, size_t elen, const char *key,
+                    ai_message_list *out, size_t *cap)
+{
+    ai_message one;
+    int r = ai_msg_read_at(d, p, e, elen, key, out->n, &one);
+    if (r < 0)
+        return r;
     if (out->n == *cap) {
         *cap = *cap ? *cap * 2 : 64;
         out->items = xrealloc(out->items, *cap * sizeof *out->items);
     }
-    api_dec_scope sc;
-    api_dec_enter(d, &sc, key, (long)out->n);
-    bool ok = ai_message_from_json(d, m, &out->items[out->n]);
-    out->n++;
-    api_dec_leave(d, &sc);
-    json_object_put(m);
-    return ok ? 1 : 0;
+    out->items[out->n++] = one;
+    return r;
 }
 
 /* Whether the answer holds no element that is not JSON, as far as it

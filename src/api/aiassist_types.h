@@ -57,6 +57,23 @@ typedef struct ai_message_list {
     size_t n;
 } ai_message_list;
 
+/* Which part of a long history to keep (a conversation holds a window of
+ * it, model/model.h): the newest `keep` messages, or the `keep` just
+ * before the message called id. Either way, where id is listed is told. */
+typedef struct ai_hist_window {
+    size_t keep;    /* at most this many; 0: all */
+    const char *id; /* a message id, or NULL */
+    bool before;    /* keep those just before id (when listed), not the newest */
+} ai_hist_window;
+
+/* Where the part kept lies in the server's list. */
+typedef struct ai_hist_pos {
+    size_t total;    /* messages listed */
+    size_t older;    /* listed before the first one kept */
+    bool found;      /* the window's id was listed ... */
+    size_t found_at; /* ... at this position (its first time) */
+} ai_hist_pos;
+
 typedef struct ai_workspace {
     char *id;
     ai_mode mode;
@@ -192,6 +209,10 @@ void ai_send_result_free(ai_send_result *r);
 /* GET /api/workspaces/{id}/messages: {messages:[...]} or a bare list. */
 ai_message_list *ai_decode_ws_history(const char *body, size_t len, char **err);
 void ai_message_list_free(ai_message_list *l);
+/* Keeps only w's part of a whole history l (in place; w NULL: all) and
+ * says where it lies (pos may be NULL). The history sink
+ * (ai_history_sink_new) keeps the same part of the same answer. */
+void ai_hist_window_apply(ai_message_list *l, const ai_hist_window *w, ai_hist_pos *pos);
 
 /* GET /api/manager/workspaces: {workspaces:[...]} with the list extras. */
 ai_workspace_list *ai_decode_mgr_list(const char *body, size_t len, char **err);

@@ -6,6 +6,7 @@ libaidesk_a_SOURCES += \
 	src/api/aiassist_events.c src/api/aiassist_events.h \
 	src/api/aiassist_msglist.c \
 	src/api/aiassist_histfeed.c \
+	src/api/aiassist_histwin.c \
 	src/api/aiassist_json.h \
 	src/api/aiassist_mgr_decode.c \
 	src/api/aiassist_mgr_req.c \

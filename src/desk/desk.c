@@ -122,7 +122,7 @@ conv *desk_take_focus(desk_t *a)
     return c;
 }
 
-static op *op_submit(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
+op *desk_op_submit(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
 {
     if (!req)
         return NULL;
@@ -138,11 +138,17 @@ static op *op_submit(desk_t *a, op_kind kind, net_request *req, const char *conv
 
 op *desk_op_new(desk_t *a, op_kind kind, net_request *req, const char *conv_id)
 {
-    /* A history is decoded as it arrives, never held whole (megabytes for
-     * a long conversation): see history_done. */
+    /* A history is decoded as it arrives and only its window kept
+     * (desk_hist.c). */
+    char *anchor = NULL;
     if (req && kind == OP_HISTORY)
-        net_request_set_sink(req, ai_history_sink_new());
-    return op_submit(a, kind, req, conv_id);
+        net_request_set_sink(req, desk_history_sink(a, conv_id, &anchor));
+    op *o = desk_op_submit(a, kind, req, conv_id);
+    if (o)
+        o->msg_id = anchor;
+    else
+        free(anchor);
+    return o;
 }
 
 static op *take_op(desk_t *a, uint64_t id, bool terminal)
@@ -287,43 +293,6 @@ static void models_done(desk_t *a, net_event *ev)
     ai_model_list_free(l);
 }
 
-static void history_done(desk_t *a, op *o, net_event *ev)
-{
-    conv *c = model_find(a->m, o->conv_id);
-    if (!c)
-        return;
-    if (ev->kind != NET_EV_DONE) {
-        if (!o->polling)
-            api_error_free(desk_event_error(a, ev, "loading the history"));
-        return;
-    }
-    char *err = NULL;
-    ai_message_list *l = NULL;
-    if (!ev->sink) {
-        l = ai_decode_ws_history(ev->body, ev->body_len, &err);
-    } else if (ai_history_sink_result(ev->sink, &l, &err) < 0) {
-        /* Something in the answer that only the whole-answer decoder can
-         * name: fetch it again (a GET) as a whole, and let that say. */
-        net_request *r = ai_req_ws_history(a->ai, c->id);
-        if (r && o->polling)
-            r->max_retries = 0; /* as the poll's own (desk_live.c) */
-        op *w = op_submit(a, OP_HISTORY, r, c->id);
-        if (w)
-            w->polling = o->polling;
-        return;
-    }
-    if (!l) {
-        desk_flash(a, true, "loading the history: %s", err);
-        free(err);
-        return;
-    }
-    net_event_drop_body(ev); /* megabytes for a long conversation */
-    net_sink_free(ev->sink); /* what was left of the walk */
-    ev->sink = NULL;
-    conv_merge_history(a->m, c, l, clock_wall_ms());
-    ai_message_list_free(l);
-}
-
 void desk_reload(desk_t *a)
 {
     /* Only the active ones: the server keeps every workspace of the day,
@@ -426,7 +395,9 @@ bool desk_handle_event(desk_t *a, net_event *ev)
         case OP_LIST: list_done(a, o, ev); break;
         case OP_DRAFTS: drafts_done(a, ev); break;
         case OP_MODELS: models_done(a, ev); break;
-        case OP_HISTORY: history_done(a, o, ev); break;
+        case OP_HISTORY:
+        case OP_EARLIER:
+        case OP_EXPORT: desk_history_done(a, o, ev); break;
         case OP_PROBE:
             desk_set_conn(a, ev);
             /* The connection may never have looked down (a 429 on

@@ -169,6 +169,22 @@ void desk_flash(desk_t *a, bool is_error, const char *fmt, ...) __attribute__((f
 
 /* Puts c on screen: marks it read and loads its history when needed. */
 void desk_open(desk_t *a, conv *c);
+/* Earlier messages (model.h, "the window"): when c holds only a window
+ * of its history (c->older > 0), asks for the HIST_WINDOW messages just
+ * before what it holds, which go before them when they arrive. One
+ * request at a time: true while one is on its way (also when this call
+ * made it); false when there is nothing to load, or the last attempt
+ * failed (said in words; c->older_failed) and desk_earlier_retry was not
+ * called since. */
+bool desk_load_earlier(desk_t *a, conv *c);
+bool desk_earlier_loading(const desk_t *a, const conv *c);
+/* The person asks again after a failure. */
+void desk_earlier_retry(desk_t *a, conv *c);
+/* /save: writes c as JSON or Markdown to path (NULL: a new file under the
+ * data directory), and says where or why not. Of a conversation that holds
+ * only a window the whole history is loaded first, and the file written
+ * when it is in: never a part taken for the whole. */
+void desk_save(desk_t *a, conv *c, bool json, const char *path);
 
 typedef struct desk_ws_params {
     const char *client_id;       /* NULL: the server picks none */

@@ -139,7 +139,8 @@ void desk_chat_send(desk_t *a, conv *c, const char *text)
     msg *um = conv_append_local(c, AI_ROLE_USER, text, now);
     msg_set_state(um, MSG_FINAL, NULL);
     /* The whole conversation goes along: the model keeps no state. Failed
-     * and cancelled replies are sent as far as they got. */
+     * and cancelled replies are sent as far as they got. A chat is local
+     * and never held as a window (model.h): c->msgs is all of it. */
     ai_chat_message *msgs = xcalloc(c->nmsgs, sizeof *msgs);
     size_t n = 0;
     for (size_t i = 0; i < c->nmsgs; i++) {

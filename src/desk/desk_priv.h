@@ -31,6 +31,8 @@ typedef enum op_kind {
     OP_PROBE,   /* is the server back? */
     OP_GET,     /* a workspace by id, to open it (desk_find_by_name) */
     OP_REGENERATE, /* asking the AI again for a draft */
+    OP_EARLIER, /* the history window before what a conversation holds (desk_hist.c) */
+    OP_EXPORT,  /* the whole history before it, to save the conversation */
 } op_kind;
 
 /* A request in flight and what to do with its answer. */
@@ -38,9 +40,11 @@ typedef struct op {
     uint64_t id;
     op_kind kind;
     char *conv_id;
-    char *msg_id;    /* our message (send, reply) or the reply being streamed (chat) */
+    char *msg_id;    /* our message (send, reply) or the reply being streamed (chat);
+                      * histories: the message their window is placed against */
     char *draft_id;
-    char *text;      /* what we sent */
+    char *text;      /* what we sent; OP_EXPORT: the file named, or NULL */
+    bool export_json; /* OP_EXPORT: as JSON, not Markdown */
     bool polling;    /* OP_HISTORY made by the poller */
     bool told_repair; /* the user heard that its text held invalid UTF-8 */
     int64_t asked_ms; /* OP_LIST of the active ones only: when asked (wall clock), else 0 */
@@ -133,6 +137,15 @@ struct desk {
 /* The desk's own requests carry this tag; other owners' are above it. */
 #define DESK_OWN_TAG 1u
 op *desk_op_new(desk_t *a, op_kind kind, net_request *req, const char *conv_id);
+/* The same without the history sink desk_op_new gives OP_HISTORY. */
+op *desk_op_submit(desk_t *a, op_kind kind, net_request *req, const char *conv_id);
+
+/* desk_hist.c */
+/* The sink of a history request for conv_id: its window, placed against
+ * the conversation's first held message (*anchor: its id, new, or NULL). */
+net_sink *desk_history_sink(desk_t *a, const char *conv_id, char **anchor);
+/* An answer to OP_HISTORY, OP_EARLIER or OP_EXPORT. */
+void desk_history_done(desk_t *a, op *o, net_event *ev);
 /* desk_compares.c: frees the comparisons left on the desk, and the list. */
 void desk_compares_free(desk_t *a);
 /* desk_route.c: the registered owner's handling of ev (true: it took ev);

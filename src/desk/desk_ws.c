@@ -255,7 +255,15 @@ static void find_done(desk_t *a, op *o, net_event *ev)
     } else {
         int64_t now = clock_wall_ms();
         conv *c = model_upsert_workspace(a->m, r->workspace, now);
-        conv_merge_history(a->m, c, &r->messages, now);
+        /* The answer lists the whole history: the conversation keeps its
+         * window, as from a history load (model.h). */
+        const msg *f = conv_first_server_msg(c);
+        char *fid = f ? xstrdup(f->id) : NULL;
+        ai_hist_window w = {HIST_WINDOW, fid, false};
+        ai_hist_pos pos;
+        ai_hist_window_apply(&r->messages, &w, &pos);
+        conv_merge_window(a->m, c, &r->messages, &pos, fid, now);
+        free(fid);
         free(a->focus);
         a->focus = xstrdup(c->id);
         a->m->opening = c; /* kept whole until it is on screen */

@@ -8,6 +8,7 @@ libaidesk_a_SOURCES += \
 	src/desk/desk_compares.c \
 	src/desk/desk_copy.c \
 	src/desk/desk_drafts.c \
+	src/desk/desk_hist.c \
 	src/desk/desk_live.c \
 	src/desk/desk_modes.c \
 	src/desk/desk_priv.h \
@@ -28,3 +29,9 @@ INTEGRATION_TESTS += tests/integration/test_desk_day
 tests_integration_test_desk_day_SOURCES = tests/integration/test_desk_day.c \
 	$(DESK_TEST_SUPPORT) $(SLURP_SUPPORT)
 tests_integration_test_desk_day_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+
+# A long conversation held as a window: opening, earlier messages, /save.
+INTEGRATION_TESTS += tests/integration/test_desk_window
+tests_integration_test_desk_window_SOURCES = tests/integration/test_desk_window.c \
+	$(DESK_TEST_SUPPORT)
+tests_integration_test_desk_window_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

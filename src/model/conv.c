@@ -12,7 +12,7 @@
 #include "model/notes.h"
 #include "util/mem.h"
 
-static bool is_local_id(const char *id)
+bool model_is_local_id(const char *id)
 {
     return !strncmp(id, "local-", 6);
 }
@@ -27,8 +27,8 @@ void conv_touch(conv *c)
     c->rev++;
 }
 
-msg *conv_append(conv *c, const char *id, ai_role role, const char *text, size_t len,
-                 msg_state state, int64_t at_ms)
+msg *model_msg_new(const char *id, ai_role role, const char *text, size_t len, msg_state state,
+                  int64_t at_ms)
 {
     /* One allocation for the record and its id. */
     size_t idlen = strlen(id) + 1;
@@ -42,17 +42,36 @@ msg *conv_append(conv *c, const char *id, ai_role role, const char *text, size_t
     buf_append(&mm->text, text ? text : "", text ? len : 0);
     mm->state = state;
     mm->at_ms = at_ms;
-    c->msgs = xgrow(c->msgs, &c->capmsgs, c->nmsgs + 1, sizeof *c->msgs);
-    c->msgs[c->nmsgs++] = mm;
+    return mm;
+}
+
+void model_conv_insert(conv *c, size_t at, msg *const *mms, size_t n)
+{
+    if (!n)
+        return;
+    c->msgs = xgrow(c->msgs, &c->capmsgs, c->nmsgs + n, sizeof *c->msgs);
+    memmove(c->msgs + at + n, c->msgs + at, (c->nmsgs - at) * sizeof *c->msgs);
+    c->nmsgs += n;
     if (!c->byid)
         c->byid = msgindex_new();
-    msgindex_put(c->byid, mm);
+    for (size_t i = 0; i < n; i++) {
+        msg *mm = mms[i];
+        c->msgs[at + i] = mm;
+        msgindex_put(c->byid, mm);
+        if (model_is_local_id(mm->id))
+            c->nlocal++;
+        if (mm->at_ms > c->activity_ms)
+            c->activity_ms = mm->at_ms;
+    }
     AIDESK_ASSERT(msgindex_count(c->byid) == c->nmsgs); /* ids are unique */
-    if (is_local_id(mm->id))
-        c->nlocal++;
-    if (at_ms > c->activity_ms)
-        c->activity_ms = at_ms;
     c->rev++;
+}
+
+msg *conv_append(conv *c, const char *id, ai_role role, const char *text, size_t len,
+                 msg_state state, int64_t at_ms)
+{
+    msg *mm = model_msg_new(id, role, text, len, state, at_ms);
+    model_conv_insert(c, c->nmsgs, &mm, 1);
     return mm;
 }
 
@@ -71,7 +90,7 @@ void conv_remove_msg(conv *c, msg *mm)
         memmove(c->msgs + i, c->msgs + i + 1, (c->nmsgs - i - 1) * sizeof *c->msgs);
         c->nmsgs--;
         msgindex_del(c->byid, mm);
-        if (is_local_id(mm->id)) {
+        if (model_is_local_id(mm->id)) {
             AIDESK_ASSERT(c->nlocal > 0);
             c->nlocal--;
         }
@@ -98,11 +117,11 @@ void msg_set_state(msg *mm, msg_state st, const char *note)
 void msg_set_id(conv *c, msg *mm, const char *id)
 {
     msgindex_del(c->byid, mm);
-    c->nlocal -= is_local_id(mm->id);
+    c->nlocal -= model_is_local_id(mm->id);
     if (!msg_id_inline(mm))
         free(mm->id);
     mm->id = xstrdup(id);
-    c->nlocal += is_local_id(mm->id);
+    c->nlocal += model_is_local_id(mm->id);
     msgindex_put(c->byid, mm);
     AIDESK_ASSERT(msgindex_count(c->byid) == c->nmsgs); /* the new id is no other's */
     mm->rev++;
@@ -122,7 +141,7 @@ static msg *find_ours(const conv *c, ai_role role, const char *text)
         return NULL; /* the usual case when a history is merged */
     for (size_t i = 0; i < c->nmsgs; i++) {
         msg *mm = c->msgs[i];
-        if (is_ours_in_flight(mm) && mm->role == role && is_local_id(mm->id) &&
+        if (is_ours_in_flight(mm) && mm->role == role && model_is_local_id(mm->id) &&
             !strcmp(buf_cstr(&mm->text), text))
             return mm;
     }
@@ -139,7 +158,7 @@ const char *msg_approval_shared(const char *s)
     return NULL;
 }
 
-static void set_approval(msg *mm, const char *approval)
+void model_msg_set_approval(msg *mm, const char *approval)
 {
     if (!approval || (mm->approval && !strcmp(mm->approval, approval)))
         return;
@@ -153,7 +172,7 @@ static void set_approval(msg *mm, const char *approval)
 
 /* An answer keeps its time in the conversation's summary (model/wait.h):
  * it outlives the messages when the bound lets them go. */
-static void note_answer(conv *c, const msg *mm)
+void model_note_answer(conv *c, const msg *mm)
 {
     if (mm->state != MSG_FINAL || mm->kind != MSG_KIND_MESSAGE)
         return;
@@ -164,7 +183,7 @@ static void note_answer(conv *c, const msg *mm)
 }
 
 /* conv_upsert; with take (am itself), a new message takes am's text. */
-static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_message *take)
+msg *model_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_message *take)
 {
     if (!am || !am->id)
         return NULL;
@@ -183,8 +202,8 @@ static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_m
         if (mm->state != MSG_FINAL)
             msg_set_state(mm, MSG_FINAL, NULL);
         mm->at_ms = at;
-        set_approval(mm, am->approval);
-        note_answer(c, mm);
+        model_msg_set_approval(mm, am->approval);
+        model_note_answer(c, mm);
         return mm;
     }
     if (take && take->content) {
@@ -194,8 +213,8 @@ static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_m
     } else {
         mm = conv_append(c, am->id, am->role, text, strlen(text), MSG_FINAL, at);
     }
-    set_approval(mm, am->approval);
-    note_answer(c, mm);
+    model_msg_set_approval(mm, am->approval);
+    model_note_answer(c, mm);
     if (c != m->viewed) {
         c->unread++;
         m->rev++;
@@ -214,28 +233,5 @@ static msg *upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_m
 
 msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms)
 {
-    return upsert(m, c, am, now_ms, NULL);
-}
-
-void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms)
-{
-    bool first = !c->history_loaded;
-    size_t unread = c->unread, rings = m->new_takeover;
-    for (size_t i = 0; l && i < l->n; i++) {
-        upsert(m, c, &l->items[i], now_ms, &l->items[i]);
-        /* Done with: what is left of it goes now, not with the list, so
-         * that the model grows into the room it leaves. */
-        ai_message_clear(&l->items[i]);
-    }
-    if (first) {
-        /* Loading what was there before is not news. */
-        c->unread = unread;
-        m->new_takeover = rings;
-        c->history_loaded = true;
-        /* The notes of rejections this console saw (the messages may
-         * have left with the bound, or come before the history). */
-        model_notes_restore(m, c);
-    }
-    model_touch(m, c);
-    m->rev++;
+    return model_upsert(m, c, am, now_ms, NULL);
 }

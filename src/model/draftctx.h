@@ -5,6 +5,9 @@
  * written: it does not answer those). Everything comes from the model by
  * the draft's id; a workspace whose history is not loaded yet gives what
  * it has (complete says so; desk_draft_ctx in desk.h also starts the load).
+ * Of a long conversation only a window of the newest messages is held
+ * (model.h): the customer's last messages are in it; the message a draft
+ * answers may not be, when older than the window (answers then NULL).
  *
  * A draft is stale when its workspace got an answer after the draft was
  * written: a human agent's message, or another AI message (another draft

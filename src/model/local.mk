@@ -2,6 +2,7 @@
 # drafts, waits, the sidebar's order, rejection notes, what can be copied.
 libaidesk_a_SOURCES += \
 	src/model/conv.c \
+	src/model/convwin.c \
 	src/model/draftctx.c src/model/draftctx.h \
 	src/model/draftq.c src/model/draftq.h \
 	src/model/model.c src/model/model.h \

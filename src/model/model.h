@@ -11,7 +11,9 @@
  *
  * Memory is bounded for a whole shift (see "the bound" below): only the
  * most recently active workspaces are kept whole; the others leave memory
- * and come back from the server when opened. */
+ * and come back from the server when opened. Of a long conversation only
+ * a window of its newest messages is held, and earlier ones are loaded as
+ * the person reads back (see "the window"). */
 #ifndef AIDESK_MODEL_MODEL_H
 #define AIDESK_MODEL_MODEL_H
 
@@ -117,6 +119,12 @@ typedef struct conv {
     int64_t listed_wait_ms; /* a listing said its last message was the customer's, of then */
     int64_t draft_since_ms; /* its oldest pending draft's creation (0: none, or unknown) */
     bool history_loaded;
+    /* A window of a long history (see "the window" below): how many
+     * messages the server lists before the first one held (0: none, or a
+     * local chat). */
+    size_t older;
+    bool older_failed;   /* loading earlier ones failed (the desk said why):
+                          * not asked again until the person asks */
     bool told_repair;    /* the user heard that its text held invalid UTF-8 */
     char *chat_model;    /* chats: the model that answers */
     uint64_t next_local; /* for "local-N" ids */
@@ -245,9 +253,10 @@ size_t model_sorted(model *m, ai_mode filter, conv **out, size_t max);
  * leaves the model (and the sidebar; /open and /go find it on the server
  * again, desk_find_by_name);
  * a live one keeps only its summary (title, mode, activity, unread and
- * draft counts) and history_loaded becomes false, so that opening it loads
- * its history again (desk_open). A live event for a workspace that left
- * brings it back, as for any workspace first heard of from an event.
+ * draft counts) and history_loaded becomes false (older 0, see "the
+ * window"), so that opening it loads its history again (desk_open). A
+ * live event for a workspace that left brings it back, as for any
+ * workspace first heard of from an event.
  *
  * Each touch is constant time; a trim costs the conversations it lets go
  * plus the protected ones it meets (each moved to the front, so it is not
@@ -272,6 +281,53 @@ bool model_is_protected(const model *m, const conv *c);
  * left. */
 size_t model_trim(model *m);
 
+/* ---- the window
+ * A workspace can hold ten thousand messages: megabytes. A history load
+ * keeps only the newest HIST_WINDOW of them (the sink drops the oldest as
+ * newer ones are decoded, api/aiassist.h), and c->older says how many the
+ * server lists before the first one held: exact after every merge (a
+ * merge is told where its window lies, ai_hist_pos). Live messages
+ * appended do not change it. Scrolling to the top of what is held loads
+ * the HIST_WINDOW just before it (conv_prepend_history), so a long
+ * conversation can be read back to its start; what was loaded so stays
+ * until the bound lets the workspace go (older is then 0 again, with
+ * history_loaded false). Readers of msgs see the window: the draft
+ * context, snippets and wait figures work on the newest messages; an
+ * export first loads the rest (desk.h). Local chats are never windowed.
+ *
+ * The first message held that the server named: what a window is placed
+ * against. NULL when none. */
+#define HIST_WINDOW 1000
+const msg *conv_first_server_msg(const conv *c);
+/* Merges a window of a history (l, placed by pos: where it lies in the
+ * server's list; asked_id: the id the window was asked to find, NULL when
+ * none). Messages of l new to c and listed before c's first held one are
+ * put before it, the others as conv_merge_history; older becomes exact:
+ *  - c held none of the server's: older = pos->older;
+ *  - c's first held message is in l, or was found by the sink before the
+ *    window and the window overlaps what c holds: the position of the
+ *    first held after the merge;
+ *  - c held none of the server's when the window was asked for
+ *    (asked_id NULL) and holds some now that are not in l: they came
+ *    live since, and l goes before them;
+ *  - otherwise (its first held message is no longer listed, or a gap
+ *    between what c holds and the window): c's messages from the server
+ *    are let go and the window replaces them (ours in flight stay).
+ * l is then only fit to be freed. */
+void conv_merge_window(model *m, conv *c, ai_message_list *l, const ai_hist_pos *pos,
+                       const char *asked_id, int64_t now_ms);
+/* Earlier messages: l is the window just before the message before_id
+ * (pos as the sink told). When before_id is still c's first held message,
+ * l's messages (those c does not hold) go before it, in order, older
+ * becomes pos->older, and true is returned; else nothing changes (the
+ * conversation moved on meanwhile). Not news: unread is unchanged. l is
+ * then only fit to be freed. */
+bool conv_prepend_history(model *m, conv *c, ai_message_list *l, const ai_hist_pos *pos,
+                          const char *before_id, int64_t now_ms);
+/* Lets c's messages from the server go (ours in flight stay), as the
+ * bound would: history_loaded false, older 0. */
+void conv_forget_history(model *m, conv *c);
+
 /* ---- messages */
 msg *conv_find_msg(const conv *c, const char *id);
 /* Appends a message (text copied) and returns it. */
@@ -283,10 +339,11 @@ msg *conv_append_local(conv *c, ai_role role, const char *text, int64_t at_ms);
  * (SENDING or UNCERTAIN, same role and text) is recognised and takes the
  * server's id instead of appearing twice. */
 msg *conv_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms);
-/* Merges a history listing: every message in l is upserted, in order. A
- * message it adds takes its text from l instead of a copy, and each
- * message of l is cleared once merged (l is then only fit to be freed):
- * a long history is in memory once. */
+/* Merges a whole history listing: every message in l is upserted, in
+ * order (those listed before c's first held one go before it). A message
+ * it adds takes its text from l instead of a copy, and each message of l
+ * is cleared once merged (l is then only fit to be freed): a long history
+ * is in memory once. older becomes 0. */
 void conv_merge_history(model *m, conv *c, ai_message_list *l, int64_t now_ms);
 /* Removes (and frees) a message from c. */
 void conv_remove_msg(conv *c, msg *mm);

@@ -124,6 +124,8 @@ size_t model_trim(model *m)
              * history again. */
             model_conv_clear(c);
             c->history_loaded = false;
+            c->older = 0;
+            c->older_failed = false;
             c->rev++;
         }
     }

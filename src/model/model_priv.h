@@ -22,4 +22,17 @@ void model_keep_place(model *m, conv *c);
 /* Takes c out of the recent list (no-op when not in it). */
 void model_keep_unlink(model *m, conv *c);
 
+/* conv.c: a message record (id copied, text copied), not yet in a
+ * conversation. */
+msg *model_msg_new(const char *id, ai_role role, const char *text, size_t len, msg_state state,
+                  int64_t at_ms);
+/* Puts the n records mms (taken) at position at of c's messages, in
+ * order; their ids must be new to c. */
+void model_conv_insert(conv *c, size_t at, msg *const *mms, size_t n);
+/* conv_upsert; with take (am itself), a new message takes am's text. */
+msg *model_upsert(model *m, conv *c, const ai_message *am, int64_t now_ms, ai_message *take);
+bool model_is_local_id(const char *id);
+void model_msg_set_approval(msg *mm, const char *approval);
+/* An answer keeps its time in the conversation's summary. */
+void model_note_answer(conv *c, const msg *mm);
 #endif

@@ -7,7 +7,11 @@
 
 /* Since when c's customer waits for a human answer: the first of the
  * customer messages at the end of c that no human or AI message follows;
- * for messages not in memory, the summary's word. 0: not waiting. */
+ * for messages not in memory, the summary's word. 0: not waiting. A
+ * conversation held as a window (model.h) has its newest messages: a
+ * wait is at the end, so the window holds what it needs, but for a
+ * customer who wrote more than the whole window unanswered, whose wait
+ * then starts at the window's first message. */
 static int64_t human_since(const conv *c)
 {
     int64_t answered = c->last_human_ms > c->last_ai_ms ? c->last_human_ms : c->last_ai_ms;

@@ -13,6 +13,7 @@
 
 #define TAB_STOP 4 /* as the markdown parser counts columns */
 
+/* The newest messages are always held (a window keeps the newest, model.h). */
 const msg *snip_last_answer(const conv *c)
 {
     for (size_t i = c ? c->nmsgs : 0; i > 0; i--) {

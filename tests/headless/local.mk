@@ -15,3 +15,6 @@ EXTRA_DIST += $(HEADLESS_TESTS) tests/headless/lib.sh tests/headless/api.sh \
 # A call from the AI Gate pane.
 HEADLESS_TESTS += tests/headless/test_call.sh
 EXTRA_DIST += tests/headless/call.keys
+# A long conversation held as a window: reading back to its start.
+HEADLESS_TESTS += tests/headless/test_window.sh
+EXTRA_DIST += tests/headless/window.keys

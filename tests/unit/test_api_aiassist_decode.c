@@ -2,6 +2,7 @@
  * tolerances, missing fields, wrong types and hostile input. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -512,9 +513,10 @@ static void ws_history__damaged_answers_fail_alike_either_way(void **state)
  * way (forgotten); -1 is the second fetch, decoded whole. *how: the
  * sink's verdict. */
 static ai_message_list *fed_history(const char *s, size_t len, const size_t *cuts, size_t ncuts,
-                                    char **err, int *how)
+                                    const ai_hist_window *win, ai_hist_pos *pos, char **err,
+                                    int *how)
 {
-    net_sink *k = ai_history_sink_new();
+    net_sink *k = ai_history_sink_new(win);
     k->push(k->state, s, len / 2);
     k->restart(k->state);
     size_t at = 0;
@@ -527,22 +529,49 @@ static ai_message_list *fed_history(const char *s, size_t len, const size_t *cut
     }
     ai_message_list *l = NULL;
     *err = NULL;
-    *how = ai_history_sink_result(k, &l, err);
+    *how = ai_history_sink_result(k, &l, pos, err);
     net_sink_free(k);
-    if (*how < 0)
+    if (*how < 0) {
+        /* The console's second fetch: decoded whole, the same window. */
         l = ai_decode_ws_history(s, len, err);
+        if (l)
+            ai_hist_window_apply(l, win, pos);
+    }
     return l;
 }
 
 static unsigned fed_seed = 777;
 
+/* The windows every history below is read with (model/model.h, "the
+ * window"): all; the newest two; the newest one placed against m3; the
+ * two just before m3, and before m2; one before an id not listed. */
+static const ai_hist_window FED_WINDOWS[] = {
+    {0, NULL, false}, {2, NULL, false}, {1, "m3", false},
+    {2, "m3", true},  {2, "m2", true},  {1, "m9", true},
+};
+#define NWIN (sizeof FED_WINDOWS / sizeof *FED_WINDOWS)
+
 /* Fed in pieces, s gives what the whole answer gives: the same messages
- * or the same error, word for word. every: cut at every byte too (else
+ * or the same error, word for word, and with a window the same part of
+ * them placed at the same position. every: cut at every byte too (else
  * byte by byte and at random only). whole_ok: never a second fetch. */
 static void history_fed(const char *s, size_t len, bool every, bool whole_ok)
 {
     char *want_err = NULL;
-    ai_message_list *want = ai_decode_ws_history(s, len, &want_err);
+    ai_message_list *whole = ai_decode_ws_history(s, len, &want_err);
+    ai_message_list *want[NWIN];
+    ai_hist_pos want_pos[NWIN];
+    for (size_t k = 0; k < NWIN; k++) {
+        want[k] = NULL;
+        memset(&want_pos[k], 0, sizeof want_pos[k]);
+        if (!whole)
+            continue;
+        /* A copy of the whole list, cut by the window. */
+        char *e2 = NULL;
+        want[k] = ai_decode_ws_history(s, len, &e2);
+        free(e2);
+        ai_hist_window_apply(want[k], &FED_WINDOWS[k], &want_pos[k]);
+    }
     size_t *cuts = xcalloc(len + 1, sizeof *cuts);
     size_t ways = (every ? len + 1 : 0) + 4;
     for (size_t w = 0; w < ways; w++) {
@@ -561,22 +590,32 @@ static void history_fed(const char *s, size_t len, bool every, bool whole_ok)
             if (n && cuts[n - 1] > len)
                 cuts[n - 1] = len;
         }
-        char *err = NULL;
-        int how = 0;
-        ai_message_list *got = fed_history(s, len, cuts, n, &err, &how);
-        if (!got != !want || !same_str(err, want_err))
-            fail_msg("'%.*s' in pieces (way %zu): %s / %s, whole: %s / %s", (int)len, s, w,
-                     got ? "list" : "NULL", err ? err : "-", want ? "list" : "NULL",
-                     want_err ? want_err : "-");
-        if (got)
-            same_lists(got, want);
-        if (whole_ok && how < 0)
-            fail_msg("'%.*s' in pieces (way %zu) was fetched again", (int)len, s, w);
-        ai_message_list_free(got);
-        free(err);
+        for (size_t k = 0; k < NWIN; k++) {
+            char *err = NULL;
+            int how = 0;
+            ai_hist_pos pos = {7, 7, true, 7};
+            ai_message_list *got = fed_history(s, len, cuts, n, &FED_WINDOWS[k], &pos, &err, &how);
+            if (!got != !want[k] || !same_str(err, want_err))
+                fail_msg("'%.*s' in pieces (way %zu, window %zu): %s / %s, whole: %s / %s", (int)len,
+                         s, w, k, got ? "list" : "NULL", err ? err : "-", want[k] ? "list" : "NULL",
+                         want_err ? want_err : "-");
+            if (got) {
+                same_lists(got, want[k]);
+                assert_int_equal(pos.total, want_pos[k].total);
+                assert_int_equal(pos.older, want_pos[k].older);
+                assert_int_equal(pos.found, want_pos[k].found);
+                assert_int_equal(pos.found_at, want_pos[k].found_at);
+            }
+            if (whole_ok && how < 0)
+                fail_msg("'%.*s' in pieces (way %zu) was fetched again", (int)len, s, w);
+            ai_message_list_free(got);
+            free(err);
+        }
     }
     free(cuts);
-    ai_message_list_free(want);
+    for (size_t k = 0; k < NWIN; k++)
+        ai_message_list_free(want[k]);
+    ai_message_list_free(whole);
     free(want_err);
 }
 
@@ -632,18 +671,114 @@ static void ws_history__the_sink_reads_a_long_history_in_pieces(void **state)
         buf_printf(&a, "%s{\"id\":\"m%d\",\"role\":\"%s\",\"content\":\"message %d\"}", i ? "," : "",
                    i, i % 2 ? "assistant" : "user", i);
     buf_append_str(&a, "]");
-    net_sink *k = ai_history_sink_new();
+    net_sink *k = ai_history_sink_new(NULL);
     for (size_t at = 0; at < a.len; at += 4096)
         k->push(k->state, a.data + at, a.len - at < 4096 ? a.len - at : 4096);
     ai_message_list *l = NULL;
     char *err = NULL;
-    assert_int_equal(ai_history_sink_result(k, &l, &err), 1);
+    assert_int_equal(ai_history_sink_result(k, &l, NULL, &err), 1);
     assert_int_equal(l->n, 5000);
     assert_string_equal(l->items[4999].id, "m4999");
     assert_string_equal(l->items[4999].content, "message 4999");
     assert_int_equal(l->items[4999].role, AI_ROLE_AI);
     ai_message_list_free(l);
     net_sink_free(k);
+    buf_free(&a);
+}
+
+/* A history of n messages m0..m(n-1), as the server lists it. */
+static void long_history(buf_t *a, int n)
+{
+    buf_append_str(a, "{\"messages\": [");
+    for (int i = 0; i < n; i++)
+        buf_printf(a, "%s{\"id\":\"m%d\",\"role\":\"user\",\"content\":\"message %d\"}",
+                   i ? "," : "", i, i);
+    buf_append_str(a, "]}");
+}
+
+/* The sink fed a in pieces of 777 bytes with window w; never holding more
+ * than the window (plus the message in progress, which is not a kept one). */
+static ai_message_list *windowed(const buf_t *a, const ai_hist_window *w, ai_hist_pos *pos)
+{
+    net_sink *k = ai_history_sink_new(w);
+    for (size_t at = 0; at < a->len; at += 777) {
+        k->push(k->state, a->data + at, a->len - at < 777 ? a->len - at : 777);
+        assert_true(ai_history_sink_held(k) <= w->keep);
+    }
+    ai_message_list *l = NULL;
+    char *err = NULL;
+    assert_int_equal(ai_history_sink_result(k, &l, pos, &err), 1);
+    net_sink_free(k);
+    return l;
+}
+
+static void ws_history__the_sink_keeps_a_window_of_a_long_history(void **state)
+{
+    (void)state;
+    buf_t a = BUF_INIT;
+    long_history(&a, 5000);
+    /* The newest 1,000, and how many come before them. */
+    ai_hist_window w = {1000, NULL, false};
+    ai_hist_pos pos;
+    ai_message_list *l = windowed(&a, &w, &pos);
+    assert_int_equal(l->n, 1000);
+    assert_string_equal(l->items[0].id, "m4000");
+    assert_string_equal(l->items[999].id, "m4999");
+    assert_string_equal(l->items[999].content, "message 4999");
+    assert_int_equal(pos.total, 5000);
+    assert_int_equal(pos.older, 4000);
+    assert_false(pos.found);
+    ai_message_list_free(l);
+    /* Placed against the first message held: where the server lists it. */
+    w.id = "m3500";
+    l = windowed(&a, &w, &pos);
+    assert_string_equal(l->items[0].id, "m4000");
+    assert_true(pos.found);
+    assert_int_equal(pos.found_at, 3500);
+    ai_message_list_free(l);
+    /* The 1,000 just before a message, in order. */
+    w.before = true;
+    l = windowed(&a, &w, &pos);
+    assert_int_equal(l->n, 1000);
+    for (size_t i = 0; i < l->n; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "m%zu", 2500 + i);
+        assert_string_equal(l->items[i].id, want);
+    }
+    assert_int_equal(pos.older, 2500);
+    assert_int_equal(pos.found_at, 3500);
+    ai_message_list_free(l);
+    /* Fewer than the window before it: all of them, none older. */
+    w.id = "m300";
+    l = windowed(&a, &w, &pos);
+    assert_int_equal(l->n, 300);
+    assert_string_equal(l->items[0].id, "m0");
+    assert_string_equal(l->items[299].id, "m299");
+    assert_int_equal(pos.older, 0);
+    ai_message_list_free(l);
+    /* An id the server no longer lists: said so (the newest, as a list). */
+    w.id = "m-gone";
+    l = windowed(&a, &w, &pos);
+    assert_false(pos.found);
+    assert_int_equal(pos.total, 5000);
+    ai_message_list_free(l);
+    /* A message of the wrong shape far before the window is still the
+     * whole answer's error, word for word. */
+    buf_t b = BUF_INIT;
+    buf_append_str(&b, "[{\"id\":\"m0\",\"content\":\"x\"},{\"id\":\"m1\"}");
+    for (int i = 2; i < 3000; i++)
+        buf_printf(&b, ",{\"id\":\"m%d\",\"content\":\"x\"}", i);
+    buf_append_str(&b, "]");
+    net_sink *k = ai_history_sink_new(&(ai_hist_window){1000, NULL, false});
+    k->push(k->state, b.data, b.len);
+    char *err = NULL, *want = NULL;
+    assert_int_equal(ai_history_sink_result(k, &l, NULL, &err), 0);
+    assert_null(ai_decode_ws_history(b.data, b.len, &want));
+    assert_string_equal(err, want);
+    free(err);
+    free(want);
+    net_sink_free(k);
+    buf_free(&b);
     buf_free(&a);
 }
 
@@ -746,6 +881,7 @@ TEST_MAIN(cmocka_unit_test(chat__decodes_a_full_completion),
           cmocka_unit_test(ws_history__damaged_answers_fail_alike_either_way),
           cmocka_unit_test(ws_history__fed_in_pieces_decodes_as_the_whole_answer),
           cmocka_unit_test(ws_history__the_sink_reads_a_long_history_in_pieces),
+          cmocka_unit_test(ws_history__the_sink_keeps_a_window_of_a_long_history),
           cmocka_unit_test(mgr_list__reads_the_list_extras),
           cmocka_unit_test(mgr_drafts__reads_drafts_with_their_source_message),
           cmocka_unit_test(mgr_answers__decode_approve_reject_reply_and_typing))

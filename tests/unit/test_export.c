@@ -115,6 +115,68 @@ static void export__writes_a_private_file_and_never_clobbers_by_default(void **s
     free(cmd);
 }
 
+/* A conversation holding only its newest messages (model.h, "the
+ * window") is never written in part. */
+static void export__never_writes_a_window_for_the_whole(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/aidesk-export-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    setenv("XDG_DATA_HOME", dir, 1);
+    model *m = model_new();
+    conv *c = sample(m);
+    c->older = 1234; /* the server lists that many before m1 */
+    char *named = xasprintf("%s/part.md", dir);
+    char *path = NULL, *err = NULL;
+    assert_int_equal(export_conv(c, EXPORT_MARKDOWN, named, &path, &err), -1);
+    assert_null(path);
+    assert_non_null(strstr(err, "1234 earlier messages of this conversation are not loaded"));
+    free(err);
+    struct stat st;
+    assert_int_equal(stat(named, &st), -1); /* nothing written */
+    /* With the earlier ones: all of them first, in order; one the
+     * conversation holds too (m1) once, where it holds it. */
+    ai_message_list earlier = {0};
+    earlier.items = xcalloc(3, sizeof *earlier.items);
+    const char *ids[] = {"m-1", "m0", "m1"};
+    for (size_t i = 0; i < 3; i++) {
+        earlier.items[i].id = xstrdup(ids[i]);
+        earlier.items[i].role = AI_ROLE_USER;
+        earlier.items[i].content = xasprintf("earlier %zu", i);
+        earlier.items[i].created_ms = 1600000000000;
+    }
+    earlier.n = 3;
+    assert_int_equal(export_conv_with(c, &earlier, EXPORT_JSON, named, &path, &err), 0);
+    buf_t b = BUF_INIT;
+    export_render_with(c, &earlier, EXPORT_JSON, &b);
+    json_object *o = jsonu_parse(b.data, b.len, &err);
+    assert_non_null(o);
+    json_object *msgs = NULL;
+    assert_true(json_object_object_get_ex(o, "messages", &msgs));
+    assert_int_equal(json_object_array_length(msgs), 5);
+    const char *want[] = {"m-1", "m0", "m1", "m2", "local-1"};
+    for (size_t i = 0; i < 5; i++) {
+        json_object *id = NULL;
+        json_object_object_get_ex(json_object_array_get_idx(msgs, i), "id", &id);
+        assert_string_equal(json_object_get_string(id), want[i]);
+    }
+    json_object_put(o);
+    buf_clear(&b);
+    export_render_with(c, &earlier, EXPORT_MARKDOWN, &b);
+    assert_non_null(strstr(buf_cstr(&b), "## customer · 2020-09-13T12:26:40Z\n\nearlier 0"));
+    assert_null(strstr(buf_cstr(&b), "earlier 2")); /* m1 as held, not again */
+    buf_free(&b);
+    ai_message_list_clear(&earlier);
+    unlink(path);
+    free(path);
+    free(named);
+    model_free(m);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
 TEST_MAIN(cmocka_unit_test(export__markdown_keeps_authors_times_states_and_text),
+          cmocka_unit_test(export__never_writes_a_window_for_the_whole),
           cmocka_unit_test(export__json_round_trips_every_message),
           cmocka_unit_test(export__writes_a_private_file_and_never_clobbers_by_default))

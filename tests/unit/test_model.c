@@ -1254,7 +1254,163 @@ static void model__a_long_history_merges_and_finds_every_message(void **state)
     model_free(m);
 }
 
+/* ------------------------------------------------------------ the window */
+
+/* Messages m<from> .. m<to - 1>, as the server lists them. */
+static ai_message_list *span(int from, int to)
+{
+    ai_message_list *l = xcalloc(1, sizeof *l);
+    l->items = xcalloc((size_t)(to - from) + 1, sizeof *l->items);
+    for (int i = from; i < to; i++) {
+        ai_message *am = &l->items[l->n++];
+        am->id = xasprintf("m%d", i);
+        am->role = i % 2 ? AI_ROLE_AI : AI_ROLE_USER;
+        am->content = xasprintf("text %d", i);
+        am->created_ms = 1000 + i;
+    }
+    return l;
+}
+
+static void merge_window(model *m, conv *c, int from, int to, const ai_hist_pos *pos,
+                         const char *asked)
+{
+    ai_message_list *l = span(from, to);
+    conv_merge_window(m, c, l, pos, asked, 5);
+    ai_message_list_free(l);
+}
+
+/* c holds m<from> .. m<to - 1>, in that order, each once. */
+static void holds(const conv *c, int from, int to)
+{
+    assert_int_equal(c->nmsgs, (size_t)(to - from));
+    for (int i = from; i < to; i++) {
+        char id[16], text[24];
+        snprintf(id, sizeof id, "m%d", i);
+        snprintf(text, sizeof text, "text %d", i);
+        assert_string_equal(c->msgs[i - from]->id, id);
+        assert_string_equal(text_of(c->msgs[i - from]), text);
+        assert_ptr_equal(conv_find_msg(c, id), c->msgs[i - from]);
+    }
+}
+
+static void model__a_window_knows_how_many_come_before_and_grows_back_in_order(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    /* The newest 1,000 of 3,000. */
+    ai_hist_pos pos = {3000, 2000, false, 0};
+    merge_window(m, c, 2000, 3000, &pos, NULL);
+    assert_true(c->history_loaded);
+    holds(c, 2000, 3000);
+    assert_int_equal(c->older, 2000);
+    assert_int_equal(c->unread, 0);
+    /* A live message is appended: older stays. */
+    created(m, "ws_1", "m3000", "user", "text 3000");
+    assert_int_equal(c->older, 2000);
+    holds(c, 2000, 3001);
+    /* The 1,000 before the first held, put before it, in order. */
+    size_t unread = c->unread;
+    ai_message_list *l = span(1000, 2000);
+    pos = (ai_hist_pos){3001, 1000, true, 2000};
+    assert_true(conv_prepend_history(m, c, l, &pos, "m2000", 5));
+    ai_message_list_free(l);
+    holds(c, 1000, 3001);
+    assert_int_equal(c->older, 1000);
+    assert_int_equal(c->unread, unread); /* old news is no news */
+    /* An answer placed against what is no longer the first held: nothing. */
+    l = span(0, 1000);
+    pos = (ai_hist_pos){3001, 0, true, 1000};
+    assert_false(conv_prepend_history(m, c, l, &pos, "m2000", 5));
+    holds(c, 1000, 3001);
+    assert_int_equal(c->older, 1000);
+    ai_message_list_free(l);
+    /* One that lists again what is held is held once. */
+    l = span(0, 1001);
+    pos = (ai_hist_pos){3001, 0, true, 1000};
+    assert_true(conv_prepend_history(m, c, l, &pos, "m1000", 5));
+    ai_message_list_free(l);
+    holds(c, 0, 3001);
+    assert_int_equal(c->older, 0);
+    /* The newest window again (a reload): placed against m0, which the
+     * server lists first; what was loaded stays. */
+    pos = (ai_hist_pos){3001, 2001, true, 0};
+    merge_window(m, c, 2001, 3001, &pos, "m0");
+    holds(c, 0, 3001);
+    assert_int_equal(c->older, 0);
+    /* The bound lets it go: older with it. */
+    model_set_keep(m, 0);
+    model_trim(m);
+    assert_int_equal(c->nmsgs, 0);
+    assert_false(c->history_loaded);
+    assert_int_equal(c->older, 0);
+    model_free(m);
+}
+
+static void model__a_window_that_does_not_meet_what_is_held_replaces_it(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    ai_hist_pos pos = {3000, 2000, false, 0};
+    merge_window(m, c, 2000, 3000, &pos, NULL);
+    msg *ours = conv_append_local(c, AI_ROLE_USER, "on its way", 9);
+    /* Away for long: 2,000 more since. The window is past what is held,
+     * with a gap between: what is held goes, ours in flight stays. */
+    pos = (ai_hist_pos){5000, 4000, true, 2000};
+    merge_window(m, c, 4000, 5000, &pos, "m2000");
+    assert_int_equal(c->nmsgs, 1001);
+    assert_ptr_equal(c->msgs[0], ours);
+    assert_string_equal(c->msgs[1]->id, "m4000");
+    assert_null(conv_find_msg(c, "m2999"));
+    assert_int_equal(c->older, 4000);
+    /* The first held is no longer listed at all: replaced too. */
+    pos = (ai_hist_pos){20, 10, false, 0};
+    merge_window(m, c, 10, 20, &pos, "m4000");
+    assert_int_equal(c->nmsgs, 11);
+    assert_string_equal(c->msgs[1]->id, "m10");
+    assert_int_equal(c->older, 10);
+    model_free(m);
+}
+
+static void model__live_messages_before_the_history_stay_after_it(void **state)
+{
+    (void)state;
+    model *m = model_new();
+    conv *c = workspace(m, "ws_1", AI_MODE_AI, "active", 0, -1);
+    created(m, "ws_1", "m2999", "ai", "text 2999");
+    /* The window reaches back past the live message: the rest goes
+     * before it, in the server's order. */
+    ai_hist_pos pos = {3000, 2000, true, 2999};
+    merge_window(m, c, 2000, 3000, &pos, "m2999");
+    holds(c, 2000, 3000);
+    assert_int_equal(c->older, 2000);
+    /* One that arrives live while the first window is on its way (asked
+     * for when nothing was held) goes after it. */
+    conv *d = workspace(m, "ws_2", AI_MODE_AI, "active", 0, -1);
+    created(m, "ws_2", "m3000", "user", "text 3000");
+    pos = (ai_hist_pos){3000, 2000, false, 0};
+    merge_window(m, d, 2000, 3000, &pos, NULL);
+    holds(d, 2000, 3001);
+    assert_int_equal(d->older, 2000);
+    /* A whole listing: nothing before it. */
+    ai_message_list *l = span(0, 3000);
+    conv_merge_history(m, c, l, 5);
+    ai_message_list_free(l);
+    holds(c, 0, 3000);
+    assert_int_equal(c->older, 0);
+    /* Forgetting it: as the bound would. */
+    conv_forget_history(m, c);
+    assert_int_equal(c->nmsgs, 0);
+    assert_false(c->history_loaded);
+    assert_consistent(m);
+    model_free(m);
+}
+
 TEST_MAIN(cmocka_unit_test(model__merges_a_message_by_id_instead_of_adding_it_twice),
+          cmocka_unit_test(model__a_window_knows_how_many_come_before_and_grows_back_in_order),
+          cmocka_unit_test(model__a_window_that_does_not_meet_what_is_held_replaces_it),
+          cmocka_unit_test(model__live_messages_before_the_history_stay_after_it),
           cmocka_unit_test(
               model__merges_our_sent_message_with_the_servers_copy_when_the_event_comes_first),
           cmocka_unit_test(
