@@ -27,7 +27,9 @@ typedef struct drafts {
     unsigned rev;      /* the model's rev when the picture was taken */
     bool taken;
     dq_view queue_cmd; /* the queue when the command line was opened */
-    bool any_wait;     /* a row showed a wait: the figures tick */
+    bool any_wait;     /* a row showed a wait at the last draw */
+    int64_t wait_next_wall; /* any_wait: when the first of them changes (wall ms) */
+    unsigned wait_epoch; /* moments passed (tick): each one a new signature */
 } drafts;
 
 static const pane_ops ops;
@@ -303,6 +305,11 @@ static int row_marks(drafts *dp, ui *u, const draft *d, int y, int x, int w, int
         int64_t late = (int64_t)u->cfg->late_after_s * 1000;
         bool red = late > 0 && now - d->created_ms > late;
         used += ui_text(u, y, x, w, fig, strlen(fig), red ? (int)(ui_style(u, THEME_STATE_FAILED) | A_BOLD) : da);
+        /* Drawn again when a figure or its colour next changes (as the
+         * sidebar's), not every second. */
+        int64_t next = wait_fig_next_wall(now, d->created_ms, red ? 0 : late);
+        if (!dp->any_wait || next < dp->wait_next_wall)
+            dp->wait_next_wall = next;
         dp->any_wait = true;
     }
     desk_held_info h;
@@ -386,8 +393,7 @@ static uint64_t sig(pane *p, ui *u)
 {
     drafts *dp = (drafts *)p;
     uint64_t h = ((uint64_t)u->m->rev << 1) | (u->focus == p);
-    if (dp->any_wait) /* the waits tick, once a second */
-        h = (h ^ (uint64_t)(clock_wall_ms() / 1000)) * 1099511628211ull;
+    h = (h ^ dp->wait_epoch) * 1099511628211ull;
     size_t n = desk_held_count(u->desk);
     desk_held_info hi;
     if (n && desk_held_get(u->desk, n - 1, clock_mono_ms(), &hi))
@@ -395,11 +401,30 @@ static uint64_t sig(pane *p, ui *u)
     return h;
 }
 
+/* The moment the first wait figure changes; none while nothing waits (the
+ * undo window's countdown is the status bar's timer). */
 static long next_timer_ms(pane *p, ui *u, int64_t now)
 {
     (void)u;
     (void)now;
-    return ((drafts *)p)->any_wait && p->r.h > 0 ? 1000 - (long)(clock_wall_ms() % 1000) : -1;
+    drafts *dp = (drafts *)p;
+    if (!dp->any_wait || p->r.h <= 0 || dp->wait_next_wall == INT64_MAX)
+        return -1;
+    int64_t t = dp->wait_next_wall - clock_wall_ms();
+    return t < 0 ? 0 : t > 3600 * 1000 ? 3600 * 1000 : (long)t;
+}
+
+static void tick(pane *p, ui *u, int64_t now)
+{
+    (void)u;
+    (void)now;
+    drafts *dp = (drafts *)p;
+    /* A new signature draws the queue again; the drawing finds the next
+     * moment. */
+    if (dp->any_wait && dp->wait_next_wall != INT64_MAX && clock_wall_ms() >= dp->wait_next_wall) {
+        dp->wait_epoch++;
+        dp->wait_next_wall = INT64_MAX;
+    }
 }
 
 static void sync(pane *p, ui *u)
@@ -427,6 +452,7 @@ static const pane_ops ops = {
     .sync = sync,
     .line_opened = line_open,
     .next_timer_ms = next_timer_ms,
+    .tick = tick,
     .free = drafts_free,
 };
 

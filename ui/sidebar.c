@@ -220,11 +220,7 @@ static void draw_conv(sidebar *sp, ui *u, rect r, int y, const conv *c, int64_t 
         /* Drawn again when the figure or its colour next changes, on a
          * whole second of the wall clock: workspaces that began to wait at
          * different moments tick together, not each in its own wake-up. */
-        int64_t next = now_wall + wait_fig_next_ms(now_wall - w.since_ms);
-        next = (next + 999) / 1000 * 1000;
-        int64_t late_at = w.since_ms + desk_late_ms(u->desk) + 1;
-        if (!late && desk_late_ms(u->desk) > 0 && late_at > now_wall && late_at < next)
-            next = (late_at + 999) / 1000 * 1000;
+        int64_t next = wait_fig_next_wall(now_wall, w.since_ms, late ? 0 : desk_late_ms(u->desk));
         if (!sp->any_wait || next < sp->wait_next_wall)
             sp->wait_next_wall = next;
         sp->any_wait = true;

@@ -143,6 +143,16 @@ int64_t wait_fig_next_ms(int64_t ms)
     return step - ms % step;
 }
 
+int64_t wait_fig_next_wall(int64_t now_wall, int64_t since_ms, int64_t late_ms)
+{
+    int64_t next = now_wall + wait_fig_next_ms(now_wall - since_ms);
+    next = (next + 999) / 1000 * 1000;
+    int64_t late_at = since_ms + late_ms + 1;
+    if (late_ms > 0 && late_at > now_wall && late_at < next)
+        next = (late_at + 999) / 1000 * 1000;
+    return next;
+}
+
 void wait_fig(int64_t ms, char *out)
 {
     int64_t s = ms < 0 ? 0 : ms / 1000, v;

@@ -43,6 +43,11 @@ void wait_fig(int64_t ms, char *out);
  * the next second under a minute, the next minute under an hour, and so
  * on. A pane that shows waits wakes then, not every second. */
 int64_t wait_fig_next_ms(int64_t ms);
+/* The wall-clock moment (ms, on a whole second) when a wait that began at
+ * since_ms next shows another figure or turns late (late_ms after it; 0:
+ * it never turns, or already has). On whole seconds so that waits that
+ * began at different moments tick together, in one wake-up. */
+int64_t wait_fig_next_wall(int64_t now_wall, int64_t since_ms, int64_t late_ms);
 
 typedef struct wait_info {
     unsigned what;            /* WAIT_* bits; 0: nobody waits */

@@ -179,6 +179,43 @@ static void wait__a_figure_changes_when_its_next_unit_comes(void **state)
     }
 }
 
+/* The moment a pane draws a wait again: a whole second of the wall clock
+ * (waits that began at different moments tick together), within a second
+ * after its figure changes or it turns late, and not before. */
+static void wait__the_next_moment_is_a_whole_second_at_or_after_a_change(void **state)
+{
+    (void)state;
+    const int64_t t0 = 1700000000000LL; /* a wall clock on a whole second */
+    const int64_t late = 5 * 60 * 1000;
+    for (int64_t since = t0 - 7200 * 1000; since <= t0; since += 37 * 1000 + 123) {
+        for (int64_t now = t0; now < t0 + 3000; now += 250) {
+            int64_t next = wait_fig_next_wall(now, since, late);
+            assert_int_equal(next % 1000, 0);
+            assert_true(next > now);
+            /* Something has changed by then (no wake-up for nothing) ... */
+            char a[WAIT_FIG_COLS + 1], b[WAIT_FIG_COLS + 1], c[WAIT_FIG_COLS + 1];
+            wait_fig(now - since, a);
+            wait_fig(next - since, b);
+            bool turned = (next - since > late) != (now - since > late);
+            assert_true(strcmp(a, b) != 0 || turned);
+            /* ... and nothing had a whole second before (never a second
+             * late). */
+            if (next - 1000 > now) {
+                wait_fig(next - 1000 - since, c);
+                assert_string_equal(a, c);
+                assert_int_equal(next - 1000 - since > late, now - since > late);
+            }
+        }
+    }
+    /* Waiting 5m10s, late at 5m30s: the next moment is when it turns
+     * late (the second after 5m30s), not the next minute; already late,
+     * or never, the next minute (6m). */
+    int64_t since = t0 - 310 * 1000;
+    assert_int_equal(wait_fig_next_wall(t0, since, 330 * 1000), t0 + 21 * 1000);
+    assert_int_equal(wait_fig_next_wall(t0, since, 0), t0 + 50 * 1000);
+    assert_int_equal(wait_fig_next_wall(t0, since, 300 * 1000), t0 + 50 * 1000);
+}
+
 static void wait__drafts_wait_for_approval_and_the_longest_wait_is_found(void **state)
 {
     (void)state;
@@ -774,6 +811,7 @@ static void copy__a_private_file_never_replaced_or_an_osc52_sequence(void **stat
 
 TEST_MAIN(cmocka_unit_test(wait__a_customer_in_takeover_waits_from_the_first_unanswered_message),
           cmocka_unit_test(wait__a_figure_changes_when_its_next_unit_comes),
+        cmocka_unit_test(wait__the_next_moment_is_a_whole_second_at_or_after_a_change),
           cmocka_unit_test(wait__drafts_wait_for_approval_and_the_longest_wait_is_found),
           cmocka_unit_test(wait__a_workspace_not_in_memory_is_judged_by_its_summary),
           cmocka_unit_test(bell__a_customer_writing_in_takeover_counts_a_history_does_not),
