@@ -33,5 +33,5 @@ tests_integration_test_desk_day_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 # A long conversation held as a window: opening, earlier messages, /save.
 INTEGRATION_TESTS += tests/integration/test_desk_window
 tests_integration_test_desk_window_SOURCES = tests/integration/test_desk_window.c \
-	$(DESK_TEST_SUPPORT)
+	$(DESK_TEST_SUPPORT) $(SLURP_SUPPORT)
 tests_integration_test_desk_window_CPPFLAGS = $(INTEGRATION_CPPFLAGS)

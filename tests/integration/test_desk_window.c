@@ -19,6 +19,7 @@
 #include "deskh.h"
 #include "desk/desk.h"
 #include "simproc.h"
+#include "slurp.h"
 #include "test.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
@@ -106,16 +107,10 @@ static bool flash_has(harness *h, const char *s)
 /* The whole file /save wrote: every message the server lists, in order. */
 static void saved_all(const char *path, const ai_message_list *server)
 {
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    buf_t b = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
+    char *text = slurp(path);
+    assert_non_null(text);
     char *err = NULL;
-    json_object *o = jsonu_parse(b.data, b.len, &err);
+    json_object *o = jsonu_parse(text, strlen(text), &err);
     assert_null(err);
     json_object *msgs = NULL;
     assert_true(json_object_object_get_ex(o, "messages", &msgs));
@@ -128,7 +123,7 @@ static void saved_all(const char *path, const ai_message_list *server)
         assert_string_equal(json_object_get_string(content), server->items[i].content);
     }
     json_object_put(o);
-    buf_free(&b);
+    free(text);
 }
 
 static void desk_window__a_long_conversation_opens_newest_first_and_reads_back_to_its_start(void **state)
