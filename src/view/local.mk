@@ -10,8 +10,9 @@ tests_unit_test_view_SOURCES = tests/unit/test_view.c tests/unit/test.h
 tests_unit_test_view_CPPFLAGS = $(TEST_CPPFLAGS)
 
 UNIT_TESTS += tests/unit/test_export
-tests_unit_test_export_SOURCES = tests/unit/test_export.c tests/unit/test.h
-tests_unit_test_export_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_export_SOURCES = tests/unit/test_export.c tests/unit/test.h \
+	tests/integration/xdgtmp.c tests/integration/xdgtmp.h
+tests_unit_test_export_CPPFLAGS = $(TEST_CPPFLAGS) -I$(top_srcdir)/tests/integration
 # The model comparison's column layout (issue 5).
 libaidesk_a_SOURCES += src/view/compare_layout.c src/view/compare_layout.h
 UNIT_TESTS += tests/unit/test_compare_layout

@@ -8,6 +8,7 @@
 
 #include "export/export.h"
 #include "test.h"
+#include "xdgtmp.h"
 #include "util/jsonu.h"
 #include "util/mem.h"
 
@@ -80,9 +81,8 @@ static void export__json_round_trips_every_message(void **state)
 static void export__writes_a_private_file_and_never_clobbers_by_default(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/aidesk-export-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    setenv("XDG_DATA_HOME", dir, 1);
+    char dir[512];
+    assert_int_equal(xdgtmp_make(dir, sizeof dir, "export"), 0);
     model *m = model_new();
     conv *c = sample(m);
     char *path = NULL, *err = NULL;
@@ -110,9 +110,7 @@ static void export__writes_a_private_file_and_never_clobbers_by_default(void **s
     free(named);
     free(bad);
     model_free(m);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    xdgtmp_remove(dir);
 }
 
 /* A conversation holding only its newest messages (model.h, "the
@@ -120,9 +118,8 @@ static void export__writes_a_private_file_and_never_clobbers_by_default(void **s
 static void export__never_writes_a_window_for_the_whole(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/aidesk-export-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    setenv("XDG_DATA_HOME", dir, 1);
+    char dir[512];
+    assert_int_equal(xdgtmp_make(dir, sizeof dir, "export"), 0);
     model *m = model_new();
     conv *c = sample(m);
     c->older = 1234; /* the server lists that many before m1 */
@@ -171,9 +168,7 @@ static void export__never_writes_a_window_for_the_whole(void **state)
     free(path);
     free(named);
     model_free(m);
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
+    xdgtmp_remove(dir);
 }
 
 TEST_MAIN(cmocka_unit_test(export__markdown_keeps_authors_times_states_and_text),
